@@ -1,0 +1,378 @@
+"""The typed schema of an agreement's terms: every value carries its clause and a quote.
+
+The schema is the vocabulary (what a resale agreement can say); the values, clauses and
+quotes are data in `agreements/<id>/`. A different agreement is a new file, not new code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, Iterator, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .values import ClauseId, Direction, HolidaySource, Money, Period, Rate, Roll
+
+__all__ = [
+    "Citation",
+    "Term",
+    "Terms",
+    "DeadlineSpec",
+    "Price",
+    "DiscountRule",
+    "NoticeMethod",
+    "REQUIRED_DEADLINES",
+]
+
+T = TypeVar("T")
+
+
+class Citation(BaseModel):
+    """Where a term's value came from: clause, quote, file and layer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clause: str
+    quote: str
+    origin: str | None = None
+    layer: str | None = None
+    value: Any = None
+
+
+class Term(BaseModel, Generic[T]):
+    """One contractual value with the clause that states it and a short quote of that clause."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: T
+    clause: ClauseId
+    quote: str = Field(min_length=3)
+    see_also: tuple[ClauseId, ...] = ()
+    unit: str | None = None
+    note: str | None = None
+    # Anchor in docs/interpretations.md where the text is ambiguous and a reading was chosen.
+    interpretation: str | None = None
+    # Set by the loader: "file:line" and the layer (base agreement, amendment, override).
+    origin: str | None = None
+    layer: str | None = None
+    supersedes: tuple[Citation, ...] = ()
+
+    def citation(self) -> Citation:
+        """This term's clause, quote and origin as a citation."""
+        return Citation(clause=self.clause, quote=self.quote, origin=self.origin, layer=self.layer, value=self.value)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DeadlineSpec(BaseModel):
+    """A deadline that is a trigger date plus or minus a period, then rolled."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    label: str
+    trigger: str = Field(alias="from")
+    offset: Period
+    direction: Direction = Direction.AFTER
+    roll: Roll = Roll.NONE
+
+
+class Price(BaseModel):
+    """A price-list entry (Article VIII) and when it applies."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str
+    basis: Literal["per_occurrence", "per_line", "per_message", "per_order", "percent", "no_charge", "per_tariff", "icb", "tbd"]
+    amount: Money | None = None
+    kind: Literal["nrc", "mrc", "usage", "discount", "directory"] = "nrc"
+    applies_when: str | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def _non_negative(cls, v: Money | None) -> Money | None:
+        if v is not None and v < 0:
+            raise ValueError(f"a price of zero or more, got {v}")
+        return v
+
+
+class DiscountRule(BaseModel):
+    """Whether the resale discount applies to a kind of service, and at what price it is sold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str
+    attribute: str
+    discount_applies: bool
+    available_for_resale: bool = True
+    price_basis: Literal["retail_less_discount", "retail", "not_available"] = "retail_less_discount"
+    max_promotion_days: int | None = None
+
+
+class NoticeMethod(BaseModel):
+    """A way of giving notice and the day it counts as received (III.34.1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str
+    valid: bool = True
+    received: Literal["date_of_service", "after_mailing", "date_on_receipt", "never"]
+    after: Period | None = None
+
+
+class BusinessHours(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: dt.time
+    end: dt.time
+
+
+class DosThresholds(BaseModel):
+    """Operational thresholds for Denial-of-Service detection (CPA.8 names no numbers)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_seconds: int
+    max_attempts_per_second: Rate
+    short_call_seconds: int
+    max_short_call_ratio: Rate
+    min_answer_seizure_ratio: Rate
+    min_attempts_in_window: int
+
+
+class Rule(BaseModel):
+    """A qualitative rule (an obligation or a remedy) that the engine checks or reports."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str
+    check: str | None = None
+    remedy: str | None = None
+    reference: str | None = None
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+class CalendarTerms(_Section):
+    timezone: Term[str]
+    business_weekdays: Term[tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...]]
+    business_hours: Term[BusinessHours]
+    federal_holidays: Term[HolidaySource]
+    no_mail_delivery_days: Term[HolidaySource]
+    company_holidays: Term[HolidaySource]
+    bank_holidays: Term[HolidaySource]
+
+
+class MoneyTerms(_Section):
+    currency: Term[str]
+    scale: Term[int]
+    rounding: Term[Literal["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP"]]
+
+
+class LatePaymentTerms(_Section):
+    rate_per_month: Term[Rate]
+    legal_max_rate_per_month: Term[Rate | None]
+    compounding: Term[Literal["daily"]]
+    daily_rate_method: Term[Literal["nominal_annual_365", "monthly_over_30", "monthly_over_days_in_month"]]
+    accrues_from: Term[Literal["bill_date", "bill_due_date"]]
+    accrues_until: Term[Literal["payment_date"]]
+    applies_to: Term[Literal["undisputed_past_due"]]
+
+
+class BillingTerms(_Section):
+    bill_same_day_each_month: Term[bool]
+    late_payment: LatePaymentTerms
+    dispute_filing_on_due_date_allowed: Term[bool]
+    dispute_credit_by_nth_due_date: Term[int]
+    late_filed_disputes_accrue_late_charges: Term[bool]
+    resume_requires_full_undisputed_payment: Term[bool]
+    usf_certification_due: Term[str]
+    fusc_applies_without_certification: Term[bool]
+    taxes_as_separate_items: Term[bool]
+
+
+class DepositTerms(_Section):
+    minimum_amount: Term[Money]
+    estimated_months: Term[int]
+    amount_without_forecast: Term[Money]
+    triggers: Term[tuple[str, ...]]
+    forms: Term[tuple[str, ...]]
+    cash_interest_annual_rate: Term[Rate | None]
+
+
+class DelinquencyTerms(_Section):
+    days_late: Term[int]
+    days_late_inclusive: Term[bool]
+    occurrences: Term[int]
+    window: Term[Period]
+
+
+class LifecycleTerms(_Section):
+    execution_date: Term[dt.date]
+    effective_date: Term[dt.date]
+    commission_approval_required: Term[bool]
+    follow_on_term: Term[Period]
+    termination_time: Term[dt.time]
+
+
+class AuditTerms(_Section):
+    per_contract_year: Term[int]
+    accelerated_finding_threshold: Term[Rate]
+    accelerated_min_interval: Term[Period]
+    interest_rate_per_month: Term[Rate]
+
+
+class NoticeTerms(_Section):
+    methods: dict[str, Term[NoticeMethod]]
+    addresses: Term[dict[str, tuple[str, ...]]]
+
+
+class OrderingTerms(_Section):
+    account_setup_requirements: Term[tuple[str, ...]]
+    clec_profile_fields: Term[tuple[str, ...]]
+    certificate_required: Term[bool]
+    blanket_loa_required_for_cpni: Term[bool]
+    csr_search_requires_loa: Term[bool]
+    lsr_multiple_wtn_same_customer_location: Term[bool]
+    order_notices: Term[tuple[str, ...]]
+    data_validation_files_per_quarter: Term[int]
+    daily_usage_file_weekdays_only: Term[bool]
+
+
+class ResaleTerms(_Section):
+    discount_rate: Term[Rate]
+    discount_applies_to: Term[Literal["monthly_retail_rate"]]
+    discount_rules: dict[str, Term[DiscountRule]]
+    volume_term_discount_before_resale_discount: Term[bool]
+    as_is_transfer_only_service_order_charge: Term[bool]
+
+
+class DirectoryTerms(_Section):
+    systemic_error_threshold: Term[Rate]
+    listing_methods: Term[tuple[str, ...]]
+    free_galleys_per_directory: Term[int]
+
+
+class TbdTerms(_Section):
+    interim_price_rule: Term[str]
+    true_up_max: Term[Period]
+
+
+class CarrierPartnerTerms(_Section):
+    rules: dict[str, Term[Rule]]
+    dos_thresholds: Term[DosThresholds]
+    transit_compensation_to_clec: Term[bool]
+
+
+# Deadlines the engine composes by name (calendar/deadlines.py); an agreement may add more.
+REQUIRED_DEADLINES: tuple[str, ...] = (
+    "bill_date",
+    "bill_due_date",
+    "back_billing_limit",
+    "back_billing_notice",
+    "order_suspension_earliest",
+    "order_suspension_notice",
+    "order_refusal_further_notice",
+    "disconnection_notice",
+    "nonpayment_default",
+    "deposit_provide",
+    "deposit_draw",
+    "default_cure",
+    "initial_term",
+    "termination_notice_initial",
+    "termination_notice_follow_on",
+    "successor_negotiation",
+    "inactivity",
+    "sale_of_territory_notice",
+    "ordering_gate",
+    "order_cancellation",
+    "unauthorized_change_documentation",
+    "unauthorized_change_switch_back",
+    "audit_commence",
+    "audit_complete",
+    "audit_response",
+    "audit_reply",
+    "audit_dispute_referral",
+    "audit_scope_lookback",
+    "record_retention",
+    "confidentiality_oral_confirmation",
+    "confidentiality_survival",
+    "dispute_representative",
+    "dispute_meeting",
+    "dispute_remedies",
+    "galley_proof",
+    "galley_corrections",
+    "galley_systemic_corrections",
+    "directory_method_change_notice",
+    "dsr_processing",
+    "directory_complaint_notice",
+    "directory_complaint_dispute",
+)
+
+
+class Terms(_Section):
+    """All terms of one agreement as in force on one date (base plus amendments)."""
+
+    calendar: CalendarTerms
+    money: MoneyTerms
+    billing: BillingTerms
+    deposit: DepositTerms
+    delinquency: DelinquencyTerms
+    lifecycle: LifecycleTerms
+    audits: AuditTerms
+    notices: NoticeTerms
+    ordering: OrderingTerms
+    resale: ResaleTerms
+    prices: dict[str, Term[Price]]
+    directory: DirectoryTerms
+    tbd: TbdTerms
+    deadlines: dict[str, Term[DeadlineSpec]]
+    carrier_partner: CarrierPartnerTerms | None = None
+
+    @field_validator("deadlines")
+    @classmethod
+    def _required_deadlines(cls, v: dict[str, Term[DeadlineSpec]]) -> dict[str, Term[DeadlineSpec]]:
+        missing = [name for name in REQUIRED_DEADLINES if name not in v]
+        if missing:
+            raise ValueError(f"deadlines the engine needs are missing: {', '.join(missing)}")
+        return v
+
+    def flat(self) -> Iterator[tuple[str, Term[Any]]]:
+        """Every term with its dotted key, in schema order."""
+        yield from _walk(self, "")
+
+    def get(self, key: str) -> Term[Any]:
+        """The term at a dotted key such as `billing.late_payment.rate_per_month`."""
+        node: Any = self
+        for part in key.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, BaseModel) and part in type(node).model_fields:
+                node = getattr(node, part)
+            else:
+                raise KeyError(f"no term {key!r} (stopped at {part!r})")
+        if not isinstance(node, Term):
+            raise KeyError(f"{key!r} is a section, not a term")
+        return node
+
+    def deadline(self, name: str) -> Term[DeadlineSpec]:
+        """The deadline rule called `name`."""
+        try:
+            return self.deadlines[name]
+        except KeyError:
+            raise KeyError(f"no deadline {name!r}; known: {', '.join(sorted(self.deadlines))}") from None
+
+
+def _walk(node: Any, prefix: str) -> Iterator[tuple[str, Term[Any]]]:
+    if isinstance(node, Term):
+        yield prefix, node
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield from _walk(child, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            child = getattr(node, name)
+            if child is not None:
+                yield from _walk(child, f"{prefix}.{name}" if prefix else name)

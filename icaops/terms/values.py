@@ -1,0 +1,145 @@
+"""Value types that terms are made of: clause ids, periods, roll rules, holiday sources."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+__all__ = [
+    "ClauseId",
+    "Period",
+    "PeriodUnit",
+    "Roll",
+    "Direction",
+    "HolidaySource",
+    "Money",
+    "Rate",
+]
+
+# Article.Section[.sub...][(item)] as the agreement numbers them (README: III.9.3, CPA.8),
+# with letters for the lettered sub-items of Article VII (VII.2.g) and "CPA.def" for the
+# amendment's definitions.
+_CLAUSE = re.compile(r"^(?:VIII|VII|VI|IV|V|III|II|I|CPA)(?:\.[0-9]+[a-z]?|\.[a-z]|\.def)*(?:\([0-9a-z]+\))?$")
+
+
+def _clause(value: object) -> str:
+    if not isinstance(value, str) or not _CLAUSE.match(value.strip()):
+        raise ValueError(f"a clause id such as III.9.3, VII.2.g or CPA.8, got {value!r}")
+    return value.strip()
+
+
+ClauseId = Annotated[str, BeforeValidator(_clause)]
+
+
+def _decimal(value: object) -> Decimal:
+    # Floats are refused on purpose: YAML 0.015 arrives as a float, and binary floats
+    # are how cents go missing. Terms files quote money and rates as strings.
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"a decimal written as a quoted string (e.g. '0.015'), got {value!r}")
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").lstrip("$")
+        if text.endswith("%"):
+            return Decimal(text[:-1]) / 100
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            pass
+    raise ValueError(f"a decimal amount or rate such as '224.07' or '15.86%', got {value!r}")
+
+
+Money = Annotated[Decimal, BeforeValidator(_decimal)]
+Rate = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+class PeriodUnit(str, Enum):
+    CALENDAR_DAYS = "calendar_days"
+    BUSINESS_DAYS = "business_days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+    HOURS = "hours"
+
+
+_UNIT_WORDS = {
+    "day": PeriodUnit.CALENDAR_DAYS,
+    "days": PeriodUnit.CALENDAR_DAYS,
+    "calendar day": PeriodUnit.CALENDAR_DAYS,
+    "calendar days": PeriodUnit.CALENDAR_DAYS,
+    "business day": PeriodUnit.BUSINESS_DAYS,
+    "business days": PeriodUnit.BUSINESS_DAYS,
+    "week": PeriodUnit.WEEKS,
+    "weeks": PeriodUnit.WEEKS,
+    "month": PeriodUnit.MONTHS,
+    "months": PeriodUnit.MONTHS,
+    "year": PeriodUnit.YEARS,
+    "years": PeriodUnit.YEARS,
+    "hour": PeriodUnit.HOURS,
+    "hours": PeriodUnit.HOURS,
+}
+
+
+class Period(BaseModel):
+    """A length of time in the agreement's own unit ("30 calendar days", "3 business days")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: int
+    unit: PeriodUnit
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_text(cls, data: object) -> object:
+        if isinstance(data, str):
+            match = re.match(r"^\s*(\d+)\s+([a-z_ ]+?)\s*$", data.lower())
+            words = match.group(2).replace("_", " ") if match else ""
+            if not match or words not in _UNIT_WORDS:
+                raise ValueError(
+                    "a period such as '30 calendar days', '10 business days', '12 months', "
+                    f"'2 years' or '48 hours', got {data!r}"
+                )
+            return {"amount": int(match.group(1)), "unit": _UNIT_WORDS[words]}
+        return data
+
+    def __str__(self) -> str:
+        unit = self.unit.value.replace("_", " ")
+        return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
+
+
+class Roll(str, Enum):
+    """What happens when a computed date is not a day on which the act can be done."""
+
+    NONE = "none"
+    NEXT_BUSINESS_DAY = "next_business_day"
+    PREVIOUS_BUSINESS_DAY = "previous_business_day"
+    # III.9.2: "If the Bill Due Date is a Saturday, Sunday, or has been designated a bank
+    # holiday, payment will be made the next Business Day."
+    WEEKEND_OR_BANK_HOLIDAY_TO_NEXT_BUSINESS_DAY = "weekend_or_bank_holiday_to_next_business_day"
+
+
+class Direction(str, Enum):
+    AFTER = "after"
+    BEFORE = "before"
+
+
+class HolidaySource(BaseModel):
+    """Where a set of holidays comes from: the `holidays` package, or listed dates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["country", "financial", "dates"]
+    code: str | None = None
+    subdivision: str | None = None
+    observed: bool = True
+    dates: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> "HolidaySource":
+        if self.kind in ("country", "financial") and not self.code:
+            raise ValueError(f"holiday source of kind {self.kind!r} needs a code (e.g. US, XFED)")
+        return self

@@ -1,0 +1,72 @@
+"""Read YAML while remembering the line of every key, so errors can point at file:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import TermsError
+
+__all__ = ["SourceDoc", "read_yaml"]
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """A parsed YAML file: its data and the line each key path starts on."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int]
+
+    def where(self, path: Path_) -> str:
+        """`file:line` of the longest known prefix of `path`."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return f"{self.file}:{line}"
+        return self.file
+
+
+def read_yaml(path: Path, display: str | None = None) -> tuple[SourceDoc | None, list[TermsError]]:
+    """Parse one YAML file; return the document or the errors that stopped it."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [TermsError(name, None, "", f"a readable file ({exc.strerror})")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        return None, [TermsError(name, line, "", f"valid YAML ({getattr(exc, 'problem', exc)})")]
+    lines: dict[Path_, int] = {(): 1}
+    errors: list[TermsError] = []
+    if node is not None:
+        _index(node, (), lines, errors, name)
+    return SourceDoc(name, data if data is not None else {}, lines), errors
+
+
+def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], errors: list[TermsError], name: str) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = path + (key,)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                # PyYAML silently keeps the last duplicate; a terms file must not.
+                errors.append(TermsError(name, line, ".".join(map(str, child)), "each key once in a mapping (duplicate key)"))
+            seen.add(key)
+            lines[child] = line
+            _index(value_node, child, lines, errors, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            _index(item, path + (i,), lines, errors, name)
