@@ -164,7 +164,9 @@ def _read_layer(folder: Path, layer_id: str, title: str, effective: Any, files: 
 
 
 def _is_term(node: Any) -> bool:
-    return isinstance(node, dict) and "clause" in node and "value" in node
+    # A term is a mapping with a value or a clause; the schema then demands both, and a
+    # quote, so a term missing its clause is reported as exactly that.
+    return isinstance(node, dict) and ("value" in node or "clause" in node)
 
 
 def _build_terms(layers: list[Layer], overrides: tuple[tuple[str, Any], ...]) -> Terms:

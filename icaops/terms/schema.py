@@ -7,9 +7,9 @@ quotes are data in `agreements/<id>/`. A different agreement is a new file, not 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, Iterator, Literal, TypeVar
+from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from .values import ClauseId, Direction, HolidaySource, Money, Period, Rate, Roll
 
@@ -56,6 +56,26 @@ class Term(BaseModel, Generic[T]):
     origin: str | None = None
     layer: str | None = None
     supersedes: tuple[Citation, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_supersedes(cls, data: Any) -> Any:
+        # Superseded values arrive as written in YAML; give them the term's own type so an
+        # amended 15.86% reads as Decimal('0.1586') beside its replacement.
+        if isinstance(data, dict) and data.get("supersedes"):
+            info = cls.model_fields["value"]
+            adapter = TypeAdapter(Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
+            typed = []
+            for c in data["supersedes"]:
+                c = dict(c) if isinstance(c, dict) else c
+                if isinstance(c, dict):
+                    try:
+                        c["value"] = adapter.validate_python(c.get("value"))
+                    except ValidationError:
+                        pass
+                typed.append(c)
+            data = {**data, "supersedes": tuple(typed)}
+        return data
 
     def citation(self) -> Citation:
         """This term's clause, quote and origin as a citation."""

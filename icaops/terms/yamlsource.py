@@ -15,6 +15,19 @@ __all__ = ["SourceDoc", "read_yaml"]
 Path_ = tuple[str | int, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2014-13-03) as text, for a precise error later."""
+
+    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML hook
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 @dataclass(frozen=True, slots=True)
 class SourceDoc:
     """A parsed YAML file: its data and the line each key path starts on."""
@@ -40,8 +53,8 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[SourceDoc | None,
     except OSError as exc:
         return None, [TermsError(name, None, "", f"a readable file ({exc.strerror})")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
