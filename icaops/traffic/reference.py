@@ -1,0 +1,130 @@
+"""Numbering reference data: who holds a number, where it is rated, and which ILEC switch serves it.
+
+Loads LERG / NANPA central-office-code / pooling-block / operator-style CSVs, the NANPA NPA report
+and the LATA list into immutable lookups (see docs/reference-data.md). Every loader returns
+`(value, issues)`: a bad row is reported as a LoadIssue (`file:line: column: expected …`) and the
+rest of the file still loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from icaops.traffic._refareas import ServingArea, ServingAreas, load_serving_areas, serving_areas_from_table
+from icaops.traffic._refcolumnar import (
+    BLOCK_INDEX_SCHEMA, ENTRY_SCHEMA, block_index_arrow, numbering_arrow, register_duckdb)
+from icaops.traffic._refcsv import LoadIssue
+from icaops.traffic._refnanp import (
+    Localities, NpaInfo, NpaTable, load_lata_list, load_localities, load_npa_report, parse_nanpa_date)
+from icaops.traffic._refnumbering import (
+    NUMBERING_COLUMNS, NumberingEntry, NumberingTable, SourceLine, load_numbering, normalize_number)
+
+__all__ = [
+    "BLOCK_INDEX_SCHEMA",
+    "ENTRY_SCHEMA",
+    "NUMBERING_COLUMNS",
+    "REFERENCE_DIR",
+    "Localities",
+    "LoadIssue",
+    "NpaInfo",
+    "NpaTable",
+    "NumberingEntry",
+    "NumberingTable",
+    "ReferenceData",
+    "ServingArea",
+    "ServingAreas",
+    "SourceLine",
+    "block_index_arrow",
+    "load_lata_list",
+    "load_localities",
+    "load_npa_report",
+    "load_numbering",
+    "load_reference",
+    "load_serving_areas",
+    "load_shipped_reference",
+    "normalize_number",
+    "numbering_arrow",
+    "parse_nanpa_date",
+    "register_duckdb",
+    "serving_areas_from_table",
+]
+
+# The files shipped with the project (data/reference/PROVENANCE.md); present in a source checkout.
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """Everything loaded, with every issue found while loading and cross-checking."""
+
+    numbering: NumberingTable
+    npas: NpaTable
+    latas: Mapping[str, str]
+    serving_areas: ServingAreas
+    issues: tuple[LoadIssue, ...]
+
+    def lookup(self, number: str) -> NumberingEntry | None:
+        """The number's block or NXX entry (block beats NXX), or None."""
+        return self.numbering.lookup(number)
+
+    def lata_name(self, lata: str | None) -> str | None:
+        """The LATA's name from the LATA list, or None."""
+        return self.latas.get(lata) if lata else None
+
+    def serving_switches(self, number: str) -> tuple[str, ...]:
+        """ILEC switches whose serving area holds the number's NPA-NXX or rate center (CPA.9)."""
+        entry = self.numbering.lookup(number)
+        return self.serving_areas.serving_switches(entry) if entry else ()
+
+
+def load_reference(
+    numbering: Iterable[Path | str],
+    npa_report: Path | str | None = None,
+    lata_list: Path | str | None = None,
+    serving_areas: Path | str | None = None,
+    ilec_ocns: Iterable[str] = (),
+) -> ReferenceData:
+    """Load and cross-check reference files; earlier numbering files win where two cover the same key.
+
+    ILEC serving areas come from `serving_areas` when given, else from the numbering rows flagged
+    as ILEC switches or carrying one of `ilec_ocns`.
+    """
+    issues: list[LoadIssue] = []
+    tables = []
+    for path in numbering:
+        table, found = load_numbering(path)
+        tables.append(table)
+        issues.extend(found)
+    table = NumberingTable.combine(*tables)
+    npas, found = load_npa_report(npa_report) if npa_report else (NpaTable(None, MappingProxyType({})), ())
+    issues.extend(found)
+    latas, found = load_lata_list(lata_list) if lata_list else (MappingProxyType({}), ())
+    issues.extend(found)
+    if serving_areas:
+        areas, found = load_serving_areas(serving_areas)
+        issues.extend(found)
+    else:
+        areas = serving_areas_from_table(table, ilec_ocns)
+    issues.extend(_cross_check(table, npas, latas))
+    return ReferenceData(table, npas, latas, areas, tuple(issues))
+
+
+def load_shipped_reference() -> ReferenceData:
+    """The shipped files: the synthetic LERG sample first, then the real operator file, NPA report and LATAs."""
+    return load_reference(
+        [REFERENCE_DIR / "lerg_sample_id.csv", REFERENCE_DIR / "nanp_operator_by_npanxx_x_2023-03-07.csv"],
+        npa_report=REFERENCE_DIR / "nanpa_npa_report_2020-03-04.csv",
+        lata_list=REFERENCE_DIR / "lata-description-list.txt",
+    )
+
+
+def _cross_check(table: NumberingTable, npas: NpaTable, latas: Mapping[str, str]) -> Iterable[LoadIssue]:
+    """Entries whose NPA is not in the NPA report or whose LATA is not in the LATA list (rows kept)."""
+    for e in table.entries:
+        if npas.by_npa and e.npa not in npas.by_npa:
+            yield LoadIssue(e.source.file, e.source.line, "NPA", "an NPA listed in the NPA report", e.npa, True)
+        if latas and e.lata and e.lata not in latas:
+            yield LoadIssue(e.source.file, e.source.line, "LATA", "a LATA in the LATA list", e.lata, True)
