@@ -19,6 +19,7 @@ __all__ = [
     "Terms",
     "DeadlineSpec",
     "Price",
+    "TaxItem",
     "DiscountRule",
     "NoticeMethod",
     "REQUIRED_DEADLINES",
@@ -211,6 +212,27 @@ class BillingTerms(_Section):
     usf_certification_due: Term[str]
     fusc_applies_without_certification: Term[bool]
     taxes_as_separate_items: Term[bool]
+    proration: Term[Literal["actual_days_in_cycle", "thirty_day_month", "whole_month"]]
+    payment_application: Term[tuple[Literal["oldest_bill_first", "charges_before_late_payment_charges", "late_payment_charges_first"], ...]]
+    credit_rounding_scope: Term[Literal["per_line"]]
+
+
+class TaxItem(BaseModel):
+    """A tax or fee/regulatory surcharge billed as its own line (III.45.1, III.45.2)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    kind: Literal["tax", "surcharge"]
+    jurisdiction: str
+    rate: Rate
+    base: tuple[Literal["mrc", "nrc", "usage"], ...]
+    exempt_with: str | None = None
+
+
+class TaxTerms(_Section):
+    fusc: Term[TaxItem]
+    items: Term[tuple[TaxItem, ...]]
 
 
 class DepositTerms(_Section):
@@ -346,6 +368,7 @@ class Terms(_Section):
     ordering: OrderingTerms
     resale: ResaleTerms
     prices: dict[str, Term[Price]]
+    taxes: TaxTerms
     directory: DirectoryTerms
     tbd: TbdTerms
     deadlines: dict[str, Term[DeadlineSpec]]

@@ -1,0 +1,60 @@
+"""Billing cycles: the service period a bill covers, its Bill Date and Bill Due Date (II.2.8, II.2.9)."""
+
+from __future__ import annotations
+
+import calendar as stdcal
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+from ..calendar.deadlines import Deadlines
+from ..explain import Explained, Step
+
+__all__ = ["BillingCycle", "cycle_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class BillingCycle:
+    """One account's billing cycle: service from `start` to `close` (inclusive), billed the day after."""
+
+    account_id: str
+    period: str  # YYYY-MM of the close date
+    start: dt.date
+    close: dt.date
+    bill_date: Explained[dt.date]
+    due_date: Explained[dt.date]
+
+    @property
+    def bill_id(self) -> str:
+        """A stable id: account and period."""
+        return f"{self.account_id}:{self.period}"
+
+    @property
+    def days(self) -> int:
+        """Days in the service period."""
+        return (self.close - self.start).days + 1
+
+
+def _close_in(year: int, month: int, close_day: int) -> dt.date:
+    # A close day past the month's end (the 31st in April) closes on its last day.
+    return dt.date(year, month, min(close_day, stdcal.monthrange(year, month)[1]))
+
+
+def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines) -> BillingCycle:
+    """The cycle of `account_id` closing in `period` (YYYY-MM) on day `close_day` of the month.
+
+    Charges are billed for the closed period (interpretation billing-period): the service
+    period runs from the day after the previous close through this close.
+    """
+    try:
+        year, month = (int(p) for p in period.split("-"))
+        close = _close_in(year, month, close_day)
+    except ValueError:
+        raise ValueError(f"period: expected YYYY-MM such as 2012-08, got {period!r}") from None
+    prev = close - relativedelta(months=1)
+    start = _close_in(prev.year, prev.month, close_day) + dt.timedelta(days=1)
+    bill_date = deadlines.bill_date(close)
+    due = deadlines.bill_due_date(bill_date.value)
+    bill_date = Explained(bill_date.value, (Step(f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}", "II.2.8"),) + bill_date.steps)
+    return BillingCycle(account_id, period, start, close, bill_date, due)
