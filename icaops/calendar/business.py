@@ -58,6 +58,7 @@ class BusinessCalendar:
         return (
             ("federal holiday", _holidays(t.federal_holidays.value)),
             ("no non-priority mail delivery", _holidays(t.no_mail_delivery_days.value)),
+            ("federal closure", _holidays(t.federal_closures.value)),
             ("CenturyLink company holiday", _holidays(t.company_holidays.value)),
         )
 

@@ -225,11 +225,20 @@ class Deadlines:
         audits = self.terms.audits
         threshold = audits.accelerated_finding_threshold
         if finding_ratio >= threshold.value:
-            interval = audits.accelerated_min_interval
-            day = shift(last_audit_commenced, interval.value, 1, self.cal)
-            return Explained(day, (
-                Step(f"the last audit found net inaccuracies of {finding_ratio:.2%}, at least {threshold.value:.1%}: audits may be quarterly", threshold.clause),
-                Step(f"last audit {last_audit_commenced.isoformat()} + {interval.value} = {fmt(day)}", interval.clause),
+            # A contract quarter is a quarter of the Contract Year (II.2.22), as fixed as the year.
+            quarter = audits.accelerated_min_interval.value
+            eff = self.terms.lifecycle.effective_date.value
+            k = 0
+            starts = eff
+            while True:
+                k += 1
+                nxt = eff + relativedelta(months=quarter.amount * k)
+                if nxt > last_audit_commenced:
+                    break
+                starts = nxt
+            return Explained(nxt, (
+                Step(f"the last audit found net inaccuracies of {finding_ratio:.2%}, at least {threshold.value:.1%}: audits may be conducted once in each contract quarter", threshold.clause),
+                Step(f"contract quarters run {quarter} from the Effective Date {eff.isoformat()}: the audit of {last_audit_commenced.isoformat()} fell in the quarter from {starts.isoformat()}; the next quarter starts {fmt(nxt)}", audits.accelerated_min_interval.clause),
             ))
         eff = self.terms.lifecycle.effective_date.value
         year_start = eff

@@ -182,8 +182,9 @@ def _inactivity(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[dt.da
     eff = dl.terms.lifecycle.effective_date.value
     last = state.last_order_on or eff
     label = f"last order {last.isoformat()}" if state.last_order_on else "no order since the Effective Date"
-    result = dl.rule("inactivity", last, label)
-    return result
+    period = dl.rule("inactivity", last, label)
+    first = period.value + dt.timedelta(days=1)
+    return period.then(first, f"twelve consecutive months without activity end {period.value.isoformat()}: CenturyLink may terminate from {fmt(first)}", "III.2.2.1")
 
 
 def _successor_limit(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[dt.date]:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from ..billing.late_charge import late_payment_charge
 from ..calendar.deadlines import Deadlines
+from ..calendar.periods import apply_hours_rule
 from ..explain import Explained, Step
 from ..money import to_money
 from ..relationship import lifecycle
@@ -92,8 +93,8 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
     "order_suspension": lambda dl, s: dl.nonpayment(as_date(s["from"], "from"), suspension_notice_on=_opt_date(s, "notice")).earliest_suspension,
     "order_suspension_notice_by": lambda dl, s: dl.nonpayment(as_date(s["from"], "from")).suspension_notice_by,
     "disconnection": lambda dl, s: dl.nonpayment(as_date(s["from"], "from"), disconnection_notice_on=_opt_date(s, "notice")).earliest_disconnection,
-    "nonpayment_default": lambda dl, s: dl.nonpayment_default(as_date(s["from"], "from")),
-    "deposit_draw": lambda dl, s: dl.nonpayment(as_date(s["from"], "from")).deposit_draw,
+    "default_for_nonpayment": lambda dl, s: dl.nonpayment_default(as_date(s["from"], "from")),
+    "deposit_draw_for_bill": lambda dl, s: dl.nonpayment(as_date(s["from"], "from")).deposit_draw,
     "termination": lambda dl, s: dl.termination_date(as_date(s["from"], "from")),
     "initial_term_end": lambda dl, s: dl.initial_term_end(),
     "successor_limit": lambda dl, s: dl.successor_limit(as_date(s["from"], "from")),
@@ -114,10 +115,27 @@ def compute_deadline(dl: Deadlines, name: str, spec: dict) -> Explained[Any]:
     raise KeyError(f"unknown deadline {name!r}; known: {', '.join(known)}")
 
 
+def as_datetime(value: Any, what: str, zone) -> dt.datetime:
+    """An aware datetime from a YAML timestamp or ISO text; naive values are agreement (Central) time."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{what}: expected an ISO timestamp such as 2024-11-27T16:30:00-06:00, got {value!r}") from None
+    if not isinstance(value, dt.datetime):
+        raise ValueError(f"{what}: expected an ISO timestamp such as 2024-11-27T16:30:00-06:00, got {value!r}")
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
 @expectation_kind("deadline")
 def _deadline(ctx: Context, exp: Expectation) -> Explained[Any]:
-    on = _opt_date(exp.spec, "from")
-    return compute_deadline(ctx.deadlines(on), str(exp.subject), dict(exp.spec))
+    name = str(exp.subject)
+    start = exp.spec.get("from")
+    dl = ctx.deadlines(start.date() if isinstance(start, dt.datetime) else _opt_date(exp.spec, "from"))
+    rule = dl.terms.deadlines.get(name)
+    if rule is not None and name not in DEADLINE_KINDS and rule.value.offset.unit.value == "hours":
+        return apply_hours_rule(rule, as_datetime(start, "from", dl.cal.zone), dl.cal)
+    return compute_deadline(dl, name, dict(exp.spec))
 
 
 @expectation_kind("term")

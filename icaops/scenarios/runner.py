@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..explain import Explained
+from ..terms.values import Period
 from ..terms.errors import TermsLoadError
 from ..terms.loader import load_agreement
 from .kinds import EXPECTATION_KINDS, Context
@@ -77,6 +78,13 @@ def normalize(value: Any) -> Any:
 
 
 def _matches(expected: Any, actual: Any) -> bool:
+    if isinstance(actual, Period) and isinstance(expected, str):
+        try:
+            return Period.model_validate(expected) == actual
+        except ValueError:
+            return False
+    if isinstance(actual, dt.datetime) and isinstance(expected, dt.datetime):
+        return actual == (expected if expected.tzinfo else expected.replace(tzinfo=actual.tzinfo))
     actual = normalize(actual)
     if isinstance(actual, Decimal) or (isinstance(expected, str) and isinstance(actual, (int, Decimal)) and not isinstance(actual, bool)):
         try:

@@ -109,6 +109,14 @@ class Price(BaseModel):
     amount: Money | None = None
     kind: Literal["nrc", "mrc", "usage", "discount", "directory"] = "nrc"
     applies_when: str | None = None
+    # The event that incurs the charge and the fields it must carry, e.g.
+    # {event: order.submitted, channel: manual, variant: standard}; `first_order: true`
+    # matches only an account's first order (VIII, Account Establishment).
+    trigger: dict[str, Any] | None = None
+    # III.46.2: for a TBD price, the most analogous tariffed rate (before the wholesale discount).
+    interim_tariff_amount: Money | None = None
+    # IV.3.3: on an As-Is transfer the LSR service order charge is the only NRC.
+    waived_on_as_is_transfer: bool = False
 
     @field_validator("amount")
     @classmethod
@@ -182,6 +190,7 @@ class CalendarTerms(_Section):
     business_hours: Term[BusinessHours]
     federal_holidays: Term[HolidaySource]
     no_mail_delivery_days: Term[HolidaySource]
+    federal_closures: Term[HolidaySource]
     company_holidays: Term[HolidaySource]
     bank_holidays: Term[HolidaySource]
 

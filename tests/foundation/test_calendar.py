@@ -121,3 +121,11 @@ def test_bill_due_date_is_never_a_weekend_or_bank_holiday(dl, day):
     due = dl.bill_due_date(day).value
     assert due.weekday() < 5 and not dl.cal.is_bank_holiday(due)
     assert due >= day + dt.timedelta(days=30)
+
+
+def test_ii_2_10_one_off_federal_closures_are_not_business_days(cal):
+    """II.2.10(1)/(2): executive-order closures and days of mourning (no mail) are not Business Days, nor bank holidays."""
+    assert cal.why_not_business_day(dt.date(2019, 12, 24)).endswith("federal closure")
+    assert "Mourning" in cal.why_not_business_day(dt.date(2025, 1, 9))
+    assert not cal.is_bank_holiday(dt.date(2019, 12, 24))
+    assert cal.add_business_days(dt.date(2019, 12, 23), 1) == dt.date(2019, 12, 26)
