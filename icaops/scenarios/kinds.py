@@ -22,7 +22,7 @@ from ..relationship.events import Event
 from ..terms.loader import Agreement
 from .model import Expectation
 
-__all__ = ["Context", "EXPECTATION_KINDS", "STATE_QUERIES", "expectation_kind", "DEADLINE_KINDS"]
+__all__ = ["Context", "EXPECTATION_KINDS", "STATE_QUERIES", "KNOWN_EVENT_TYPES", "expectation_kind", "DEADLINE_KINDS"]
 
 
 @dataclass
@@ -56,6 +56,8 @@ class Context:
 Handler = Callable[[Context, Expectation], Explained[Any]]
 EXPECTATION_KINDS: dict[str, Handler] = {}
 STATE_QUERIES: list[Callable[[Context, str, dt.date], Explained[Any] | None]] = []
+# Event types some part of the system understands; a scenario using another is an error.
+KNOWN_EVENT_TYPES: set[str] = set(lifecycle.LIFECYCLE_EVENTS)
 
 
 def expectation_kind(name: str) -> Callable[[Handler], Handler]:

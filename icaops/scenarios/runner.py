@@ -15,7 +15,8 @@ from ..explain import Explained
 from ..terms.values import Period
 from ..terms.errors import TermsLoadError
 from ..terms.loader import load_agreement
-from .kinds import EXPECTATION_KINDS, Context
+from . import billing_kinds  # noqa: F401  (registers billing events and queries)
+from .kinds import EXPECTATION_KINDS, KNOWN_EVENT_TYPES, Context
 from .model import Expectation, ScenarioFileError, read_scenario
 
 __all__ = ["ExpectationResult", "ScenarioResult", "run_scenario", "normalize"]
@@ -130,6 +131,12 @@ def _check(ctx: Context, exp: Expectation) -> ExpectationResult:
     return ExpectationResult(exp, expected, explained.value, passed, explained, error)
 
 
+def _known_event_types(agreement) -> set[str]:
+    # Billable events are whatever the price list's triggers name (VIII), plus the registry.
+    triggers = {t.value.trigger["event"] for t in agreement.terms.prices.values() if t.value.trigger}
+    return KNOWN_EVENT_TYPES | triggers
+
+
 def run_scenario(path: Path) -> ScenarioResult:
     """Run one scenario file; errors in the file are reported, never raised."""
     try:
@@ -144,5 +151,9 @@ def run_scenario(path: Path) -> ScenarioResult:
     except TermsLoadError as exc:
         return ScenarioResult(scenario.file, scenario.title, (), tuple(str(e) for e in exc.errors))
     ctx = Context(agreement, scenario.events)
+    known = _known_event_types(agreement)
+    for event in scenario.events:
+        if event.type not in known:
+            ctx.errors.append(f"{scenario.file}: event {event.id}: type: expected a known event type, got {event.type!r}")
     results = tuple(_check(ctx, exp) for exp in scenario.expectations)
     return ScenarioResult(scenario.file, scenario.title, results, tuple(str(e) for e in ctx.errors))
