@@ -93,3 +93,26 @@ def test_replay_is_deterministic_and_repeats_change_nothing(events):
         assert other.book.tranches == once.book.tranches
         assert other.book.unapplied == once.book.unapplied
         assert {k: v.lines for k, v in other.bills.items()} == {k: v.lines for k, v in once.bills.items()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(events=histories())
+def test_ledger_balances_agree_with_collections(events):
+    """III.9 on the ledger: every history posts balanced transfers; receivable + resolved-for-CLEC holds = what is owed."""
+    from icaops.billing.ledger import LedgerError
+    from icaops.billing.postings import history_transfers, new_ledger
+
+    h = _fold(events)
+    ledger = new_ledger(["A"])
+    for transfer in history_transfers(h):
+        result = ledger.post(transfer)
+        assert not isinstance(result, LedgerError), result
+    assert ledger.trial_balance().balanced
+    owed = h.book.unpaid(dt.date(2014, 12, 31)) - h.book.unapplied
+    receivable = ledger.balance("A", "receivable").posted
+    awaiting_credit = ledger.balance("A", "disputes:pending").posted
+    assert receivable + awaiting_credit == owed
+    again = new_ledger(["A"])
+    for transfer in list(history_transfers(h)) * 2:
+        again.post(transfer)
+    assert again.state().digest() == ledger.state().digest()

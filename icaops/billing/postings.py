@@ -1,0 +1,140 @@
+"""Money movements of an account's history as double-entry ledger transfers.
+
+Each fact becomes one transfer with a key derived from its id, so posting a history twice
+(or a longer history after a shorter one) never posts anything twice:
+bills (receivable against revenue, taxes and surcharges, per line), payments (cash against
+receivable), disputes (a pending hold out of receivable, posted for the CLEC or voided,
+III.9.4), dispute credits (III.9.4.1), deposits and draws (III.6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from .collections.timeline import AccountHistory
+from .ledger import Chart, Flow, Kind, Ledger, LedgerError, Legs, Ref, Transfer
+from .model import Bill
+
+__all__ = ["CHART", "chart", "account_for", "history_transfers", "bill_transfer", "new_ledger"]
+
+# The chart of accounts every CLEC billing account posts to (docs/ledger.md).
+CHART = {
+    "receivable": "debit",
+    "cash": "debit",
+    "credits": "debit",
+    "disputes:pending": "debit",
+    "revenue:recurring": "credit",
+    "revenue:nonrecurring": "credit",
+    "revenue:usage": "credit",
+    "revenue:late_charges": "credit",
+    "revenue:adjustments": "credit",
+    "taxes_payable:*": "credit",
+    "surcharges_payable:*": "credit",
+    "deposits_held": "credit",
+}
+
+_ACCOUNT = {
+    "mrc": "revenue:recurring",
+    "nrc": "revenue:nonrecurring",
+    "usage": "revenue:usage",
+    "late_charge": "revenue:late_charges",
+}
+
+
+def chart() -> Chart:
+    """The parsed chart of accounts."""
+    parsed = Chart.parse(CHART)
+    assert not isinstance(parsed, LedgerError), parsed
+    return parsed
+
+
+def new_ledger(accounts: Iterable[str], currency: str = "USD", scale: int = 2, store=None) -> Ledger:
+    """A ledger with the chart for each billing account."""
+    return Ledger({a: chart() for a in accounts}, currency=currency, scale=scale, store=store)
+
+
+def account_for(category: str, code: str, amount: Decimal) -> str:
+    """The ledger account a bill line of this category posts to."""
+    if category in _ACCOUNT:
+        return _ACCOUNT[category]
+    if category == "tax":
+        return f"taxes_payable:{code}"
+    if category == "surcharge":
+        return f"surcharges_payable:{code}"
+    if category in ("adjustment", "credit"):
+        return "credits" if amount < 0 else "revenue:adjustments"
+    raise AssertionError(f"no ledger account for category {category!r}")
+
+
+def _at(day: dt.date) -> dt.datetime:
+    # Deterministic posting time: the start of the effective date in agreement time.
+    return dt.datetime.combine(day, dt.time(0), ZoneInfo("America/Chicago"))
+
+
+def _transfer(key: str, account: str, kind: Kind, day: dt.date, legs: Legs, clause: str, refs: tuple[Ref, ...], **kw) -> Transfer:
+    return Transfer(key=key, billing_account=account, kind=kind, effective_date=day, posted_at=_at(day),
+                    currency="USD", legs=legs, clause=clause, refs=refs, **kw)
+
+
+def _bill_legs(lines: Iterable[tuple[str, str, str, Decimal]]) -> Legs:
+    accounts, amounts, ids = ["receivable"], [Decimal("0.00")], [""]
+    for line_id, category, code, amount in lines:
+        if not amount:
+            continue
+        accounts.append(account_for(category, code, amount))
+        amounts.append(-amount)
+        ids.append(line_id)
+        amounts[0] += amount
+    return Legs(tuple(accounts), tuple(amounts), tuple(ids))
+
+
+def bill_transfer(bill: Bill) -> Transfer:
+    """One transfer for a whole computed bill: a leg per WTN recurring line and per other line."""
+    rec = bill.recurring
+    recurring = zip(rec.column("line_id").to_pylist(), rec.column("amount").to_pylist()) if rec.num_rows else ()
+    lines = [(f"{bill.id}:{lid}", "mrc", "", amt) for lid, amt in recurring]
+    lines += [(l.line_id, l.category, l.code, l.amount) for l in bill.lines if l.category != "credit"]
+    return _transfer(f"bill:{bill.id}", bill.account.id, Kind.BILL_LINE, bill.cycle.bill_date.value, _bill_legs(lines), "III.9.2", (Ref("bill", bill.id),))
+
+
+def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
+    """Every transfer the account's history implies, in date order."""
+    acct = h.account_id
+    out: list[tuple[dt.date, int, Transfer]] = []
+    for bill_id, bill in h.bills.items():
+        full = h.full_bills.get(bill_id)
+        if full is not None:
+            t = bill_transfer(full)
+        else:
+            lines = [(lid, cat, lid.rsplit(":", 1)[-1], amt) for lid, cat, amt in bill.lines if cat != "credit"]
+            t = _transfer(f"bill:{bill_id}", acct, Kind.BILL_LINE, bill.bill_date, _bill_legs(lines), "III.9.2", (Ref("bill", bill_id),))
+        out.append((bill.bill_date, 0, t))
+        for line_id, category, amount in bill.lines:
+            if category == "credit" and ":credit:" in line_id:
+                dispute = line_id.rsplit(":credit:", 1)[1]
+                out.append((bill.bill_date, 1, _transfer(f"credit:{dispute}", acct, Kind.CREDIT, bill.bill_date,
+                                                          Legs.of(("credits", -amount, line_id), ("disputes:pending", amount, line_id)),
+                                                          "III.9.4.1", (Ref("dispute", dispute), Ref("bill", bill_id)))))
+    for d in h.disputes.values():
+        hold = Legs.of(("disputes:pending", d.amount), ("receivable", -d.amount))
+        out.append((d.filed_on, 2, _transfer(f"dispute:{d.id}", acct, Kind.DISPUTE_HOLD, d.filed_on, hold, "III.9.4",
+                                              (Ref("dispute", d.id), Ref("bill", d.bill_id)), flow=Flow.PENDING)))
+        if d.id in h.resolutions:
+            on, for_clec = h.resolutions[d.id]
+            if for_clec > 0:
+                legs, flow = Legs.of(("disputes:pending", for_clec), ("receivable", -for_clec)), Flow.POST_PENDING
+            else:
+                legs, flow = Legs((), ()), Flow.VOID_PENDING
+            out.append((on, 3, _transfer(f"resolution:{d.id}", acct, Kind.DISPUTE_RELEASE, on, legs, "III.9.4.1",
+                                         (Ref("dispute", d.id),), flow=flow, pending_key=f"dispute:{d.id}")))
+    for p in h.payments:
+        out.append((p.received_on, 4, _transfer(f"payment:{p.id}", acct, Kind.PAYMENT, p.received_on,
+                                                 Legs.of(("cash", p.amount), ("receivable", -p.amount)), "III.9.2", (Ref("payment", p.id),))))
+    for request, (on, amount, form) in h.deposits_received.items():
+        out.append((on, 5, _transfer(f"deposit:{request}", acct, Kind.DEPOSIT, on,
+                                     Legs.of(("cash", amount), ("deposits_held", -amount)), "III.6.4", (Ref("deposit", request),))))
+    for day, _, t in sorted(out, key=lambda x: (x[0], x[1], x[2].key)):
+        yield t
