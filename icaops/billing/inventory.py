@@ -72,7 +72,6 @@ _CHECKS = (
     ("promotion_days", "promotion_days <= 0", "a promotion length in days, more than zero"),
     ("end_date", "end_date < start_date", "an end date on or after the start date"),
     ("class_of_service", "class_of_service IS NOT NULL AND class_of_service NOT IN ('residential', 'business')", "residential or business"),
-    ("line_id", "count(*) OVER (PARTITION BY line_id) > 1", "a line id used once"),
 )
 
 
@@ -82,14 +81,16 @@ def validate_inventory(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[s
     Returns the name of a DuckDB view holding the good rows, and the rejects (line_id,
     account_id, field, reason). One row may be rejected for several reasons; each is listed.
     """
-    flags = ",\n".join(f"({cond}) AS bad_{i}" for i, (_, cond, _) in enumerate(_CHECKS))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _inv_checked AS SELECT *, {flags} FROM {relation}")
-    any_bad = " OR ".join(f"coalesce(bad_{i}, false)" for i in range(len(_CHECKS)))
     parts = [
         f"SELECT line_id, account_id, '{field}' AS field, 'expected ' || '{expected}' || ', got ' || coalesce(CAST({field} AS VARCHAR), 'null') AS reason "
-        f"FROM _inv_checked WHERE coalesce(bad_{i}, false)"
-        for i, (field, _, expected) in enumerate(_CHECKS)
+        f"FROM {relation} WHERE coalesce({cond}, false)"
+        for field, cond, expected in _CHECKS
     ]
-    rejects = con.sql(" UNION ALL ".join(parts) + " ORDER BY line_id, field").to_arrow_table()
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _inv_good AS SELECT * EXCLUDE ({', '.join(f'bad_{i}' for i in range(len(_CHECKS)))}) FROM _inv_checked WHERE NOT ({any_bad})")
-    return "_inv_good", rejects.cast(REJECT_SCHEMA)
+    parts.append(
+        f"SELECT line_id, min(account_id), 'line_id', 'expected a line id used once, got it ' || count(*) || ' times' "
+        f"FROM {relation} GROUP BY line_id HAVING count(*) > 1"
+    )
+    rejects = con.sql(" UNION ALL ".join(parts) + " ORDER BY line_id, field").to_arrow_table().cast(REJECT_SCHEMA)
+    con.register("_inv_rejects", rejects)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _inv_good AS SELECT * FROM {relation} WHERE line_id NOT IN (SELECT line_id FROM _inv_rejects)")
+    return "_inv_good", rejects

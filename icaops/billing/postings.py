@@ -94,10 +94,28 @@ def _bill_legs(lines: Iterable[tuple[str, str, str, Decimal]]) -> Legs:
 def bill_transfer(bill: Bill) -> Transfer:
     """One transfer for a whole computed bill: a leg per WTN recurring line and per other line."""
     rec = bill.recurring
-    recurring = zip(rec.column("line_id").to_pylist(), rec.column("amount").to_pylist()) if rec.num_rows else ()
-    lines = [(f"{bill.id}:{lid}", "mrc", "", amt) for lid, amt in recurring]
-    lines += [(l.line_id, l.category, l.code, l.amount) for l in bill.lines if l.category != "credit"]
-    return _transfer(f"bill:{bill.id}", bill.account.id, Kind.BILL_LINE, bill.cycle.bill_date.value, _bill_legs(lines), "III.9.2", (Ref("bill", bill.id),))
+    accounts: list[str] = ["receivable"]
+    amounts: list[Decimal] = [Decimal("0.00")]
+    ids: list[str] = [""]
+    if rec.num_rows:
+        # Every line of a price group has the group's amount: one Decimal per group, not per line.
+        per_group = {g: e.value for g, e in bill.recurring_groups.items()}
+        mrc = [-per_group[g] for g in rec.column("price_group").to_pylist()]
+        keep = [i for i, a in enumerate(mrc) if a]
+        if len(keep) != len(mrc):
+            mrc = [mrc[i] for i in keep]
+        line_ids = rec.column("line_id").to_pylist()
+        accounts += ["revenue:recurring"] * len(mrc)
+        amounts += mrc
+        ids += line_ids if len(keep) == len(line_ids) else [line_ids[i] for i in keep]
+        amounts[0] -= sum(mrc, Decimal("0.00"))
+    other = _bill_legs((l.line_id, l.category, l.code, l.amount) for l in bill.lines if l.category != "credit")
+    accounts += list(other.accounts[1:])
+    amounts += list(other.amounts[1:])
+    ids += list(other.lines[1:])
+    amounts[0] += other.amounts[0]
+    return _transfer(f"bill:{bill.id}", bill.account.id, Kind.BILL_LINE, bill.cycle.bill_date.value,
+                     Legs(tuple(accounts), tuple(amounts), tuple(ids)), "III.9.2", (Ref("bill", bill.id),))
 
 
 def history_transfers(h: AccountHistory) -> Iterator[Transfer]:

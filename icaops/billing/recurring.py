@@ -79,7 +79,7 @@ def recurring_charges(inventory: pa.Table, cycles: Mapping[str, BillingCycle], t
         CREATE OR REPLACE TEMP TABLE _active AS
         SELECT *, CAST(date_diff('day', service_start, service_end) + 1 AS INTEGER) AS days_in_service
         FROM (
-            SELECT g.*, c.bill_id,
+            SELECT g.line_id, g.account_id, g.wtn, g.usoc, {", ".join("g." + c for c in _GROUP_COLS[:-2])}, c.bill_id,
                    greatest(g.start_date, c.cycle_start) AS service_start,
                    least(coalesce(g.end_date, c.cycle_end), c.cycle_end) AS service_end,
                    CAST(date_diff('day', c.cycle_start, c.cycle_end) + 1 AS INTEGER) AS days_in_cycle
