@@ -1,0 +1,379 @@
+"""Call-record ingest: EMI, CSV and Parquet into DuckDB, idempotently (agreement VI.9).
+
+- Readers stream a file as ``RecordChunk``s of the canonical schema (records.py) with
+  bounded memory; malformed records go to quarantine and reading goes on.
+- ``ingest_file`` loads one file in one transaction. A file already ingested (same sha256)
+  is skipped; a call whose ``record_id`` is already stored, from any file, is counted as a
+  duplicate and not stored twice.
+
+CSV and Parquet carry canonical column names (see ``TEXT_RULES``): ``record_type``,
+``connect_time_local`` ("YYYY-MM-DD HH:MM:SS", agreement zone wall clock) and
+``duration_tenths`` are required; money is ``amount`` (decimal dollars) or ``amount_minor``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from icaops.traffic.emi import ReadOptions, read_emi
+from icaops.traffic.emi import columns as C
+from icaops.traffic.emi.reader import DEFAULT_OPTIONS
+from icaops.traffic.records import (
+    AGREEMENT_ZONE,
+    AMOUNT_SCALE,
+    CALL_RECORD_SCHEMA,
+    WIDTHS,
+    Quarantined,
+    RecordChunk,
+    finish_batch,
+    quarantine_batch,
+)
+
+BATCH_ROWS = 65536
+
+_DIGITS = r"^[0-9]+$"
+_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$"
+_AMOUNT = r"^-?[0-9]{1,12}(\.[0-9]+)?$"
+
+TEXT_RULES: dict[str, tuple[str | None, str]] = {
+    "record_type": (r"^[0-9]{6}$", "6 digits (EMI record id CCGGRR)"),
+    "connect_time_local": (_TIME, "YYYY-MM-DD HH:MM:SS, a real date and time"),
+    "calling_number": (_DIGITS, "digits"),
+    "called_number": (_DIGITS, "digits"),
+    "overflow_digits": (_DIGITS, "digits"),
+    "duration_tenths": (r"^[0-9]{1,12}$", "whole tenths of a second"),
+    "conversation_tenths": (r"^[0-9]{1,12}$", "whole tenths of a second"),
+    "amount_minor": (r"^-?[0-9]{1,18}$", f"an integer in units of 10^-{AMOUNT_SCALE} dollars"),
+    "amount": (_AMOUNT, f"a decimal amount in dollars, at most {AMOUNT_SCALE} places"),
+    "cic": (_DIGITS, "digits"),
+    "orig_lrn": (_DIGITS, "digits"),
+    "term_lrn": (_DIGITS, "digits"),
+}
+"""Pattern and expectation for text input columns; other canonical text columns take any
+text up to their width (records.WIDTHS)."""
+
+REQUIRED = ("record_type", "connect_time_local", "duration_tenths")
+_DERIVED = {"record_id", "source_file", "source_format", "record_no", "byte_offset", "category", "call_date",
+            "connect_time"}
+INPUT_COLUMNS = tuple(n for n in CALL_RECORD_SCHEMA.names if n not in _DERIVED) + ("amount",)
+_INT_COLUMNS = ("duration_tenths", "conversation_tenths", "amount_minor")
+
+
+class SourceError(ValueError):
+    """A whole input file cannot be read (unknown format, missing required column)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Row ``row`` (0-based within its batch) failed ``field``."""
+
+    row: int
+    field: str
+    expected: str
+    found: str | None
+
+
+# --- text columns to canonical -------------------------------------------------------------
+
+
+def _local_seconds(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """("YYYY-MM-DD HH:MM:SS" strings already matching ``_TIME``) -> (seconds, valid)."""
+    head = pc.utf8_slice_codeunits(pc.fill_null(text, "1970-01-01 00:00:00"), 0, 19)
+    block = C.RecordBlock.from_rows(C.fixed_bytes(head, 19)[0])
+    y, mo, d = (block.digits(a, w)[1] for a, w in ((0, 4), (5, 2), (8, 2)))
+    h, mi, s = (block.digits(a, 2)[1] for a in (11, 14, 17))
+    valid = C.valid_date(y, mo, d) & (h < 24) & (mi < 60) & (s < 60)
+    return C.days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, valid
+
+
+def _amount_minor(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Decimal dollar strings (already matching ``_AMOUNT``, or null) to exact minor units.
+
+    Returns (amounts, fits): fits is False where more than AMOUNT_SCALE places are not zero.
+    """
+    parts = pc.extract_regex(pc.fill_null(text, "0"), r"^(?P<sign>-?)(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?$")
+    frac = pc.utf8_rtrim(pc.struct_field(parts, "frac"), "0")
+    fits = pc.less_equal(pc.utf8_length(frac), AMOUNT_SCALE).to_numpy(zero_copy_only=False)
+    frac = pc.utf8_rpad(pc.if_else(fits, frac, ""), AMOUNT_SCALE, "0")
+    units = pc.cast(pc.struct_field(parts, "whole"), pa.int64()).to_numpy() * 10**AMOUNT_SCALE
+    units = units + pc.cast(frac, pa.int64()).to_numpy()
+    negative = pc.equal(pc.struct_field(parts, "sign"), "-").to_numpy(zero_copy_only=False)
+    nulls = pc.is_null(text).to_numpy(zero_copy_only=False)
+    return pa.array(np.where(negative, -units, units), pa.int64(), mask=nulls), fits | nulls
+
+
+def from_text_columns(batch: pa.RecordBatch, source: str, fmt: str, record_no: np.ndarray,
+                      byte_offset: np.ndarray | None, zone: str) -> tuple[pa.RecordBatch, list[Rejection]]:
+    """Validate string columns named as canonical fields; returns (good rows, rejections)."""
+    missing = [c for c in REQUIRED if c not in batch.schema.names]
+    if missing:
+        raise SourceError(f"{source}: expected columns {', '.join(REQUIRED)}; missing {', '.join(missing)}")
+    n = batch.num_rows
+    cols = {name: pc.if_else(pc.equal(batch.column(name), ""), None, batch.column(name))
+            for name in INPUT_COLUMNS if name in batch.schema.names}
+    checks: list[tuple[str, np.ndarray, str]] = []
+    for name, col in cols.items():
+        pattern, expected = TEXT_RULES.get(name, (None, "text"))
+        present = pc.is_valid(col)
+        good = present if pattern is None else pc.fill_null(pc.match_substring_regex(col, pattern), False)
+        if name in WIDTHS:
+            good = pc.and_(good, pc.less_equal(pc.utf8_length(col), WIDTHS[name]))
+            expected += f" (at most {WIDTHS[name]} characters)"
+        good = pc.fill_null(good, False).to_numpy(zero_copy_only=False)
+        if name not in REQUIRED:
+            good |= ~present.to_numpy(zero_copy_only=False)
+        checks.append((name, good, expected))
+        if name == "connect_time_local":
+            local, time_ok = _local_seconds(col)
+            checks.append((name, time_ok | ~good, "a real calendar date and time of day"))
+        if name == "amount":
+            amount, fits = _amount_minor(pc.if_else(pa.array(good), col, None))
+            checks.append((name, fits, expected))
+    ok = np.ones(n, dtype=bool)
+    rejections: list[Rejection] = []
+    for name, good, expected in checks:
+        for i in np.flatnonzero(ok & ~good):
+            rejections.append(Rejection(int(i), name, expected, batch.column(name)[int(i)].as_py()))
+        ok &= good
+    keep = pa.array(ok)
+    out: dict[str, pa.Array] = {}
+    for name, col in cols.items():
+        if name == "amount":
+            continue
+        col = col.filter(keep)
+        out[name] = pc.cast(col, pa.int64()) if name in _INT_COLUMNS else col
+    if "amount" in cols and "amount_minor" not in cols:
+        out["amount_minor"] = amount.filter(keep)
+    out["connect_time_local"] = pa.array(local[ok], pa.int64())
+    out["record_no"] = pa.array(record_no[ok], pa.int64())
+    kept = int(ok.sum())
+    out["byte_offset"] = pa.nulls(kept, pa.int64()) if byte_offset is None else pa.array(byte_offset[ok], pa.int64())
+    good_rows = finish_batch(out, n=kept, source_file=source, source_format=fmt, zone=zone)
+    return good_rows, rejections
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+class _Lines:
+    """Binary lines as text, remembering where the current CSV row started."""
+
+    def __init__(self, fh: io.BufferedReader) -> None:
+        self.fh, self.offset, self.row_start, self.raw, self.bad_utf8 = fh, 0, None, [], False
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.fh:
+            if self.row_start is None:
+                self.row_start, self.raw, self.bad_utf8 = self.offset, [], False
+            self.offset += len(line)
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text, self.bad_utf8 = line.decode("utf-8", errors="replace"), True
+            self.raw.append(text)
+            yield text
+
+
+def read_csv_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS,
+                     name: str | None = None) -> Iterator[RecordChunk]:
+    """Stream a CSV of canonical columns as ``RecordChunk``s (header row required)."""
+    source = name or os.fspath(path)
+    with open(path, "rb") as fh:
+        lines = _Lines(fh)
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        rows: list[list[str]] = []
+        meta: list[tuple[int, int, str]] = []
+        q: list[Quarantined] = []
+        row_no = 0
+        for row in reader:
+            start, raw, bad = lines.row_start, "".join(lines.raw).rstrip("\r\n"), lines.bad_utf8
+            lines.row_start = None
+            if not row:
+                continue  # a blank line is not a record
+            row_no += 1
+            if bad:
+                q.append(Quarantined(source, row_no, start, "encoding", "UTF-8 text", None, raw))
+            elif len(row) != len(header):
+                q.append(Quarantined(source, row_no, start, "columns", f"{len(header)} columns as in the header",
+                                     str(len(row)), raw))
+            else:
+                rows.append(row)
+                meta.append((row_no, start, raw))
+            if len(rows) >= batch_rows:
+                yield _csv_chunk(rows, meta, header, q, source, zone)
+                rows, meta, q = [], [], []
+        if rows or q:
+            yield _csv_chunk(rows, meta, header, q, source, zone)
+
+
+def _csv_chunk(rows, meta, header, q, source, zone) -> RecordChunk:
+    arrays = [pa.array(list(col), pa.string()) for col in zip(*rows)] if rows else \
+        [pa.array([], pa.string()) for _ in header]
+    batch = pa.RecordBatch.from_arrays(arrays, names=header)
+    nos = np.array([m[0] for m in meta], dtype=np.int64)
+    offs = np.array([m[1] for m in meta], dtype=np.int64)
+    good, rejected = from_text_columns(batch, source, "csv", nos, offs, zone)
+    for r in rejected:
+        no, off, raw = meta[r.row]
+        q.append(Quarantined(source, no, off, r.field, r.expected, r.found, raw))
+    q.sort(key=lambda e: e.record_no or 0)
+    return RecordChunk(good, quarantine_batch(q), 0)
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def _as_text(col: pa.Array, name: str, source: str, zone: str) -> pa.Array:
+    if pa.types.is_floating(col.type):
+        raise SourceError(f"{source}: column {name}: expected integer, decimal or text, found {col.type}"
+                          " (binary floating point cannot hold money or tenths exactly)")
+    if pa.types.is_timestamp(col.type):
+        if col.type.tz is not None:
+            col = pc.local_timestamp(col.cast(pa.timestamp(col.type.unit, tz=zone)))
+        return pc.strftime(col, format="%Y-%m-%d %H:%M:%S")
+    return col if pa.types.is_string(col.type) else col.cast(pa.string())
+
+
+def read_parquet_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS,
+                         name: str | None = None) -> Iterator[RecordChunk]:
+    """Stream a Parquet file of canonical columns as ``RecordChunk``s, row group by row group."""
+    source = name or os.fspath(path)
+    pf = pq.ParquetFile(path)
+    wanted = [c for c in pf.schema_arrow.names if c in INPUT_COLUMNS]
+    row_no = 0
+    for batch in pf.iter_batches(batch_size=batch_rows, columns=wanted):
+        text = pa.RecordBatch.from_arrays(
+            [_as_text(c, n, source, zone) for c, n in zip(batch.columns, batch.schema.names)], names=batch.schema.names
+        )
+        nos = np.arange(row_no + 1, row_no + batch.num_rows + 1, dtype=np.int64)
+        good, rejected = from_text_columns(text, source, "parquet", nos, None, zone)
+        q = [Quarantined(source, int(nos[r.row]), None, r.field, r.expected, r.found,
+                         json.dumps(batch.slice(r.row, 1).to_pylist()[0], default=str)) for r in rejected]
+        row_no += batch.num_rows
+        yield RecordChunk(good, quarantine_batch(q), 0)
+
+
+# --- dispatch and DuckDB ---------------------------------------------------------------------
+
+_SUFFIXES = {".emi": "emi", ".duf": "emi", ".dat": "emi", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """'emi', 'csv' or 'parquet' from the file name; SourceError when unknown."""
+    fmt = _SUFFIXES.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise SourceError(f"{os.fspath(path)}: expected a name ending in {', '.join(_SUFFIXES)}")
+    return fmt
+
+
+def read_records(path: str | os.PathLike, fmt: str | None = None, *, emi: ReadOptions = DEFAULT_OPTIONS,
+                 name: str | None = None) -> Iterator[RecordChunk]:
+    """Stream any supported file as canonical ``RecordChunk``s."""
+    fmt = fmt or detect_format(path)
+    if fmt == "emi":
+        return read_emi(path, emi, name=name)
+    if fmt == "csv":
+        return read_csv_records(path, zone=emi.zone, name=name)
+    if fmt == "parquet":
+        return read_parquet_records(path, zone=emi.zone, name=name)
+    raise SourceError(f"{os.fspath(path)}: expected format emi, csv or parquet, got {fmt!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ``ingest_file`` call did. read = accepted + duplicates + quarantined + control."""
+
+    source_file: str
+    sha256: str
+    format: str
+    records_read: int
+    accepted: int
+    duplicates: int
+    quarantined: int
+    control_records: int
+    seconds: float
+    already_ingested: bool = False
+
+
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.date32(): "DATE", pa.timestamp("s"): "TIMESTAMP",
+               pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ"}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``call_records``, ``ingested_files`` and ``quarantine`` when absent."""
+    cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in CALL_RECORD_SCHEMA)
+    con.execute(f"CREATE TABLE IF NOT EXISTS call_records ({cols}, file_sha256 VARCHAR NOT NULL, PRIMARY KEY (record_id))")
+    con.execute("""CREATE TABLE IF NOT EXISTS ingested_files (
+        sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, format VARCHAR NOT NULL, size_bytes BIGINT,
+        ingested_at TIMESTAMPTZ, records_read BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT,
+        control_records BIGINT, seconds DOUBLE)""")
+    con.execute("""CREATE TABLE IF NOT EXISTS quarantine (
+        file_sha256 VARCHAR NOT NULL, source_file VARCHAR NOT NULL, record_no BIGINT, byte_offset BIGINT,
+        field VARCHAR NOT NULL, expected VARCHAR NOT NULL, found VARCHAR, raw VARCHAR)""")
+
+
+def file_sha256(path: str | os.PathLike, block: int = 1 << 22) -> str:
+    """The sha256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(block):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, fmt: str | None = None, *,
+                emi: ReadOptions = DEFAULT_OPTIONS, name: str | None = None) -> IngestReport:
+    """Load one file into DuckDB in one transaction; idempotent by checksum and record_id."""
+    started = time.perf_counter()
+    source, fmt = name or os.fspath(path), fmt or detect_format(path)
+    ensure_schema(con)
+    sha = file_sha256(path)
+    if con.execute("SELECT 1 FROM ingested_files WHERE sha256 = ?", [sha]).fetchone():
+        return IngestReport(source, sha, fmt, 0, 0, 0, 0, 0, time.perf_counter() - started, True)
+    read = accepted = quarantined = control = 0
+    con.begin()
+    try:
+        for chunk in read_records(path, fmt, emi=emi, name=source):
+            records, q = chunk.records, chunk.quarantine
+            if records.num_rows:
+                con.register("_icaops_records", records)
+                accepted += con.execute("INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records",
+                                        [sha]).fetchone()[0]
+                con.unregister("_icaops_records")
+            if q.num_rows:
+                con.register("_icaops_quarantine", q)
+                con.execute("INSERT INTO quarantine SELECT ?, * FROM _icaops_quarantine", [sha])
+                con.unregister("_icaops_quarantine")
+            read += records.num_rows + q.num_rows + chunk.control_records
+            quarantined += q.num_rows
+            control += chunk.control_records
+        seconds = time.perf_counter() - started
+        report = IngestReport(source, sha, fmt, read, accepted, read - accepted - quarantined - control,
+                              quarantined, control, seconds)
+        con.execute("INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [sha, source, fmt, os.path.getsize(path), dt.datetime.now(dt.UTC), read, accepted,
+                     report.duplicates, quarantined, control, seconds])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return report
