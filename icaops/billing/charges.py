@@ -25,20 +25,53 @@ __all__ = ["event_charges", "usage_charges", "tax_lines", "matches"]
 ZERO = Decimal("0.00")
 
 
-def matches(price: Price, event: Event, first_order: bool) -> bool:
-    """True if `event` incurs `price` under its trigger."""
+def _mismatched(price: Price, event: Event, first_order: bool) -> list[str] | None:
+    """The trigger fields `event` fails on, or None if it is not the price's event type."""
     trigger = price.trigger or {}
     if trigger.get("event") != event.type:
-        return False
+        return None
+    failed = []
     for key, wanted in trigger.items():
         if key == "event":
             continue
         if key == "first_order":
             if bool(wanted) != first_order:
-                return False
+                failed.append(key)
         elif event.get(key) != wanted and not (wanted is False and event.get(key) is None):
-            return False
-    return True
+            failed.append(key)
+    return failed
+
+
+def matches(price: Price, event: Event, first_order: bool) -> bool:
+    """True if `event` incurs `price` under its trigger."""
+    return _mismatched(price, event, first_order) == []
+
+
+def _missing_choice(account: Account, event: Event, terms: Terms, first_order: bool) -> RefusedCharge | None:
+    """A refusal when `event` lacks, or misspells, a field (channel, variant...) that decides its price.
+
+    A price whose trigger fails only on text fields the event leaves out, or gives a value no
+    price of that event accepts, would apply had the field been right: the charge cannot be
+    chosen, so it is kept as refused with the reason instead of silently dropped (a boolean
+    flag left out reads as false and is not a gap).
+    """
+    own = [(code, term) for code, term in terms.prices.items() if (term.value.trigger or {}).get("event") == event.type]
+    accepted: dict[str, set[str]] = {}
+    for _, term in own:
+        for key, wanted in term.value.trigger.items():
+            if key != "event" and isinstance(wanted, str):
+                accepted.setdefault(key, set()).add(wanted)
+    bad = {k for k in accepted if event.get(k) not in accepted[k]}
+    codes, clause = [], None
+    for code, term in own:
+        failed = _mismatched(term.value, event, first_order)
+        if failed and set(failed) <= bad:
+            codes.append(code)
+            clause = clause or term.clause
+    if not codes:
+        return None
+    fields = "; ".join(f"`{k}` {'missing' if event.get(k) is None else repr(event.get(k))} (expected one of: {', '.join(sorted(accepted[k]))})" for k in sorted(bad))
+    return RefusedCharge(account.id, event.id, "|".join(codes), f"{event.type} {event.id} on {event.date.isoformat()}: {fields}; the charge it incurs cannot be chosen", clause)
 
 
 def _amount(name: str, term: Term[Price], event: Event, terms: Terms) -> tuple[Decimal, Decimal, list[Step], bool] | str:
@@ -84,6 +117,9 @@ def event_charges(account: Account, cycle: BillingCycle, events: Iterable[Event]
         first_order = event.type == "order.submitted" and orders == 0
         if event.type == "order.submitted":
             orders += 1
+        gap = _missing_choice(account, event, terms, first_order)
+        if gap is not None:
+            refused.append(gap)
         for code, term in terms.prices.items():
             if not matches(term.value, event, first_order):
                 continue

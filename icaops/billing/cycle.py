@@ -47,6 +47,8 @@ def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines
     Charges are billed for the closed period (interpretation billing-period): the service
     period runs from the day after the previous close through this close.
     """
+    if not 1 <= close_day <= 31:
+        raise ValueError(f"account {account_id}: cycle_close_day: expected a day of the month from 1 to 31, got {close_day!r}")
     try:
         year, month = (int(p) for p in period.split("-"))
         close = _close_in(year, month, close_day)
