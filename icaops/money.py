@@ -25,7 +25,7 @@ def to_money(value: object) -> Decimal:
     try:
         return Decimal(str(value).strip().replace(",", "").lstrip("$"))
     except decimal.InvalidOperation:
-        raise ValueError(f"an amount such as '224.07', got {value!r}") from None
+        raise ValueError(f"an amount such as '12.34', got {value!r}") from None
 
 
 def round_money(amount: Decimal, terms: MoneyTerms) -> Decimal:

@@ -14,7 +14,7 @@ __all__ = ["display"]
 
 
 def display(value: Any) -> str:
-    """A one-line rendering of a term value: `$224.07 per occurrence`, `30 calendar days after Bill Date`."""
+    """A one-line rendering of a term value: `$12.34 per occurrence`, `30 calendar days after Bill Date`."""
     if isinstance(value, DeadlineSpec):
         roll = "" if value.roll is Roll.NONE else f", then {value.roll.value.replace('_', ' ')}"
         return f"{value.offset} {value.direction.value} {value.trigger}{roll}"

@@ -62,7 +62,7 @@ class Term(BaseModel, Generic[T]):
     @classmethod
     def _typed_supersedes(cls, data: Any) -> Any:
         # Superseded values arrive as written in YAML; give them the term's own type so an
-        # amended 15.86% reads as Decimal('0.1586') beside its replacement.
+        # amended rate such as 10.5% reads as Decimal('0.105') beside its replacement.
         if isinstance(data, dict) and data.get("supersedes"):
             info = cls.model_fields["value"]
             adapter = TypeAdapter(Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)

@@ -50,7 +50,7 @@ def _decimal(value: object) -> Decimal:
             return Decimal(text)
         except ArithmeticError:
             pass
-    raise ValueError(f"a decimal amount or rate such as '224.07' or '15.86%', got {value!r}")
+    raise ValueError(f"a decimal amount or rate such as '12.34' or '10.5%', got {value!r}")
 
 
 Money = Annotated[Decimal, BeforeValidator(_decimal)]

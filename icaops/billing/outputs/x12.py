@@ -93,7 +93,7 @@ class Text:
 
 
 def r(value: Decimal) -> str:
-    """An R (decimal) element, exact as computed: no exponent, no float (`18.50`, `-5.00`, `0.000581`)."""
+    """An R (decimal) element, exact as computed: no exponent, no float (`18.50`, `-5.00`, `0.000123`)."""
     if not isinstance(value, Decimal):
         raise TypeError(f"X12 numbers are written from Decimal, got {value!r}")
     return format(abs(value) if value == 0 else value, "f")
