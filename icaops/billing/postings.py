@@ -75,7 +75,10 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 def _transfer(key: str, account: str, kind: Kind, day: dt.date, legs: Legs, clause: str, refs: tuple[Ref, ...], **kw) -> Transfer:
-    return Transfer(key=key, billing_account=account, kind=kind, effective_date=day, posted_at=_at(day),
+    # Event ids are unique within an account's log only: the account is part of the key.
+    if "pending_key" in kw:
+        kw["pending_key"] = f"{account}/{kw['pending_key']}"
+    return Transfer(key=f"{account}/{key}", billing_account=account, kind=kind, effective_date=day, posted_at=_at(day),
                     currency="USD", legs=legs, clause=clause, refs=refs, **kw)
 
 
