@@ -28,6 +28,19 @@ scenario_app = typer.Typer(help="Run scenario files (docs/scenarios.md).", no_ar
 app.add_typer(terms_app, name="terms")
 app.add_typer(scenario_app, name="scenario")
 
+
+def _register_commands() -> None:
+    """The billing (and later ordering and traffic) command groups, from icaops.commands."""
+    from .commands.billing import account_app, bill_app, events_app, explain_command
+
+    app.add_typer(bill_app, name="bill")
+    app.add_typer(account_app, name="account")
+    app.add_typer(events_app, name="events")
+    app.command("explain")(explain_command)
+
+
+_register_commands()
+
 # Wide enough for clause-by-clause explanations when output is piped (Rich assumes 80).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 AgreementOpt = typer.Option(DEFAULT_AGREEMENT, "--agreement", "-a", help="Agreement id (folder under agreements/) or path.")
@@ -212,11 +225,17 @@ def _print_scenario(r, quiet: bool) -> None:
 
 
 @app.command("demo")
-def demo(agreement: str = AgreementOpt) -> None:
-    """The main job on embedded defaults (grows as the system grows)."""
-    from .demo import run_demo
+def demo(agreement: str = AgreementOpt,
+         out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's database and files."),
+         lines: int = typer.Option(3000, "--lines", help="Resold lines of the reference CLEC.")) -> None:
+    """The main job on embedded defaults: terms and deadlines, a month of billing for the
+    reference CLEC (SQLite state) with its invoice, 811 and account status, then a day of
+    VoIP traffic checked against the Carrier Partner rules (DuckDB) with its report."""
+    from .demo import run_billing_demo, run_demo
 
-    run_demo(_load(agreement), console)
+    loaded = _load(agreement)
+    run_demo(loaded, console)
+    run_billing_demo(loaded, console, out, lines)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +15,7 @@ from .explain import Explained
 from .terms.display import display
 from .terms.loader import Agreement
 
-__all__ = ["run_demo", "KEY_TERMS"]
+__all__ = ["run_demo", "run_billing_demo", "KEY_TERMS"]
 
 KEY_TERMS = (
     "lifecycle.effective_date",
@@ -70,3 +71,39 @@ def run_demo(agreement: Agreement, console: Console) -> None:
     _explained(console, "Orders may be submitted from (set-up completed 2012-08-01)", dl.ordering_allowed_from(dt.date(2012, 8, 1)))
     _explained(console, "Notice of Termination received 2014-04-15 ends the Agreement on", dl.termination_date(dt.date(2014, 4, 15)))
     _explained(console, "USF certification for 2027 due", dl.usf_certification_due(2027))
+
+
+def run_billing_demo(agreement: Agreement, console: Console, out: Path, lines: int = 3000) -> None:
+    """Set up the reference CLEC with `lines` resold lines and a month of activity, close the
+    cycle, print the bill and the account status with explanations, write the invoice (HTML,
+    PDF), the CSV and the X12 811 under `out`."""
+    from .billing.books import Books
+    from .commands.billing import close_cycle, explain_line, print_bill, print_explained, print_status, write_outputs
+    from .commands.workspace import open_workspace
+    from .samples.activity import REFERENCE_ACCOUNT, after_the_bill, reference_month
+
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "icaops.sqlite"
+    for stale in out.glob("icaops.sqlite*"):
+        stale.unlink()  # the demo starts from an empty log each time
+    ws = open_workspace(f"sqlite:///{db}", agreement)
+    console.rule(f"[bold]Billing: {agreement.manifest['parties']['clec']['short']} with {lines:,} resold lines")
+    period, log = reference_month(agreement, lines)
+    added, rejected = ws.append(log, "demo")
+    console.print(f"event log {db}: {added:,} events (account set-up, as-is migrations, orders, searches, dispatches, usage)")
+    (bill,) = close_cycle(ws, period, [REFERENCE_ACCOUNT])
+    print_bill(console, bill, lines=12)
+    paths = write_outputs(ws, bill, out)
+    console.print("written: " + ", ".join(str(p) for p in paths.values()))
+    books = Books(ws.agreement, ws.events())
+    wtn = bill.recurring.column("line_id")[0].as_py()
+    for line_id in (f"{bill.id}:{wtn}", f"{bill.id}:surcharge:fusc"):
+        _, explanation = explain_line(books, line_id)
+        print_explained(console, f"explain {line_id}", explanation)
+
+    follow_up = after_the_bill(bill, books.deadlines())
+    ws.append(follow_up, "demo")
+    notice = next(e for e in follow_up if e["type"] == "notice.given")
+    as_of = notice["date"] + dt.timedelta(days=6)
+    console.print(f"\nthen: dispute of the trip charges, a late partial payment, the ILEC's suspension notice ({len(follow_up)} events)")
+    print_status(console, Books(ws.agreement, ws.events()), REFERENCE_ACCOUNT, as_of)

@@ -166,6 +166,9 @@ def _apply(h: AccountHistory, e: Event, terms: Terms, dl: Deadlines, compute: Bi
     elif e.type == "billing.cycle_closed":
         if compute is None:
             raise EventInputError(e, "type", "bill.issued events (no inventory to compute bills from here)")
+        closed = f"{h.account_id}:{e.get('period')}"
+        if closed in h.bills:  # a closed bill is never billed again nor edited (III.9.2)
+            raise EventInputError(e, "period", f"a period not closed yet ({closed} was closed before)")
         fact = _computed_bill(h, e, terms, dl, compute)
         h.bills[fact.bill_id] = fact
         h.book.add_bill(fact)

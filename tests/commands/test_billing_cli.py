@@ -1,0 +1,106 @@
+"""`icaops events load`, `bill run`, `bill show`, `explain`, `account status` on a SQLite store
+(III.9.2 Bill Date and Due Date, III.9.3 late charges, III.9.5 treatment, VIII prices)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from icaops.cli import app
+
+runner = CliRunner()
+
+LOG = """
+events:
+  - {id: open, date: 2013-01-01, type: billing.account_opened, account: G, name: Granite, cycle_close_day: 3}
+  - {id: S1, date: 2012-12-01, type: service.added, account: G, wtn: "2083451001", usoc: 1FR, class_of_service: residential, retail_mrc: "18.50"}
+  - {id: O1, date: 2013-02-10, type: order.submitted, account: G, channel: electronic, variant: standard}
+  - {id: T1, date: 2013-02-20, type: trip.dispatched, account: G}
+"""
+
+
+def _run(*args: str, db: str):
+    result = runner.invoke(app, [*args, "--db", db], catch_exceptions=False)
+    return result
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    log = tmp_path / "log.yaml"
+    log.write_text(LOG)
+    url = f"sqlite:///{tmp_path / 'icaops.sqlite'}"
+    result = _run("events", "load", str(log), db=url)
+    assert result.exit_code == 0, result.output
+    assert "4 events added" in result.output
+    return url
+
+
+def test_events_load_is_idempotent(db: str, tmp_path: Path):
+    """Feeding the same events twice changes nothing (DEVELOPERS: replay is idempotent)."""
+    result = _run("events", "load", str(tmp_path / "log.yaml"), db=db)
+    assert "0 events added" in result.output
+
+
+def test_events_load_keeps_the_rest_of_a_file_with_a_bad_event(tmp_path: Path):
+    """A rejected event is reported with its reason; the others are stored."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump([{"id": "x", "date": "2013-13-01", "type": "payment.received", "account": "G"},
+                                   {"id": "ok", "date": "2013-01-01", "type": "billing.account_opened", "account": "G"}]))
+    result = _run("events", "load", str(bad), db=f"sqlite:///{tmp_path / 'b.sqlite'}")
+    assert "1 events added, 1 rejected" in result.output
+    assert "date: expected an ISO date" in result.output
+
+
+def test_bill_run_writes_invoice_csv_and_811(db: str, tmp_path: Path):
+    """III.9.2: the cycle closing 2013-03-03 is billed 2013-03-04, due 2013-04-03; VIII prices."""
+    out = tmp_path / "bills"
+    result = _run("bill", "run", "--period", "2013-03", "--out", str(out), db=db)
+    assert result.exit_code == 0, result.output
+    # 18.50 x (1 - 0.1586) = 15.5659 -> 15.57; account establishment 224.07 + order 8.67 + trip 27.16;
+    # FUSC 17.40 % x (15.57 + 259.90) = 47.93178 -> 47.93. Total 15.57 + 259.90 + 47.93 = 323.40
+    assert "G:2013-03: 5 lines, total $323.40, due 2013-04-03" in result.output
+    rows = list(csv.DictReader((out / "G_2013-03.csv").open()))
+    assert sum(Decimal(r["amount"]) for r in rows) == Decimal("323.40")
+    assert (out / "G_2013-03.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "G_2013-03.811").read_text().startswith("ISA")
+    assert "Bill Due Date" in (out / "G_2013-03.html").read_text()
+
+
+def test_bill_run_twice_bills_once(db: str, tmp_path: Path):
+    """A closed bill is never billed again (III.9.2): running the period again changes nothing."""
+    for _ in range(2):
+        _run("bill", "run", "--period", "2013-03", "--out", str(tmp_path), db=db)
+    result = _run("account", "status", "G", "--as-of", "2013-03-10", db=db)
+    assert "balance → 323.40" in result.output
+
+
+def test_bill_show_and_explain(db: str, tmp_path: Path):
+    """Every amount is explained by its clauses: the resale line (IV.3.1) and the FUSC (III.9.6)."""
+    _run("bill", "run", "--period", "2013-03", "--out", str(tmp_path), db=db)
+    shown = _run("bill", "show", "G:2013-03", db=db)
+    assert "Bill Due Date → 2013-04-03" in shown.output and "323.40" in shown.output
+    line = _run("explain", "G:2013-03:2083451001", db=db)
+    assert "15.57" in line.output and "[IV.3.1.2]" in line.output
+    fusc = _run("explain", "G:2013-03:surcharge:fusc", db=db)
+    assert "47.93" in fusc.output and "[III.9.6]" in fusc.output
+    missing = _run("explain", "G:2013-03:nope", db=db)
+    assert missing.exit_code == 2 and "has no line 'nope'" in missing.output
+
+
+def test_account_status_after_the_due_date(db: str, tmp_path: Path):
+    """III.9.3: unpaid after the due date is past due and accrues late charges; III.6.1(c): a
+    deposit may be requested; III.9.5.2: earliest disconnection 10 Business Days after notice."""
+    _run("bill", "run", "--period", "2013-03", "--out", str(tmp_path), db=db)
+    result = _run("account", "status", "G", "--as-of", "2013-04-15", db=db)
+    assert result.exit_code == 0, result.output
+    assert "past due → 323.40" in result.output
+    assert "deposit may be requested → True" in result.output
+    # notice assumed received Monday 2013-04-15 + 10 Business Days = Monday 2013-04-29
+    assert "earliest disconnection → 2013-04-29" in result.output
+    unknown = _run("account", "status", "X", "--as-of", "2013-04-15", db=db)
+    assert unknown.exit_code == 2
