@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal, Mapping
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..explain import Explained
 from .cycle import BillingCycle
@@ -86,8 +87,9 @@ class Bill:
         """The sum of each category, and `total`; sums of rounded lines, exact."""
         if not self._totals:
             sums = {c: Decimal("0.00") for c in CATEGORIES}
-            column = self.recurring.column("amount")
-            sums["mrc"] = sum((v for v in column.to_pylist() if v is not None), Decimal("0.00")) if self.recurring.num_rows else Decimal("0.00")
+            # Arrow sums decimal128 exactly (no Decimal object per line).
+            mrc = pc.sum(self.recurring.column("amount")).as_py() if self.recurring.num_rows else None
+            sums["mrc"] = mrc if mrc is not None else Decimal("0.00")
             for line in self.lines:
                 sums[line.category] += line.amount
             sums["total"] = sum((sums[c] for c in CATEGORIES), Decimal("0.00"))
