@@ -66,8 +66,12 @@ def _computer(ctx: Context, account: Account):
     def compute(e: Event, carried: list[ChargeLine]) -> Bill:
         period = str(e.require("period"))
         cycle = cycle_for(account.id, period, account.cycle_close_day, ctx.deadlines(e.date))
-        billable = [x for x in ctx.events if x.get("account") == account.id and cycle.start <= x.date <= cycle.close]
-        earlier_orders = sum(1 for x in ctx.events if x.get("account") == account.id and x.type == "order.submitted" and x.date < cycle.start)
+        # An event dated before the cycle with `billed_in: PERIOD` is a charge billed late
+        # (back-billed) on that cycle's bill; its date stays the service date (III.9.1).
+        billable = [x for x in ctx.events if x.get("account") == account.id
+                    and (str(x.get("billed_in")) == period if x.get("billed_in") is not None else cycle.start <= x.date <= cycle.close)]
+        earlier_orders = sum(1 for x in ctx.events if x.get("account") == account.id and x.type == "order.submitted" and x.date < cycle.start
+                             and x.get("billed_in") is None)
         messages = sum(int(x.get("count", 0)) for x in billable if x.type == "usage.messages")
         terms = ctx.agreement.terms_at(cycle.close)
         run = run_cycle([account], _inventory(ctx.events, account.id, cycle.close), period, terms, billable,

@@ -42,8 +42,15 @@ class Tranche:
         return self.paid_on is None
 
     def held(self, on: dt.date) -> bool:
-        """Disputed and not resolved on `on`, or resolved for the CLEC and awaiting its credit."""
-        return self.dispute_id is not None and (self.outcome is None or self.outcome == "for_clec")
+        """Held apart from what is due: disputed by the Bill Due Date and not yet resolved, or resolved for the CLEC.
+
+        III.9.4: a dispute filed after the Bill Due Date holds nothing back — "The billed Party
+        may not withhold payment of amounts past the due date pending a later filing of a
+        dispute" — so its amount stays due (and bears late payment charges) until resolved.
+        """
+        if self.dispute_id is None:
+            return False
+        return self.outcome == "for_clec" or (self.outcome is None and self.timely)
 
 
 @dataclass
@@ -125,9 +132,11 @@ class Book:
             raise KeyError(f"dispute {dispute.id}: no bill {dispute.bill_id!r} on account {self.account_id}")
         timely = dispute.filed_on <= bill.due_date.value if self.terms.billing.dispute_filing_on_due_date_allowed.value else dispute.filed_on < bill.due_date.value
         remaining = dispute.amount
+        # Unpaid charges first; then what was paid last (a late payment made with, or just
+        # before, a late-filed dispute is the disputed money, and its late charges go with it).
         candidates = sorted(
             (i for i, t in enumerate(self.tranches) if t.bill_id == bill.bill_id and t.kind == "charge" and t.dispute_id is None),
-            key=lambda i: (not self.tranches[i].unpaid, i),
+            key=lambda i: (0, 0, i) if self.tranches[i].unpaid else (1, -self.tranches[i].paid_on.toordinal(), i),
         )
         for i in candidates:
             if remaining <= 0:

@@ -34,7 +34,8 @@ def delinquencies(h: AccountHistory, on: dt.date, dl: Deadlines) -> list[tuple[s
     out = []
     for bill_id, bill in h.bills.items():
         threshold = bill.due_date.value + dt.timedelta(days=d.days_late.value if d.days_late_inclusive.value else d.days_late.value + 1)
-        tranches = [t for t in h.book.tranches if t.bill_id == bill_id and t.kind == "charge" and not (t.dispute_id and t.outcome != "against")]
+        # Amounts held by a timely dispute or resolved for Granite were not owed; late-filed disputes hold nothing (III.9.4).
+        tranches = [t for t in h.book.tranches if t.bill_id == bill_id and t.kind == "charge" and not t.held(on)]
         if not tranches or threshold > on:
             continue
         last_paid = max((t.paid_on for t in tranches if t.paid_on), default=None)
@@ -76,23 +77,63 @@ def _oldest_past_due(h: AccountHistory, on: dt.date):
     return min(due, key=lambda t: t.bill_date) if due else None
 
 
-def _notice(lifecycle: Lifecycle | None, kind: str, on: dt.date):
+def _notice(lifecycle: Lifecycle | None, kind: str, on: dt.date, after: dt.date):
+    """The latest notice of `kind` received by `on` and after `after` (the missed Bill Due Date).
+
+    III.9.5: a notice announces a non-payment; one received before the Bill Due Date of the
+    bill now unpaid (e.g. for an earlier, cured non-payment) does not count for it.
+    """
     if lifecycle is None:
         return None
-    given = [n for n in lifecycle.notices.values() if n.kind == kind and n.received.value <= on]
+    given = [n for n in lifecycle.notices.values() if n.kind == kind and after < n.received.value <= on]
     return max(given, key=lambda n: n.received.value) if given else None
+
+
+def _suspension_started(h: AccountHistory, on: dt.date, dl: Deadlines, lifecycle: Lifecycle | None) -> dt.date | None:
+    """The day a still-running order suspension began, or None (III.9.5.1).
+
+    A suspension begins on the first day a notice allowed it while undisputed charges of a
+    past-due bill were unpaid; it ends only when all past and current undisputed charges
+    billed so far have been paid.
+    """
+    if lifecycle is None:
+        return None
+    notices = [n for n in lifecycle.notices.values() if n.kind == "suspension" and n.received.value <= on]
+    starts = set()
+    for n in notices:
+        for bill in h.bills.values():
+            if n.received.value <= bill.due_date.value:
+                continue  # a notice counts only for a non-payment that preceded it
+            start = dl.nonpayment(bill.bill_date, suspension_notice_on=n.received.value).earliest_suspension.value
+            if start <= on and any(t.bill_id == bill.bill_id and not t.held(on) and (t.paid_on is None or t.paid_on > start)
+                                   for t in h.book.tranches):
+                starts.add(start)
+    for start in sorted(starts, reverse=True):
+        payments = sorted({t.paid_on for t in h.book.tranches if t.paid_on and start <= t.paid_on <= on})
+        resumed = any(all(t.paid_on is not None and t.paid_on <= day for t in h.book.tranches if t.bill_date <= day and not t.held(on))
+                      for day in payments)
+        if not resumed:
+            return start
+    return None
 
 
 def _suspension(h: AccountHistory, on: dt.date, dl: Deadlines, lifecycle: Lifecycle | None) -> Explained[bool]:
     oldest = _oldest_past_due(h, on)
     if oldest is None:
+        started = _suspension_started(h, on, dl, lifecycle)
+        if started is not None:
+            owed = h.book.unpaid(on, held=False)
+            return Explained(True, (
+                Step(f"order processing was discontinued from {fmt(started)} for non-payment", "III.9.5.1"),
+                Step(f"no charges are past due now, but processing resumes only on full payment of all past and current undisputed charges: ${owed} unpaid", dl.terms.billing.resume_requires_full_undisputed_payment.clause),
+            ))
         return Explained(False, (Step("no undisputed charges are past due: orders are processed", "III.9.5.1"),))
     bill = h.bills[oldest.bill_id]
-    notice = _notice(lifecycle, "suspension", on)
+    notice = _notice(lifecycle, "suspension", on, bill.due_date.value)
     timeline = dl.nonpayment(bill.bill_date, suspension_notice_on=notice.received.value if notice else None)
     earliest = timeline.earliest_suspension
     if notice is None:
-        return earliest.then(False, f"undisputed charges of bill {bill.bill_id} are past due, but no written notice (e-mail or certified mail) of the suspension has been given: orders may not be refused yet", "III.9.5.1")
+        return earliest.then(False, f"undisputed charges of bill {bill.bill_id} are past due, but no written notice (e-mail or certified mail) of the suspension has been given since its Bill Due Date: orders may not be refused yet", "III.9.5.1")
     ok = on >= earliest.value
     return Explained(ok, notice.received.steps + earliest.steps + (Step(f"on {fmt(on)} order processing {'may be' if ok else 'may not yet be'} discontinued", "III.9.5.1"),))
 
@@ -102,7 +143,7 @@ def _disconnection(h: AccountHistory, on: dt.date, dl: Deadlines, lifecycle: Lif
     if oldest is None:
         return Explained(None, (Step("no undisputed charges are past due", "III.9.5.2"),))
     bill = h.bills[oldest.bill_id]
-    notice = _notice(lifecycle, "disconnection", on)
+    notice = _notice(lifecycle, "disconnection", on, bill.due_date.value)
     received = notice.received.value if notice else max(on, bill.due_date.value + dt.timedelta(days=1))
     result = dl.nonpayment(bill.bill_date, disconnection_notice_on=received).earliest_disconnection
     if notice is None:
@@ -180,6 +221,8 @@ def _bill_query(h: AccountHistory, bill_id: str, rest: list[str]) -> Explained:
         amount = sum((c.amount for c in lines), ZERO)
         steps = tuple(s for c in lines for s in c.explanation.steps) or (Step(f"no {what} lines on bill {bill_id}", "III.9.3"),)
         return Explained(amount, steps)
+    if what == "refused" and len(rest) == 2:
+        return _refused(h, bill_id, rest[1])
     if what == "line" and len(rest) == 2:
         full = h.full_bills.get(bill_id)
         if full and full.line(rest[1]):
@@ -189,6 +232,19 @@ def _bill_query(h: AccountHistory, bill_id: str, rest: list[str]) -> Explained:
                 return _money(amount, f"line {line_id}", "III.9.2")
         raise KeyError(f"no line {rest[1]!r} on bill {bill_id}")
     raise KeyError(f"unknown bill query {what!r}")
+
+
+def _refused(h: AccountHistory, bill_id: str, source: str) -> Explained[bool]:
+    """Was a charge for event `source` refused on computed bill `bill_id` (III.9.1, III.46.1)? The reasons are the steps."""
+    full = h.full_bills.get(bill_id)
+    if full is None:
+        raise KeyError(f"bill {bill_id!r} is not a computed bill (billing.cycle_closed): it has no refused charges")
+    refused = [r for r in full.refused if r.source == source]
+    if refused:
+        return Explained(True, tuple(Step(f"{r.code} for event {source} refused: {r.reason}", r.clause) for r in refused))
+    billed = [l.line_id for l in full.lines if l.source == source]
+    text = f"event {source} billed on {bill_id}: {', '.join(billed)}" if billed else f"event {source} is not on bill {bill_id}"
+    return Explained(False, (Step(text, "III.9.2"),))
 
 
 def _dispute_query(h: AccountHistory, dispute_id: str, what: str, dl: Deadlines) -> Explained:
@@ -215,6 +271,17 @@ def _dispute_query(h: AccountHistory, dispute_id: str, what: str, dl: Deadlines)
     raise KeyError(f"unknown dispute query {what!r}")
 
 
+def _deposit_complete_on(h: AccountHistory, request_id: str, wanted: Decimal) -> dt.date | None:
+    """The day the receipts for a deposit request first add up to the amount requested."""
+    total = ZERO
+    for _, ref, day, got, _ in sorted(h.deposit_receipts, key=lambda r: r[2]):
+        if ref == request_id:
+            total += got
+            if total >= wanted:
+                return day
+    return None
+
+
 def _deposit_query(h: AccountHistory, request_id: str, what: str, on: dt.date, dl: Deadlines) -> Explained:
     req = h.deposit_requests.get(request_id)
     if req is None:
@@ -223,14 +290,20 @@ def _deposit_query(h: AccountHistory, request_id: str, what: str, on: dt.date, d
     if what == "amount":
         if amount is not None:
             return _money(amount, f"amount requested ${amount}", "III.6.2")
-        return deposit_amount(forecast, dl)
+        return deposit_amount(forecast if forecast is not None else h.monthly_forecast, dl)
     due = dl.rule("deposit_provide", requested_on, "deposit requested")
     if what == "due_by":
         return due
     if what == "in_default":
-        got = h.deposits_received.get(request_id)
-        if got and got[0] <= due.value:
-            return due.then(False, f"provided {got[0].isoformat()}, in time", "III.6")
-        late = on > due.value and (got is None or got[0] > on)
-        return due.then(late, f"not provided by {due.value.isoformat()}: a default" if late else f"on {on.isoformat()} the 30 days have not run out", "III.6")
+        # III.6: "such deposit" is the amount requested (III.6.2); part of it is not the deposit.
+        wanted = amount if amount is not None else deposit_amount(forecast if forecast is not None else h.monthly_forecast, dl).value
+        complete = _deposit_complete_on(h, request_id, wanted)
+        if complete is not None and complete <= due.value:
+            return due.then(False, f"${wanted} provided in full on {complete.isoformat()}, in time", "III.6")
+        if on <= due.value:
+            return due.then(False, f"on {on.isoformat()} the 30 days have not run out", "III.6")
+        if complete is not None and complete <= on:
+            return due.then(False, f"not provided in full by {due.value.isoformat()} (a default), but completed on {complete.isoformat()}", "III.6")
+        got = sum((a for _, ref, d, a, _ in h.deposit_receipts if ref == request_id and d <= on), ZERO)
+        return due.then(True, f"${got} of the ${wanted} requested provided by {on.isoformat()}; not provided by {due.value.isoformat()}: a default", "III.6")
     raise KeyError(f"unknown deposit query {what!r}")

@@ -54,8 +54,10 @@ class AccountHistory:
     credited: dict[str, str] = field(default_factory=dict)  # dispute id -> bill id carrying its credit
     payments: list[PaymentFact] = field(default_factory=list)
     deposit_requests: dict[str, tuple[dt.date, Decimal | None, Decimal | None]] = field(default_factory=dict)
-    deposits_received: dict[str, tuple[dt.date, Decimal, str]] = field(default_factory=dict)
+    deposits_received: dict[str, tuple[dt.date, Decimal, str]] = field(default_factory=dict)  # request id -> its latest receipt
+    deposit_receipts: list[tuple[str, str, dt.date, Decimal, str]] = field(default_factory=list)  # (receipt id, request id, date, amount, form)
     deposit_held: Decimal = ZERO
+    monthly_forecast: Decimal | None = None  # Granite's forecast on its account (III.6.2)
     audits: dict[str, AuditAdjustmentFact] = field(default_factory=dict)
     audits_billed: dict[str, str] = field(default_factory=dict)
     errors: list[EventError] = field(default_factory=list)
@@ -78,6 +80,11 @@ def _carried(h: AccountHistory, bill_id: str, statement: dt.date, cycle_start: d
             Step("compounded daily from the Bill Date until payment; billed to date rounded to the cent", terms.billing.late_payment.daily_rate_method.clause),
             Step("included on the billing Party's next statement", "III.9.3"),
         )
+        reversed_now = any(t.bill_id == billed_for and t.outcome == "for_clec" and not t.timely and t.dispute_id not in h.credited
+                           and t.resolved_on is not None and t.resolved_on < statement for t in h.book.tranches)
+        if amount < 0 or reversed_now:
+            steps += (Step("late payment charges on amounts resolved in the billed Party's favour are credited to the account, with the Disputed Amount", "III.9.4"),
+                      Step("credited no later than the second Bill Due Date after the resolution", "III.9.4.1"))
         lines.append(ChargeLine(f"{bill_id}:late:{billed_for}", bill_id, h.account_id, "late_charge", "late_payment_charge",
                                 f"Late payment charge on bill {billed_for}", Decimal(1), None, amount, "III.9.3", Explained(amount, steps), source=billed_for))
     for dispute_id, (resolved_on, for_clec) in sorted(h.resolutions.items()):
@@ -142,11 +149,28 @@ def _computed_bill(h: AccountHistory, e: Event, terms: Terms, dl: Deadlines, com
     return BillFact(bill.id, h.account_id, bill.cycle.bill_date.value, bill.cycle.due_date, tuple(lines))
 
 
+def _check_disputable(h: AccountHistory, e: Event, bill_id: str, amount: Decimal, items) -> None:
+    """A dispute can hold no more than the bill's charges not already disputed, nor an item more than its line (III.9.4)."""
+    if amount <= 0:
+        raise EventInputError(e, "amount", "a disputed amount greater than zero")
+    lines = {line_id: value for line_id, _, value in h.bills[bill_id].lines}
+    for line_id, item_amount, _ in items:
+        if line_id in lines and item_amount > lines[line_id]:
+            raise EventInputError(e, "items", f"at most the ${lines[line_id]} billed on line {line_id}, not ${item_amount}")
+    open_ = sum((t.amount for t in h.book.tranches if t.bill_id == bill_id and t.kind == "charge" and t.dispute_id is None), ZERO)
+    if amount > open_:
+        raise EventInputError(e, "amount", f"at most the ${open_} of bill {bill_id} not already disputed, not ${amount}")
+
+
 def fold_account(account_id: str, events: Iterable[Event], terms: Terms, as_of: dt.date, compute: BillComputer | None = None) -> AccountHistory:
     """The account's history from its events dated on or before `as_of`."""
     dl = Deadlines(terms)
     h = AccountHistory(account_id, as_of, Book(account_id, terms))
     rank = {t: i for i, t in enumerate(BILLING_EVENTS)}
+    for e in events:
+        # III.6.2: a deposit request without its own figure uses the forecast on the account.
+        if e.type == "billing.account_opened" and e.get("account") == account_id and e.get("monthly_forecast") is not None and e.date <= as_of:
+            h.monthly_forecast = to_money(e.get("monthly_forecast"))
     mine = [e for e in events if e.type in rank and e.get("account", account_id) == account_id and e.date <= as_of]
     for e in sorted(mine, key=lambda e: (e.date, rank[e.type], e.seq)):
         try:
@@ -184,6 +208,7 @@ def _apply(h: AccountHistory, e: Event, terms: Terms, dl: Deadlines, compute: Bi
         amount = _amount(e) if e.get("amount") is not None else sum((a for _, a, _ in items), ZERO)
         if not items and not e.get("reason"):
             raise EventInputError(e, "items", "the specific details and reasons for each disputed item (III.9.4)")
+        _check_disputable(h, e, bill_id, amount, items)
         dispute = DisputeFact(e.id, h.account_id, bill_id, e.date, amount, items)
         h.disputes[e.id] = dispute
         h.book.add_dispute(dispute)
@@ -211,6 +236,7 @@ def _apply(h: AccountHistory, e: Event, terms: Terms, dl: Deadlines, compute: Bi
         if form not in terms.deposit.forms.value:
             raise EventInputError(e, "form", f"one of {', '.join(terms.deposit.forms.value)} (III.6.4)")
         h.deposits_received[ref] = (e.date, _amount(e), form)
+        h.deposit_receipts.append((e.id, ref, e.date, _amount(e), form))
         h.deposit_held += _amount(e)
     elif e.type == "deposit.drawn":
         amount = _amount(e)
