@@ -227,3 +227,35 @@ def explain_command(line_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM:LIN
         _console().print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2)
     print_explained(_console(), f"{line_id} (bill {bill.id})", explanation)
+
+
+@events_app.command("usage")
+def events_usage(check_dir: Path = typer.Argument(..., help="Output folder of `icaops traffic check` (message_counts.parquet)."),
+                 source: Optional[str] = typer.Option(None, "--source", help="Name of the usage file (default: the folder name)."),
+                 db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+    """Per-message usage into billing (VI.9, VIII): each day's message counts of the resold
+    lines become `usage.messages` events of their account; other numbers are listed, not billed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..billing.books import inventory_from_log
+    from ..billing.usage import usage_events
+
+    path = check_dir / "message_counts.parquet"
+    if not path.exists():
+        _console().print(f"[red]{path}: not found; expected the output folder of `icaops traffic check`[/red]")
+        raise typer.Exit(2)
+    counts = pq.read_table(path)
+    ws = _workspace(db, agreement)
+    books = Books(ws.agreement, ws.events())
+    until = max(counts.column("call_date").to_pylist(), default=None) or max((e.date for e in books.events), default=dt.date.min)
+    inventory = pa.concat_tables([inventory_from_log(books.events, a, until) for a in books.accounts]) if books.accounts else None
+    if inventory is None:
+        _console().print("[red]no account opened in the log (billing.account_opened): nothing to bill usage to[/red]")
+        raise typer.Exit(2)
+    events, unmatched = usage_events(counts, inventory, source or check_dir.name)
+    added, rejected = ws.append(events, str(path))
+    _console().print(f"{path}: {sum(e['count'] for e in events):,} messages on {len(events)} account-days, {added} events added; "
+                     f"{unmatched.num_rows:,} counts not billed ({sum(unmatched.column('messages').to_pylist()):,} messages)")
+    for row in unmatched.slice(0, 10).to_pylist():
+        _console().print(f"   not billed: {row['billing_number']} on {row['call_date']}: {row['messages']} messages: {row['reason']}")

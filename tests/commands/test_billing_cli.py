@@ -104,3 +104,28 @@ def test_account_status_after_the_due_date(db: str, tmp_path: Path):
     assert "earliest disconnection → 2013-04-29" in result.output
     unknown = _run("account", "status", "X", "--as-of", "2013-04-15", db=db)
     assert unknown.exit_code == 2
+
+
+def test_usage_from_a_traffic_check_is_billed_per_message(db: str, tmp_path: Path):
+    """VI.9 / VIII: messages of the resold line 2083451001 in the cycle are billed at the
+    per-message price; a number that is not a resold line is listed and not billed."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    check = tmp_path / "check"
+    check.mkdir()
+    pq.write_table(pa.table({"billing_number": ["2083451001", "2083451001", "2089990000"], "message_type": ["01"] * 3,
+                             "call_date": pa.array([dt.date(2013, 2, 11), dt.date(2013, 2, 12), dt.date(2013, 2, 12)], pa.date32()),
+                             "messages": [60000, 40000, 5]}), check / "message_counts.parquet")
+    result = _run("events", "usage", str(check), db=db)
+    text = " ".join(result.output.split())
+    assert "100,000 messages on 2 account-days, 2 events added; 1 counts not billed (5 messages)" in text
+    assert "2089990000" in result.output
+    again = _run("events", "usage", str(check), db=db)
+    assert "0 events added" in " ".join(again.output.split())  # the same file twice bills once
+    _run("bill", "run", "--period", "2013-03", "--out", str(tmp_path), db=db)
+    line = _run("explain", "G:2013-03:usage:message_provisioning", db=db)
+    # 100,000 x $0.000581 = $58.10
+    assert "58.10" in line.output and "[VIII]" in line.output
