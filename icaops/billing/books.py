@@ -41,8 +41,13 @@ STATUS_QUERIES = (
 ACCOUNT_EVENTS = ("billing.account_opened", "usf.certified", "service.added", "service.removed", "usage.messages")
 
 
-def accounts_from_log(events: Iterable[Event]) -> dict[str, Account]:
-    """The CLEC billing accounts the log opens, with the USF certifications on file (III.9.6.2)."""
+def accounts_from_log(events: Iterable[Event], on: dt.date | None = None) -> dict[str, Account]:
+    """The CLEC billing accounts the log opens, with the USF certifications on file (III.9.6.2).
+
+    With `on` (a Bill Date), only certifications whose event is dated on or before it count:
+    a bill issued before a late certification keeps its FUSC, and a query as of an earlier
+    date does not see a later certification (III.9.6.2).
+    """
     events = tuple(events)
     accounts: dict[str, dict[str, Any]] = {}
     for e in events:
@@ -58,14 +63,20 @@ def accounts_from_log(events: Iterable[Event]) -> dict[str, Account]:
                 "usf_certified_years": set(),
             }
     for e in events:
-        if e.type == "usf.certified" and e.get("account") in accounts:
+        if e.type == "usf.certified" and e.get("account") in accounts and (on is None or e.date <= on):
             accounts[e.get("account")]["usf_certified_years"].add(int(e.get("year", e.date.year)))
     return {k: Account(**{**v, "usf_certified_years": frozenset(v["usf_certified_years"])}) for k, v in accounts.items()}
 
 
 def inventory_from_log(events: Iterable[Event], account: str, until: dt.date) -> pa.Table:
-    """The account's resale lines in service up to `until` (IV.3, IV.4): one row per line."""
-    lines: dict[str, dict[str, Any]] = {}
+    """The account's resale lines in service up to `until` (IV.3, IV.4): one row per stretch of service.
+
+    A line removed and added again (the same WTN reconnected) is a second stretch with its own
+    row, `LINE@YYYY-MM-DD` (its start date), so each stretch is prorated for its own days
+    (IV.3.1.3); `service.removed` ends the line's latest stretch.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    latest: dict[str, str] = {}  # line id as the events name it -> its current row
     for e in events:
         if e.get("account") != account or e.date > until:
             continue
@@ -73,21 +84,40 @@ def inventory_from_log(events: Iterable[Event], account: str, until: dt.date) ->
             row = {k: v for k, v in e.data if k in INVENTORY_SCHEMA.names}
             row.setdefault("line_id", e.get("wtn"))
             row.update(account_id=account, start_date=e.date)
-            lines[row["line_id"]] = row
+            line = str(row["line_id"])
+            key = latest.get(line, line)
+            if key in rows and rows[key].get("end_date") is not None:
+                key = f"{line}@{e.date.isoformat()}"
+                row["line_id"] = key
+            rows[key] = row
+            latest[line] = key
         elif e.type == "service.removed":
-            line = str(e.get("line_id", e.get("wtn")))
-            if line in lines:
-                lines[line]["end_date"] = e.date - dt.timedelta(days=1)
-    return inventory_table(lines.values())
+            key = latest.get(str(e.get("line_id", e.get("wtn"))))
+            if key is not None:
+                rows[key]["end_date"] = e.date - dt.timedelta(days=1)
+    return inventory_table(rows.values())
 
 
 def unbilled_events(events: Sequence[Event], close: Event, start: dt.date, end: dt.date) -> list[Event]:
     """The account's events a cycle close bills: those dated in the cycle and recorded before
     the close, and those dated earlier but recorded after the previous close (late-recorded
     activity is billed on the next bill, subject to the back-billing limit of III.9.1, and a
-    closed bill is never edited)."""
-    previous = max((e.seq for e in events if e.type == "billing.cycle_closed" and e.date < close.date), default=-1)
-    return [e for e in events if e.date <= end and e.seq < close.seq and (e.date >= start or e.seq > previous)]
+    closed bill is never edited). An event marked `billed_in: YYYY-MM` is billed on that
+    period's bill only, whatever its date (a charge billed late; III.9.1 still applies).
+
+    Without an earlier close in the log, activity dated before the cycle is history from
+    before the log (billed then; an earlier order still makes a later one not the first, VIII):
+    only `billed_in` puts it on this bill."""
+    period = str(close.get("period"))
+    previous = max((e.seq for e in events if e.type == "billing.cycle_closed" and e.date < close.date), default=None)
+
+    def billed_here(e: Event) -> bool:
+        if e.get("billed_in") is not None:
+            return str(e.get("billed_in")) == period
+        late = previous is not None and e.seq > previous
+        return e.date <= end and e.seq < close.seq and (e.date >= start or late)
+
+    return [e for e in events if billed_here(e)]
 
 
 @dataclass
@@ -109,25 +139,39 @@ class Books:
         """Deadline functions for the terms in force on `on` (all layers if None)."""
         return Deadlines(self.agreement.terms_at(on) if on else self.agreement.terms)
 
+    def account_on(self, account_id: str, bill_date: dt.date) -> Account:
+        """The account as its bill dated `bill_date` sees it: certifications on file by then (III.9.6.2)."""
+        return accounts_from_log(self.events, on=bill_date).get(account_id) or self.account(account_id)
+
+    def orders_before(self, billable: Sequence[Event], cycle_start: dt.date) -> int:
+        """How many of the CLEC's orders, on any of its accounts, precede this bill's orders.
+
+        VIII: Account Establishment is charged "the first time that Granite orders any service",
+        once for the CLEC however many billing accounts it bills through (interpretation
+        account-establishment): the first order of the whole log bears it."""
+        here = {(e.id, e.get("account")) for e in billable}
+        first = min(((e.date, e.seq) for e in billable if e.type == "order.submitted"), default=(cycle_start, -1))
+        return sum(1 for e in self.events if e.type == "order.submitted" and (e.id, e.get("account")) not in here and (e.date, e.seq) < first)
+
     def compute_bill(self, account: Account, close_event: Event, carried: Sequence[ChargeLine]) -> Bill:
         """The bill a `billing.cycle_closed` event closes (III.9.2), from the log up to its close."""
         period = str(close_event.require("period"))
         cycle = cycle_for(account.id, period, account.cycle_close_day, self.deadlines(close_event.date))
+        account = self.account_on(account.id, cycle.bill_date.value)
         mine = [x for x in self.events if x.get("account") == account.id]
         billable = unbilled_events(mine, close_event, cycle.start, cycle.close)
-        earlier_orders = sum(1 for x in mine if x.type == "order.submitted" and x.date < cycle.start)
         messages = sum(int(x.get("count", 0)) for x in billable if x.type == "usage.messages")
         terms = self.agreement.terms_at(cycle.close)
         run = run_cycle([account], inventory_from_log(mine, account.id, cycle.close), period, terms, billable,
                         messages={account.id: messages}, carried={account.id: list(carried)},
-                        orders_before={account.id: earlier_orders})
+                        orders_before={account.id: self.orders_before(billable, cycle.start)})
         return run.bills[account.id]
 
     def history(self, account_id: str, as_of: dt.date) -> AccountHistory:
         """The account's collections history as of a date, computed bills included."""
         account = self.account(account_id)
         return fold_account(account_id, self.events, self.agreement.terms_at(as_of), as_of,
-                            lambda e, carried: self.compute_bill(account, e, carried))
+                            lambda e, carried: self.compute_bill(account, e, carried), cycle_close_day=account.cycle_close_day)
 
     def lifecycle(self) -> tuple[Lifecycle, list]:
         """The relationship's lifecycle (notices, set-up, term) folded from the log, with its errors."""

@@ -36,9 +36,23 @@ class BillingCycle:
         return (self.close - self.start).days + 1
 
 
-def _close_in(year: int, month: int, close_day: int) -> dt.date:
-    # A close day past the month's end (the 31st in April) closes on its last day.
-    return dt.date(year, month, min(close_day, stdcal.monthrange(year, month)[1]))
+def _close_in(year: int, month: int, close_day: int, deadlines: Deadlines) -> dt.date:
+    """The cycle close in a month, so that the Bill Date is the same date each month (II.2.8).
+
+    The Bill Date falls on the day of the month that `close_day` gives in a long month; in a
+    shorter month that day falls on the month's last day (as `Deadlines.bill_dates_from`
+    reads it), and the cycle closes on the latest day whose Bill Date is not after it. A close
+    day whose Bill Date runs into the next month (the 31st) closes on the month's last day."""
+    last = stdcal.monthrange(year, month)[1]
+    reference = dt.date(2000, 1, close_day)  # a 31-day month: every close day exists
+    bill_day = deadlines.bill_date(reference).value
+    if bill_day.month != reference.month:
+        return dt.date(year, month, min(close_day, last))
+    target = dt.date(year, month, min(bill_day.day, last))
+    close = dt.date(year, month, min(close_day, last))
+    while deadlines.bill_date(close).value > target:
+        close -= dt.timedelta(days=1)
+    return close
 
 
 def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines) -> BillingCycle:
@@ -51,12 +65,15 @@ def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines
         raise ValueError(f"account {account_id}: cycle_close_day: expected a day of the month from 1 to 31, got {close_day!r}")
     try:
         year, month = (int(p) for p in period.split("-"))
-        close = _close_in(year, month, close_day)
+        close = _close_in(year, month, close_day, deadlines)
     except ValueError:
         raise ValueError(f"period: expected YYYY-MM such as 2012-08, got {period!r}") from None
     prev = close - relativedelta(months=1)
-    start = _close_in(prev.year, prev.month, close_day) + dt.timedelta(days=1)
+    start = _close_in(prev.year, prev.month, close_day, deadlines) + dt.timedelta(days=1)
     bill_date = deadlines.bill_date(close)
     due = deadlines.bill_due_date(bill_date.value)
-    bill_date = Explained(bill_date.value, (Step(f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}", "II.2.8"),) + bill_date.steps)
+    steps = (Step(f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}", "II.2.8"),)
+    if close.day != close_day:
+        steps += (Step(f"cycle close day {close_day}: the Bill Date is the same date each month, on the month's last day when the month is shorter, so this cycle closes {close.isoformat()}", "II.2.8"),)
+    bill_date = Explained(bill_date.value, steps + bill_date.steps)
     return BillingCycle(account_id, period, start, close, bill_date, due)

@@ -154,8 +154,12 @@ def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
     for p in h.payments:
         out.append((p.received_on, 4, _transfer(f"payment:{p.id}", acct, Kind.PAYMENT, p.received_on,
                                                  Legs.of(("cash", p.amount), ("receivable", -p.amount)), "III.9.2", (Ref("payment", p.id),))))
-    for request, (on, amount, form) in h.deposits_received.items():
-        out.append((on, 5, _transfer(f"deposit:{request}", acct, Kind.DEPOSIT, on,
+    # III.6.4: every receipt is held, partial ones included; the first receipt of a request
+    # keeps the request's key (ledgers posted before partial receipts were kept stay valid).
+    first_receipt: dict[str, str] = {}
+    for receipt, request, on, amount, form in h.deposit_receipts:
+        key = f"deposit:{request}" if first_receipt.setdefault(request, receipt) == receipt else f"deposit:{request}:{receipt}"
+        out.append((on, 5, _transfer(key, acct, Kind.DEPOSIT, on,
                                      Legs.of(("cash", amount), ("deposits_held", -amount)), "III.6.4", (Ref("deposit", request),))))
     for day, _, t in sorted(out, key=lambda x: (x[0], x[1], x[2].key)):
         yield t

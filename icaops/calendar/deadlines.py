@@ -155,13 +155,22 @@ class Deadlines:
 
     # -- notices (III.34) --------------------------------------------------------------
 
-    def notice_received(self, sent_on: dt.date, method: str, receipt_date: dt.date | None = None) -> Explained[dt.date]:
-        """The day a notice sent by `method` on `sent_on` counts as received (III.34.1)."""
-        try:
-            term = self.terms.notices.methods[method]
-        except KeyError:
-            known = ", ".join(self.terms.notices.methods)
-            raise ValueError(f"notice method {method!r} is not one of: {known}") from None
+    def notice_received(self, sent_on: dt.date, method: str, receipt_date: dt.date | None = None, kind: str | None = None) -> Explained[dt.date]:
+        """The day a notice sent by `method` on `sent_on` counts as received (III.34.1).
+
+        III.34.1 applies "except as otherwise expressly provided": a method the terms give for
+        one kind of notice only (`METHOD_for_KIND`, e.g. e-mail for the order-suspension
+        notice, III.9.5.1) applies to a notice of that `kind`."""
+        methods = self.terms.notices.methods
+        term = methods.get(f"{method}_for_{kind}") if kind else None
+        if term is None:
+            try:
+                if "_for_" in method:  # a kind's own method is chosen by the notice's kind only
+                    raise KeyError(method)
+                term = methods[method]
+            except KeyError:
+                known = ", ".join(m for m in methods if "_for_" not in m)
+                raise ValueError(f"notice method {method!r} is not one of: {known}") from None
         rule = term.value
         if not rule.valid:
             raise ValueError(f"{rule.label} is not a valid way to give notice ({term.clause}: {term.quote})")

@@ -54,7 +54,7 @@ def _notice(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
     method = e.require("method")
     receipt = e.get("receipt_date")
     try:
-        received = dl.notice_received(e.date, method, receipt)
+        received = dl.notice_received(e.date, method, receipt, kind=kind)
     except ValueError as exc:
         raise EventInputError(e, "method", str(exc)) from None
     notice = Notice(e.id, kind, e.get("by", "ilec"), method, e.date, received, e.data)

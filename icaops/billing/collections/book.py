@@ -160,6 +160,39 @@ class Book:
         for i, t in enumerate(self.tranches):
             if t.dispute_id == dispute_id and t.outcome is None:
                 self.tranches[i] = replace(t, outcome="against", resolved_on=on)
+        self._pay_against_from_surplus(dispute_id, on)
+
+    def _pay_against_from_surplus(self, dispute_id: str, on: dt.date) -> None:
+        """Money paid while a timely dispute was open pays the amount resolved against the CLEC, as of its payment date.
+
+        III.9.3 charges late payment only if an undisputed amount "is not received by the
+        billing Party by the Bill Due Date". A disputed amount receives nothing while held, so a
+        payment covering it went on to charges not yet due (the surplus). When the dispute is
+        resolved against the billed Party, that surplus pays the disputed amount from the day
+        it was received, and the charges it had prepaid, still not due, are unpaid again
+        (interpretation payment-application)."""
+        def owed(t: Tranche) -> bool:
+            return t.dispute_id == dispute_id and t.outcome == "against" and t.unpaid and t.timely and t.due_date < on
+
+        def surplus(p: Tranche, bill_date: dt.date) -> bool:
+            return (p.paid_on is not None and p.paid_by is not None and not p.paid_by.startswith("credit@") and p.dispute_id is None
+                    and bill_date <= p.paid_on < on and p.paid_on < p.due_date and on < p.due_date)
+
+        while True:
+            i = next((k for k, t in enumerate(self.tranches) if owed(t)), None)
+            if i is None:
+                return
+            t = self.tranches[i]
+            j = min((k for k, p in enumerate(self.tranches) if surplus(p, t.bill_date)), key=lambda k: (self.tranches[k].paid_on, k), default=None)
+            if j is None:
+                return
+            p = self.tranches[j]
+            take = min(p.amount, t.amount)
+            # Split the later index first: a split inserts the rest after its tranche.
+            for k, changed in sorted(((i, replace(t, amount=take, paid_on=p.paid_on, paid_by=p.paid_by)),
+                                      (j, replace(p, amount=take, paid_on=None, paid_by=None))), key=lambda x: -x[0]):
+                self._split(k, take, changed)
+            self.applications += [(p.paid_by, t.bill_id, take, p.paid_on), (p.paid_by, p.bill_id, -take, on)]
 
     def _settle_dispute(self, dispute_id: str, credit: Decimal, source: str, on: dt.date) -> Decimal:
         """Mark the unpaid tranches resolved for the CLEC as settled by the credit; return what is left."""

@@ -61,6 +61,7 @@ class AccountHistory:
     audits: dict[str, AuditAdjustmentFact] = field(default_factory=dict)
     audits_billed: dict[str, str] = field(default_factory=dict)
     errors: list[EventError] = field(default_factory=list)
+    cycle_close_day: int | None = None  # the account's; None: the close event's day of the month
 
 
 def _amount(e: Event, key: str = "amount") -> Decimal:
@@ -139,7 +140,9 @@ def _declared_bill(h: AccountHistory, e: Event, terms: Terms, dl: Deadlines) -> 
 def _computed_bill(h: AccountHistory, e: Event, terms: Terms, dl: Deadlines, compute: BillComputer) -> BillFact:
     from ..cycle import cycle_for  # local: only computed bills need the cycle
 
-    probe = cycle_for(h.account_id, str(e.require("period")), e.date.day, dl)
+    # II.2.8: the Bill Date follows the account's close day (an account closing on the 31st
+    # closes on 30 April), not the day of month the close event happens to fall on.
+    probe = cycle_for(h.account_id, str(e.require("period")), h.cycle_close_day or e.date.day, dl)
     carried = _carried(h, probe.bill_id, probe.bill_date.value, probe.start, terms, dl)
     bill = compute(e, carried)
     h.full_bills[bill.id] = bill
@@ -162,10 +165,14 @@ def _check_disputable(h: AccountHistory, e: Event, bill_id: str, amount: Decimal
         raise EventInputError(e, "amount", f"at most the ${open_} of bill {bill_id} not already disputed, not ${amount}")
 
 
-def fold_account(account_id: str, events: Iterable[Event], terms: Terms, as_of: dt.date, compute: BillComputer | None = None) -> AccountHistory:
-    """The account's history from its events dated on or before `as_of`."""
+def fold_account(account_id: str, events: Iterable[Event], terms: Terms, as_of: dt.date, compute: BillComputer | None = None,
+                 cycle_close_day: int | None = None) -> AccountHistory:
+    """The account's history from its events dated on or before `as_of`.
+
+    `compute` computes the bill of a `billing.cycle_closed` event; `cycle_close_day` is the
+    account's cycle close day, which fixes those bills' Bill Dates (II.2.8)."""
     dl = Deadlines(terms)
-    h = AccountHistory(account_id, as_of, Book(account_id, terms))
+    h = AccountHistory(account_id, as_of, Book(account_id, terms), cycle_close_day=cycle_close_day)
     rank = {t: i for i, t in enumerate(BILLING_EVENTS)}
     for e in events:
         # III.6.2: a deposit request without its own figure uses the forecast on the account.
