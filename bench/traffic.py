@@ -1,0 +1,358 @@
+"""Benchmark: the Carrier Partner check suite on DuckDB from Parquet, against the same checks by hand.
+
+Generates N synthetic call records (CALL_RECORD_SCHEMA) to Parquet in a temporary folder: provider
+traffic of 50 Interconnected VoIP Providers, CenturyLink traffic to the CLEC, other CLEC traffic and
+resale messages, with a DoS burst, altered and missing CPNs, 911 calls, calls outside the serving
+area and an unauthorized provider. Then, each in a fresh child process:
+
+1. `check_traffic` (Ibis on DuckDB) over the Parquet files;
+2. the same checks written by hand as ONE DuckDB SQL query (`HAND_SQL`);
+   each `--repeat` times (default 3), the fastest run reported, with its CPU time: on a shared
+   machine the wall time of one run varies by ±50 %, the best of several and CPU time much less;
+3. EMI parsing (bench/emi_parse.py) of `--emi-records` records.
+
+It asserts equal findings counts by kind and prints records/s for both, their ratio and each
+child's peak memory (ru_maxrss).
+
+    .venv/bin/python bench/traffic.py --records 1000000 [--memory-limit 3GB] [--emi-records 2000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from icaops.traffic.providers import (
+    AgreementKind,
+    AgreementSigned,
+    CarryConfirmed,
+    CarryNoticeGiven,
+    ProviderAdded,
+    ProviderRegistry,
+)
+from icaops.traffic.records import finish_batch
+
+DAY = dt.date(2024, 3, 4)
+CLEC_OCN = "Z300"
+PROVIDERS = 50
+TRUNKS_PER_PROVIDER = 4
+OTHER_TRUNKS = 40
+ILEC_NXX = np.array(["208263", "208265", "208255", "208448", "208267", "208623", "208756", "208879", "208634",
+                     "208382", "208253", "208628"])
+LEVEL3_NXX = "208664"
+DOS_PROVIDER = 7
+DOS_CALLS = 4000  # in one minute: 66.7 attempts/s against the terms' 50/s
+CHUNK = 1_000_000
+
+
+def provider_code(i: int) -> str:
+    """The synthetic NPA-NXX-X block identified for provider i (208-2xx: not in the shipped sample)."""
+    return f"2082{i // 10:02d}{i % 10}"
+
+
+def registry() -> ProviderRegistry:
+    """Providers vp00..vp49 carried since 2024-03-01; vp49 never confirmed (its traffic is unauthorized)."""
+    facts = [AgreementSigned("amend", dt.date(2012, 6, 20), AgreementKind.AMENDMENT)]
+    for i in range(PROVIDERS):
+        name = f"vp{i:02d}"
+        facts += [ProviderAdded(f"{name}-add", dt.date(2024, 2, 1), name, ocns=(f"Y{i:03d}",),
+                                npa_nxxs=(provider_code(i),))]
+        if i != PROVIDERS - 1:
+            facts += [AgreementSigned(f"{name}-na", dt.date(2024, 2, 1), AgreementKind.NUMBERING, name),
+                      CarryNoticeGiven(f"{name}-n", dt.date(2024, 2, 20), name),
+                      CarryConfirmed(f"{name}-c", dt.date(2024, 3, 1), name)]
+    return ProviderRegistry.from_facts(facts)
+
+
+def _digits(rng: np.random.Generator, prefixes: np.ndarray, width: int = 10) -> np.ndarray:
+    """Numbers made of the given prefixes followed by random digits."""
+    rest = width - len(prefixes[0])
+    tails = rng.integers(0, 10 ** rest, prefixes.size)
+    return np.char.add(prefixes.astype(f"U{len(prefixes[0])}"), np.char.zfill(tails.astype(f"U{rest}"), rest))
+
+
+def chunk(n: int, seed: int, first_no: int, with_burst: bool) -> pa.RecordBatch:
+    """`n` call records of one day; the first chunk carries the DoS burst."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(4, n, p=[0.55, 0.20, 0.20, 0.05])  # provider in, ILEC out, other CLEC in, resale
+    prov = rng.integers(0, PROVIDERS - 1, n)  # vp49 only where injected below
+    ilec = _digits(rng, ILEC_NXX[rng.integers(0, ILEC_NXX.size, n)])
+    prov_num = _digits(rng, np.array([provider_code(i) for i in range(PROVIDERS)])[prov])
+    level3 = _digits(rng, np.full(n, LEVEL3_NXX))
+    calling = np.where(kind == 0, prov_num, np.where(kind == 2, level3, ilec)).astype(object)
+    called = np.where(kind == 1, np.where(rng.random(n) < 0.5, prov_num, level3), ilec).astype(object)
+    orig_ocn = np.where(kind == 0, np.char.add("Y", np.char.zfill(prov.astype("U3"), 3)),
+                        np.where(kind == 2, "Z211", None)).astype(object)
+    trunk = np.where(kind == 0, np.char.add("T", np.char.zfill((prov * TRUNKS_PER_PROVIDER
+                                                                + rng.integers(0, TRUNKS_PER_PROVIDER, n)
+                                                                ).astype("U4"), 4)),
+                     np.char.add("C", np.char.zfill(rng.integers(0, OTHER_TRUNKS, n).astype("U3"), 3))).astype(object)
+    ind = np.where(kind == 1, "1", "2").astype(object)
+    # Anomalies, each about one call in 10,000 (on provider traffic).
+    r = rng.random(n)
+    p_in = kind == 0
+    calling[p_in & (r < 1e-4)] = "2089990000"                                  # CPN unassigned (CPA.7)
+    calling[p_in & (r >= 1e-4) & (r < 1.5e-4)] = None                          # CPN missing (CPA.7)
+    called[p_in & (r >= 1.5e-4) & (r < 2e-4)] = "911"                          # VoIP 911 (CPA.10)
+    called[p_in & (r >= 2e-4) & (r < 3e-4)] = "9862020123"                     # outside the area (CPA.9)
+    rogue = p_in & (r >= 3e-4) & (r < 4e-4)                                    # unauthorized (CPA.1.1)
+    orig_ocn[rogue] = f"Y{PROVIDERS - 1:03d}"
+    local = int((dt.datetime.combine(DAY, dt.time()) - dt.datetime(1970, 1, 1)).total_seconds())
+    seconds = local + np.sort(rng.integers(0, 86400, n))
+    talk = np.where(rng.random(n) < 0.7, rng.integers(60, 6000, n), 0)
+    if with_burst:
+        b = slice(0, DOS_CALLS)
+        kind[b], calling[b], called[b] = 0, _digits(rng, np.full(DOS_CALLS, provider_code(DOS_PROVIDER))), ilec[b]
+        orig_ocn[b], trunk[b], ind[b] = f"Y{DOS_PROVIDER:03d}", "TDOS", "2"
+        seconds[b], talk[b] = local + 3600 + np.arange(DOS_CALLS) * 60 // DOS_CALLS, 0
+    resale = kind == 3
+    trunk[resale], ind[resale] = None, None
+    cols = {
+        "record_no": pa.array(np.arange(first_no, first_no + n, dtype=np.int64)),
+        "record_type": pa.array(np.where(resale, "010101", "110101"), pa.string()),
+        "connect_time_local": pa.array(seconds, pa.int64()),
+        "calling_number": pa.array(calling, pa.string()), "called_number": pa.array(called, pa.string()),
+        "duration_tenths": pa.array(talk + 30, pa.int64()),
+        "conversation_tenths": pa.array(talk, pa.int64(), mask=resale),
+        "orig_term_ind": pa.array(ind, pa.string()), "trunk_group": pa.array(trunk, pa.string()),
+        "orig_ocn": pa.array(orig_ocn, pa.string()),
+        "sending_ocn": pa.array(np.where(ind == "2", CLEC_OCN, None).astype(object), pa.string()),
+        "term_ocn": pa.array(np.where(ind == "1", CLEC_OCN, None).astype(object), pa.string()),
+        "billing_number": pa.array(np.where(resale, ilec, None).astype(object), pa.string()),
+        "message_type": pa.array(np.where(resale, "1", None).astype(object), pa.string()),
+    }
+    return finish_batch(cols, n=n, source_file=f"bench-{seed}", source_format="synthetic")
+
+
+def generate(folder: Path, n: int) -> None:
+    """Write `n` records as Parquet files of at most CHUNK rows."""
+    for i, lo in enumerate(range(0, n, CHUNK)):
+        batch = chunk(min(CHUNK, n - lo), seed=i, first_no=lo + 1, with_burst=i == 0)
+        pq.write_table(pa.Table.from_batches([batch]), folder / f"calls-{i:04d}.parquet", row_group_size=250_000)
+
+
+# --- the same checks by hand ------------------------------------------------------------------
+
+HAND_SQL = """
+WITH c AS (
+  SELECT *, CASE WHEN length(calling_number) = 11 AND starts_with(calling_number, '1')
+                 THEN substr(calling_number, 2) ELSE calling_number END AS calling10,
+            CASE WHEN length(called_number) = 11 AND starts_with(called_number, '1')
+                 THEN substr(called_number, 2) ELSE called_number END AS called10
+  FROM read_parquet('{glob}')
+), j AS (
+  SELECT c.*, a.ocn AS a_ocn, a.rate_center AS a_rc, a.lata AS a_lata, a.state AS a_state,
+         coalesce(a.ilec, false) AS a_ilec, a.provider AS a_provider, a.npanxxx AS a_key,
+         b.rate_center AS b_rc, b.lata AS b_lata, b.state AS b_state, coalesce(b.ilec, false) AS b_ilec,
+         coalesce(b.in_ilec_area, false) AS b_in_area, b.provider AS b_provider,
+         CASE WHEN orig_term_ind = '1' THEN false WHEN orig_term_ind = '2' THEN true
+              ELSE NOT (coalesce(a.ilec, false) AND NOT coalesce(b.ilec, false)) END AS received,
+         called10 = '911' AS is_911
+  FROM c LEFT JOIN numbers a ON substr(c.calling10, 1, 7) = a.npanxxx
+         LEFT JOIN numbers b ON substr(c.called10, 1, 7) = b.npanxxx
+), k AS (
+  SELECT j.*, coalesce(o1.provider, o2.provider, CASE WHEN received THEN a_provider ELSE b_provider END) AS provider_id,
+         CASE WHEN NOT received THEN 'ilec_to_clec' WHEN is_911 OR b_ilec THEN 'clec_to_ilec' ELSE 'transit' END AS direction
+  FROM j LEFT JOIN ocns o1 ON CASE WHEN received THEN sending_ocn ELSE term_ocn END = o1.ocn
+         LEFT JOIN ocns o2 ON CASE WHEN received THEN orig_ocn END = o2.ocn
+), e AS (
+  SELECT k.*, coalesce(p.authorized AND (p.confined_trunk_group IS NULL OR p.confined_trunk_group = trunk_group),
+                       false) AS allowed,
+         CASE WHEN received THEN coalesce(sending_ocn, orig_ocn) ELSE term_ocn END AS clec_ocn,
+         CASE WHEN is_911 THEN '911' WHEN direction = 'transit' THEN 'transit'
+              WHEN a_rc IS NOT NULL AND a_rc = b_rc AND a_state = b_state THEN 'local'
+              WHEN a_lata IS NOT NULL AND a_lata = b_lata THEN 'intralata_toll' ELSE 'interlata' END AS jurisdiction,
+         coalesce(conversation_tenths, duration_tenths) AS talk,
+         received AND provider_id IS NOT NULL AS voip_in,
+         calling_number IS NOT NULL AND calling_number <> '' AS present
+  FROM k LEFT JOIN auth p ON provider_id = p.provider AND call_date >= p.valid_from AND call_date < p.valid_to
+), f AS (
+  SELECT record_id, provider_id IS NOT NULL AND NOT allowed AS f_auth,
+         voip_in AND NOT is_911 AND NOT b_in_area AS f_area,
+         voip_in AND NOT present AS f_missing,
+         voip_in AND present AND (NOT coalesce(regexp_full_match(calling10, '[2-9][0-9]{{2}}[2-9][0-9]{{6}}'), false)
+           OR a_key IS NULL OR coalesce(orig_lrn IS NULL AND orig_ocn IS NOT NULL AND a_ocn IS NOT NULL
+           AND a_ocn <> orig_ocn AND (a_provider IS NULL OR a_provider <> provider_id), false)) AS f_altered,
+         voip_in AND is_911 AS f_911
+  FROM e
+), flagged AS (
+  SELECT * FROM f WHERE f_auth OR f_area OR f_missing OR f_altered OR f_911
+), buckets AS (
+  SELECT epoch(connect_time)::BIGINT // {bucket} * {bucket} AS bucket, trunk_group, provider_id, clec_ocn,
+         direction, jurisdiction, count(*) AS attempts, sum((talk > 0)::BIGINT) AS answered,
+         sum((talk > 0 AND talk < {short})::BIGINT) AS short_calls, sum(talk) AS talk_tenths
+  FROM e GROUP BY ALL
+), windows AS (
+  SELECT 'trunk_group' AS scope, trunk_group AS key, bucket // {window} AS w, sum(attempts) AS attempts,
+         sum(answered) AS answered, sum(short_calls) AS short_calls
+  FROM buckets WHERE direction <> 'ilec_to_clec' AND trunk_group IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT 'provider', provider_id, bucket // {window}, sum(attempts), sum(answered), sum(short_calls)
+  FROM buckets WHERE direction <> 'ilec_to_clec' AND provider_id IS NOT NULL GROUP BY ALL
+), breached AS (
+  SELECT * FROM windows WHERE attempts >= {min_attempts} AND (attempts * {aps_q} > {aps_p} * {window}
+     OR (answered > 0 AND short_calls * {scr_q} > {scr_p} * answered) OR answered * {asr_q} < {asr_p} * attempts)
+)
+SELECT 'provider_not_authorized' AS kind, count(*) FILTER (WHERE f_auth) AS n FROM flagged
+UNION ALL SELECT 'outside_serving_area', count(*) FILTER (WHERE f_area) FROM flagged
+UNION ALL SELECT 'cpn_missing', count(*) FILTER (WHERE f_missing) FROM flagged
+UNION ALL SELECT 'cpn_altered', count(*) FILTER (WHERE f_altered) FROM flagged
+UNION ALL SELECT 'voip_911_to_ilec', count(*) FILTER (WHERE f_911) FROM flagged
+UNION ALL SELECT 'dos_' || scope, count(*) FROM breached GROUP BY scope
+UNION ALL SELECT 'compensation_rows', count(*) FROM (SELECT DISTINCT clec_ocn, provider_id, direction, jurisdiction FROM buckets)
+UNION ALL SELECT 'per_minute_rows', count(*) FROM (SELECT DISTINCT trunk_group, bucket // 60 FROM buckets WHERE trunk_group IS NOT NULL)
+UNION ALL SELECT 'message_count_rows', count(*) FROM (SELECT DISTINCT billing_number, message_type, call_date
+  FROM read_parquet('{glob}') WHERE billing_number IS NOT NULL)
+UNION ALL SELECT 'records', sum(attempts) FROM buckets
+"""
+
+
+def _setup():
+    from icaops.terms.loader import load_agreement
+    from icaops.traffic.reference import load_shipped_reference
+
+    return load_agreement("centurylink-granite-id-2012"), load_shipped_reference(), registry()
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory: ru_maxrss, cross-checked with VmHWM.
+
+    A child inherits the parent's ru_maxrss across fork+exec on Linux, so VmHWM (reset by exec) is
+    the figure that belongs to the child alone; both are printed.
+    """
+    with open("/proc/self/status") as fh:
+        hwm = next((int(line.split()[1]) for line in fh if line.startswith("VmHWM:")), 0)
+    return hwm / 1024
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system, all threads) of this process so far."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def run_pipeline(glob: str, memory_limit: str, threads: int, repeat: int) -> dict:
+    """check_traffic on DuckDB from Parquet: seconds, findings by kind, output sizes."""
+    from icaops.traffic.pipeline import check_traffic
+
+    agreement, reference, reg = _setup()
+    sample = pq.ParquetFile(min(Path(glob).parent.glob("*.parquet"))).read_row_group(0).slice(0, 1000)
+    check_traffic(sample, terms=agreement, reference=reference, registry=reg)  # build the lookup tables once
+    runs = []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), _cpu()
+        result = check_traffic(glob, terms=agreement, reference=reference, registry=reg,
+                               memory_limit=memory_limit, threads=threads)
+        runs.append((time.perf_counter() - wall, _cpu() - cpu))
+    seconds, cpu_seconds = min(runs)
+    kinds = result.findings.group_by("kind").aggregate([("kind", "count")]).to_pylist()
+    counts = {r["kind"]: r["kind_count"] for r in kinds}
+    counts.update(compensation_rows=result.compensation.num_rows, per_minute_rows=result.per_minute.num_rows,
+                  message_count_rows=result.message_counts.num_rows, records=result.records)
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "runs": runs, "counts": counts,
+            "events": len(result.events), "peak_mb": _peak_mb(),
+            "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int) -> dict:
+    """The same checks as one DuckDB query over the same lookup tables."""
+    import duckdb
+
+    from icaops.traffic.pipeline import lookups
+    from icaops.traffic.pipeline.params import params_from_terms
+
+    agreement, reference, reg = _setup()
+    p = params_from_terms(agreement.terms)
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
+    numbers = lookups.numbers_table(reference, reg)
+    ocns, auth = lookups.provider_ocns_table(reg), lookups.authorization_table(reg)
+    for name, table in (("numbers", numbers), ("ocns", ocns), ("auth", auth)):
+        con.register(name, table)
+    sql = HAND_SQL.format(
+        glob=glob, bucket=p.bucket_seconds, window=p.window_seconds, short=p.short_call_tenths,
+        min_attempts=p.min_attempts, aps_p=p.max_attempts_per_second.numerator,
+        aps_q=p.max_attempts_per_second.denominator, scr_p=p.max_short_call_ratio.numerator,
+        scr_q=p.max_short_call_ratio.denominator, asr_p=p.min_answer_seizure_ratio.numerator,
+        asr_q=p.min_answer_seizure_ratio.denominator)
+    runs = []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), _cpu()
+        rows = con.sql(sql).fetchall()
+        runs.append((time.perf_counter() - wall, _cpu() - cpu))
+    seconds, cpu_seconds = min(runs)
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "runs": runs, "counts": {k: int(v) for k, v in rows if v}, "peak_mb": _peak_mb(),
+            "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _runs(result: dict) -> str:
+    return ", ".join(f"{w:.1f}/{c:.1f}" for w, c in result["runs"])
+
+
+def _child(phase: str, glob: str, args: argparse.Namespace) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--glob", glob, "--memory-limit",
+                          args.memory_limit, "--threads", str(args.threads), "--repeat", str(args.repeat)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Generate, run both in child processes, compare, print figures; then the EMI parsing rate."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for both runs")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest is reported")
+    parser.add_argument("--emi-records", type=int, default=1_000_000, help="0 to skip the EMI parsing run")
+    parser.add_argument("--phase", choices=["pipeline", "hand"], help=argparse.SUPPRESS)
+    parser.add_argument("--glob", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        run = run_pipeline if args.phase == "pipeline" else run_hand_sql
+        print(json.dumps(run(args.glob, args.memory_limit, args.threads, args.repeat)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        generate(folder, args.records)
+        size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
+        print(f"generated {args.records:,} records to Parquet ({size / 1e6:,.0f} MB) "
+              f"in {time.perf_counter() - started:.1f} s")
+        glob = str(folder / "*.parquet")
+        print(f"load average before the runs: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        ours = _child("pipeline", glob, args)
+        hand = _child("hand", glob, args)
+    n = args.records
+    print(f"check_traffic (Ibis on DuckDB): {ours['seconds']:.2f} s = {n / ours['seconds']:,.0f} records/s, "
+          f"peak RSS {ours['peak_mb']:,.0f} MB (VmHWM; ru_maxrss {ours['ru_maxrss_mb']:,.0f} MB), "
+          f"{ours['events']} DoS events")
+    print(f"hand-written DuckDB SQL:        {hand['seconds']:.2f} s = {n / hand['seconds']:,.0f} records/s, "
+          f"peak RSS {hand['peak_mb']:,.0f} MB (VmHWM; ru_maxrss {hand['ru_maxrss_mb']:,.0f} MB)")
+    print(f"ratio (ours / hand, records/s): {hand['seconds'] / ours['seconds']:.2f} by wall time, "
+          f"{hand['cpu_seconds'] / ours['cpu_seconds']:.2f} by CPU time "
+          f"(fastest of {args.repeat}; all runs, wall/CPU s: ours {_runs(ours)}, hand {_runs(hand)})")
+    print(f"findings and output counts: {json.dumps(ours['counts'], sort_keys=True)}")
+    if ours["counts"] != hand["counts"]:
+        raise SystemExit(f"MISMATCH: hand-written SQL counted {json.dumps(hand['counts'], sort_keys=True)}")
+    print("hand-written SQL counts agree")
+    if args.emi_records:
+        print(f"EMI parsing ({args.emi_records:,} records, bench/emi_parse.py):", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("emi_parse.py")), str(args.emi_records),
+                        "--repeat", "2"], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Each Carrier Partner check on hand-built calls, citing the clause it enforces (DuckDB)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from icaops.traffic.pipeline import check_traffic, classify_calls
+from tests.traffic_pipeline import fixture
+from tests.traffic_pipeline.fixture import at, call, named_calls, to_table
+
+NAMED = named_calls()
+
+
+def kinds_of(result, name: str) -> dict[str, str]:
+    """Finding kind → clause for one named fixture call."""
+    no = NAMED[name]["record_no"]
+    return {r["kind"]: r["clause"] for r in result.findings.to_pylist() if r["record_no"] == no}
+
+
+def detail_of(result, name: str, kind: str) -> str:
+    no = NAMED[name]["record_no"]
+    return next(r["detail"] for r in result.findings.to_pylist() if r["record_no"] == no and r["kind"] == kind)
+
+
+def test_cpa_1_1_provider_without_numbering_agreement_is_found(duck):
+    """CPA.1.1: CenturyLink must confirm the provider's Numbering Agreement before its traffic is exchanged."""
+    assert kinds_of(duck, "not_authorized") == {"provider_not_authorized": "CPA.1.1"}
+    assert "Numbering Agreement" in detail_of(duck, "not_authorized", "provider_not_authorized")
+
+
+def test_cpa_1_1_authorization_is_judged_on_the_call_date(duck):
+    """CPA.1.1 ("Prior to ... exchanging traffic"): a call before CenturyLink's confirmation is a finding,
+    the same provider's calls after it are not."""
+    assert kinds_of(duck, "before_confirmation") == {"provider_not_authorized": "CPA.1.1"}
+    assert "has not confirmed" in detail_of(duck, "before_confirmation", "provider_not_authorized")
+    assert kinds_of(duck, "local") == {}
+
+
+def test_cpa_8_after_dos_provider_only_on_its_separate_trunk_group(duck):
+    """CPA.8: after a DoS event the provider's traffic uses a separate trunk group for its exclusive use."""
+    assert kinds_of(duck, "confined_wrong_trunk") == {"provider_not_authorized": "CPA.8"}
+    assert "TG77" in detail_of(duck, "confined_wrong_trunk", "provider_not_authorized")
+    assert kinds_of(duck, "confined_own_trunk") == {}
+
+
+def test_cpa_9_destination_outside_the_ilec_serving_area(duck, context):
+    """CPA.9: provider traffic must be destined to the area served by CenturyLink's switch in the LERG;
+    a CLEC block in a CenturyLink rate center counts as inside."""
+    assert kinds_of(duck, "transit_outside_area") == {"outside_serving_area": "CPA.9"}
+    inside = call(1, at=at(0), calling="2082637001", called="2082638123", orig_ocn="Z204")  # TELNYX, SANDPOINT
+    result = check_traffic(to_table([inside]), **context)
+    assert result.findings.num_rows == 0
+
+
+@pytest.mark.parametrize("name, why", [
+    ("cpn_invalid", "not a valid ten-digit NANP number"),
+    ("cpn_unassigned", "not assigned"),
+    ("cpn_foreign_ocn", "belongs in the LERG to OCN Z101"),
+])
+def test_cpa_7_altered_calling_number(duck, name, why):
+    """CPA.7 / 47 C.F.R. 64.1601: the CPN must pass unaltered; our reading of "altered" (interpretations.md#cpn-altered)."""
+    assert kinds_of(duck, name) == {"cpn_altered": "CPA.7"}
+    detail = detail_of(duck, name, "cpn_altered")
+    assert why in detail and "47 C.F.R. 64.1601" in detail
+
+
+def test_cpa_7_missing_calling_number(duck):
+    """CPA.7: provider traffic without a calling number is a finding."""
+    assert kinds_of(duck, "cpn_missing") == {"cpn_missing": "CPA.7"}
+
+
+def test_cpa_7_ported_number_and_non_provider_traffic_are_not_findings(duck, context):
+    """A ported number (originating LRN present) is explained by porting, not alteration; CPA.7 covers
+    the provider's traffic, so another carrier's call without CPN is no CPA.7 finding."""
+    assert kinds_of(duck, "cpn_ported") == {}
+    other = call(1, at=at(0), calling=None, called=fixture.ILEC_SANDPOINT, orig_ocn="Z211")
+    assert check_traffic(to_table([other]), **context).findings.num_rows == 0
+
+
+def test_cpa_10_voip_911_call_sent_to_the_ilec(duck):
+    """CPA.10: the provider routes its own 911 calls; one delivered to CenturyLink is a finding."""
+    assert kinds_of(duck, "voip_911") == {"voip_911_to_ilec": "CPA.10"}
+
+
+def test_cpa_8_dos_burst_breaches_per_trunk_group_and_per_provider(duck, agreement):
+    """CPA.8: a flood (answer-seizure ratio below the terms' minimum) raises one window per scope,
+    a window-level finding each, and one dos_detected event each with the remedy from the terms."""
+    windows = duck.dos_windows.to_pylist()
+    assert [(w["scope"], w["key"], w["attempts"], w["answered"]) for w in windows] == [
+        ("provider", "dosco", fixture.DOS_ATTEMPTS, 0), ("trunk_group", fixture.DOS_TRUNK, fixture.DOS_ATTEMPTS, 0)]
+    assert {w["breached"] for w in windows} == {"answer_seizure_ratio<0.15"}
+    assert {w["clause"] for w in windows} == {"CPA.8"}
+    dos = [r for r in duck.findings.to_pylist() if r["kind"].startswith("dos_")]
+    assert sorted((r["kind"], r["record_id"]) for r in dos) == [("dos_provider", None), ("dos_trunk_group", None)]
+    remedy = agreement.terms.carrier_partner.rules["denial_of_service"].value.remedy
+    assert [(e.type, e.get("scope"), e.get("key"), e.get("remedy")) for e in duck.events] == [
+        ("dos_detected", "provider", "dosco", remedy), ("dos_detected", "trunk_group", fixture.DOS_TRUNK, remedy)]
+    assert all(e.get("clause") == "CPA.8" and e.date == fixture.DAY for e in duck.events)
+
+
+def test_cpa_8_thresholds_come_from_the_terms(fixture_table, agreement, reference, providers):
+    """CPA.8 names no numbers: with a higher minimum of attempts per window (a term) the burst is no flood."""
+    dos = agreement.terms.carrier_partner.dos_thresholds.value.model_dump()
+    raised = agreement.with_overrides({"carrier_partner.dos_thresholds": {**dos, "min_attempts_in_window":
+                                                                           fixture.DOS_ATTEMPTS + 1}})
+    result = check_traffic(fixture_table, terms=raised, reference=reference, registry=providers)
+    assert result.dos_windows.num_rows == 0 and result.events == ()
+
+
+def test_cpa_2_4_provider_traffic_is_attributed_to_the_clec(duck):
+    """CPA.2, CPA.4: traffic of parties using the CLEC is treated as the CLEC's (compensation rows under its OCN)."""
+    provider_rows = [r for r in duck.compensation.to_pylist() if r["provider_id"]]
+    assert {r["clec_ocn"] for r in provider_rows} == {fixture.CLEC_OCN}
+    received = [r for r in provider_rows if r["direction"] != "ilec_to_clec"]
+    assert received and {(r["compensable"], r["clause"]) for r in received} == {(True, "CPA.2")}
+
+
+def test_cpa_3_no_transit_compensation_for_ilec_traffic_to_a_provider(duck):
+    """CPA.3: no transit compensation to the CLEC for CenturyLink traffic it sends on to a provider
+    (treated as terminated with the CLEC, CPA.6); other CenturyLink traffic to the CLEC is compensated."""
+    rows = {(r["provider_id"], r["direction"]): r for r in duck.compensation.to_pylist()}
+    voip = rows[("voipco", "ilec_to_clec")]
+    assert (voip["compensable"], voip["clause"], voip["calls"], voip["clec_ocn"]) == (False, "CPA.3", 1, "Z300")
+    other = rows[(None, "ilec_to_clec")]
+    assert (other["compensable"], other["clause"]) == (True, "CPA.2")
+
+
+def test_compensation_minutes_by_jurisdiction(duck, fixture_table):
+    """Every call falls in exactly one compensation row; conversation time sums to the calls' total."""
+    assert sum(duck.compensation["calls"].to_pylist()) == fixture_table.num_rows
+    talk = [r["conversation_tenths"] if r["conversation_tenths"] is not None else r["duration_tenths"]
+            for r in fixture_table.select(["conversation_tenths", "duration_tenths"]).to_pylist()]
+    assert sum(duck.compensation["conversation_tenths"].to_pylist()) == sum(talk)
+
+
+@pytest.mark.parametrize("name, direction, jurisdiction", [
+    ("local", "clec_to_ilec", "local"),
+    ("intralata_toll", "clec_to_ilec", "intralata_toll"),
+    ("interlata", "clec_to_ilec", "interlata"),
+    ("transit_outside_area", "transit", "transit"),
+    ("voip_911", "clec_to_ilec", "911"),
+    ("ilec_to_voip", "ilec_to_clec", "local"),
+    ("ilec_to_clec", "ilec_to_clec", "intralata_toll"),
+])
+def test_classification(fixture_table, context, name, direction, jurisdiction):
+    """Local = same rate center, intraLATA toll = same LATA, else interLATA; transit and 911 first."""
+    ids = dict(zip(fixture_table["record_no"].to_pylist(), fixture_table["record_id"].to_pylist()))
+    classified = {r["record_id"]: r for r in classify_calls(fixture_table, **context).to_pylist()}
+    row = classified[ids[NAMED[name]["record_no"]]]
+    assert (row["direction"], row["jurisdiction"]) == (direction, jurisdiction)
+
+
+def test_message_counts_per_billing_number(duck):
+    """Messages per billing number, type and day feed per-message billing (VI.9)."""
+    assert duck.message_counts.to_pylist() == [
+        {"billing_number": "2082630000", "message_type": "1", "call_date": fixture.DAY, "messages": 2}]
+
+
+def test_per_minute_counts_every_call_on_a_trunk_group(duck, fixture_table):
+    """Calls per trunk group and minute add up to the calls that name a trunk group."""
+    assert sum(duck.per_minute["calls"].to_pylist()) == fixture_table["trunk_group"].drop_null().__len__()
+    burst = [r for r in duck.per_minute.to_pylist() if r["trunk_group"] == fixture.DOS_TRUNK]
+    assert [r["calls"] for r in burst] == [fixture.DOS_ATTEMPTS]
+
+
+def test_parquet_path_and_pyarrow_table_give_the_same_result(duck, fixture_table, context, tmp_path):
+    """calls may be a Parquet path (or glob) in CALL_RECORD_SCHEMA as well as a pyarrow Table."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(fixture_table, tmp_path / "calls.parquet")
+    from_file = check_traffic(str(tmp_path / "*.parquet"), **context)
+    assert from_file.findings.to_pylist() == duck.findings.to_pylist()
+    assert from_file.compensation.to_pylist() == duck.compensation.to_pylist()
+
+
+def test_as_of_leaves_out_later_registry_facts(fixture_table, context):
+    """as_of: the registry as known then; before CenturyLink's confirmation (CPA.1.1) voipco is not carried."""
+    result = check_traffic(fixture_table, as_of=dt.date(2024, 2, 25), **context)
+    flagged = {r["provider_id"] for r in result.findings.to_pylist() if r["kind"] == "provider_not_authorized"}
+    assert {"voipco", "dosco", "rogue"} <= flagged
+
+
+def test_clec_ocn_given_attributes_every_call_to_it(fixture_table, context):
+    """CPA.2/4/6: with the CLEC's OCN given, every call is attributed to it."""
+    result = check_traffic(fixture_table, clec_ocn="Z999", **context)
+    assert set(result.compensation["clec_ocn"].to_pylist()) == {"Z999"}
+
+
+def test_calls_of_another_type_are_refused_naming_the_argument(context):
+    """An unusable input names the argument and what was expected."""
+    with pytest.raises(TypeError, match="calls: expected a Parquet path"):
+        check_traffic([1, 2, 3], **context)
+
+
+def test_calls_missing_a_column_are_refused_naming_it(fixture_table, context):
+    """Input without a CALL_RECORD_SCHEMA column is refused before any query, naming the column."""
+    with pytest.raises(ValueError, match="missing trunk_group"):
+        check_traffic(fixture_table.drop(["trunk_group"]), **context)
+
+
+def test_an_ibis_table_runs_on_its_own_backend(fixture_table, context, duck, tmp_path):
+    """calls may be an Ibis table: the checks run on that table's backend."""
+    import pyarrow.parquet as pq
+
+    from icaops.traffic.pipeline import connect
+
+    pq.write_table(fixture_table, tmp_path / "calls.parquet")
+    table = connect("duckdb").read_parquet(str(tmp_path / "calls.parquet"))
+    result = check_traffic(table, **context)
+    assert result.backend == "duckdb" and result.findings.to_pylist() == duck.findings.to_pylist()
