@@ -32,8 +32,10 @@ app.add_typer(scenario_app, name="scenario")
 def _register_commands() -> None:
     """The billing (and later ordering and traffic) command groups, from icaops.commands."""
     from .commands.billing import account_app, bill_app, events_app, explain_command
+    from .commands.traffic import traffic_app
 
     app.add_typer(bill_app, name="bill")
+    app.add_typer(traffic_app, name="traffic")
     app.add_typer(account_app, name="account")
     app.add_typer(events_app, name="events")
     app.command("explain")(explain_command)
@@ -231,11 +233,13 @@ def demo(agreement: str = AgreementOpt,
     """The main job on embedded defaults: terms and deadlines, a month of billing for the
     reference CLEC (SQLite state) with its invoice, 811 and account status, then a day of
     VoIP traffic checked against the Carrier Partner rules (DuckDB) with its report."""
+    from .commands.traffic import demo_traffic
     from .demo import run_billing_demo, run_demo
 
     loaded = _load(agreement)
     run_demo(loaded, console)
     run_billing_demo(loaded, console, out, lines)
+    demo_traffic(out / "traffic", console)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -187,3 +187,7 @@ def _state(ctx: Context, exp: Expectation) -> Explained[Any]:
         if answer is not None:
             return answer
     return lifecycle.query(ctx.lifecycle, name, on, ctx.deadlines(on))
+
+
+# Traffic events and `traffic.…` queries register themselves on import (docs/scenarios.md).
+from . import traffic_kinds  # noqa: E402,F401  (after the registries it adds to exist)

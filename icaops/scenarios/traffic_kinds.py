@@ -1,0 +1,260 @@
+"""Carrier Partner traffic in scenario files: provider events, calls, and `traffic.…` state queries.
+
+Provider events become registry facts (icaops/traffic/providers.py); `traffic.calls` events hold
+calls inline (or generate a demo day); queries run the traffic check (icaops.traffic.pipeline) on
+the calls dated up to the as-of date, with the registry as known on that date. See the traffic
+section of docs/scenarios.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ..explain import Explained, Step
+from ..relationship.events import Event
+from .kinds import KNOWN_EVENT_TYPES, STATE_QUERIES, Context
+
+__all__ = ["TRAFFIC_EVENTS", "traffic_state"]
+
+_FACT_OF_EVENT = {
+    "traffic.provider_added": "provider_added",
+    "traffic.agreement_signed": "agreement_signed",
+    "traffic.agreement_terminated": "agreement_terminated",
+    "traffic.provider_confirmed": "carry_confirmed",
+    "traffic.dos_detected": "denial_of_service",
+    "traffic.separate_trunk_group_established": "separate_trunk_group",
+}
+TRAFFIC_EVENTS = (*_FACT_OF_EVENT, "traffic.provider_notice", "traffic.provider_removed", "traffic.calls")
+_TENTHS_PER_MINUTE = Decimal(600)
+_CACHE: dict[tuple[int, dt.date], tuple[tuple[Event, ...], Any]] = {}
+
+
+def _facts(ctx: Context, on: dt.date) -> list:
+    from ..traffic.samples.day_spec import load_day_spec, provider_fact
+
+    facts = []
+    for e in ctx.events:
+        if e.date > on:
+            continue
+        raw = {"id": e.id, "on": e.date, **dict(e.data)}
+        if e.type in _FACT_OF_EVENT:
+            facts.append(provider_fact({**raw, "fact": _FACT_OF_EVENT[e.type]}, f"event {e.id}"))
+        elif e.type == "traffic.provider_notice":
+            action = str(e.get("action", "start"))
+            if action not in ("start", "stop"):
+                raise ValueError(f"event {e.id}: action: expected start or stop, got {action!r}")
+            facts.append(provider_fact({**raw, "fact": "carry_notice" if action == "start" else "stop_notice"},
+                                       f"event {e.id}"))
+        elif e.type == "traffic.calls" and (e.get("generate") or {}).get("registry") == "demo":
+            facts.extend(load_day_spec().facts)
+    return facts
+
+
+def _registry(ctx: Context, on: dt.date):
+    from ..traffic.providers import ProviderRegistry
+
+    return ProviderRegistry.from_facts(_facts(ctx, on))
+
+
+def _check(ctx: Context, on: dt.date):
+    """The traffic check of every call dated up to `on` (cached per event log and date)."""
+    hit = _CACHE.get((id(ctx.events), on))
+    if hit is not None and hit[0] is ctx.events:
+        return hit[1]
+    import pyarrow as pa
+
+    from ..traffic.pipeline import check_traffic
+    from ..traffic.records import CALL_RECORD_SCHEMA
+    from ..traffic.reference import load_shipped_reference
+
+    reference = load_shipped_reference()
+    terms = ctx.agreement.terms_at(on)
+    batches = [_calls_of_event(e, reference, terms) for e in ctx.events if e.type == "traffic.calls" and e.date <= on]
+    table = pa.Table.from_batches([b for b in batches if b.num_rows], CALL_RECORD_SCHEMA)
+    clec = next((e.get("clec_ocn") for e in ctx.events if e.type == "traffic.calls" and e.get("clec_ocn")), None)
+    result = check_traffic(table, terms=terms, reference=reference, registry=_registry(ctx, on), as_of=on,
+                           clec_ocn=clec)
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[(id(ctx.events), on)] = (ctx.events, result)
+    return result
+
+
+def _calls_of_event(e: Event, reference, terms):
+    """The event's calls as a RecordBatch of CALL_RECORD_SCHEMA: inline `calls:` rows, or `generate:` a demo day."""
+    from ..traffic.day import generate_day, load_day_spec
+
+    generate = e.get("generate")
+    if generate:
+        day = generate_day(load_day_spec(), reference, terms, calls=int(generate.get("calls", 20_000)),
+                           seed=int(generate.get("seed", 0)), day=e.date, source_file=f"event {e.id}")
+        return day.calls.combine_chunks().to_batches()[0]
+    rows = e.get("calls")
+    if not isinstance(rows, list) or not rows:
+        raise ValueError(f"event {e.id}: calls: expected a list of calls, or generate: {{calls: N, seed: S}}")
+    cols: dict[str, list] = {k: [] for k in ("connect_time_local", "calling_number", "called_number", "duration_tenths",
+                                             "conversation_tenths", "trunk_group", "orig_term_ind", "orig_ocn",
+                                             "term_ocn", "sending_ocn", "orig_lrn")}
+    midnight = (e.date - dt.date(1970, 1, 1)).days * 86400
+    for i, row in enumerate(rows):
+        for call in _expand(row, f"event {e.id}: calls[{i}]"):
+            _append(cols, call, midnight, reference, e.get("clec_ocn"))
+    import pyarrow as pa
+
+    from ..traffic.records import finish_batch
+
+    n = len(cols["calling_number"])
+    arrays = {k: pa.array(v, pa.int64() if k.endswith(("_tenths", "_local")) else pa.string()) for k, v in cols.items()}
+    arrays.update(record_no=pa.array(range(1, n + 1), pa.int64()), record_type=pa.array(["110101"] * n, pa.string()))
+    return finish_batch(arrays, n=n, source_file=f"event {e.id}", source_format="scenario")
+
+
+def _seconds(value: Any, where: str) -> int:
+    """Seconds (a number or decimal string) as whole tenths."""
+    try:
+        return int(Decimal(str(value)) * 10)
+    except ArithmeticError:
+        raise ValueError(f"{where}: expected seconds such as 12 or \"0.5\", got {value!r}") from None
+
+
+def _expand(row: dict, where: str) -> list[dict]:
+    """A call row, repeated `repeat` times evenly over `over` seconds with the calling line varied in its block."""
+    if not isinstance(row, dict) or "at" not in row:
+        raise ValueError(f"{where}: expected a mapping with at (HH:MM:SS), calling, called, duration")
+    hh, mm, *ss = str(row["at"]).split(":")
+    start = int(hh) * 3600 + int(mm) * 60 + (int(ss[0]) if ss else 0)
+    repeat, over = int(row.get("repeat", 1)), int(row.get("over", 60))
+    calls = []
+    for i in range(repeat):
+        call = dict(row, _at=start + (i * over) // repeat, _where=where)
+        calling = str(row.get("calling") or "")
+        if repeat > 1 and len(calling) == 10:
+            call["calling"] = calling[:7] + f"{(int(calling[7:]) + i) % 1000:03d}"
+        calls.append(call)
+    return calls
+
+
+def _append(cols: dict[str, list], call: dict, midnight: int, reference, clec_ocn: str | None) -> None:
+    where = call["_where"]
+    calling = str(call["calling"]) if call.get("calling") not in (None, "") else None
+    called = str(call.get("called") or "")
+    inbound = str(call.get("dir", "in")) == "in"
+    a = reference.lookup(calling) if calling and len(calling) == 10 else None
+    b = reference.lookup(called) if len(called) == 10 else None
+    duration = _seconds(call.get("duration", 60), f"{where}: duration")
+    cols["connect_time_local"].append(midnight + call["_at"])
+    cols["calling_number"].append(calling)
+    cols["called_number"].append(called or None)
+    cols["duration_tenths"].append(duration)
+    cols["conversation_tenths"].append(_seconds(call["conversation"], f"{where}: conversation")
+                                       if "conversation" in call else duration)
+    cols["trunk_group"].append(str(call["trunk_group"]) if call.get("trunk_group") else None)
+    cols["orig_term_ind"].append("2" if inbound else "1")
+    cols["orig_ocn"].append(call.get("orig_ocn", a.ocn if a else None))
+    cols["term_ocn"].append(call.get("term_ocn", b.ocn if b else None))
+    cols["sending_ocn"].append(call.get("sending_ocn", clec_ocn if inbound else (a.ocn if a else None)))
+    cols["orig_lrn"].append(str(call["orig_lrn"]) if call.get("orig_lrn") else None)
+
+
+def _findings(ctx: Context, kind: str | None, on: dt.date) -> Explained[int]:
+    import pyarrow.compute as pc
+
+    from ..traffic.pipeline.params import params_from_terms
+
+    result = _check(ctx, on)
+    found = result.findings if kind is None else result.findings.filter(pc.equal(result.findings["kind"], kind))
+    steps = [Step(f"{result.records} calls checked up to {on}")]
+    steps += [Step(f"{r['kind']}: {r['detail']}", r["clause"]) for r in found.slice(0, 20).to_pylist()]
+    if kind is not None and found.num_rows == 0:
+        clauses = params_from_terms(ctx.agreement.terms_at(on)).clause_of_kind
+        if kind not in clauses:
+            raise KeyError(f"traffic.findings.{kind}: expected one of {', '.join(clauses)}")
+        steps.append(Step(f"no {kind} finding", clauses[kind]))
+    return Explained(found.num_rows, tuple(steps))
+
+
+def _dos_on(ctx: Context, on: dt.date) -> list[tuple[dt.date, str, str]]:
+    """(date, provider, how) of every DoS by a provider known on `on`: declared events and detected ones (CPA.8)."""
+    declared = [(e.date, str(e.require("provider")), f"event {e.id}") for e in ctx.events
+                if e.type == "traffic.dos_detected" and e.date <= on]
+    calls = any(e.type == "traffic.calls" and e.date <= on for e in ctx.events)
+    detected = []
+    if calls:
+        for e in _check(ctx, on).events:
+            data = dict(e.data)
+            if e.type == "dos_detected" and data.get("scope") == "provider":
+                detected.append((e.date, str(data.get("provider") or data.get("key")), f"detected ({data.get('breached')})"))
+    return sorted(declared + detected)
+
+
+def _may_accept(ctx: Context, on: dt.date) -> Explained[bool]:
+    """CPA.8: after a provider's DoS, CenturyLink may refuse all CLEC traffic until the provider is removed."""
+    steps, blocked = [], False
+    for when, provider, how in _dos_on(ctx, on):
+        removed = [e for e in ctx.events if e.type == "traffic.provider_removed" and e.get("provider") == provider
+                   and when <= e.date <= on]
+        if removed:
+            steps.append(Step(f"DoS from {provider} on {when} ({how}); provider removed on {removed[0].date}", "CPA.8"))
+        else:
+            blocked = True
+            steps.append(Step(f"DoS from {provider} on {when} ({how}); provider not removed by {on}: "
+                              "CenturyLink may discontinue accepting all traffic on the CLEC's trunks", "CPA.8"))
+    if not steps:
+        steps.append(Step(f"no DoS from any provider up to {on}", "CPA.8"))
+    return Explained(not blocked, tuple(steps))
+
+
+def _provider(ctx: Context, parts: list[str], on: dt.date) -> Explained[Any]:
+    name, query, *rest = parts
+    answer = _registry(ctx, on).may_carry(name, on, rest[0] if rest else None)
+    steps = tuple(Step(("met: " if r.met else "not met: ") + r.text, r.clause) for r in answer.reasons)
+    if query in ("authorized", "may_use"):
+        return Explained(answer.allowed, steps)
+    if query == "trunk_group":
+        return Explained(answer.trunk_group, steps)
+    raise KeyError(f"traffic.provider.{name}.{query}: expected authorized, may_use.TG or trunk_group")
+
+
+def _volume(ctx: Context, what: str, keys: list[str], on: dt.date) -> Explained[Any]:
+    """Calls or conversation minutes by [direction.]jurisdiction from the compensation summary (CPA.2, 3, 4, 6)."""
+    comp = _check(ctx, on).compensation.to_pylist()
+    direction, jurisdiction = (None, keys[0]) if len(keys) == 1 else (keys[0], keys[1])
+    rows = [r for r in comp if r["jurisdiction"] == jurisdiction and direction in (None, r["direction"])]
+    calls = sum(r["calls"] for r in rows)
+    tenths = sum(r["conversation_tenths"] or 0 for r in rows)
+    steps = tuple(Step(f"{r['direction']} {r['jurisdiction']} {r['provider_id'] or ''}: {r['calls']} calls, "
+                       f"{r['conversation_tenths']} tenths, compensable {r['compensable']}", r["clause"]) for r in rows)
+    if what == "calls":
+        return Explained(calls, steps)
+    return Explained(Decimal(tenths) / _TENTHS_PER_MINUTE, steps + (Step(f"{tenths} tenths / 600 = minutes"),))
+
+
+def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained | None:
+    """Answer `traffic.…` queries (docs/scenarios.md), or None for other names."""
+    if not name.startswith("traffic."):
+        return None
+    parts = name.split(".")[1:]
+    head, rest = parts[0], parts[1:]
+    if head == "findings":
+        return _findings(ctx, rest[0] if rest else None, on)
+    if head == "may_accept_clec_traffic":
+        return _may_accept(ctx, on)
+    if head == "provider" and len(rest) >= 2:
+        return _provider(ctx, rest, on)
+    if head in ("minutes", "calls") and rest:
+        return _volume(ctx, head, rest, on)
+    if head == "dos_windows":
+        windows = _check(ctx, on).dos_windows.to_pylist()
+        hits = [w for w in windows if (not rest or w["scope"] == rest[0]) and (len(rest) < 2 or w["key"] == rest[1])]
+        return Explained(len(hits), tuple(Step(f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
+                                               f"{w['attempts']} attempts, breached {w['breached']}", w["clause"])
+                                          for w in hits))
+    raise KeyError(f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, "
+                   "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION "
+                   "or traffic.dos_windows[.SCOPE[.KEY]]")
+
+
+STATE_QUERIES.append(traffic_state)
+KNOWN_EVENT_TYPES.update(TRAFFIC_EVENTS)
