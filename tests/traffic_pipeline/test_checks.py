@@ -175,6 +175,19 @@ def test_parquet_path_and_pyarrow_table_give_the_same_result(duck, fixture_table
     assert from_file.compensation.to_pylist() == duck.compensation.to_pylist()
 
 
+def test_queries_compiled_once_serve_later_runs_each_with_its_own_calls(duck, fixture_table, context):
+    """The CPA.1-11 checks compiled on the first run are reused: a later run sees its own calls only."""
+    from icaops.traffic.pipeline import compiled
+
+    first_half = check_traffic(fixture_table.slice(0, 100), **context)
+    compilations = len(compiled._CACHE)
+    again = check_traffic(fixture_table, **context)
+    assert len(compiled._CACHE) == compilations
+    assert first_half.records == 100 and again.records == duck.records
+    assert again.findings.equals(duck.findings) and again.per_minute.equals(duck.per_minute)
+    assert check_traffic(fixture_table.slice(0, 100), **context).findings.equals(first_half.findings)
+
+
 def test_as_of_leaves_out_later_registry_facts(fixture_table, context):
     """as_of: the registry as known then; before CenturyLink's confirmation (CPA.1.1) voipco is not carried."""
     result = check_traffic(fixture_table, as_of=dt.date(2024, 2, 25), **context)

@@ -4,13 +4,16 @@ Three queries go to the backend, all built from the same Ibis expressions: one p
 call, enriched, giving counts per time bucket (DoS windows, calls per minute, compensation) in
 which each flagged call is a group of its own; then only the flagged calls, enriched again for
 the evidence their findings need; and message counts. Everything after that is small and is
-computed here with pyarrow, identically for any backend.
+computed here with pyarrow, identically for any backend. On a DuckDB connection made here (the
+default) the three queries are compiled to SQL once per lookup tables, parameters, CLEC OCN and
+calls schema and reused by later runs (`compiled.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
-from icaops.traffic.pipeline import lookups
+from icaops.traffic.pipeline import compiled, lookups
 from icaops.traffic.pipeline.dos import dos_events, dos_findings, dos_windows
 from icaops.traffic.pipeline.enrich import FLAGS, enrich
 from icaops.traffic.pipeline.findings import FLAGGED_COLUMNS, per_call_findings
@@ -145,14 +148,20 @@ def _bucket_counts(e: ir.Table, p: CheckParams) -> ir.Table:
         short_calls=_.short_call.cast("int64").sum(), talk_tenths=_.talk_tenths.sum())
 
 
-def _flagged_calls(table: ir.Table, counted: pa.Table, enriched: Callable[[ir.Table], ir.Table]) -> pa.Table:
-    """The flagged calls with the evidence their findings need: only those calls are enriched again."""
+def _flagged_ids(counted: pa.Table) -> pa.Table:
+    """Source file and record number of every flagged call (the flagged groups of the bucket counts)."""
     keys = counted.select(["flagged_file", "flagged_no"]).filter(pc.is_valid(counted["flagged_no"]))
-    if keys.num_rows == 0:
-        return pa.table({name: pa.array([], pa.null()) for name in FLAGGED_COLUMNS})
-    ids = ibis.memtable(keys)
+    return keys.cast(pa.schema([("flagged_file", pa.string()), ("flagged_no", pa.int64())]))
+
+
+def _no_flagged_calls() -> pa.Table:
+    return pa.table({name: pa.array([], pa.null()) for name in FLAGGED_COLUMNS})
+
+
+def _flagged_expr(table: ir.Table, ids: ir.Table, enriched: Callable[[ir.Table], ir.Table]) -> ir.Table:
+    """The flagged calls with the evidence their findings need: only those calls are enriched again."""
     e = enriched(table.semi_join(ids, [table.source_file == ids.flagged_file, table.record_no == ids.flagged_no]))
-    return e.filter(_any_flag(e)).select(list(FLAGGED_COLUMNS)).to_pyarrow()
+    return e.filter(_any_flag(e)).select(list(FLAGGED_COLUMNS))
 
 
 def _message_counts(calls: ir.Table) -> ir.Table:
@@ -167,10 +176,28 @@ def _arrow(expr: ir.Table, schema: pa.Schema) -> pa.Table:
     return pa.table([table[f.name].cast(f.type) for f in schema], schema=schema)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one run needs: parameters, zone, connection, calls table, lookup tables, CLEC OCN."""
+
+    params: CheckParams
+    zone: str
+    con: Any
+    table: ir.Table
+    look: dict[str, pa.Table]
+    clec_ocn: str | None
+    calls: Any
+
+    def enriched(self, calls_table: ir.Table, lk: dict[str, ir.Table] | None = None) -> ir.Table:
+        """`calls_table` enriched against `lk` (unbound tables) or the lookup tables as memtables."""
+        lk = lk or {name: ibis.memtable(self.look[name]) for name in ("numbers", "ocns", "auth")}
+        return enrich(calls_table, lk["numbers"], lk["ocns"], lk["auth"], self.params, self.clec_ocn)
+
+
 def _prepare(calls: Any, terms: Any, reference: ReferenceData, registry: ProviderRegistry, backend: str,
              as_of: dt.date | None, clec_ocn: str | None, connection: Any, memory_limit: str | None,
-             threads: int | None):
-    """(params, zone, connection, calls table, a function enriching a table of calls) for one run."""
+             threads: int | None) -> _Run:
+    """Everything one run needs, with the connection made for `backend` unless one is given."""
     if hasattr(terms, "terms_at"):
         terms = terms.terms_at(as_of) if as_of else terms.terms
     params = params_from_terms(terms)
@@ -181,23 +208,62 @@ def _prepare(calls: Any, terms: Any, reference: ReferenceData, registry: Provide
         con = connect(backend, memory_limit=memory_limit, threads=threads)
     table = _calls_table(calls, con)
     _arrow_transfers(con if con is not None else table.get_backend())
-    look = _lookup_tables(reference, registry)
-    numbers, ocns, auth = (ibis.memtable(look[name]) for name in ("numbers", "ocns", "auth"))
-
-    def enriched(calls_table: ir.Table) -> ir.Table:
-        return enrich(calls_table, numbers, ocns, auth, params, clec_ocn)
-
-    return params, zone, con, table, enriched
+    return _Run(params, zone, con, table, _lookup_tables(reference, registry), clec_ocn, calls)
 
 
 def classify_calls(calls: Any, *, terms: Any, reference: ReferenceData, registry: ProviderRegistry,
                    backend: str = "duckdb", as_of: dt.date | None = None, clec_ocn: str | None = None,
                    connection: Any = None) -> pa.Table:
     """Each call's attribution and classification (CLASSIFIED_SCHEMA), one row per call, by record_id."""
-    *_, table, enriched = _prepare(calls, terms, reference, registry, backend, as_of, clec_ocn, connection,
-                                   None, None)
-    e = enriched(table)
+    r = _prepare(calls, terms, reference, registry, backend, as_of, clec_ocn, connection, None, None)
+    e = r.enriched(r.table)
     return _arrow(e.select(list(CLASSIFIED_SCHEMA.names)), CLASSIFIED_SCHEMA).sort_by("record_id")
+
+
+def _queries(r: _Run, calls: ir.Table, lk: dict[str, ir.Table] | None, ids: ir.Table):
+    """The (bucket counts, flagged calls, message counts) expressions of one run."""
+    def enriched(t: ir.Table) -> ir.Table:
+        return r.enriched(t, lk)
+
+    return (_bucket_counts(enriched(calls), r.params), _flagged_expr(calls, ids, enriched),
+            _message_counts(calls))
+
+
+def _run_on_duckdb(r: _Run, connection: Any) -> tuple[pa.Table, pa.Table, pa.Table] | None:
+    """(bucket counts, flagged calls, message counts) from SQL compiled once; None where it does not apply.
+
+    Applies to a DuckDB connection this run made itself, over a Parquet path or an Arrow table.
+    """
+    if connection is not None or getattr(r.con, "name", None) != "duckdb" or isinstance(r.calls, ir.Table):
+        return None
+    key = (repr(r.params), r.clec_ocn)
+    sql = compiled.duckdb_queries(r.look, key, r.table.schema(),
+                                  lambda calls, lk, ids: _queries(r, calls, lk, ids))
+    raw = r.con.con
+    if isinstance(r.calls, pa.Table):
+        compiled.register(raw, r.look, calls_table=r.calls)
+    else:
+        compiled.register(raw, r.look, calls_view=r.table.op().name)
+    counted = compiled.run_sql(raw, sql.buckets)
+    ids = _flagged_ids(counted)
+    if ids.num_rows:
+        raw.register(compiled.FLAGGED_IDS, ids)
+        flagged = compiled.run_sql(raw, sql.flagged)
+    else:
+        flagged = _no_flagged_calls()
+    return counted, flagged, compiled.run_sql(raw, sql.messages)
+
+
+def _run_on_ibis(r: _Run) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(bucket counts, flagged calls, message counts) through Ibis, on any backend."""
+    counted = _bucket_counts(r.enriched(r.table), r.params).to_pyarrow()
+    ids = _flagged_ids(counted)
+    if ids.num_rows:
+        mem = ibis.memtable(ids)
+        flagged = _flagged_expr(r.table, mem, r.enriched).to_pyarrow()
+    else:
+        flagged = _no_flagged_calls()
+    return counted, flagged, _message_counts(r.table).to_pyarrow()
 
 
 def check_traffic(calls: Any, *, terms: Any, reference: ReferenceData, registry: ProviderRegistry,
@@ -211,12 +277,12 @@ def check_traffic(calls: Any, *, terms: Any, reference: ReferenceData, registry:
     call to that OCN (CPA.2/4/6) instead of reading it from the records. `connection` is an Ibis
     backend to run on (else one is made for `backend`; DuckDB takes `memory_limit` and `threads`).
     """
-    params, zone, con, table, enriched = _prepare(calls, terms, reference, registry, backend, as_of, clec_ocn,
-                                                  connection, memory_limit, threads)
-    counted = _bucket_counts(enriched(table), params).to_pyarrow()
+    r = _prepare(calls, terms, reference, registry, backend, as_of, clec_ocn, connection, memory_limit, threads)
+    params, zone, con, table = r.params, r.zone, r.con, r.table
+    counted, flagged, messages = _run_on_duckdb(r, connection) or _run_on_ibis(r)
     buckets = pa.table([counted[f.name].cast(f.type) for f in BUCKET_SCHEMA], schema=BUCKET_SCHEMA)
-    flagged = _flagged_calls(table, counted, enriched)
-    messages = _arrow(_message_counts(table), MESSAGE_COUNT_SCHEMA).sort_by(
+    messages = pa.table([messages[f.name].cast(f.type) for f in MESSAGE_COUNT_SCHEMA],
+                        schema=MESSAGE_COUNT_SCHEMA).sort_by(
         [("billing_number", "ascending"), ("call_date", "ascending"), ("message_type", "ascending")])
     windows = dos_windows(buckets, params)
     findings = pa.concat_tables([per_call_findings(flagged, params), dos_findings(windows, zone)])
