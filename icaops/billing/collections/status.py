@@ -58,7 +58,8 @@ def _repeatedly(h: AccountHistory, on: dt.date, dl: Deadlines) -> Explained[bool
 
 
 def deposit_amount(monthly_estimate: Decimal | None, dl: Deadlines) -> Explained[Decimal]:
-    """III.6.2: the greater of two months' estimated charges and $5,000; $5,000 without a forecast."""
+    """III.6.2: the greater of two months' estimated charges and the minimum deposit; the
+    no-forecast amount when there is no forecast (both from the terms)."""
     dep = dl.terms.deposit
     if monthly_estimate is None:
         v = dep.amount_without_forecast.value
