@@ -82,6 +82,13 @@ def _transfer(key: str, account: str, kind: Kind, day: dt.date, legs: Legs, clau
                     currency="USD", legs=legs, clause=clause, refs=refs, **kw)
 
 
+def _receivable_first(accounts: list[str], amounts: list[Decimal], ids: list[str]) -> Legs:
+    """Legs with the receivable first, left out when the bill's lines net to zero (a zero leg
+    is refused by the ledger; the other legs still balance)."""
+    start = 0 if amounts[0] else 1
+    return Legs(tuple(accounts[start:]), tuple(amounts[start:]), tuple(ids[start:]))
+
+
 def _bill_legs(lines: Iterable[tuple[str, str, str, Decimal]]) -> Legs:
     accounts, amounts, ids = ["receivable"], [Decimal("0.00")], [""]
     for line_id, category, code, amount in lines:
@@ -118,7 +125,7 @@ def bill_transfer(bill: Bill) -> Transfer:
     ids += list(other.lines[1:])
     amounts[0] += other.amounts[0]
     return _transfer(f"bill:{bill.id}", bill.account.id, Kind.BILL_LINE, bill.cycle.bill_date.value,
-                     Legs(tuple(accounts), tuple(amounts), tuple(ids)), "III.9.2", (Ref("bill", bill.id),))
+                     _receivable_first(accounts, amounts, ids), "III.9.2", (Ref("bill", bill.id),))
 
 
 def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
@@ -131,8 +138,11 @@ def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
             t = bill_transfer(full)
         else:
             lines = [(lid, cat, lid.rsplit(":", 1)[-1], amt) for lid, cat, amt in bill.lines if cat != "credit"]
-            t = _transfer(f"bill:{bill_id}", acct, Kind.BILL_LINE, bill.bill_date, _bill_legs(lines), "III.9.2", (Ref("bill", bill_id),))
-        out.append((bill.bill_date, 0, t))
+            legs = _bill_legs(lines)
+            t = _transfer(f"bill:{bill_id}", acct, Kind.BILL_LINE, bill.bill_date,
+                          _receivable_first(list(legs.accounts), list(legs.amounts), list(legs.lines)), "III.9.2", (Ref("bill", bill_id),))
+        if t.legs.accounts:  # a bill with no amounts at all moves no money
+            out.append((bill.bill_date, 0, t))
         for line_id, category, amount in bill.lines:
             if category == "credit" and ":credit:" in line_id:
                 dispute = line_id.rsplit(":credit:", 1)[1]

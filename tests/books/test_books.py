@@ -133,3 +133,21 @@ def test_same_event_ids_in_two_accounts_post_separately():
         for transfer in history_transfers(history):
             assert not isinstance(ledger.post(transfer), LedgerError)
     assert len(list(ledger.transfers())) == 4
+
+
+def test_a_bill_whose_lines_net_to_zero_still_posts_its_lines():
+    """III.9.3 / III.9.4.1: a statement whose late-charge reversal cancels its charges nets to zero;
+    its lines still post (no zero receivable leg, which the ledger refuses) and the ledger balances."""
+    from icaops.billing.collections.timeline import fold_account
+    from icaops.billing.ledger import LedgerError
+    from icaops.billing.postings import history_transfers, new_ledger
+
+    terms = load_agreement("centurylink-granite-id-2012").terms
+    log = _log([{"id": "B1", "date": "2013-03-04", "type": "bill.issued", "account": "A", "bill": "B1",
+                 "lines": {"charge": "10.00", "adjust": "-10.00"}}])
+    history = fold_account("A", log, terms, dt.date(2013, 3, 10))
+    ledger = new_ledger(["A"])
+    for transfer in history_transfers(history):
+        assert not isinstance(ledger.post(transfer), LedgerError)
+    assert ledger.trial_balance().balanced
+    assert len(ledger.transfers()[0].legs.accounts) == 2
