@@ -89,7 +89,7 @@ def run_billing_demo(agreement: Agreement, console: Console, out: Path, lines: i
     ws = open_workspace(f"sqlite:///{db}", agreement)
     console.rule(f"[bold]Billing: {agreement.manifest['parties']['clec']['short']} with {lines:,} resold lines")
     period, log = reference_month(agreement, lines)
-    added, rejected = ws.append(log, "demo")
+    added, _ = ws.append(log, "demo")
     console.print(f"event log {db}: {added:,} events (account set-up, as-is migrations, orders, searches, dispatches, usage)")
     (bill,) = close_cycle(ws, period, [REFERENCE_ACCOUNT])
     print_bill(console, bill, lines=12)

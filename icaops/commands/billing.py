@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 import typer
 from rich.console import Console
@@ -21,8 +21,8 @@ from ..billing.cycle import cycle_for
 from ..billing.model import CATEGORIES, Bill
 from ..explain import Explained
 from ..terms.display import display
-from ..terms.loader import Agreement
-from .workspace import Workspace, open_workspace
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only when a command needs it
+    from .workspace import Workspace
 
 __all__ = ["account_app", "bill_app", "events_app", "explain_line", "print_bill", "print_status", "close_cycle", "write_outputs"]
 
@@ -153,6 +153,7 @@ def explain_line(books: Books, line_id: str, as_of: dt.date | None = None) -> tu
 
 def _workspace(db: Optional[str], agreement: str) -> Workspace:
     from ..cli import _load
+    from .workspace import open_workspace
 
     return open_workspace(db, _load(agreement))
 
@@ -254,7 +255,7 @@ def events_usage(check_dir: Path = typer.Argument(..., help="Output folder of `i
         _console().print("[red]no account opened in the log (billing.account_opened): nothing to bill usage to[/red]")
         raise typer.Exit(2)
     events, unmatched = usage_events(counts, inventory, source or check_dir.name)
-    added, rejected = ws.append(events, str(path))
+    added, _ = ws.append(events, str(path))  # built here from a valid table: nothing to reject
     _console().print(f"{path}: {sum(e['count'] for e in events):,} messages on {len(events)} account-days, {added} events added; "
                      f"{unmatched.num_rows:,} counts not billed ({sum(unmatched.column('messages').to_pylist()):,} messages)")
     for row in unmatched.slice(0, 10).to_pylist():

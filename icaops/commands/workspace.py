@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import pyarrow as pa
 from sqlalchemy import Engine, func, select
 
 from ..billing.books import Books
@@ -22,7 +21,7 @@ from ..billing.ledger import LedgerError
 from ..billing.model import Bill
 from ..billing.postings import history_transfers, new_ledger
 from ..billing.run import CycleRun
-from ..relationship.events import Event, EventError, event_from_mapping, ordered_log
+from ..relationship.events import Event, EventError, event_from_mapping
 from ..terms.loader import Agreement
 from ..terms.yamlsource import read_yaml
 from ..store import make_engine, migrate, writing

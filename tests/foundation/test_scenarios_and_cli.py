@@ -130,8 +130,8 @@ def test_cli_deadline_explains_clause_by_clause():
     assert runner.invoke(app, ["deadline", "no_such", "--from", "2012-08-04"]).exit_code == 2
 
 
-def test_cli_demo_runs():
+def test_cli_demo_runs(tmp_path):
     """`make demo` runs the main job: key terms and explained deadlines."""
-    out = runner.invoke(app, ["demo"])
+    out = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert out.exit_code == 0, out.output
     assert "Bill Due Date" in out.output and "[III.9.5.2]" in out.output
