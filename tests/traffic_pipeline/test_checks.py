@@ -128,11 +128,18 @@ def test_cpa_3_no_transit_compensation_for_ilec_traffic_to_a_provider(duck):
 
 
 def test_compensation_minutes_by_jurisdiction(duck, fixture_table):
-    """Every call falls in exactly one compensation row; conversation time sums to the calls' total."""
-    assert sum(duck.compensation["calls"].to_pylist()) == fixture_table.num_rows
+    """Every call on the CLEC's trunks falls in exactly one compensation row; conversation time sums to
+    those calls' total. Resale usage (message records, category 01) is billed per message (VIII), not
+    compensated, and has no row; every call is still counted as checked."""
+    trunk_calls = [r for r in fixture_table.select(["category", "conversation_tenths", "duration_tenths"]).to_pylist()
+                   if r["category"] not in ("01", "10")]
+    assert len(trunk_calls) == fixture_table.num_rows - 2  # the two resale messages
+    assert sum(duck.compensation["calls"].to_pylist()) == len(trunk_calls)
     talk = [r["conversation_tenths"] if r["conversation_tenths"] is not None else r["duration_tenths"]
-            for r in fixture_table.select(["conversation_tenths", "duration_tenths"]).to_pylist()]
+            for r in trunk_calls]
     assert sum(duck.compensation["conversation_tenths"].to_pylist()) == sum(talk)
+    assert "resale_usage" not in duck.compensation["direction"].to_pylist()
+    assert duck.records == fixture_table.num_rows
 
 
 @pytest.mark.parametrize("name, direction, jurisdiction", [
@@ -143,6 +150,8 @@ def test_compensation_minutes_by_jurisdiction(duck, fixture_table):
     ("voip_911", "clec_to_ilec", "911"),
     ("ilec_to_voip", "ilec_to_clec", "local"),
     ("ilec_to_clec", "ilec_to_clec", "intralata_toll"),
+    ("resale_message", "resale_usage", "interlata"),
+    ("resale_message_2", "resale_usage", "local"),
 ])
 def test_classification(fixture_table, context, name, direction, jurisdiction):
     """Local = same rate center, intraLATA toll = same LATA, else interLATA; transit and 911 first."""
@@ -223,3 +232,22 @@ def test_an_ibis_table_runs_on_its_own_backend(fixture_table, context, duck, tmp
     table = connect("duckdb").read_parquet(str(tmp_path / "calls.parquet"))
     result = check_traffic(table, **context)
     assert result.backend == "duckdb" and result.findings.to_pylist() == duck.findings.to_pylist()
+
+
+def test_cpa_11_a_providers_own_ocn_is_never_taken_for_the_clec(context):
+    """CPA.2, 6, 11: without a given CLEC OCN, the CLEC is read from the records, but an OCN identified for a
+    provider is the provider's: CenturyLink's call delivered to voipco's own OCN names no CLEC (not voipco),
+    and a received call takes the CLEC's sending OCN, not the provider's originating one."""
+    delivered = fixture.call(1, at=fixture.at(0), calling=fixture.ILEC_SANDPOINT, called="2082637009", ind="1",
+                             sending=None, term_ocn="Z204")
+    received = fixture.call(2, at=fixture.at(1), calling="2082637001", called=fixture.ILEC_SANDPOINT,
+                            orig_ocn="Z204")
+    only_provider = fixture.call(3, at=fixture.at(2), calling="2082637002", called=fixture.ILEC_SANDPOINT,
+                                 orig_ocn="Z204", sending="Z204")
+    table = fixture.to_table([delivered, received, only_provider])
+    rows = {r["record_id"]: r for r in classify_calls(table, **context).to_pylist()}
+    by_no = [rows[i] for i in table["record_id"].to_pylist()]
+    assert [(r["clec_ocn"], r["provider_id"]) for r in by_no] == [
+        (None, "voipco"), (fixture.CLEC_OCN, "voipco"), (None, "voipco")]
+    given = {r["record_id"]: r for r in classify_calls(table, clec_ocn="Z999", **context).to_pylist()}
+    assert {r["clec_ocn"] for r in given.values()} == {"Z999"}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
+from icaops.traffic.pipeline import check_traffic
 from icaops.traffic.pipeline.dos import dos_windows
+from icaops.traffic.pipeline.onepass import WINDOW_COUNT_SCHEMA
 from icaops.traffic.pipeline.params import params_from_terms
-from icaops.traffic.pipeline.run import BUCKET_SCHEMA
+from tests.traffic_pipeline import fixture
 
 START = 1_709_564_400  # 2024-03-04 15:00:00 UTC, a window boundary for any window that divides an hour
 
@@ -17,12 +19,12 @@ def params(agreement):
     return params_from_terms(agreement.terms)
 
 
-def buckets(attempts: int, answered: int, short: int, *, direction: str = "clec_to_ilec") -> pa.Table:
-    """One trunk group's and one provider's counts, all in the first bucket of one window."""
-    return pa.Table.from_pylist([{
-        "bucket": START, "trunk_group": "TG01", "provider_id": "vp", "clec_ocn": "Z300", "direction": direction,
-        "jurisdiction": "local", "attempts": attempts, "answered": answered, "short_calls": short,
-        "talk_tenths": answered * 100}], schema=BUCKET_SCHEMA)
+def buckets(attempts: int, answered: int, short: int) -> pa.Table:
+    """One trunk group's and one provider's counts in one window."""
+    return pa.Table.from_pylist([
+        {"scope": scope, "key": key, "window_start": START, "attempts": attempts, "answered": answered,
+         "short_calls": short} for scope, key in (("trunk_group", "TG01"), ("provider", "vp"))],
+        schema=WINDOW_COUNT_SCHEMA)
 
 
 def breached(table: pa.Table) -> set[str]:
@@ -63,15 +65,36 @@ def test_short_call_ratio_above_the_maximum(params):
     assert hit["short_call_ratio"].to_pylist()[0] == pytest.approx((exact + 1) / n)
 
 
-def test_traffic_centurylink_sends_is_not_counted(params):
+def burst(n: int, *, ind: str, minute: int = 30, spread: int = 60, first_no: int = 5000) -> list[dict]:
+    """`n` unanswered calls from dosco's block to a CenturyLink number on one trunk group, over `spread` seconds."""
+    return [fixture.call(first_no + i, at=fixture.at(minute, i * spread // n), calling=f"2086345{i % 1000:03d}",
+                         called=fixture.ILEC_SANDPOINT, orig_ocn="Z201", trunk="TG42", seconds=0, ind=ind,
+                         sending=fixture.CLEC_OCN if ind == "2" else None)
+            for i in range(n)]
+
+
+def test_traffic_centurylink_sends_is_not_counted(params, context):
     """CPA.8 is about traffic CenturyLink receives from the provider; its own traffic to the CLEC is not counted."""
-    assert dos_windows(buckets(params.min_attempts, 0, 0, direction="ilec_to_clec"), params).num_rows == 0
+    sent = check_traffic(fixture.to_table(burst(params.min_attempts, ind="1")), **context)
+    assert sent.dos_windows.num_rows == 0
+    received = check_traffic(fixture.to_table(burst(params.min_attempts, ind="2")), **context)
+    assert {(r["scope"], r["key"]) for r in received.dos_windows.to_pylist()} == {("trunk_group", "TG42"),
+                                                                                  ("provider", "dosco")}
 
 
-def test_buckets_add_up_within_one_window(params):
-    """Tumbling windows of window_seconds: counts of buckets in the same window are summed."""
-    half = params.min_attempts // 2
-    rows = buckets(half, 0, 0).to_pylist() + [
-        {**buckets(half, 0, 0).to_pylist()[0], "bucket": START + params.window_seconds - params.bucket_seconds}]
-    table = pa.Table.from_pylist(rows, schema=BUCKET_SCHEMA)
-    assert dos_windows(table, params)["attempts"].to_pylist() == [2 * half, 2 * half]
+def test_resale_usage_is_not_counted(params, context):
+    """CPA.8 counts traffic on the CLEC's trunks; message records of resold lines (EMI category 01) are not."""
+    resale = [{**c, "record_type": "010101", "trunk_group": None, "orig_term_ind": None, "conversation_tenths": None}
+              for c in burst(params.min_attempts, ind="2")]
+    assert check_traffic(fixture.to_table(resale), **context).dos_windows.num_rows == 0
+
+
+def test_calls_add_up_within_one_window(params, context):
+    """Tumbling windows of window_seconds: the calls of one window are counted together, wherever they fall in it."""
+    half = params.min_attempts // 2 + 1
+    w = params.window_seconds
+    first = burst(half, ind="2", spread=w // 2)
+    second = burst(half, ind="2", spread=w // 2, first_no=9000)
+    second = [{**c, "connect_time_local": c["connect_time_local"] + w // 2} for c in second]
+    result = check_traffic(fixture.to_table(first + second), **context)
+    assert result.dos_windows["attempts"].to_pylist() == [2 * half, 2 * half]

@@ -45,5 +45,5 @@ def test_fixture_covers_every_finding_kind_direction_and_jurisdiction(duck, fixt
     assert set(duck.findings["kind"].to_pylist()) == set(FINDING_KINDS)
     classified = classify_calls(fixture_table, **context)
     assert set(classified["jurisdiction"].to_pylist()) == {"local", "intralata_toll", "interlata", "transit", "911"}
-    assert set(classified["direction"].to_pylist()) == {"clec_to_ilec", "ilec_to_clec", "transit"}
+    assert set(classified["direction"].to_pylist()) == {"clec_to_ilec", "ilec_to_clec", "transit", "resale_usage"}
     assert duck.events and duck.dos_windows.num_rows and duck.message_counts.num_rows

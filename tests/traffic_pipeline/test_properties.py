@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from icaops.traffic.pipeline import classify_calls
+from icaops.traffic.pipeline.enrich import DIRECTIONS
 from tests.traffic_pipeline import fixture
 from tests.traffic_pipeline.fixture import at, call, to_table
 
@@ -18,6 +19,7 @@ calls = st.lists(st.builds(
     dict, calling=st.sampled_from(NUMBERS), called=st.sampled_from(NUMBERS),
     ind=st.sampled_from(["1", "2", None]), orig_ocn=st.sampled_from(OCNS), sending=st.sampled_from(OCNS),
     term_ocn=st.sampled_from(OCNS), trunk=st.sampled_from(["TG01", "TG77", None]),
+    record_type=st.sampled_from(["110101", "010101", "100101"]),
     minute=st.integers(0, 120), seconds=st.integers(0, 600)), min_size=1, max_size=40)
 
 
@@ -25,12 +27,16 @@ calls = st.lists(st.builds(
 @given(calls)
 def test_every_call_has_exactly_one_direction_and_jurisdiction(context, specs):
     """Classification partitions the calls: one row per call, one direction and one jurisdiction each;
-    transit and 911 are exactly the calls routed through to another provider and the calls to 911."""
+    transit and 911 are exactly the calls routed through to another provider and the calls to 911;
+    message records (EMI category 01/10) are resale usage, never a provider's (CPA applies to trunk traffic)."""
     rows = [call(i + 1, at=at(s.pop("minute")), **s) for i, s in enumerate(specs)]
     table = to_table(rows)
     classified = classify_calls(table, **context)
     assert sorted(classified["record_id"].to_pylist()) == sorted(table["record_id"].to_pylist())
+    category = dict(zip(table["record_id"].to_pylist(), table["category"].to_pylist()))
     for r in classified.to_pylist():
-        assert r["direction"] in {"clec_to_ilec", "ilec_to_clec", "transit"}
+        assert r["direction"] in DIRECTIONS
+        assert (r["direction"] == "resale_usage") == (category[r["record_id"]] in ("01", "10"))
+        assert r["direction"] != "resale_usage" or r["provider_id"] is None
         assert r["jurisdiction"] in {"local", "intralata_toll", "interlata", "transit", "911"}
         assert (r["jurisdiction"] == "transit") == (r["direction"] == "transit")

@@ -1,10 +1,10 @@
-"""The pipeline's queries compiled once to DuckDB SQL and run on the raw DuckDB connection.
+"""The pipeline's query compiled once to DuckDB SQL and run on the raw DuckDB connection.
 
-Building and compiling the Ibis expressions costs about a second per run, more than the queries
-themselves on a million calls. Nothing in them depends on the calls but their schema, so they are
-built over unbound tables of fixed names and compiled once per (lookup tables, check parameters,
-CLEC OCN, calls schema); each run then only names its calls and lookup tables and executes the SQL.
-The expressions are the very ones of `enrich.py` and `run.py`: other backends compile them per run.
+Building and compiling the Ibis expression costs about a second per run, more than the query
+itself on a million calls. Nothing in it depends on the calls but their schema, so it is built
+over unbound tables of fixed names and compiled once per (lookup tables, check parameters, CLEC
+OCN, calls schema); each run then only names its calls and lookup tables and executes the SQL.
+The expression is the very one of `enrich.py` and `onepass.py`: other backends compile it per run.
 """
 
 from __future__ import annotations
@@ -17,29 +17,38 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-__all__ = ["CALLS", "FLAGGED_IDS", "LOOKUP_NAMES", "DuckdbQueries", "duckdb_queries", "register", "run_sql"]
+__all__ = ["CALLS", "ENRICHED", "FLAGGED_KEYS", "LOOKUP_NAMES", "DuckdbQueries", "duckdb_queries", "register",
+           "run_sql"]
 
 CALLS = "icaops_calls"
-FLAGGED_IDS = "icaops_flagged_ids"
+ENRICHED = "icaops_enriched"
+FLAGGED_KEYS = "icaops_flagged_keys"
 LOOKUP_NAMES = {"numbers": "icaops_numbers", "ocns": "icaops_ocns", "auth": "icaops_auth"}
-_CACHE: dict[tuple, tuple[dict[str, pa.Table], DuckdbQueries]] = {}
 
 
 @dataclass(frozen=True)
 class DuckdbQueries:
-    """DuckDB SQL of the pipeline's three queries over tables named CALLS, FLAGGED_IDS and LOOKUP_NAMES."""
+    """The check over CALLS and LOOKUP_NAMES, and the flagged calls named in FLAGGED_KEYS."""
 
-    buckets: str
+    check: str
     flagged: str
-    messages: str
+
+
+_CACHE: dict[tuple, tuple[dict[str, pa.Table], DuckdbQueries]] = {}
 
 
 def duckdb_queries(look: dict[str, pa.Table], key: tuple, schema: ibis.Schema,
-                   build: Callable[[ir.Table, dict[str, ir.Table], ir.Table], tuple[ir.Table, ir.Table, ir.Table]]
+                   enriched: Callable[[ir.Table, dict[str, ir.Table]], ir.Table],
+                   finish: Callable[[ir.Table], ir.Table],
+                   flagged: Callable[[ir.Table, ir.Table, Callable[[ir.Table], ir.Table]], ir.Table]
                    ) -> DuckdbQueries:
     """The compiled queries for these lookup tables, `key` (what else the SQL depends on) and calls schema.
 
-    `build(calls, lookups, flagged_ids)` returns the (buckets, flagged, messages) expressions.
+    `enriched(calls, lookups)` is the expression over tables named CALLS and LOOKUP_NAMES, and
+    `finish(table)` what is computed from it. The enriched calls become one common table
+    expression that every part of `finish` reads: Ibis would inline a copy of the enrichment
+    into each part, and DuckDB would then scan and join the calls once per part.
+    `flagged(calls, keys, enrich)` returns the flagged calls whose keys are in FLAGGED_KEYS.
     """
     full_key = (id(look), key, schema)
     hit = _CACHE.get(full_key)
@@ -48,13 +57,25 @@ def duckdb_queries(look: dict[str, pa.Table], key: tuple, schema: ibis.Schema,
     calls = ibis.table(schema, name=CALLS)
     lookups = {name: ibis.table(ibis.Schema.from_pyarrow(look[name].schema), name=table)
                for name, table in LOOKUP_NAMES.items()}
-    ids = ibis.table({"flagged_file": "string", "flagged_no": "int64"}, name=FLAGGED_IDS)
-    exprs = build(calls, lookups, ids)
-    queries = DuckdbQueries(*(str(ibis.to_sql(e, dialect="duckdb")) for e in exprs))
+    inner = enriched(calls, lookups)
+    outer = finish(ibis.table(inner.schema(), name=ENRICHED))
+    keys = ibis.table({"source_file": "string", "record_no": "int64"}, name=FLAGGED_KEYS)
+    queries = DuckdbQueries(
+        check=_with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")), str(ibis.to_sql(outer, dialect="duckdb"))),
+        flagged=str(ibis.to_sql(flagged(calls, keys, lambda t: enriched(t, lookups)), dialect="duckdb")))
     if len(_CACHE) > 16:
         _CACHE.clear()
     _CACHE[full_key] = (look, queries)
     return queries
+
+
+def _with(name: str, inner: str, outer: str) -> str:
+    """`outer` with `inner` as the common table expression `name` (joined to outer's own WITH if any)."""
+    head = outer.lstrip()
+    cte = f'"{name}" AS (\n{inner}\n)'
+    if head[:5].upper() == "WITH ":
+        return f"WITH {cte},\n{head[5:]}"
+    return f"WITH {cte}\n{head}"
 
 
 def register(raw: Any, look: dict[str, pa.Table], calls_view: str | None = None,

@@ -1,6 +1,6 @@
 """Denial-of-Service detection (CPA.8): tumbling windows per trunk group and per provider, and their events.
 
-The backend returns counts per time bucket; windows, ratios and threshold tests are computed here
+The backend returns counts per window (onepass.py); ratios and threshold tests are computed here
 from those integers, so every backend gives the same answer. Thresholds are compared exactly
 (`attempts * q > p * window` for a threshold p/q), never in floating point.
 """
@@ -20,23 +20,21 @@ from icaops.traffic.pipeline.result import DOS_WINDOW_SCHEMA, FINDINGS_SCHEMA
 
 __all__ = ["SCOPES", "dos_events", "dos_findings", "dos_windows"]
 
-SCOPES = (("trunk_group", "trunk_group"), ("provider", "provider_id"))
-"""(scope name, bucket column) for each scope DoS is watched in."""
+SCOPES = ("trunk_group", "provider")
+"""The scopes DoS is watched in (CPA.8): each trunk group and each provider."""
 
 
-def _windows_of(buckets: pa.Table, scope: str, column: str, p: CheckParams) -> pa.Table:
-    """Every window of one scope with at least the minimum attempts, with its ratios and breaches."""
-    received = pc.not_equal(buckets["direction"], "ilec_to_clec")  # CPA.8: traffic CenturyLink receives
-    t = buckets.filter(pc.and_(received, pc.is_valid(buckets[column])))
+def dos_windows(counts: pa.Table, p: CheckParams) -> pa.Table:
+    """Breached windows (DOS_WINDOW_SCHEMA) from per-window counts (`WINDOW_COUNT_SCHEMA`, onepass.py).
+
+    `counts` holds the traffic CenturyLink receives on the CLEC's trunks, one row per scope, key
+    and window; windows under the terms' minimum attempts are not judged. Ordered by scope, key, start.
+    """
+    g = counts.filter(pc.greater_equal(counts["attempts"], p.min_attempts))
     w = p.window_seconds
-    start = pc.multiply(pc.divide(t["bucket"], pa.scalar(w, pa.int64())), pa.scalar(w, pa.int64()))
-    t = pa.table({"key": t[column], "start": start, "attempts": t["attempts"], "answered": t["answered"],
-                  "short_calls": t["short_calls"]})
-    g = t.group_by(["key", "start"]).aggregate([("attempts", "sum"), ("answered", "sum"), ("short_calls", "sum")])
-    g = g.filter(pc.greater_equal(g["attempts_sum"], p.min_attempts))
-    attempts = g["attempts_sum"].to_numpy().astype(np.int64)
-    answered = g["answered_sum"].to_numpy().astype(np.int64)
-    short = g["short_calls_sum"].to_numpy().astype(np.int64)
+    attempts = g["attempts"].to_numpy().astype(np.int64)
+    answered = g["answered"].to_numpy().astype(np.int64)
+    short = g["short_calls"].to_numpy().astype(np.int64)
     aps, scr, asr = p.max_attempts_per_second, p.max_short_call_ratio, p.min_answer_seizure_ratio
     over_rate = attempts * aps.denominator > aps.numerator * w
     too_short = (answered > 0) & (short * scr.denominator > scr.numerator * answered)
@@ -45,11 +43,11 @@ def _windows_of(buckets: pa.Table, scope: str, column: str, p: CheckParams) -> p
     breached = [", ".join(text for text, hit in zip(texts, flags) if hit)
                 for flags in zip(over_rate.tolist(), too_short.tolist(), too_few.tolist())]
     keep = np.array([bool(b) for b in breached], dtype=bool)
-    starts = g["start"].to_numpy().astype(np.int64)
+    starts = g["window_start"].to_numpy().astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         scr_value = np.where(answered > 0, short / np.maximum(answered, 1), np.nan)
     table = pa.table({
-        "scope": pa.array([scope] * len(keep), pa.string()),
+        "scope": g["scope"],
         "key": g["key"],
         "window_start": pa.array(starts, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
         "window_end": pa.array(starts + w, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
@@ -58,15 +56,9 @@ def _windows_of(buckets: pa.Table, scope: str, column: str, p: CheckParams) -> p
         "short_call_ratio": pa.array(scr_value, pa.float64(), mask=answered == 0),
         "answer_seizure_ratio": pa.array(answered / np.maximum(attempts, 1), pa.float64()),
         "breached": pa.array(breached, pa.string()),
-        "clause": pa.array([p.clause_of_kind[f"dos_{scope}"]] * len(keep), pa.string()),
+        "clause": pa.array([p.clause_of_kind[f"dos_{s}"] for s in g["scope"].to_pylist()], pa.string()),
     }, schema=DOS_WINDOW_SCHEMA)
-    return table.filter(pa.array(keep))
-
-
-def dos_windows(buckets: pa.Table, p: CheckParams) -> pa.Table:
-    """Breached windows of every scope, ordered by scope, key and start."""
-    parts = [_windows_of(buckets, scope, column, p) for scope, column in SCOPES]
-    table = pa.concat_tables(parts) if parts else DOS_WINDOW_SCHEMA.empty_table()
+    table = table.filter(pa.array(keep))
     return table.sort_by([("scope", "ascending"), ("key", "ascending"), ("window_start", "ascending")])
 
 

@@ -10,14 +10,8 @@ from icaops.traffic.pipeline.enrich import NANP_PATTERN
 from icaops.traffic.pipeline.params import CheckParams
 from icaops.traffic.pipeline.result import FINDINGS_SCHEMA
 
-__all__ = ["FLAGGED_COLUMNS", "per_call_findings"]
+__all__ = ["per_call_findings"]
 
-FLAGGED_COLUMNS = (
-    "record_id", "source_file", "record_no", "call_date", "connect_time", "trunk_group", "clec_ocn",
-    "provider_id", "calling_number", "called_number", "orig_ocn", "a_ocn", "a_npanxxx", "b_rate_center",
-    "p_authorized", "p_reasons", "p_confined_trunk_group",
-    "f_not_authorized", "f_outside_area", "f_cpn_missing", "f_cpn_altered", "f_voip_911",
-)
 _NANP = re.compile(NANP_PATTERN)
 _IDENTITY = ("record_id", "source_file", "record_no", "call_date", "connect_time", "trunk_group", "clec_ocn",
              "provider_id")
@@ -83,7 +77,7 @@ _KINDS = (
 
 
 def per_call_findings(flagged: pa.Table, params: CheckParams) -> pa.Table:
-    """FINDINGS_SCHEMA rows for flagged calls (any of the per-call flags set), one per flag set."""
+    """FINDINGS_SCHEMA rows for flagged calls (the `flagged` part of onepass.py), one per flag set."""
     rows = []
     for r in flagged.to_pylist():
         for flag, kind, describe in _KINDS:

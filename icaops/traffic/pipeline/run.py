@@ -1,18 +1,16 @@
 """`check_traffic`: run the Carrier Partner checks over call records on DuckDB (default) or PySpark.
 
-Three queries go to the backend, all built from the same Ibis expressions: one pass over every
-call, enriched, giving counts per time bucket (DoS windows, calls per minute, compensation) in
-which each flagged call is a group of its own; then only the flagged calls, enriched again for
-the evidence their findings need; and message counts. Everything after that is small and is
+One query goes to the backend, built from Ibis expressions (`enrich.py`, `onepass.py`): every
+call enriched once, fanned out to calls per minute, DoS window counts, the compensation summary,
+message counts and the flagged calls with their evidence. Everything after that is small and is
 computed here with pyarrow, identically for any backend. On a DuckDB connection made here (the
-default) the three queries are compiled to SQL once per lookup tables, parameters, CLEC OCN and
-calls schema and reused by later runs (`compiled.py`).
+default) the query is compiled to SQL once per lookup tables, parameters, CLEC OCN and calls
+schema and reused by later runs (`compiled.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,17 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
-from ibis import _
 
 from icaops.traffic.pipeline import compiled, lookups
 from icaops.traffic.pipeline.dos import dos_events, dos_findings, dos_windows
-from icaops.traffic.pipeline.enrich import FLAGS, enrich
-from icaops.traffic.pipeline.findings import FLAGGED_COLUMNS, per_call_findings
+from icaops.traffic.pipeline.enrich import enrich
+from icaops.traffic.pipeline.findings import per_call_findings
+from icaops.traffic.pipeline.onepass import (
+    FLAGGED_COLUMNS,
+    flagged_calls,
+    one_pass,
+    split,
+)
 from icaops.traffic.pipeline.params import CheckParams, params_from_terms
 from icaops.traffic.pipeline.result import (
     FINDINGS_SCHEMA,
@@ -38,13 +41,8 @@ from icaops.traffic.providers import ProviderRegistry
 from icaops.traffic.records import CALL_RECORD_SCHEMA
 from icaops.traffic.reference import ReferenceData
 
-__all__ = ["BUCKET_SCHEMA", "CLASSIFIED_SCHEMA", "check_traffic", "classify_calls", "connect"]
+__all__ = ["CLASSIFIED_SCHEMA", "check_traffic", "classify_calls", "connect"]
 
-BUCKET_SCHEMA = pa.schema([
-    ("bucket", pa.int64()), ("trunk_group", pa.string()), ("provider_id", pa.string()), ("clec_ocn", pa.string()),
-    ("direction", pa.string()), ("jurisdiction", pa.string()),
-    ("attempts", pa.int64()), ("answered", pa.int64()), ("short_calls", pa.int64()), ("talk_tenths", pa.int64()),
-])
 CLASSIFIED_SCHEMA = pa.schema([
     ("record_id", pa.string()), ("clec_ocn", pa.string()), ("provider_id", pa.string()), ("direction", pa.string()),
     ("jurisdiction", pa.string()),
@@ -119,57 +117,6 @@ def _restricted(registry: ProviderRegistry, as_of: dt.date | None) -> ProviderRe
     return ProviderRegistry.from_facts(f for f in registry.facts if f.on <= as_of)
 
 
-_BUCKET_KEYS = ("bucket", "trunk_group", "provider_id", "clec_ocn", "direction", "jurisdiction")
-
-
-def _any_flag(e: ir.Table) -> ir.BooleanValue:
-    """Whether any per-call check failed for the call."""
-    any_flag = e[FLAGS[0]]
-    for flag in FLAGS[1:]:
-        any_flag = any_flag | e[flag]
-    return any_flag
-
-
-def _bucket_counts(e: ir.Table, p: CheckParams) -> ir.Table:
-    """Calls counted per time bucket and per everything the summaries group by, in one pass.
-
-    A flagged call is kept as a group of its own under `flagged_file`, `flagged_no` (its source file
-    and record number; null for the rest), so the one pass also says which calls have findings.
-    Those two rather than the record_id: an integer and a repeated name cost far less to read and
-    hash than a 32-character identity on every call.
-    """
-    g = p.bucket_seconds
-    flagged = _any_flag(e)
-    m = e.mutate(bucket=(e.connect_time.epoch_seconds().cast("int64") // g) * g,
-                 flagged_file=ibis.ifelse(flagged, e.source_file, ibis.null("string")),
-                 flagged_no=ibis.ifelse(flagged, e.record_no, ibis.null("int64")))
-    return m.group_by([*_BUCKET_KEYS, "flagged_file", "flagged_no"]).aggregate(
-        attempts=_.count(), answered=_.answered.cast("int64").sum(),
-        short_calls=_.short_call.cast("int64").sum(), talk_tenths=_.talk_tenths.sum())
-
-
-def _flagged_ids(counted: pa.Table) -> pa.Table:
-    """Source file and record number of every flagged call (the flagged groups of the bucket counts)."""
-    keys = counted.select(["flagged_file", "flagged_no"]).filter(pc.is_valid(counted["flagged_no"]))
-    return keys.cast(pa.schema([("flagged_file", pa.string()), ("flagged_no", pa.int64())]))
-
-
-def _no_flagged_calls() -> pa.Table:
-    return pa.table({name: pa.array([], pa.null()) for name in FLAGGED_COLUMNS})
-
-
-def _flagged_expr(table: ir.Table, ids: ir.Table, enriched: Callable[[ir.Table], ir.Table]) -> ir.Table:
-    """The flagged calls with the evidence their findings need: only those calls are enriched again."""
-    e = enriched(table.semi_join(ids, [table.source_file == ids.flagged_file, table.record_no == ids.flagged_no]))
-    return e.filter(_any_flag(e)).select(list(FLAGGED_COLUMNS))
-
-
-def _message_counts(calls: ir.Table) -> ir.Table:
-    """Messages per billing number, message type and call date (records that carry a billing number)."""
-    billed = calls.filter(calls.billing_number.notnull())
-    return billed.group_by(["billing_number", "message_type", "call_date"]).aggregate(messages=_.count())
-
-
 def _arrow(expr: ir.Table, schema: pa.Schema) -> pa.Table:
     """Run `expr` and return it as `schema` (column order and types fixed, whatever the backend)."""
     table = expr.to_pyarrow()
@@ -220,50 +167,38 @@ def classify_calls(calls: Any, *, terms: Any, reference: ReferenceData, registry
     return _arrow(e.select(list(CLASSIFIED_SCHEMA.names)), CLASSIFIED_SCHEMA).sort_by("record_id")
 
 
-def _queries(r: _Run, calls: ir.Table, lk: dict[str, ir.Table] | None, ids: ir.Table):
-    """The (bucket counts, flagged calls, message counts) expressions of one run."""
-    def enriched(t: ir.Table) -> ir.Table:
-        return r.enriched(t, lk)
-
-    return (_bucket_counts(enriched(calls), r.params), _flagged_expr(calls, ids, enriched),
-            _message_counts(calls))
+def _no_flagged_calls() -> pa.Table:
+    return pa.table({name: pa.array([], pa.null()) for name in FLAGGED_COLUMNS})
 
 
-def _run_on_duckdb(r: _Run, connection: Any) -> tuple[pa.Table, pa.Table, pa.Table] | None:
-    """(bucket counts, flagged calls, message counts) from SQL compiled once; None where it does not apply.
+def _run_on_duckdb(r: _Run, connection: Any) -> tuple[dict[str, pa.Table], pa.Table] | None:
+    """The one-pass parts and the flagged calls, from SQL compiled once; None where that does not apply.
 
     Applies to a DuckDB connection this run made itself, over a Parquet path or an Arrow table.
     """
     if connection is not None or getattr(r.con, "name", None) != "duckdb" or isinstance(r.calls, ir.Table):
         return None
     key = (repr(r.params), r.clec_ocn)
-    sql = compiled.duckdb_queries(r.look, key, r.table.schema(),
-                                  lambda calls, lk, ids: _queries(r, calls, lk, ids))
+    sql = compiled.duckdb_queries(r.look, key, r.table.schema(), r.enriched, lambda e: one_pass(e, r.params),
+                                  flagged_calls)
     raw = r.con.con
     if isinstance(r.calls, pa.Table):
         compiled.register(raw, r.look, calls_table=r.calls)
     else:
         compiled.register(raw, r.look, calls_view=r.table.op().name)
-    counted = compiled.run_sql(raw, sql.buckets)
-    ids = _flagged_ids(counted)
-    if ids.num_rows:
-        raw.register(compiled.FLAGGED_IDS, ids)
-        flagged = compiled.run_sql(raw, sql.flagged)
-    else:
-        flagged = _no_flagged_calls()
-    return counted, flagged, compiled.run_sql(raw, sql.messages)
+    parts = split(compiled.run_sql(raw, sql.check), r.params)
+    if not parts["flagged"].num_rows:
+        return parts, _no_flagged_calls()
+    raw.register(compiled.FLAGGED_KEYS, parts["flagged"])
+    return parts, compiled.run_sql(raw, sql.flagged)
 
 
-def _run_on_ibis(r: _Run) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(bucket counts, flagged calls, message counts) through Ibis, on any backend."""
-    counted = _bucket_counts(r.enriched(r.table), r.params).to_pyarrow()
-    ids = _flagged_ids(counted)
-    if ids.num_rows:
-        mem = ibis.memtable(ids)
-        flagged = _flagged_expr(r.table, mem, r.enriched).to_pyarrow()
-    else:
-        flagged = _no_flagged_calls()
-    return counted, flagged, _message_counts(r.table).to_pyarrow()
+def _run_on_ibis(r: _Run) -> tuple[dict[str, pa.Table], pa.Table]:
+    """The one-pass parts and the flagged calls through Ibis, on any backend."""
+    parts = split(one_pass(r.enriched(r.table), r.params).to_pyarrow(), r.params)
+    if not parts["flagged"].num_rows:
+        return parts, _no_flagged_calls()
+    return parts, flagged_calls(r.table, ibis.memtable(parts["flagged"]), r.enriched).to_pyarrow()
 
 
 def check_traffic(calls: Any, *, terms: Any, reference: ReferenceData, registry: ProviderRegistry,
@@ -279,19 +214,19 @@ def check_traffic(calls: Any, *, terms: Any, reference: ReferenceData, registry:
     """
     r = _prepare(calls, terms, reference, registry, backend, as_of, clec_ocn, connection, memory_limit, threads)
     params, zone, con, table = r.params, r.zone, r.con, r.table
-    counted, flagged, messages = _run_on_duckdb(r, connection) or _run_on_ibis(r)
-    buckets = pa.table([counted[f.name].cast(f.type) for f in BUCKET_SCHEMA], schema=BUCKET_SCHEMA)
-    messages = pa.table([messages[f.name].cast(f.type) for f in MESSAGE_COUNT_SCHEMA],
+    parts, flagged = _run_on_duckdb(r, connection) or _run_on_ibis(r)
+    m = parts["messages"]
+    messages = pa.table([m["billing_number"], m["message_type"], m["call_date"], m["attempts"]],
                         schema=MESSAGE_COUNT_SCHEMA).sort_by(
         [("billing_number", "ascending"), ("call_date", "ascending"), ("message_type", "ascending")])
-    windows = dos_windows(buckets, params)
+    windows = dos_windows(parts["windows"], params)
     findings = pa.concat_tables([per_call_findings(flagged, params), dos_findings(windows, zone)])
     findings = findings.cast(FINDINGS_SCHEMA).sort_by(
         [("kind", "ascending"), ("connect_time", "ascending"), ("record_id", "ascending"),
          ("trunk_group", "ascending"), ("provider_id", "ascending")])
     name = getattr(con, "name", None) if con is not None else getattr(table.get_backend(), "name", backend)
     return TrafficCheck(
-        findings=findings, dos_windows=windows, per_minute=per_minute(buckets),
-        compensation=compensation(buckets, params), message_counts=messages,
-        events=dos_events(windows, params, zone), records=int(sum(buckets["attempts"].to_pylist())),
+        findings=findings, dos_windows=windows, per_minute=per_minute(parts["minute"]),
+        compensation=compensation(parts["compensation"], params), message_counts=messages,
+        events=dos_events(windows, params, zone), records=int(pc.sum(parts["compensation"]["attempts"]).as_py() or 0),
         backend=name or backend)

@@ -1,4 +1,4 @@
-"""Calls per trunk group per minute, and the compensation summary (CPA.2, 3, 4, 6), from bucket counts."""
+"""Calls per trunk group per minute, and the compensation summary (CPA.2, 3, 4, 6), from the one-pass counts."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from icaops.traffic.pipeline.result import COMPENSATION_SCHEMA, PER_MINUTE_SCHEM
 __all__ = ["compensation", "compensation_terms", "per_minute"]
 
 
-def per_minute(buckets: pa.Table) -> pa.Table:
-    """Calls per trunk group and minute (every direction), ordered by trunk group and minute."""
-    t = buckets.filter(pc.is_valid(buckets["trunk_group"]))
-    minute = pc.multiply(pc.divide(t["bucket"], pa.scalar(60, pa.int64())), pa.scalar(60, pa.int64()))
-    g = (pa.table({"trunk_group": t["trunk_group"], "minute": minute, "calls": t["attempts"]})
-         .group_by(["trunk_group", "minute"]).aggregate([("calls", "sum")]))
-    out = pa.table({"trunk_group": g["trunk_group"],
-                    "minute": g["minute"].cast(pa.int64()).cast(pa.timestamp("s", tz="UTC")),
-                    "calls": g["calls_sum"].cast(pa.int64())}, schema=PER_MINUTE_SCHEMA)
+def per_minute(minutes: pa.Table) -> pa.Table:
+    """Calls per trunk group and minute (every direction) from the `minute` part, ordered by both."""
+    out = pa.table({"trunk_group": minutes["trunk_group"],
+                    "minute": minutes["t"].cast(pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+                    "calls": minutes["attempts"].cast(pa.int64())}, schema=PER_MINUTE_SCHEMA)
     return out.sort_by([("trunk_group", "ascending"), ("minute", "ascending")])
 
 
@@ -36,16 +32,20 @@ def compensation_terms(direction: str, has_provider: bool, p: CheckParams) -> tu
     return True, p.attribution_clause
 
 
-def compensation(buckets: pa.Table, p: CheckParams) -> pa.Table:
-    """Calls and conversation time by CLEC, provider, direction and jurisdiction, with compensability."""
+def compensation(counts: pa.Table, p: CheckParams) -> pa.Table:
+    """Calls and conversation time by CLEC, provider, direction and jurisdiction, with compensability.
+
+    Resale usage is left out: it is billed per message (VIII), not exchanged on the CLEC's trunks
+    (docs/interpretations.md#resale-usage).
+    """
     keys = ["clec_ocn", "provider_id", "direction", "jurisdiction"]
-    g = buckets.group_by(keys).aggregate([("attempts", "sum"), ("talk_tenths", "sum")])
+    g = counts.filter(pc.not_equal(counts["direction"], "resale_usage"))
     terms = [compensation_terms(d, prov is not None, p)
              for d, prov in zip(g["direction"].to_pylist(), g["provider_id"].to_pylist())]
     out = pa.table({
         "clec_ocn": g["clec_ocn"], "provider_id": g["provider_id"], "direction": g["direction"],
-        "jurisdiction": g["jurisdiction"], "calls": g["attempts_sum"].cast(pa.int64()),
-        "conversation_tenths": g["talk_tenths_sum"].cast(pa.int64()),
+        "jurisdiction": g["jurisdiction"], "calls": g["attempts"].cast(pa.int64()),
+        "conversation_tenths": g["talk_tenths"].cast(pa.int64()),
         "compensable": pa.array([t[0] for t in terms], pa.bool_()),
         "clause": pa.array([t[1] for t in terms], pa.string()),
     }, schema=COMPENSATION_SCHEMA)
