@@ -96,7 +96,8 @@ def _calls_of_event(e: Event, reference, terms):
         raise ValueError(f"event {e.id}: calls: expected a list of calls, or generate: {{calls: N, seed: S}}")
     cols: dict[str, list] = {k: [] for k in ("connect_time_local", "calling_number", "called_number", "duration_tenths",
                                              "conversation_tenths", "trunk_group", "orig_term_ind", "orig_ocn",
-                                             "term_ocn", "sending_ocn", "orig_lrn")}
+                                             "term_ocn", "sending_ocn", "orig_lrn", "record_type", "billing_number",
+                                             "message_type")}
     midnight = (e.date - dt.date(1970, 1, 1)).days * 86400
     for i, row in enumerate(rows):
         for call in _expand(row, f"event {e.id}: calls[{i}]"):
@@ -107,7 +108,7 @@ def _calls_of_event(e: Event, reference, terms):
 
     n = len(cols["calling_number"])
     arrays = {k: pa.array(v, pa.int64() if k.endswith(("_tenths", "_local")) else pa.string()) for k, v in cols.items()}
-    arrays.update(record_no=pa.array(range(1, n + 1), pa.int64()), record_type=pa.array(["110101"] * n, pa.string()))
+    arrays.update(record_no=pa.array(range(1, n + 1), pa.int64()))
     return finish_batch(arrays, n=n, source_file=f"event {e.id}", source_format="scenario")
 
 
@@ -136,10 +137,17 @@ def _expand(row: dict, where: str) -> list[dict]:
     return calls
 
 
+_RESALE_MESSAGE = "010101"  # EMI category 01: a message of a resold line (docs/emi.md)
+_ACCESS_RECORD = "110101"   # EMI category 11: a call on the CLEC's trunks
+
+
 def _append(cols: dict[str, list], call: dict, midnight: int, reference, clec_ocn: str | None) -> None:
     where = call["_where"]
     calling = str(call["calling"]) if call.get("calling") not in (None, "") else None
     called = str(call.get("called") or "")
+    if str(call.get("dir", "in")) == "resale":
+        _append_message(cols, call, midnight, calling, called or None)
+        return
     inbound = str(call.get("dir", "in")) == "in"
     a = reference.lookup(calling) if calling and len(calling) == 10 else None
     b = reference.lookup(called) if len(called) == 10 else None
@@ -156,6 +164,19 @@ def _append(cols: dict[str, list], call: dict, midnight: int, reference, clec_oc
     cols["term_ocn"].append(call.get("term_ocn", b.ocn if b else None))
     cols["sending_ocn"].append(call.get("sending_ocn", clec_ocn if inbound else (a.ocn if a else None)))
     cols["orig_lrn"].append(str(call["orig_lrn"]) if call.get("orig_lrn") else None)
+    cols["record_type"].append(_ACCESS_RECORD)
+    cols["billing_number"].append(None)
+    cols["message_type"].append(None)
+
+
+def _append_message(cols: dict[str, list], call: dict, midnight: int, calling: str | None, called: str | None) -> None:
+    """A message of a resold line: no trunk group, no OCNs, billed to `billing` (default: the calling line)."""
+    duration = _seconds(call.get("duration", 60), f"{call['_where']}: duration")
+    values = {"connect_time_local": midnight + call["_at"], "calling_number": calling, "called_number": called,
+              "duration_tenths": duration, "record_type": _RESALE_MESSAGE,
+              "billing_number": str(call.get("billing") or calling or ""), "message_type": str(call.get("message_type", "1"))}
+    for name, column in cols.items():
+        column.append(values.get(name))
 
 
 def _findings(ctx: Context, kind: str | None, on: dt.date) -> Explained[int]:
@@ -231,6 +252,15 @@ def _volume(ctx: Context, what: str, keys: list[str], on: dt.date) -> Explained[
     return Explained(Decimal(tenths) / _TENTHS_PER_MINUTE, steps + (Step(f"{tenths} tenths / 600 = minutes"),))
 
 
+def _messages(ctx: Context, billing_number: str | None, on: dt.date) -> Explained[int]:
+    """Messages of resold lines (per billing number, type and day) for per-message billing (VIII)."""
+    rows = [r for r in _check(ctx, on).message_counts.to_pylist()
+            if billing_number is None or r["billing_number"] == billing_number]
+    steps = tuple(Step(f"{r['billing_number']} type {r['message_type']} on {r['call_date']}: {r['messages']} messages")
+                  for r in rows)
+    return Explained(sum(r["messages"] for r in rows), steps or (Step(f"no messages up to {on}"),))
+
+
 def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained | None:
     """Answer `traffic.…` queries (docs/scenarios.md), or None for other names."""
     if not name.startswith("traffic."):
@@ -245,15 +275,22 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained | None:
         return _provider(ctx, rest, on)
     if head in ("minutes", "calls") and rest:
         return _volume(ctx, head, rest, on)
+    if head == "messages":
+        return _messages(ctx, rest[0] if rest else None, on)
     if head == "dos_windows":
         windows = _check(ctx, on).dos_windows.to_pylist()
         hits = [w for w in windows if (not rest or w["scope"] == rest[0]) and (len(rest) < 2 or w["key"] == rest[1])]
-        return Explained(len(hits), tuple(Step(f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
-                                               f"{w['attempts']} attempts, breached {w['breached']}", w["clause"])
-                                          for w in hits))
+        steps = tuple(Step(f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
+                           f"{w['attempts']} attempts, breached {w['breached']}", w["clause"]) for w in hits)
+        if not hits:
+            from ..traffic.pipeline.params import params_from_terms
+
+            clause = params_from_terms(ctx.agreement.terms_at(on)).clause_of_kind["dos_provider"]
+            steps = (Step(f"no DoS window breached its thresholds up to {on}", clause),)
+        return Explained(len(hits), steps)
     raise KeyError(f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, "
-                   "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION "
-                   "or traffic.dos_windows[.SCOPE[.KEY]]")
+                   "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
+                   "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]")
 
 
 STATE_QUERIES.append(traffic_state)
