@@ -172,6 +172,8 @@ def test_per_minute_counts_every_call_on_a_trunk_group(duck, fixture_table):
     assert sum(duck.per_minute["calls"].to_pylist()) == fixture_table["trunk_group"].drop_null().__len__()
     burst = [r for r in duck.per_minute.to_pylist() if r["trunk_group"] == fixture.DOS_TRUNK]
     assert [r["calls"] for r in burst] == [fixture.DOS_ATTEMPTS]
+    keys = [(r["trunk_group"], r["minute"]) for r in duck.per_minute.to_pylist()]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys) > 2  # ordered by trunk group, then minute
 
 
 def test_parquet_path_and_pyarrow_table_give_the_same_result(duck, fixture_table, context, tmp_path):

@@ -9,6 +9,7 @@ The expression is the very one of `enrich.py` and `onepass.py`: other backends c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-__all__ = ["CALLS", "ENRICHED", "FLAGGED_KEYS", "LOOKUP_NAMES", "DuckdbQueries", "duckdb_queries", "register",
-           "run_sql"]
+__all__ = ["CALLS", "ENRICHED", "FLAGGED_KEYS", "LOOKUP_NAMES", "DuckdbQueries", "duckdb_queries",
+           "epoch_of_instants", "register", "run_sql"]
 
 CALLS = "icaops_calls"
 ENRICHED = "icaops_enriched"
@@ -61,12 +62,28 @@ def duckdb_queries(look: dict[str, pa.Table], key: tuple, schema: ibis.Schema,
     outer = finish(ibis.table(inner.schema(), name=ENRICHED))
     keys = ibis.table({"source_file": "string", "record_no": "int64"}, name=FLAGGED_KEYS)
     queries = DuckdbQueries(
-        check=_with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")), str(ibis.to_sql(outer, dialect="duckdb"))),
+        check=epoch_of_instants(_with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")),
+                                      str(ibis.to_sql(outer, dialect="duckdb")))),
         flagged=str(ibis.to_sql(flagged(calls, keys, lambda t: enriched(t, lookups)), dialect="duckdb")))
     if len(_CACHE) > 16:
         _CACHE.clear()
     _CACHE[full_key] = (look, queries)
     return queries
+
+
+_EPOCH_OF_CAST = re.compile(r'EPOCH\(CAST\(("[^"]+"\."connect_time") AS TIMESTAMP\)\)')
+
+
+def epoch_of_instants(sql: str) -> str:
+    """`sql` with the epoch seconds of `connect_time` taken from the instant itself.
+
+    Ibis compiles `epoch_seconds()` as EPOCH(CAST(x AS TIMESTAMP)); on a TIMESTAMPTZ column that
+    cast converts every value to the session's wall clock through ICU (right only because Ibis
+    sets the session to UTC) and costs a tenth of the whole query. EPOCH of the TIMESTAMPTZ is
+    the same number without the detour. (tests/traffic_pipeline/test_compiled.py checks the
+    pattern still occurs, so an Ibis change cannot silently undo this.)
+    """
+    return _EPOCH_OF_CAST.sub(r"EPOCH(\1)", sql)
 
 
 def _with(name: str, inner: str, outer: str) -> str:

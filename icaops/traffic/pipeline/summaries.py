@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -16,7 +17,25 @@ def per_minute(minutes: pa.Table) -> pa.Table:
     out = pa.table({"trunk_group": minutes["trunk_group"],
                     "minute": minutes["t"].cast(pa.int64()).cast(pa.timestamp("s", tz="UTC")),
                     "calls": minutes["attempts"].cast(pa.int64())}, schema=PER_MINUTE_SCHEMA)
-    return out.sort_by([("trunk_group", "ascending"), ("minute", "ascending")])
+    return out.take(_trunk_then_time(minutes["trunk_group"], minutes["t"]))
+
+
+def _trunk_then_time(trunk_groups: pa.ChunkedArray, seconds: pa.ChunkedArray) -> np.ndarray:
+    """Row order by trunk group (text order) then time, through one integer key per row.
+
+    Sorting 300,000 rows on (text, integer) costs three times as much as ranking the few hundred
+    trunk groups once and sorting one int64. Trunk groups are never null here (the minute part
+    has only calls on a trunk group); times are whole seconds, far below 2**40 apart.
+    """
+    if len(trunk_groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = pc.dictionary_encode(trunk_groups).combine_chunks()
+    names = codes.dictionary.to_numpy(zero_copy_only=False)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+    t = seconds.to_numpy().astype(np.int64)
+    key = rank[codes.indices.to_numpy()] * (1 << 40) + (t - t.min())
+    return np.argsort(key, kind="stable")
 
 
 def compensation_terms(direction: str, has_provider: bool, p: CheckParams) -> tuple[bool, str]:
