@@ -1,10 +1,10 @@
-"""The pipeline's query compiled once to DuckDB SQL and run on the raw DuckDB connection.
+"""The pipeline's two queries compiled once to DuckDB SQL and run on the raw DuckDB connection.
 
-Building and compiling the Ibis expression costs about a second per run, more than the query
-itself on a million calls. Nothing in it depends on the calls but their schema, so it is built
-over unbound tables of fixed names and compiled once per (lookup tables, check parameters, CLEC
-OCN, calls schema); each run then only names its calls and lookup tables and executes the SQL.
-The expression is the very one of `enrich.py` and `onepass.py`: other backends compile it per run.
+Building and compiling the Ibis expressions costs about a second per run, more than the queries
+themselves on a million calls. Nothing in them depends on the calls but their schema, so they are
+built over unbound tables of fixed names and compiled once per (lookup tables, check parameters,
+CLEC OCN, calls schema); each run then only names its calls and lookup tables and executes the SQL.
+The expressions are the very ones of `enrich.py` and `onepass.py`: other backends compile them per run.
 """
 
 from __future__ import annotations

@@ -18,11 +18,7 @@ from icaops.relationship.events import Event
 from icaops.traffic.pipeline.params import CheckParams
 from icaops.traffic.pipeline.result import DOS_WINDOW_SCHEMA, FINDINGS_SCHEMA
 
-__all__ = ["SCOPES", "dos_events", "dos_findings", "dos_windows"]
-
-SCOPES = ("trunk_group", "provider")
-"""The scopes DoS is watched in (CPA.8): each trunk group and each provider."""
-
+__all__ = ["dos_events", "dos_findings", "dos_windows"]
 
 def dos_windows(counts: pa.Table, p: CheckParams) -> pa.Table:
     """Breached windows (DOS_WINDOW_SCHEMA) from per-window counts (`WINDOW_COUNT_SCHEMA`, onepass.py).

@@ -150,7 +150,6 @@ def _trunk_windows(minutes: pa.Table, p: CheckParams) -> pa.Table:
     if p.window_seconds != 60:
         g = m.group_by(["trunk_group", "t"]).aggregate([(c, "sum") for c in ("attempts", "answered", "short_calls")])
         m = g.rename_columns([n.removesuffix("_sum") for n in g.column_names])
-    m = m.filter(pc.greater_equal(m["attempts"], p.min_attempts))  # smaller windows are never judged
     return _windows("trunk_group", m["trunk_group"], m["t"], m)
 
 

@@ -1,11 +1,12 @@
 """`check_traffic`: run the Carrier Partner checks over call records on DuckDB (default) or PySpark.
 
-One query goes to the backend, built from Ibis expressions (`enrich.py`, `onepass.py`): every
+Two queries go to the backend, built from Ibis expressions (`enrich.py`, `onepass.py`): every
 call enriched once, fanned out to calls per minute, DoS window counts, the compensation summary,
-message counts and the flagged calls with their evidence. Everything after that is small and is
+message counts and the keys of flagged calls; then just the flagged calls, enriched again for the
+evidence of their findings. Everything after that is small and is
 computed here with pyarrow, identically for any backend. On a DuckDB connection made here (the
-default) the query is compiled to SQL once per lookup tables, parameters, CLEC OCN and calls
-schema and reused by later runs (`compiled.py`).
+default) both are compiled to SQL once per lookup tables, parameters, CLEC OCN and calls schema
+and reused by later runs (`compiled.py`).
 """
 
 from __future__ import annotations
