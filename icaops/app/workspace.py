@@ -1,4 +1,4 @@
-"""The commands' view of persistence: the relationship's event log and the closed bills.
+"""The operations' view of persistence: the relationship's event log and the closed bills.
 
 A thin adapter over `icaops.store`: events are appended once (by id) and read back in log
 order; a closed bill is saved once; the ledger is posted from the account's history, each

@@ -1,0 +1,25 @@
+"""The one error an operation raises for a user's mistake: what was given, and what was expected.
+
+The CLI prints it (exit 2), the REST API answers it as JSON; neither shows a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["UserError"]
+
+
+class UserError(Exception):
+    """A user's input or request that cannot be carried out.
+
+    `code` is stable for clients (`not_found`, `invalid`, `conflict`); `field` names the
+    option, argument or record field at fault when there is one; `details` are further lines
+    (e.g. each error of a terms file).
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None,
+                 details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.details = details
