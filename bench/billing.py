@@ -41,7 +41,7 @@ def _store_writer(kind: str, workdir: Path):
     except ImportError:
         return None, "store not available"
     if kind == "postgres":
-        from icaops.store.pgtemp import TempCluster  # type: ignore
+        from tests.support.pgtemp import TempCluster  # type: ignore
 
         cluster = TempCluster(workdir / "pg", durable=True)  # fsync on, as a real server
         cluster.start()

@@ -26,7 +26,7 @@ from icaops.samples.inventory import resale_inventory  # noqa: E402
 from icaops.store import make_engine, migrate  # noqa: E402
 from icaops.store.bulk import store_run  # noqa: E402
 from icaops.store.payments import post_payment  # noqa: E402
-from icaops.store.pgtemp import TempCluster  # noqa: E402
+from tests.support.pgtemp import TempCluster  # noqa: E402
 from icaops.terms.loader import load_agreement  # noqa: E402
 
 THREADS = 8

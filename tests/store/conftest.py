@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from icaops.store import make_engine, migrate
 from icaops.store.models import Base
-from icaops.store.pgtemp import TempCluster, postgres_available
+from tests.support.pgtemp import TempCluster, postgres_available
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from icaops.store.pgtemp import ClusterError, TempCluster, postgres_available
+from tests.support.pgtemp import ClusterError, TempCluster, postgres_available
 
 
 def test_session_cluster_is_postgresql_15(pg_cluster):
