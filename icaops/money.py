@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from .terms.schema import MoneyTerms
 
-__all__ = ["to_money", "round_money", "ZERO", "CALC_CONTEXT"]
+__all__ = ["to_money", "round_money", "ZERO", "ZERO_CENTS", "CALC_CONTEXT"]
 
 ZERO = Decimal("0")
+# A zero that prints as an amount (0.00): the start of sums of bill amounts.
+ZERO_CENTS = Decimal("0.00")
 
 # Intermediate arithmetic (daily compounding over hundreds of days, per-message rates of
 # six decimals times millions of messages) keeps far more digits than the cent.

@@ -19,10 +19,10 @@ from ..relationship.events import Event
 from ..terms.schema import Price, Term, Terms
 from .cycle import BillingCycle
 from .model import Account, ChargeLine, RefusedCharge
+from ..money import ZERO_CENTS
 
 __all__ = ["event_charges", "usage_charges", "tax_lines", "matches"]
 
-ZERO = Decimal("0.00")
 
 
 def _mismatched(price: Price, event: Event, first_order: bool) -> list[str] | None:
@@ -177,7 +177,7 @@ def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], 
     lines = []
     candidates = [("fusc", taxes.fusc.value, taxes.fusc.clause)] + [(f"tax{i}", item, taxes.items.clause) for i, item in enumerate(taxes.items.value)]
     for key, item, clause in candidates:
-        base = sum((bases.get(b, ZERO) for b in item.base), ZERO)
+        base = sum((bases.get(b, ZERO_CENTS) for b in item.base), ZERO_CENTS)
         if not item.rate or not base:
             continue
         if key == "fusc" and year in account.usf_certified_years:

@@ -21,10 +21,10 @@ from .charges import event_charges, tax_lines, usage_charges
 from .cycle import BillingCycle, cycle_for
 from .model import Account, Bill, ChargeLine
 from .recurring import recurring_charges
+from ..money import ZERO_CENTS
 
 __all__ = ["CycleRun", "run_cycle"]
 
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,11 @@ def run_cycle(
         mrc = slices.get(cycle.bill_id, recurring.lines.slice(0, 0))
         nrc, refused = event_charges(account, cycle, [e for e in events if e.get("account") == account.id], terms, (orders_before or {}).get(account.id, 0))
         usage = usage_charges(account, cycle, messages.get(account.id, 0), terms)
-        mrc_total = pc.sum(mrc.column("amount")).as_py() or ZERO if mrc.num_rows else ZERO
+        mrc_total = pc.sum(mrc.column("amount")).as_py() or ZERO_CENTS if mrc.num_rows else ZERO_CENTS
         bases = {
             "mrc": Decimal(mrc_total),
-            "nrc": sum((l.amount for l in nrc), ZERO),
-            "usage": sum((l.amount for l in usage), ZERO),
+            "nrc": sum((l.amount for l in nrc), ZERO_CENTS),
+            "usage": sum((l.amount for l in usage), ZERO_CENTS),
         }
         taxes = tax_lines(account, cycle, bases, terms)
         lines = tuple(nrc) + tuple(usage) + tuple(carried.get(account.id, ())) + tuple(taxes)

@@ -22,10 +22,10 @@ from ..billing.ledger import Entry, Flow, Kind, Legs, Period, Ref, Transfer
 from .db import writing
 from .models import BalanceRow, BookRow, EntryRow, LegRow, PeriodRow, RefRow, SequenceRow, TransferRow
 from .sql import insert_or_ignore, upsert_adding
+from ..money import ZERO_CENTS
 
 __all__ = ["SqlLedgerStore", "lock_book", "posting", "stored_balances", "entry_sums"]
 
-ZERO = Decimal("0.00")
 TRANSFER_IDS = "transfers"
 
 
@@ -155,7 +155,7 @@ class SqlLedgerStore:
                           .values(last=SequenceRow.last - 1))
 
     def _add_to_balances(self, entries: tuple[Entry, ...]) -> None:
-        sums: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
+        sums: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO_CENTS, ZERO_CENTS, ZERO_CENTS, ZERO_CENTS])
         for e in entries:
             column = sums[(e.billing_account, e.account)]
             column[2 if e.pending else 0] += e.debit
@@ -220,7 +220,7 @@ def stored_balances(conn: Connection, billing_account: str) -> dict[str, tuple[D
 
 def entry_sums(conn: Connection, billing_account: str) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
     """The same four totals summed from the entries themselves (to check the running ones)."""
-    out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
+    out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO_CENTS, ZERO_CENTS, ZERO_CENTS, ZERO_CENTS])
     query = (select(EntryRow.account, EntryRow.pending, func.sum(EntryRow.debit), func.sum(EntryRow.credit))
              .where(EntryRow.billing_account == billing_account).group_by(EntryRow.account, EntryRow.pending))
     for account, pending, debit, credit in conn.execute(query):
