@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 import typer
 
 from .commands.billing import account_app, bill_app, events_app, explain_command
 from .commands.deadlines import deadline
 from .commands.demo import demo
+from .commands.output import ErrorHandlingGroup, console
 from .commands.scenarios import scenario_app
 from .commands.terms import terms_app
 from .commands.traffic import traffic_app
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(help="Run a telecom wholesale agreement as executable terms.", no_args_is_help=True)
+app = typer.Typer(help="Run a telecom wholesale agreement as executable terms.", no_args_is_help=True,
+                  cls=ErrorHandlingGroup, pretty_exceptions_enable=False)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        try:
+            console.print(f"icaops {version('icaops')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            console.print("icaops (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+         show_version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")) -> None:
+    """Run a telecom wholesale agreement as executable terms."""
+
 app.add_typer(terms_app, name="terms")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(bill_app, name="bill")

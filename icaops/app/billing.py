@@ -23,7 +23,7 @@ from .errors import UserError
 from .workspace import Workspace
 
 __all__ = ["LoadedFile", "UsageLoaded", "account_status", "close_cycle", "explain_line", "find_bill",
-           "load_event_files", "usage_from_check", "write_outputs"]
+           "load_event_files", "read_event_files", "usage_from_check", "write_outputs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +35,20 @@ class LoadedFile:
     rejected: tuple[EventError, ...]
 
 
-def load_event_files(ws: Workspace, files: Iterable[Path]) -> list[LoadedFile]:
-    """Append each file's events to the log; an event already in the log (same id) is not
-    added twice."""
+def read_event_files(files: Iterable[Path]) -> list[tuple[Path, list[Mapping[str, Any]]]]:
+    """Each file's raw events, every file read before anything is stored (a missing or
+    malformed file is a `UserError` and nothing is loaded)."""
+    from .workspace import read_event_file
+
+    return [(path, read_event_file(path)) for path in files]
+
+
+def load_event_files(ws: Workspace, files: Iterable[tuple[Path, list[Mapping[str, Any]]]]) -> list[LoadedFile]:
+    """Append each file's events (from `read_event_files`) to the log; an event already in
+    the log (same id) is not added twice."""
     results = []
-    for path in files:
-        added, rejected = ws.load_file(path)
+    for path, raw in files:
+        added, rejected = ws.load_events(raw, path)
         results.append(LoadedFile(path, added, tuple(rejected)))
     return results
 

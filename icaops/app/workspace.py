@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from ..billing.books import Books
 from ..billing.inventory import REJECT_SCHEMA
@@ -24,7 +27,9 @@ from ..billing.run import CycleRun
 from ..relationship.events import Event, EventError, event_from_mapping
 from ..terms.loader import Agreement
 from ..terms.yamlsource import read_yaml
+from .errors import UserError
 from ..store import make_engine, migrate, writing
+from ..store.db import URL_VARIABLE
 from ..store.bulk import store_run
 from ..store.events import append_events, load_events
 from ..store.ledger import posting
@@ -34,18 +39,30 @@ __all__ = ["Workspace", "open_workspace", "read_event_file"]
 
 
 def read_event_file(path: Path) -> list[Mapping[str, Any]]:
-    """Raw events from a YAML or JSON file: a list of events, or a mapping with `events:`."""
-    if path.suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-    else:
-        doc, errors = read_yaml(path)
-        if errors or doc is None:
-            raise ValueError("; ".join(str(e) for e in errors) or f"{path}: unreadable")
-        data = doc.data
+    """Raw events from a YAML or JSON file: a list of events, or a mapping with `events:`.
+    A file that is missing, unreadable or of another shape is a `UserError` naming it."""
+    if not path.is_file():
+        raise UserError(f"{path}: no such file", code="not_found", field="FILES")
+    try:
+        if path.suffix == ".json":
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}", field="FILES") from None
+        else:
+            doc, errors = read_yaml(path)
+            if errors or doc is None:
+                raise UserError(f"{path}: not a valid YAML file", field="FILES",
+                                details=tuple(str(e) for e in errors))
+            data = doc.data
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file", code="not_found", field="FILES") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot be read: {exc}", field="FILES") from None
     if isinstance(data, Mapping):
         data = data.get("events")
     if not isinstance(data, list):
-        raise ValueError(f"{path}: expected a list of events or a mapping with `events:`")
+        raise UserError(f"{path}: expected a list of events or a mapping with `events:`", field="FILES")
     return data
 
 
@@ -91,6 +108,10 @@ class Workspace:
         """Append the events of a YAML/JSON file."""
         return self.append(read_event_file(path), str(path))
 
+    def load_events(self, raw: Iterable[Mapping[str, Any]], path: Path) -> tuple[int, list[EventError]]:
+        """Append events already read from the file at `path`."""
+        return self.append(raw, str(path))
+
     def save_bill(self, bill: Bill) -> None:
         """Save a closed bill (never edited afterwards) and post the account's ledger (III.9.2)."""
         empty = REJECT_SCHEMA.empty_table()
@@ -114,8 +135,28 @@ class Workspace:
 
 
 def open_workspace(db: str | None, agreement: Agreement) -> Workspace:
-    """The workspace at `db` (a database URL; default: the embedded SQLite file), migrated
-    to the newest schema."""
-    engine = make_engine(db)
-    migrate(engine)
+    """The workspace at `db` (a database URL; default: $ICAOPS_DATABASE_URL, else the embedded
+    SQLite file), migrated to the newest schema. A URL that is malformed or a database that
+    cannot be reached is a `UserError` naming the URL (without its password)."""
+    shown = _shown_url(db)
+    try:
+        engine = make_engine(db)
+        migrate(engine)
+    except ArgumentError as exc:
+        raise UserError(f"--db {shown}: not a database URL ({exc}); expected e.g. sqlite:///path/icaops.sqlite "
+                        "or postgresql://user@host/dbname", field="--db") from None
+    except (OperationalError, InterfaceError) as exc:
+        reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+        raise UserError(f"--db {shown}: cannot open the database: {reason}", field="--db") from None
     return Workspace(agreement, engine)
+
+
+def _shown_url(db: str | None) -> str:
+    """The database URL as it may be printed: its password hidden."""
+    given = db or os.environ.get(URL_VARIABLE)
+    if not given:
+        return "(default ./.icaops/icaops.sqlite)"
+    try:
+        return make_url(given).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(malformed URL)"

@@ -15,7 +15,7 @@ from ..app.errors import UserError
 from ..billing.books import Books
 from ..billing.model import CATEGORIES, Bill
 from .options import AgreementOpt, DbOpt
-from .output import console, guarded, print_explained
+from .output import console, print_explained
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only when a command needs it
     from ..app.workspace import Workspace
@@ -70,13 +70,13 @@ def _workspace(db: Optional[str], agreement: str) -> Workspace:
 
 
 @events_app.command("load")
-@guarded
 def events_load(files: list[Path] = typer.Argument(..., help="YAML/JSON files: a list of events, or a scenario file's `events:`."),
                 db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
     """Append events to the log; an event already in the log (same id) is not added twice."""
-    from ..app.billing import load_event_files
+    from ..app.billing import load_event_files, read_event_files
 
-    for loaded in load_event_files(_workspace(db, agreement), files):
+    read = read_event_files(files)
+    for loaded in load_event_files(_workspace(db, agreement), read):
         console.print(f"{loaded.path}: {loaded.added} events added"
                       + (f", {len(loaded.rejected)} rejected" if loaded.rejected else ""))
         for err in loaded.rejected:
@@ -84,7 +84,6 @@ def events_load(files: list[Path] = typer.Argument(..., help="YAML/JSON files: a
 
 
 @bill_app.command("run")
-@guarded
 def bill_run(period: str = typer.Option(..., "--period", help="YYYY-MM: the cycle closing in that month."),
              account: Optional[list[str]] = typer.Option(None, "--account", help="Only these accounts (repeatable)."),
              out: Path = typer.Option(Path("out/bills"), "--out", help="Folder for the invoice HTML/PDF, CSV and 811."),
@@ -100,7 +99,6 @@ def bill_run(period: str = typer.Option(..., "--period", help="YYYY-MM: the cycl
 
 
 @bill_app.command("show")
-@guarded
 def bill_show(bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"), lines: int = typer.Option(20, "--lines"),
               db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
     """A closed bill: dates with their clauses, totals by category, line items."""
@@ -111,7 +109,6 @@ def bill_show(bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"), lines:
 
 
 @account_app.command("status")
-@guarded
 def account_status(account_id: str = typer.Argument(...),
                    as_of: str = typer.Option(..., "--as-of", help="YYYY-MM-DD"),
                    db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
@@ -125,7 +122,6 @@ def account_status(account_id: str = typer.Argument(...),
     print_status(Books(ws.agreement, ws.events()), account_id, on)
 
 
-@guarded
 def explain_command(line_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM:LINE, e.g. GRANITE:2012-09:surcharge:fusc or GRANITE:2012-09:2082530001"),
                     db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
     """How a bill line's amount was computed, step by step with clauses."""
@@ -137,7 +133,6 @@ def explain_command(line_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM:LIN
 
 
 @events_app.command("usage")
-@guarded
 def events_usage(check_dir: Path = typer.Argument(..., help="Output folder of `icaops traffic check` (message_counts.parquet)."),
                  source: Optional[str] = typer.Option(None, "--source", help="Name of the usage file (default: the folder name)."),
                  db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:

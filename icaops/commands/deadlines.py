@@ -11,12 +11,11 @@ from rich.table import Table
 from ..app.agreements import open_agreement
 from ..app.deadlines import compute_named, deadline_names
 from .options import AgreementOpt, OverrideOpt
-from .output import console, guarded, print_explained
+from .output import console, print_explained
 
 __all__ = ["deadline"]
 
 
-@guarded
 def deadline(
     kind: str = typer.Argument(..., help="A deadline name (see `icaops deadline list`)."),
     from_: Optional[str] = typer.Option(None, "--from", help="The trigger date (ISO)."),

@@ -18,7 +18,7 @@ from ..explain import Explained
 from ..terms.display import display
 from ..terms.loader import Agreement
 from .options import AgreementOpt
-from .output import console, guarded, print_explained
+from .output import console, print_explained
 
 __all__ = ["KEY_TERMS", "demo", "run_billing_demo", "run_demo"]
 
@@ -114,7 +114,6 @@ def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> None
     print_status(Books(ws.agreement, ws.events()), REFERENCE_ACCOUNT, as_of)
 
 
-@guarded
 def demo(agreement: str = AgreementOpt,
          out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's database and files."),
          lines: int = typer.Option(3000, "--lines", help="Resold lines of the reference CLEC.")) -> None:

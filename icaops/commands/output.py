@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from ..app.errors import UserError
 from ..explain import Explained, Step
 from ..terms.display import display
 
-__all__ = ["console", "fail", "guarded", "print_error", "print_explained", "print_steps"]
+__all__ = ["ErrorHandlingGroup", "console", "fail", "print_error", "print_explained", "print_steps"]
 
 # Wide enough for clause-by-clause explanations when output is piped (Rich assumes 80).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def print_steps(steps: Iterable[Step], indent: str = "   ", numbered: bool = True) -> None:
@@ -50,15 +48,24 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def guarded(command: Callable[P, R]) -> Callable[P, R]:
-    """A command whose user errors print as a message with exit code 2."""
+class ErrorHandlingGroup(TyperGroup):
+    """The command line's one error handler: a user error prints its message and exits 2; any
+    other error is a bug, printed in one line with exit 1. `--debug` shows the traceback."""
 
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, turning errors into messages and exit codes."""
         try:
-            return command(*args, **kwargs)
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except UserError as exc:
+            if ctx.params.get("debug"):
+                raise
             print_error(exc)
             raise typer.Exit(2) from None
-
-    return run
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            console.print(f"[red]internal error: {type(exc).__name__}: {exc}[/red] (run with --debug for the traceback)",
+                          soft_wrap=True)
+            raise typer.Exit(1) from None

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..terms.display import display
 from .options import AgreementOpt, OverrideOpt
-from .output import console, fail, guarded
+from .output import console, fail
 
 __all__ = ["terms_app"]
 
@@ -19,7 +19,6 @@ terms_app = typer.Typer(help="Show and explain an agreement's terms.", no_args_i
 
 
 @terms_app.command("show")
-@guarded
 def terms_show(
     agreement: str = AgreementOpt,
     section: Optional[str] = typer.Option(None, "--section", "-s", help="Only keys starting with this, e.g. billing."),
@@ -42,7 +41,6 @@ def terms_show(
 
 
 @terms_app.command("explain")
-@guarded
 def terms_explain(key: str, agreement: str = AgreementOpt, set_: Optional[list[str]] = OverrideOpt) -> None:
     """A term's value, clause, quote, notes, origin and what it supersedes."""
     loaded = open_agreement(agreement, set_ or ())
@@ -63,7 +61,6 @@ def terms_explain(key: str, agreement: str = AgreementOpt, set_: Optional[list[s
 
 
 @terms_app.command("check")
-@guarded
 def terms_check(agreement: str = typer.Argument(DEFAULT_AGREEMENT)) -> None:
     """Load an agreement and report every error (file:line: key: expected ...)."""
     loaded = open_agreement(agreement)
