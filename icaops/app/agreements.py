@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..terms.errors import TermsLoadError
-from ..terms.loader import Agreement, list_agreements, load_agreement, parse_override_value
+from ..terms.loader import Agreement, agreements_root, list_agreements, load_agreement, parse_override_value
 from .errors import UserError
 
 __all__ = ["DEFAULT_AGREEMENT", "open_agreement", "parse_overrides"]
@@ -28,6 +29,10 @@ def parse_overrides(items: Iterable[str]) -> dict[str, object]:
 def open_agreement(agreement: str = DEFAULT_AGREEMENT, overrides: Iterable[str] = ()) -> Agreement:
     """The agreement (an id under agreements/ or a folder path) with `KEY=VALUE` overrides
     applied and its terms resolved, so that any error in them is raised here."""
+    folder = Path(agreement) if Path(agreement).is_dir() else agreements_root() / str(agreement)
+    if not (folder / "agreement.yaml").is_file():
+        raise UserError(f"no agreement {agreement!r} (no {folder / 'agreement.yaml'}); known: {', '.join(list_agreements())}",
+                        code="not_found", field="--agreement")
     try:
         loaded = load_agreement(agreement)
         pairs = parse_overrides(overrides)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..billing.books import Books
-from ..billing.cycle import cycle_for
+from ..billing.cycle import cycle_for, parse_period
 from ..billing.model import Bill
 from ..explain import Explained
 from ..relationship.events import EventError
@@ -55,9 +55,17 @@ def load_event_files(ws: Workspace, files: Iterable[tuple[Path, list[Mapping[str
 
 def close_cycle(ws: Workspace, period: str, accounts: Iterable[str] | None = None) -> list[Bill]:
     """Close `period` for the accounts (all opened in the log if None): append the close
-    events, compute each bill from the log, save and post it once (III.9.2)."""
+    events, compute each bill from the log, save and post it once (III.9.2). A period already
+    closed for an account is not closed again, however it is spelled."""
+    try:
+        period = parse_period(period)
+    except ValueError as exc:
+        raise UserError(f"--period {period!r}: expected YYYY-MM such as 2012-08", field="--period") from exc
     books = Books(ws.agreement, ws.events())
     chosen = list(accounts or books.accounts)
+    if not chosen:
+        raise UserError("no account opened in the log (billing.account_opened): nothing to bill; "
+                        "load events first with `icaops events load FILE`", code="conflict")
     unknown = [a for a in chosen if a not in books.accounts]
     if unknown:
         raise UserError(f"--account: {', '.join(unknown)} not opened in the log (billing.account_opened); "
@@ -99,6 +107,11 @@ def write_outputs(ws: Workspace, bill: Bill, out: Path) -> dict[str, Path]:
 def find_bill(books: Books, bill_id: str) -> Bill:
     """A closed bill by id (`ACCOUNT:YYYY-MM`), as computed from the log at its close."""
     account_id, _, period = bill_id.partition(":")
+    try:
+        period = parse_period(period)
+    except ValueError:
+        raise UserError(f"{bill_id}: expected ACCOUNT:YYYY-MM such as GRANITE:2012-09", field="BILL_ID") from None
+    bill_id = f"{account_id}:{period}"
     closes = [e for e in books.events if e.type == "billing.cycle_closed" and e.get("account") == account_id
               and str(e.get("period")) == period]
     if not closes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as stdcal
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -11,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained, Step
 
-__all__ = ["BillingCycle", "cycle_for"]
+__all__ = ["BillingCycle", "cycle_for", "parse_period"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,18 @@ class BillingCycle:
     def days(self) -> int:
         """Days in the service period."""
         return (self.close - self.start).days + 1
+
+
+_PERIOD = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+def parse_period(text: str) -> str:
+    """A billing period as `YYYY-MM`, however the month is spelled (`2012-9` is `2012-09`), so
+    that a cycle has one name; anything else is refused with what was expected."""
+    match = _PERIOD.fullmatch(str(text).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"period: expected YYYY-MM such as 2012-08, got {text!r}")
+    return f"{match.group(1)}-{int(match.group(2)):02d}"
 
 
 def _close_in(year: int, month: int, close_day: int, deadlines: Deadlines) -> dt.date:
@@ -63,11 +76,9 @@ def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines
     """
     if not 1 <= close_day <= 31:
         raise ValueError(f"account {account_id}: cycle_close_day: expected a day of the month from 1 to 31, got {close_day!r}")
-    try:
-        year, month = (int(p) for p in period.split("-"))
-        close = _close_in(year, month, close_day, deadlines)
-    except ValueError:
-        raise ValueError(f"period: expected YYYY-MM such as 2012-08, got {period!r}") from None
+    period = parse_period(period)
+    year, month = (int(p) for p in period.split("-"))
+    close = _close_in(year, month, close_day, deadlines)
     prev = close - relativedelta(months=1)
     start = _close_in(prev.year, prev.month, close_day, deadlines) + dt.timedelta(days=1)
     bill_date = deadlines.bill_date(close)

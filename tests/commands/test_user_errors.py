@@ -1,0 +1,108 @@
+"""A user's mistake is a message naming the input and what was expected, with exit code 2 and
+no traceback; nothing is stored for it (issue: bad input that gets in)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from icaops.cli import app
+from tests.commands.test_billing_cli import LOG
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    (tmp_path / "log.yaml").write_text(LOG)
+    url = f"sqlite:///{tmp_path / 'icaops.sqlite'}"
+    assert _run("events", "load", str(tmp_path / "log.yaml"), "--db", url).exit_code == 0
+    return url
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["deadline", "bill_due_date", "--from", "08/04/2012"], "--from '08/04/2012': expected a date YYYY-MM-DD"),
+    (["deadline", "bill_due_date", "--from", "2012-02-30"], "--from '2012-02-30': expected a date YYYY-MM-DD"),
+    (["account", "status", "G", "--as-of", "24/10/2012"], "--as-of '24/10/2012': expected a date YYYY-MM-DD"),
+    (["terms", "show", "--agreement", "no-such-agreement"], "no agreement 'no-such-agreement'"),
+    (["terms", "show", "--set", "novalue"], "--set 'novalue': expected KEY=VALUE"),
+])
+def test_bad_options_are_messages_with_exit_2(args: list[str], expected: str):
+    result = _run(*args)
+    assert result.exit_code == 2, result.output
+    assert expected in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_an_unreachable_database_is_named_without_its_password(tmp_path: Path):
+    result = _run("account", "status", "G", "--as-of", "2013-01-01", "--db", "postgresql://ops:s3cret@127.0.0.1:1/icaops")
+    assert result.exit_code == 2
+    assert "cannot open the database" in result.output and "s3cret" not in result.output
+    assert "ops:***@127.0.0.1:1" in result.output
+
+
+def test_a_malformed_database_url_is_refused():
+    result = _run("account", "status", "G", "--as-of", "2013-01-01", "--db", "not a url")
+    assert result.exit_code == 2 and "not a database URL" in result.output
+
+
+def test_a_missing_events_file_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ICAOPS_DATABASE_URL", raising=False)
+    result = _run("events", "load", "missing.yaml")
+    assert result.exit_code == 2 and "missing.yaml: no such file" in result.output
+    assert not (tmp_path / ".icaops").exists()
+
+
+def test_a_malformed_events_file_names_its_line(tmp_path: Path, db: str):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("events:\n  - id: [a\n")
+    result = _run("events", "load", str(bad), "--db", db)
+    assert result.exit_code == 2 and f"{bad}:" in result.output and "valid YAML" in result.output
+
+
+def test_a_period_is_billed_once_however_it_is_spelled(db: str, tmp_path: Path):
+    """III.9.2: one bill per account and cycle; `2013-3` is the cycle `2013-03`."""
+    first = _run("bill", "run", "--period", "2013-03", "--out", str(tmp_path / "a"), "--db", db)
+    again = _run("bill", "run", "--period", "2013-3", "--out", str(tmp_path / "b"), "--db", db)
+    assert first.exit_code == 0 and again.exit_code == 0, again.output
+    assert "G:2013-03:" in again.output and "G:2013-3" not in again.output
+    status = _run("account", "status", "G", "--as-of", "2013-03-20", "--db", db)
+    assert "balance → 323.40" in status.output  # not twice the bill
+
+
+@pytest.mark.parametrize("period", ["09/2012", "2012-13", "2012", "september"])
+def test_a_malformed_period_is_refused(db: str, period: str):
+    result = _run("bill", "run", "--period", period, "--db", db)
+    assert result.exit_code == 2 and f"--period {period!r}: expected YYYY-MM" in result.output
+
+
+def test_bill_run_on_an_empty_log_says_so(tmp_path: Path):
+    result = _run("bill", "run", "--period", "2013-03", "--db", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    assert result.exit_code == 2 and "no account opened in the log" in result.output
+
+
+def test_version_and_debug():
+    assert _run("--version").output.startswith("icaops ")
+    result = runner.invoke(app, ["--debug", "deadline", "bill_due_date", "--from", "2012-02-30"])
+    assert result.exception is not None and type(result.exception).__name__ == "UserError"
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch):
+    import icaops.commands.deadlines as deadlines
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(deadlines, "compute_named", broken)
+    result = _run("deadline", "bill_due_date", "--from", "2012-08-04")
+    assert result.exit_code == 1
+    assert "internal error: ZeroDivisionError: boom" in result.output and "Traceback" not in result.output
+    assert os.linesep.join(result.output.splitlines()[:1]).startswith("internal error")
