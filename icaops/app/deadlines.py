@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,11 @@ def compute_named(agreement: Agreement, name: str, spec: Mapping[str, Any]) -> E
     except ValueError:
         raise UserError(f"--from {spec['from']!r}: expected a date YYYY-MM-DD", field="--from") from None
     deadlines = Deadlines(agreement.terms_at(on) if on else agreement.terms)
+    known = {row.name for row in deadline_names(agreement)}
+    if name not in known:
+        close = difflib.get_close_matches(name, sorted(known), n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `icaops deadline list` lists them"
+        raise UserError(f"unknown deadline {name!r}{hint}", code="not_found", field="NAME")
     try:
         return compute_deadline(deadlines, name, dict(spec))
     except KeyError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..scenarios.runner import ScenarioResult, run_scenario
 
-__all__ = ["scenario_paths", "run_scenarios"]
+__all__ = ["run_scenario", "run_scenarios", "scenario_paths"]
 
 
 def scenario_paths(files: Iterable[Path]) -> list[Path]:

@@ -110,16 +110,18 @@ def bill_show(bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"), lines:
 
 @account_app.command("status")
 def account_status(account_id: str = typer.Argument(...),
-                   as_of: str = typer.Option(..., "--as-of", help="YYYY-MM-DD"),
+                   as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today, Central time)."),
                    db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
     """Balance, past due, late charges, deposit, repeatedly delinquent, may orders be refused,
     earliest disconnection — each explained by its clauses."""
+    from ..app.clock import today
+
     try:
-        on = dt.date.fromisoformat(as_of)
+        on = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise UserError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD", field="--as-of") from None
     ws = _workspace(db, agreement)
-    print_status(Books(ws.agreement, ws.events()), account_id, on)
+    print_status(Books(ws.agreement, ws.events()), account_id, on or today(ws.agreement))
 
 
 def explain_command(line_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM:LINE, e.g. GRANITE:2012-09:surcharge:fusc or GRANITE:2012-09:2082530001"),

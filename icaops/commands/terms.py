@@ -27,7 +27,14 @@ def terms_show(
 ) -> None:
     """A table of every term: key, value, clause."""
     loaded = open_agreement(agreement, set_ or ())
-    terms = loaded.terms_at(dt.date.fromisoformat(on)) if on else loaded.terms
+    try:
+        terms = loaded.terms_at(dt.date.fromisoformat(on)) if on else loaded.terms
+    except ValueError:
+        fail(f"--on {on!r}: expected a date YYYY-MM-DD")
+    keys = [key for key, _ in terms.flat()]
+    if section and not any(key.startswith(section) for key in keys):
+        sections = sorted({key.split(".")[0] for key in keys})
+        fail(f"--section {section!r}: no term starts with it; sections: {', '.join(sections)}")
     table = Table(title=f"{loaded.id} (version {loaded.version})", show_lines=False)
     table.add_column("key", style="cyan", no_wrap=True)
     table.add_column("value")

@@ -106,3 +106,31 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch):
     assert result.exit_code == 1
     assert "internal error: ZeroDivisionError: boom" in result.output and "Traceback" not in result.output
     assert os.linesep.join(result.output.splitlines()[:1]).startswith("internal error")
+
+
+def test_an_unknown_section_lists_the_sections():
+    result = _run("terms", "show", "--section", "bogus")
+    assert result.exit_code == 2 and "--section 'bogus': no term starts with it; sections: audits, billing" in result.output
+
+
+def test_an_unknown_deadline_offers_the_closest_names():
+    result = _run("deadline", "bill_due", "--from", "2012-08-04")
+    assert result.exit_code == 2 and "did you mean bill_date or bill_due_date?" in result.output
+
+
+def test_today_is_the_agreements_central_date():
+    """II.2.10: the agreement runs on Central time; 03:00 UTC on the 5th is still the 4th there."""
+    import datetime as dt
+
+    from icaops.app.agreements import open_agreement
+    from icaops.app.clock import today
+
+    agreement = open_agreement()
+    assert today(agreement, dt.datetime(2012, 8, 5, 3, 0, tzinfo=dt.UTC)) == dt.date(2012, 8, 4)
+    assert today(agreement, dt.datetime(2012, 8, 5, 6, 0, tzinfo=dt.UTC)) == dt.date(2012, 8, 5)
+
+
+def test_account_status_defaults_to_today(db: str):
+    result = _run("account", "status", "G", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Account G as of 20" in result.output and "balance →" in result.output

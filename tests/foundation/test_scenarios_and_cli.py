@@ -95,7 +95,7 @@ def test_cli_scenario_run_exit_codes_and_json(tmp_path):
     good = _scenario(tmp_path, GOOD)
     out = runner.invoke(app, ["scenario", "run", str(good)])
     assert out.exit_code == 0, out.output
-    assert "5 passed, 0 failed" in out.output and "[III.9.2]" in out.output
+    assert "1 scenario files: 1 passed, 0 failed; 5 expectations: 5 passed, 0 failed" in out.output and "[III.9.2]" in out.output
     bad = _scenario(tmp_path, GOOD.replace("equals: 2014-06-20", "equals: 2014-07-20"), "bad.yaml")
     out = runner.invoke(app, ["scenario", "run", str(good), str(bad), "--json"])
     assert out.exit_code == 1
