@@ -43,7 +43,7 @@ def print_bill(bill: Bill, lines: int = 20) -> None:
             table.add_row(category, f"{counts[category]:,}", f"{totals.get(category, 0):,}")
     table.add_row("[bold]total", "", f"[bold]{bill.total:,}")
     console.print(table)
-    items = Table(title=f"Line items (first {lines} of {len(bill.lines):,}; resale lines summarised above)")
+    items = Table(title=f"Line items (first {min(lines, len(bill.lines)):,} of {len(bill.lines):,}; resale lines summarised above)")
     for col in ("line id", "description", "amount", "clause"):
         items.add_column(col, overflow="fold")
     for line in bill.lines[:lines]:

@@ -101,7 +101,7 @@ def ingest(files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), C
 
 @traffic_app.command("check")
 def check(out: Path = typer.Option(..., "--out", help="Directory for findings (Parquet/CSV) and summaries."),
-          db: Optional[Path] = typer.Option(None, "--db", help="DuckDB file from `icaops traffic ingest`."),
+          db: Optional[Path] = typer.Option(None, "--db", help=f"DuckDB file from `icaops traffic ingest` (default: {DEFAULT_DB})."),
           parquet: Optional[str] = typer.Option(None, "--parquet", help="Parquet file or glob of CALL_RECORD_SCHEMA rows."),
           backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
           agreement: str = AgreementOpt, providers: Path = ProvidersOpt,
@@ -111,8 +111,10 @@ def check(out: Path = typer.Option(..., "--out", help="Directory for findings (P
     from icaops.traffic.reference import load_shipped_reference
     from icaops.traffic.report import write_check
 
-    if (db is None) == (parquet is None):
-        _fail("give exactly one of --db PATH or --parquet GLOB")
+    if db is not None and parquet is not None:
+        _fail("give one of --db PATH or --parquet GLOB, not both")
+    if parquet is None:
+        db = db or DEFAULT_DB  # the store `icaops traffic ingest` writes by default
     if backend not in ("duckdb", "pyspark"):
         _fail(f"--backend: expected duckdb or pyspark, got {backend!r}")
     loaded = _agreement(agreement)
