@@ -14,7 +14,7 @@ from ...calendar.deadlines import Deadlines
 from ...explain import Explained, Step
 from ...money import CALC_CONTEXT, round_money
 from ..late_charge import compound_factor
-from ..model import ChargeLine
+from ..model import Category, ChargeLine
 from .accrual import late_charges_to_bill
 from .history import AccountHistory, put
 
@@ -36,7 +36,7 @@ def carry(h: AccountHistory, bill_id: str, statement: dt.date, cycle_start: dt.d
     return late + credits + audits, replace(h, credited=credited, audits_billed=billed)
 
 
-def _line(h: AccountHistory, bill_id: str, kind: str, id_: str, category: str, code: str, text: str,
+def _line(h: AccountHistory, bill_id: str, kind: str, id_: str, category: Category, code: str, text: str,
           amount: Decimal, clause: str, steps: tuple[Step, ...]) -> ChargeLine:
     return ChargeLine(f"{bill_id}:{kind}:{id_}", bill_id, h.account_id, category, code, text, Decimal(1), None, amount, clause,
                       Explained(amount, steps), source=id_)

@@ -3,8 +3,8 @@
 `Code` lists every code in precedence order: when an event is wrong in several ways, each
 handler checks in this order, so the error reported is the first that applies — missing
 fields, then malformed fields, then references to nothing, then values the state or the
-terms refuse. docs/collections-errors.md explains each code; tests/billing/test_collections_fold.py
-has a broken event for each. Bugs (an inconsistent book) are assertions and crash.
+terms refuse. docs/collections.md explains each code; tests/billing/test_collections_fold.py
+has a broken event (or query) for each. Bugs (an inconsistent book) are assertions and crash.
 """
 
 from __future__ import annotations

@@ -24,13 +24,16 @@ __all__ = ["BILL_QUERIES", "DEPOSIT_QUERIES", "DISPUTE_QUERIES", "bill_query", "
 
 Answer = Explained[Any] | QueryError
 
+# What a bill holds (its lines and their sum) is the agreement's text on bills, not a term's value.
+BILLS = "III.9.2"
+
 
 # -- bill.ID.… ------------------------------------------------------------------------------
 
 
 def bill_total(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: Deadlines) -> Answer:
     """The sum of the bill's lines (III.9.2)."""
-    return Explained(bill.total, (Step(f"sum of the {len(bill.lines)} lines of bill {bill.bill_id}", "III.9.2"),))
+    return Explained(bill.total, (Step(f"sum of the {len(bill.lines)} lines of bill {bill.bill_id}", BILLS),))
 
 
 def bill_due_date(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: Deadlines) -> Answer:
@@ -72,7 +75,7 @@ def bill_refused(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: D
         return Explained(True, tuple(Step(f"{r.code} for event {source} refused: {r.reason}", r.clause) for r in refused))
     billed = [l.line_id for l in full.lines if l.source == source]
     text = f"event {source} billed on {bill.bill_id}: {', '.join(billed)}" if billed else f"event {source} is not on bill {bill.bill_id}"
-    return Explained(False, (Step(text, "III.9.2"),))
+    return Explained(False, (Step(text, BILLS),))
 
 
 def bill_line(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: Deadlines) -> Answer:
@@ -85,7 +88,7 @@ def bill_line(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: Dead
         return found.explanation
     for line in bill.lines:
         if line.line_id.endswith(args[0]):
-            return Explained(line.amount, (Step(f"line {line.line_id}", "III.9.2"),))
+            return Explained(line.amount, (Step(f"line {line.line_id}", BILLS),))
     return QueryError(Code.LINE_UNKNOWN, f"no line {args[0]!r} on bill {bill.bill_id}")
 
 
