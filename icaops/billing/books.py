@@ -183,4 +183,4 @@ class Books:
         history = self.history(account_id, as_of)
         life, _ = self.lifecycle()
         dl = self.deadlines(as_of)
-        return {q: status.query(history, q, as_of, dl, life) for q in STATUS_QUERIES}
+        return {q: status.QUERIES[q](history, as_of, dl, life) for q in STATUS_QUERIES}

@@ -154,7 +154,7 @@ def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
         out.append((d.filed_on, 2, _transfer(f"dispute:{d.id}", acct, Kind.DISPUTE_HOLD, d.filed_on, hold, "III.9.4",
                                               (Ref("dispute", d.id), Ref("bill", d.bill_id)), flow=Flow.PENDING)))
         if d.id in h.resolutions:
-            on, for_clec = h.resolutions[d.id]
+            on, for_clec = h.resolutions[d.id].resolved_on, h.resolutions[d.id].amount_for_clec
             if for_clec > 0:
                 legs, flow = Legs.of(("disputes:pending", for_clec), ("receivable", -for_clec)), Flow.POST_PENDING
             else:
@@ -167,9 +167,9 @@ def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
     # III.6.4: every receipt is held, partial ones included; the first receipt of a request
     # keeps the request's key (ledgers posted before partial receipts were kept stay valid).
     first_receipt: dict[str, str] = {}
-    for receipt, request, on, amount, form in h.deposit_receipts:
-        key = f"deposit:{request}" if first_receipt.setdefault(request, receipt) == receipt else f"deposit:{request}:{receipt}"
-        out.append((on, 5, _transfer(key, acct, Kind.DEPOSIT, on,
-                                     Legs.of(("cash", amount), ("deposits_held", -amount)), "III.6.4", (Ref("deposit", request),))))
+    for r in h.deposits.receipts:
+        key = f"deposit:{r.request_id}" if first_receipt.setdefault(r.request_id, r.id) == r.id else f"deposit:{r.request_id}:{r.id}"
+        out.append((r.provided_on, 5, _transfer(key, acct, Kind.DEPOSIT, r.provided_on,
+                                                Legs.of(("cash", r.amount), ("deposits_held", -r.amount)), "III.6.4", (Ref("deposit", r.request_id),))))
     for day, _, t in sorted(out, key=lambda x: (x[0], x[1], x[2].key)):
         yield t

@@ -5,10 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from ...explain import Explained
 
-__all__ = ["BillFact", "PaymentFact", "DisputeFact", "ResolutionFact", "DepositRequestFact", "DepositProvidedFact", "DepositDrawFact", "AuditAdjustmentFact"]
+__all__ = [
+    "Application",
+    "AuditAdjustmentFact",
+    "BillFact",
+    "BillLine",
+    "DepositDrawFact",
+    "DepositProvidedFact",
+    "DepositRequestFact",
+    "DisputeFact",
+    "DisputeItem",
+    "PaymentFact",
+    "ResolutionFact",
+]
+
+
+class BillLine(NamedTuple):
+    """One line of a bill as collections sees it (a tuple: callers unpack `line_id, category, amount`)."""
+
+    line_id: str
+    category: str
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,15 +40,18 @@ class BillFact:
     account_id: str
     bill_date: dt.date
     due_date: Explained[dt.date]
-    lines: tuple[tuple[str, str, Decimal], ...]  # (line id, category, amount)
+    lines: tuple[BillLine, ...]
 
     @property
     def total(self) -> Decimal:
-        return sum((a for _, _, a in self.lines), Decimal("0.00"))
+        """The sum of the bill's lines."""
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentFact:
+    """Money received from the CLEC (or drawn from its deposit) on a day."""
+
     id: str
     account_id: str
     received_on: dt.date
@@ -35,15 +59,27 @@ class PaymentFact:
 
 
 @dataclass(frozen=True, slots=True)
+class DisputeItem:
+    """One disputed item of a billing dispute: the line, the amount and the reason (III.9.4)."""
+
+    line_id: str
+    amount: Decimal
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class DisputeFact:
-    """A billing dispute: written notice with the amount and the specific items (III.9.4)."""
+    """A billing dispute: written notice with the amount and the specific items (III.9.4).
+
+    `timely`: filed by the Bill Due Date (or before it, as the terms say), so it holds its amount."""
 
     id: str
     account_id: str
     bill_id: str
     filed_on: dt.date
     amount: Decimal
-    items: tuple[tuple[str, Decimal, str], ...] = ()  # (line id, amount, reason)
+    items: tuple[DisputeItem, ...] = ()
+    timely: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +93,20 @@ class ResolutionFact:
 
 @dataclass(frozen=True, slots=True)
 class DepositRequestFact:
+    """A deposit requested: its own amount, or a forecast to compute it from, or neither (III.6.2)."""
+
     id: str
     account_id: str
     requested_on: dt.date
     amount: Decimal | None = None  # None: computed per III.6.2
+    monthly_forecast: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DepositProvidedFact:
+    """A receipt of (part of) a requested deposit (III.6.4)."""
+
+    id: str
     request_id: str
     provided_on: dt.date
     amount: Decimal
@@ -73,6 +115,8 @@ class DepositProvidedFact:
 
 @dataclass(frozen=True, slots=True)
 class DepositDrawFact:
+    """The ILEC draws on the deposit it holds (III.6.7)."""
+
     id: str
     account_id: str
     drawn_on: dt.date
@@ -89,3 +133,13 @@ class AuditAdjustmentFact:
     amount: Decimal
     originated_on: dt.date
     agreed_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """Money from `source` (a payment, credit or deposit draw) applied to a bill on a day; negative: taken back."""
+
+    source: str
+    bill_id: str
+    amount: Decimal
+    on: dt.date
