@@ -6,7 +6,9 @@ scenario expectation checker (which read terms to show or compare them, not to c
   - accesses its last key segment as an attribute other than for its citation
     (`lp.rate_per_month.value`, `term = terms.billing.proration`; not `x.taxes_as_separate_items.clause`), or
   - for an entry of a keyed collection (prices, discount rules, Carrier Partner rules, notice
-    methods, deadlines), iterates or indexes that collection.
+    methods, deadlines), reaches that collection (code looks entries up by name or by what they
+    say, e.g. a price's trigger, so a collection read is a read of each entry; entries no lookup
+    can select are marked informational by hand).
 """
 
 from __future__ import annotations
@@ -36,6 +38,6 @@ def is_read(key: str, text: str) -> bool:
     for collection in COLLECTIONS:
         if key.startswith(collection + "."):
             last = collection.rsplit(".", 1)[-1]
-            return bool(re.search(rf"\.{last}(?:\.values\(\)|\.items\(\)|\[|\.get\()", text))
+            return bool(re.search(rf"\.{last}\b{_CITATION_ONLY}", text))
     last = key.rsplit(".", 1)[-1]
     return bool(re.search(rf"\.{last}\b{_CITATION_ONLY}", text))
