@@ -173,19 +173,23 @@ def usage_charges(account: Account, cycle: BillingCycle, messages: int, terms: T
 def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], terms: Terms) -> list[ChargeLine]:
     """Taxes and surcharges as separate lines (III.45), and the FUSC unless certified (III.9.6)."""
     taxes = terms.taxes
-    year = cycle.bill_date.value.year
+    bill_date = cycle.bill_date.value
+    year = bill_date.year
     lines = []
     candidates = [("fusc", taxes.fusc.value, taxes.fusc.clause)] + [(f"tax{i}", item, taxes.items.clause) for i, item in enumerate(taxes.items.value)]
     for key, item, clause in candidates:
         base = sum((bases.get(b, ZERO_CENTS) for b in item.base), ZERO_CENTS)
-        if not item.rate or not base:
+        rate = item.rate_on(bill_date)  # a dated factor: the row in force on the Bill Date
+        if not rate or not base:
             continue
         if key == "fusc" and year in account.usf_certified_years:
             continue
         if item.exempt_with and item.exempt_with in account.exemptions:
             continue
-        amount = round_money(CALC_CONTEXT.multiply(base, item.rate), terms.money)
-        steps = [Step(f"{item.name} ({item.kind}, {item.jurisdiction}): {item.rate:%} of {' + '.join(item.base)} charges ${base} = ${amount}", clause)]
+        amount = round_money(CALC_CONTEXT.multiply(base, rate), terms.money)
+        row = item.row_on(bill_date)
+        dated = f" (factor in force from {row.valid_from.isoformat()}: {row.source})" if row else ""
+        steps = [Step(f"{item.name} ({item.kind}, {item.jurisdiction}): {rate:%}{dated} of {' + '.join(item.base)} charges ${base} = ${amount}", clause)]
         if key == "fusc":
             steps.append(Step(f"no USF certification on file for {year}: FUSC assessed", terms.billing.fusc_applies_without_certification.clause))
         steps.append(Step("shown as a separate item", terms.billing.taxes_as_separate_items.clause))

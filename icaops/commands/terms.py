@@ -62,6 +62,10 @@ def terms_explain(key: str, agreement: str = AgreementOpt, set_: Optional[list[s
         console.print(f"  note    {term.note}")
     if term.interpretation:
         console.print(f"  reading docs/interpretations.md#{term.interpretation}")
+    if term.system_choice:
+        console.print(f"  system choice (not stated by the agreement; {term.clause} is the clause it serves): {term.system_choice}")
+    if term.informational:
+        console.print("  informational: the agreement's text kept for people; no computation reads the value, and --set refuses it")
     console.print(f"  source  {term.origin} (layer: {term.layer})")
     for c in term.supersedes:
         console.print(f"  amends  {display(c.value)} — {c.clause} \"{c.quote}\" ({c.origin}, layer {c.layer})")

@@ -60,7 +60,19 @@ class Agreement:
         return self._terms_for(active)
 
     def with_overrides(self, overrides: Mapping[str, Any], source: str = "override") -> "Agreement":
-        """A copy whose terms have these values replaced (clause and quote kept, origin noted)."""
+        """A copy whose terms have these values replaced (clause and quote kept, origin noted).
+
+        Raises TermsLoadError for an informational term: no code reads it, so an override
+        would change nothing while looking as if it did. Other errors (an unknown key, a
+        value of the wrong type or out of range) are raised when the terms are resolved.
+        """
+        refused = [
+            TermsError(source, None, key, "a term the code reads; this one is informational (the agreement's "
+                       "text kept for people, read by no computation), so overriding it would change nothing")
+            for key in overrides if _informational(self.terms, key)
+        ]
+        if refused:
+            raise TermsLoadError(refused)
         merged = self.overrides + tuple((k, (v, source)) for k, v in overrides.items())
         return Agreement(self.id, self.title, self.version, self.path, self.manifest, self.layers, merged)
 
@@ -68,6 +80,13 @@ class Agreement:
         if active not in self._cache:
             self._cache[active] = _build_terms([l for l in self.layers if l.id in active], self.overrides)
         return self._cache[active]
+
+
+def _informational(terms: Terms, key: str) -> bool:
+    try:
+        return terms.get(key).informational
+    except KeyError:
+        return False
 
 
 def agreements_root() -> Path:
@@ -178,6 +197,7 @@ def _build_terms(layers: list[Layer], overrides: tuple[tuple[str, Any], ...]) ->
             _merge(tree, doc.data, (), doc, layer, origins, errors, is_base=layer.id == "base")
     for key, (value, source) in overrides:
         _override(tree, key, value, source, errors)
+        origins[tuple(key.split("."))] = (source, None)
     if errors:
         raise TermsLoadError(errors)
     try:
@@ -232,8 +252,10 @@ def _locate(err: Mapping[str, Any], origins: dict) -> TermsError:
     for end in range(len(loc), 0, -1):
         hit = origins.get(tuple(str(p) for p in loc[:end]))
         if hit:
-            doc, _ = hit
-            return TermsError(doc.file, doc.lines.get(tuple(loc)) or doc.lines.get(hit[1]), key, _expected(err))
+            doc, path = hit
+            if path is None:  # an override: name its source (`--set`, a scenario file), not the terms file
+                return TermsError(str(doc), None, key, _expected(err))
+            return TermsError(doc.file, doc.lines.get(tuple(loc)) or doc.lines.get(path), key, _expected(err))
     return TermsError("terms", None, key, _expected(err))
 
 

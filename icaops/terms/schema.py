@@ -7,11 +7,13 @@ quotes are data in `agreements/<id>/`. A different agreement is a new file, not 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
-from .values import ClauseId, Direction, HolidaySource, Money, Period, Rate, Roll
+from .values import ClauseId, Direction, HolidaySource, Money, Period, PerSecond, Rate, Roll, bounded
 
 __all__ = [
     "Citation",
@@ -20,12 +22,40 @@ __all__ = [
     "DeadlineSpec",
     "Price",
     "TaxItem",
+    "DatedRate",
     "DiscountRule",
     "NoticeMethod",
     "REQUIRED_DEADLINES",
 ]
 
 T = TypeVar("T")
+
+
+def _count(low: int, high: int, what: str) -> AfterValidator:
+    return bounded(low, high, f"{what} from {low} to {high}")
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as 'America/Chicago'") from None
+    return value
+
+
+def _month_day(value: str) -> str:
+    try:
+        dt.date.fromisoformat(f"2000-{value}")  # a leap year, so 02-29 is a day
+    except (TypeError, ValueError):
+        raise ValueError("a month and day written MM-DD, e.g. '02-01'") from None
+    return value
+
+
+# Decimal places of amounts billed and paid: 2 for cents; 6 is the finest any price list uses.
+Scale = Annotated[int, _count(0, 6, "a number of decimal places")]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+MonthDay = Annotated[str, AfterValidator(_month_day)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 
 class Citation(BaseModel):
@@ -53,6 +83,11 @@ class Term(BaseModel, Generic[T]):
     note: str | None = None
     # Anchor in docs/interpretations.md where the text is ambiguous and a reading was chosen.
     interpretation: str | None = None
+    # The value is the system's own choice, not something the agreement states; the reason.
+    # `clause` then names the clause the choice serves (docs/terms-format.md).
+    system_choice: str | None = Field(default=None, min_length=10)
+    # The agreement's text kept for people: no code reads the value, so an override is refused.
+    informational: bool = False
     # Set by the loader: "file:line" and the layer (base agreement, amendment, override).
     origin: str | None = None
     layer: str | None = None
@@ -118,13 +153,6 @@ class Price(BaseModel):
     # IV.3.3: on an As-Is transfer the LSR service order charge is the only NRC.
     waived_on_as_is_transfer: bool = False
 
-    @field_validator("amount")
-    @classmethod
-    def _non_negative(cls, v: Money | None) -> Money | None:
-        if v is not None and v < 0:
-            raise ValueError(f"a price of zero or more, got {v}")
-        return v
-
 
 class DiscountRule(BaseModel):
     """Whether the resale discount applies to a kind of service, and at what price it is sold."""
@@ -136,7 +164,7 @@ class DiscountRule(BaseModel):
     discount_applies: bool
     available_for_resale: bool = True
     price_basis: Literal["retail_less_discount", "retail", "not_available"] = "retail_less_discount"
-    max_promotion_days: int | None = None
+    max_promotion_days: Annotated[int, _count(0, 3653, "a number of days")] | None = None
 
 
 class NoticeMethod(BaseModel):
@@ -156,18 +184,24 @@ class BusinessHours(BaseModel):
     start: dt.time
     end: dt.time
 
+    @model_validator(mode="after")
+    def _ordered(self) -> "BusinessHours":
+        if self.start >= self.end:
+            raise ValueError(f"business hours whose start is before their end, got {self.start}-{self.end}")
+        return self
+
 
 class DosThresholds(BaseModel):
     """Operational thresholds for Denial-of-Service detection (CPA.8 names no numbers)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    window_seconds: int
-    max_attempts_per_second: Rate
-    short_call_seconds: int
+    window_seconds: Annotated[int, _count(1, 3600, "a window in seconds")]
+    max_attempts_per_second: PerSecond
+    short_call_seconds: Annotated[int, _count(0, 3600, "a call length in seconds")]
     max_short_call_ratio: Rate
     min_answer_seizure_ratio: Rate
-    min_attempts_in_window: int
+    min_attempts_in_window: Annotated[int, _count(1, 10_000_000, "a number of call attempts")]
 
 
 class Rule(BaseModel):
@@ -185,7 +219,7 @@ class Rule(BaseModel):
 
 
 class CalendarTerms(_Section):
-    timezone: Term[str]
+    timezone: Term[TimeZone]
     business_weekdays: Term[tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...]]
     business_hours: Term[BusinessHours]
     federal_holidays: Term[HolidaySource]
@@ -196,8 +230,8 @@ class CalendarTerms(_Section):
 
 
 class MoneyTerms(_Section):
-    currency: Term[str]
-    scale: Term[int]
+    currency: Term[Currency]
+    scale: Term[Scale]
     rounding: Term[Literal["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP"]]
 
 
@@ -215,15 +249,25 @@ class BillingTerms(_Section):
     bill_same_day_each_month: Term[bool]
     late_payment: LatePaymentTerms
     dispute_filing_on_due_date_allowed: Term[bool]
-    dispute_credit_by_nth_due_date: Term[int]
+    dispute_credit_by_nth_due_date: Term[Annotated[int, _count(1, 12, "a count of Bill Due Dates")]]
     late_filed_disputes_accrue_late_charges: Term[bool]
     resume_requires_full_undisputed_payment: Term[bool]
-    usf_certification_due: Term[str]
+    usf_certification_due: Term[MonthDay]
     fusc_applies_without_certification: Term[bool]
     taxes_as_separate_items: Term[bool]
     proration: Term[Literal["actual_days_in_cycle", "thirty_day_month", "whole_month"]]
     payment_application: Term[tuple[Literal["oldest_bill_first", "charges_before_late_payment_charges", "late_payment_charges_first"], ...]]
     credit_rounding_scope: Term[Literal["per_line"]]
+
+
+class DatedRate(BaseModel):
+    """A rate valid from a date until the next row's date, with where the number comes from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    valid_from: dt.date = Field(alias="from")
+    rate: Rate
+    source: str = Field(min_length=3)
 
 
 class TaxItem(BaseModel):
@@ -234,9 +278,32 @@ class TaxItem(BaseModel):
     name: str
     kind: Literal["tax", "surcharge"]
     jurisdiction: str
-    rate: Rate
+    # One rate for every date, or `rates`: a table of factors each valid from a date.
+    rate: Rate | None = None
+    rates: tuple[DatedRate, ...] = ()
     base: tuple[Literal["mrc", "nrc", "usage"], ...]
     exempt_with: str | None = None
+
+    @model_validator(mode="after")
+    def _one_rate_source(self) -> "TaxItem":
+        if (self.rate is None) == (not self.rates):
+            raise ValueError("either `rate` (one rate for every date) or `rates` (a dated table), not both or neither")
+        starts = [r.valid_from for r in self.rates]
+        if starts != sorted(set(starts)):
+            raise ValueError(f"`rates` rows in date order, each from a different date, got {', '.join(map(str, starts))}")
+        return self
+
+    def row_on(self, day: dt.date) -> "DatedRate | None":
+        """The row of `rates` in force on `day` (the latest starting on or before it), or None."""
+        rows = [r for r in self.rates if r.valid_from <= day]
+        return rows[-1] if rows else None
+
+    def rate_on(self, day: dt.date) -> Decimal | None:
+        """The rate in force on `day`: `rate`, or the dated row in force; None before the first row."""
+        if self.rate is not None:
+            return self.rate
+        row = self.row_on(day)
+        return row.rate if row else None
 
 
 class TaxTerms(_Section):
@@ -246,7 +313,7 @@ class TaxTerms(_Section):
 
 class DepositTerms(_Section):
     minimum_amount: Term[Money]
-    estimated_months: Term[int]
+    estimated_months: Term[Annotated[int, _count(1, 24, "a number of months")]]
     amount_without_forecast: Term[Money]
     triggers: Term[tuple[str, ...]]
     forms: Term[tuple[str, ...]]
@@ -254,9 +321,9 @@ class DepositTerms(_Section):
 
 
 class DelinquencyTerms(_Section):
-    days_late: Term[int]
+    days_late: Term[Annotated[int, _count(0, 365, "a number of calendar days")]]
     days_late_inclusive: Term[bool]
-    occurrences: Term[int]
+    occurrences: Term[Annotated[int, _count(1, 100, "a number of late payments")]]
     window: Term[Period]
 
 
@@ -269,7 +336,7 @@ class LifecycleTerms(_Section):
 
 
 class AuditTerms(_Section):
-    per_contract_year: Term[int]
+    per_contract_year: Term[Annotated[int, _count(0, 12, "a number of audits")]]
     accelerated_finding_threshold: Term[Rate]
     accelerated_min_interval: Term[Period]
     interest_rate_per_month: Term[Rate]
@@ -288,7 +355,7 @@ class OrderingTerms(_Section):
     csr_search_requires_loa: Term[bool]
     lsr_multiple_wtn_same_customer_location: Term[bool]
     order_notices: Term[tuple[str, ...]]
-    data_validation_files_per_quarter: Term[int]
+    data_validation_files_per_quarter: Term[Annotated[int, _count(0, 92, "a number of files")]]
     daily_usage_file_weekdays_only: Term[bool]
 
 
@@ -303,7 +370,7 @@ class ResaleTerms(_Section):
 class DirectoryTerms(_Section):
     systemic_error_threshold: Term[Rate]
     listing_methods: Term[tuple[str, ...]]
-    free_galleys_per_directory: Term[int]
+    free_galleys_per_directory: Term[Annotated[int, _count(0, 100, "a number of galleys")]]
 
 
 class TbdTerms(_Section):

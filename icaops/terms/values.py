@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
 __all__ = [
     "ClauseId",
@@ -18,6 +18,8 @@ __all__ = [
     "HolidaySource",
     "Money",
     "Rate",
+    "PerSecond",
+    "bounded",
 ]
 
 # Article.Section[.sub...][(item)] as the agreement numbers them (README: III.9.3, CPA.8),
@@ -53,8 +55,27 @@ def _decimal(value: object) -> Decimal:
     raise ValueError(f"a decimal amount or rate such as '12.34' or '10.5%', got {value!r}")
 
 
-Money = Annotated[Decimal, BeforeValidator(_decimal)]
-Rate = Annotated[Decimal, BeforeValidator(_decimal)]
+def bounded(low: int | Decimal | None, high: int | Decimal | None, what: str) -> AfterValidator:
+    """A check that a number lies in [low, high] (either end open when None); `what` says what was expected."""
+
+    def check(value: int | Decimal | None) -> int | Decimal | None:
+        if value is None:
+            return value
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(what)
+        return value
+
+    return AfterValidator(check)
+
+
+# Amounts of money in the terms are prices, deposits and thresholds: never negative
+# (a credit is a bill line, not a term).
+Money = Annotated[Decimal, BeforeValidator(_decimal), bounded(0, None, "an amount of money of zero or more, e.g. '5000.00'")]
+# Every rate in the agreement is a fraction of an amount: a discount, a monthly interest
+# rate, a tax factor, a share of listings or of calls. Written '0.015' or '1.5%'.
+Rate = Annotated[Decimal, BeforeValidator(_decimal), bounded(0, 1, "a rate from 0 to 1 (0 % to 100 %), e.g. '0.015' or '1.5%'")]
+# A count per second (DoS call attempts): above zero, no upper bound in the text.
+PerSecond = Annotated[Decimal, BeforeValidator(_decimal), bounded(Decimal("0.000001"), None, "a number of events per second above zero, e.g. '50'")]
 
 
 class PeriodUnit(str, Enum):
@@ -84,6 +105,16 @@ _UNIT_WORDS = {
 }
 
 
+_MOST = {
+    PeriodUnit.CALENDAR_DAYS: 3653,
+    PeriodUnit.BUSINESS_DAYS: 2610,
+    PeriodUnit.WEEKS: 522,
+    PeriodUnit.MONTHS: 120,
+    PeriodUnit.YEARS: 10,
+    PeriodUnit.HOURS: 87660,
+}
+
+
 class Period(BaseModel):
     """A length of time in the agreement's own unit ("30 calendar days", "3 business days")."""
 
@@ -91,6 +122,16 @@ class Period(BaseModel):
 
     amount: int
     unit: PeriodUnit
+
+    @model_validator(mode="after")
+    def _sane(self) -> "Period":
+        # The longest period in the agreement is two years (the Initial Term); ten years
+        # bounds any period of a commercial agreement and catches a unit typed wrong.
+        most = _MOST[self.unit]
+        if not 0 <= self.amount <= most:
+            unit = self.unit.value.replace("_", " ")
+            raise ValueError(f"a period from 0 to {most} {unit} (ten years)")
+        return self
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,29 @@
+"""Terms no code reads yet, and the module that is to read each (docs/terms-format.md).
+
+Every term of the schema is read by code (tests/terms/reads.py), marked `informational: true`
+in the terms files, or listed here. A new term that is none of these fails
+tests/terms/test_term_reads.py. When a module starts reading a term, remove it from here.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PENDING"]
+
+# term key -> the module that is to read it, and what it is to do with it.
+PENDING: dict[str, str] = {
+    "billing.late_filed_disputes_accrue_late_charges": "icaops/billing/collections: whether a dispute filed after the Bill Due Date stops late payment charges (III.9.4)",
+    "billing.resume_requires_full_undisputed_payment": "icaops/billing/collections/status.py: the amount to pay for order processing to resume (III.9.5.1)",
+    "deposit.triggers": "icaops/billing/collections: a deposit request must name one of these grounds (III.6.1)",
+    "deposit.cash_interest_annual_rate": "icaops/billing/collections: interest on a cash deposit (III.6.6)",
+    "notices.addresses": "icaops/billing/outputs: where to send notices, printed on the invoice (III.34.2)",
+    "lifecycle.termination_time": "icaops/relationship/lifecycle.py: the hour the Agreement ends on its termination date (III.2.5)",
+    "audits.per_contract_year": "icaops/calendar/deadlines.py: next_audit_allowed, how many audits a Contract Year allows (III.7.1)",
+    "directory.systemic_error_threshold": "icaops/calendar/deadlines.py: galley_systemic_corrections applies only above this share of listings (VII.2.g)",
+    "resale.volume_term_discount_before_resale_discount": "icaops/billing/pricing.py: the order of the volume/term and resale discounts (IV.4.14)",
+    "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
+    "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
+    "ordering.blanket_loa_required_for_cpni": "icaops/orders (not built yet): CPNI pre-order access needs the blanket LOA (VI.8.4.1)",
+    "ordering.csr_search_requires_loa": "icaops/orders (not built yet): a CSR search needs the End User's LOA (II.2.26)",
+    "ordering.lsr_multiple_wtn_same_customer_location": "icaops/orders (not built yet): one LSR may carry several WTNs of one customer location (IV.7.2.1)",
+    "ordering.data_validation_files_per_quarter": "icaops/orders (not built yet): at most this many Data Validation Files a quarter (VI.8.5.2)",
+}
