@@ -43,7 +43,7 @@ def _money(value: Decimal, text: str, clause: str) -> Explained[Decimal]:
 def balance(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """Unpaid charges less credit on account (III.9.2)."""
     book = h.book
-    return _money(book.unpaid(on) - book.unapplied, f"unpaid ${book.unpaid(on)} less credit on account ${book.unapplied}", dl.terms.billing.payment_application.clause)
+    return _money(book.unpaid(on) - book.unapplied, f"unpaid ${book.unpaid(on)} less credit on account ${book.unapplied}", dl.terms.deadlines["bill_due_date"].clause)
 
 
 def past_due(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
@@ -63,7 +63,7 @@ def disputed_held(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle
 
 def credit_on_account(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """Payments and credits not yet applied (III.9.2)."""
-    return _money(h.book.unapplied, "payments and credits not yet applied", dl.terms.billing.payment_application.clause)
+    return _money(h.book.unapplied, "payments and credits not yet applied", dl.terms.deadlines["bill_due_date"].clause)
 
 
 def late_charges_pending(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
