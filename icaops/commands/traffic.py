@@ -1,7 +1,7 @@
 """`icaops traffic …`: ingest call records, check them against the Carrier Partner Amendment, report.
 
 A thin layer: reading is icaops.traffic.ingest, checking icaops.traffic.pipeline, outputs
-icaops.traffic.report, the generated day icaops.traffic.day.
+icaops.traffic.report, the generated day icaops.traffic.samples.day.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from icaops.commands.traffic_steps import (
-    DEFAULT_DB, check_from_db, export_quarantine, load_registry, print_findings, run_check)
+    DEFAULT_DB, check_from_db, check_parquet, export_quarantine, load_registry, prepare, print_findings)
 from icaops.terms.errors import TermsLoadError
 from icaops.terms.loader import load_agreement
 from icaops.traffic.samples.day_spec import DEMO_DAY_SPEC, SpecError, load_day_spec
@@ -125,14 +125,10 @@ def check(out: Path = typer.Option(..., "--out", help="Directory for findings (P
         _fail(str(exc))
     with console.status(f"checking calls on {backend}…"):
         reference = load_shipped_reference()
-        kwargs = dict(terms=loaded, reference=reference, registry=registry, backend=backend, as_of=on,
-                      clec_ocn=clec_ocn or spec_ocn)
-        if db is not None:
-            if not db.exists():
-                _fail(f"--db {db}: no such file (run `icaops traffic ingest` first)")
-            result = check_from_db(db, **kwargs)
-        else:
-            result = run_check(parquet, **kwargs)
+        if db is not None and not db.exists():
+            _fail(f"--db {db}: no such file (run `icaops traffic ingest` first)")
+        checks = prepare(loaded, reference, registry, backend=backend, as_of=on, clec_ocn=clec_ocn or spec_ocn)
+        result = check_from_db(db, checks) if db is not None else check_parquet(parquet, checks)
         written = write_check(result, out)
     print_findings(console, result)
     console.print(f"wrote {', '.join(sorted(p.name for p in written.values()))} to {out}")
@@ -164,8 +160,8 @@ def generate(out: Path = typer.Option(..., "--out", help="Output file: .parquet,
              spec: Path = typer.Option(DEMO_DAY_SPEC, "--spec", help="Day description (see icaops/traffic/samples/demo_day.yaml)."),
              agreement: str = AgreementOpt) -> None:
     """Generate a day of traffic: diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified provider."""
-    from icaops.traffic.day import generate_day, write_day
     from icaops.traffic.reference import load_shipped_reference
+    from icaops.traffic.samples.day import generate_day, write_day
 
     try:
         day_spec = load_day_spec(spec)

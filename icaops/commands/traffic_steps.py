@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from icaops.terms.loader import Agreement
 from icaops.terms.yamlsource import read_yaml
 from icaops.traffic.providers import ProviderRegistry
+from icaops.traffic.reference import ReferenceData
 from icaops.traffic.samples.day_spec import SpecError, provider_fact
 
 if TYPE_CHECKING:  # the pipeline (Ibis) loads only when a command needs it
-    from icaops.traffic.pipeline import TrafficCheck
+    from icaops.traffic.pipeline import TrafficCheck, TrafficChecks
 
-__all__ = ["DEFAULT_DB", "check_from_db", "demo_steps", "export_quarantine", "load_registry", "print_findings",
-           "run_check"]
+__all__ = ["DEFAULT_DB", "check_from_db", "check_parquet", "demo_steps", "export_quarantine", "load_registry",
+           "prepare", "print_findings"]
 
 DEFAULT_DB = Path("out/traffic/traffic.duckdb")
 
@@ -37,17 +40,27 @@ def load_registry(path: Path) -> tuple[ProviderRegistry, str | None]:
     return ProviderRegistry.from_facts(facts), (str(clec["ocn"]) if clec.get("ocn") else None)
 
 
-def run_check(calls: Any, **kwargs) -> TrafficCheck:
-    """check_traffic with the CLI's arguments."""
-    from icaops.traffic.pipeline import check_traffic
+def prepare(agreement: Agreement, reference: ReferenceData, registry: ProviderRegistry, *, backend: str = "duckdb",
+            as_of: dt.date | None = None, clec_ocn: str | None = None) -> TrafficChecks:
+    """The checks under the terms in force on `as_of` (else the latest), on a new connection to `backend`."""
+    from icaops.traffic.pipeline import connect, prepare_checks
 
-    return check_traffic(calls, **kwargs)
+    terms = agreement.terms_at(as_of) if as_of else agreement.terms
+    return prepare_checks(terms, reference, registry, connect(backend), as_of=as_of, clec_ocn=clec_ocn)
 
 
-def check_from_db(db: Path, **kwargs) -> TrafficCheck:
+def check_parquet(glob: str, checks: TrafficChecks) -> TrafficCheck:
+    """Check the calls in a Parquet file or glob of CALL_RECORD_SCHEMA rows."""
+    from icaops.traffic.pipeline import calls_from_parquet, check_traffic
+
+    return check_traffic(calls_from_parquet(checks.con, glob), checks)
+
+
+def check_from_db(db: Path, checks: TrafficChecks) -> TrafficCheck:
     """Check the calls stored by `icaops traffic ingest` (read through Arrow, in the canonical schema)."""
     import pyarrow as pa
 
+    from icaops.traffic.pipeline import calls_from_arrow, check_traffic
     from icaops.traffic.records import CALL_RECORD_SCHEMA
 
     con = duckdb.connect(str(db), read_only=True)
@@ -57,7 +70,7 @@ def check_from_db(db: Path, **kwargs) -> TrafficCheck:
     finally:
         con.close()
     calls = pa.table([calls.column(f.name).cast(f.type) for f in CALL_RECORD_SCHEMA], schema=CALL_RECORD_SCHEMA)
-    return run_check(calls, **kwargs)
+    return check_traffic(calls_from_arrow(calls), checks)
 
 
 def export_quarantine(con: duckdb.DuckDBPyConnection, sha256: str, source: Path, folder: Path) -> Path:
@@ -98,10 +111,11 @@ def print_findings(console: Console, result: TrafficCheck) -> None:
 def demo_steps(out_dir: Path, console: Console, calls: int = 200_000) -> None:
     """Generate a day (`calls` records), ingest it, check it, print the findings, write the report."""
     from icaops.terms.loader import load_agreement
-    from icaops.traffic.day import demo_registry, generate_day, load_day_spec, write_day
     from icaops.traffic.ingest import ingest_file
     from icaops.traffic.reference import load_shipped_reference
     from icaops.traffic.report import write_check, write_report
+    from icaops.traffic.samples.day import generate_day, write_day
+    from icaops.traffic.samples.day_spec import demo_registry, load_day_spec
 
     out_dir = Path(out_dir)
     agreement = load_agreement("centurylink-granite-id-2012")
@@ -121,8 +135,8 @@ def demo_steps(out_dir: Path, console: Console, calls: int = 200_000) -> None:
     console.print(f"ingested {path.name} into {db}: " + ("already ingested (same sha256)" if r.already_ingested else
                   f"{r.accepted:,} accepted, {r.duplicates:,} duplicates, {r.quarantined:,} quarantined ({r.seconds:.1f} s)"))
     started = time.perf_counter()
-    result = check_from_db(db, terms=agreement, reference=reference, registry=demo_registry(spec),
-                           as_of=day.date, clec_ocn=spec.clec_ocn)
+    checks = prepare(agreement, reference, demo_registry(spec), as_of=day.date, clec_ocn=spec.clec_ocn)
+    result = check_from_db(db, checks)
     console.print(f"checked in {time.perf_counter() - started:.1f} s")
     print_findings(console, result)
     write_check(result, out_dir / "check")

@@ -65,7 +65,7 @@ def _check(ctx: Context, on: dt.date):
         return hit[1]
     import pyarrow as pa
 
-    from ..traffic.pipeline import check_traffic
+    from ..traffic.pipeline import calls_from_arrow, check_traffic, connect, prepare_checks
     from ..traffic.records import CALL_RECORD_SCHEMA
     from ..traffic.reference import load_shipped_reference
 
@@ -74,8 +74,8 @@ def _check(ctx: Context, on: dt.date):
     batches = [_calls_of_event(e, reference, terms) for e in ctx.events if e.type == "traffic.calls" and e.date <= on]
     table = pa.Table.from_batches([b for b in batches if b.num_rows], CALL_RECORD_SCHEMA)
     clec = next((e.get("clec_ocn") for e in ctx.events if e.type == "traffic.calls" and e.get("clec_ocn")), None)
-    result = check_traffic(table, terms=terms, reference=reference, registry=_registry(ctx, on), as_of=on,
-                           clec_ocn=clec)
+    checks = prepare_checks(terms, reference, _registry(ctx, on), connect("duckdb"), as_of=on, clec_ocn=clec)
+    result = check_traffic(calls_from_arrow(table), checks)
     if len(_CACHE) > 64:
         _CACHE.clear()
     _CACHE[(id(ctx.events), on)] = (ctx.events, result)
@@ -84,7 +84,8 @@ def _check(ctx: Context, on: dt.date):
 
 def _calls_of_event(e: Event, reference, terms):
     """The event's calls as a RecordBatch of CALL_RECORD_SCHEMA: inline `calls:` rows, or `generate:` a demo day."""
-    from ..traffic.day import generate_day, load_day_spec
+    from ..traffic.samples.day import generate_day
+    from ..traffic.samples.day_spec import load_day_spec
 
     generate = e.get("generate")
     if generate:

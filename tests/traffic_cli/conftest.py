@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from icaops.terms.loader import load_agreement
-from icaops.traffic.day import generate_day, load_day_spec
 from icaops.traffic.reference import load_shipped_reference
+from icaops.traffic.samples.day import generate_day
+from icaops.traffic.samples.day_spec import load_day_spec
 
 SMALL_DAY = 20_000
 """Calls in the shared generated day (the DoS burst alone is about 11,000 of them)."""

@@ -10,11 +10,11 @@ import numpy as np
 import pyarrow.compute as pc
 import pytest
 
-from icaops.traffic.day import demo_registry, generate_day, write_day
 from icaops.traffic.ingest import ingest_file
-from icaops.traffic.pipeline import check_traffic
+from icaops.traffic.pipeline import calls_from_arrow, check_traffic, connect, prepare_checks
 from icaops.traffic.records import CALL_RECORD_SCHEMA
-from icaops.traffic.samples.day_spec import SpecError, load_day_spec
+from icaops.traffic.samples.day import generate_day, write_day
+from icaops.traffic.samples.day_spec import SpecError, demo_registry, load_day_spec
 from tests.traffic_cli.conftest import SMALL_DAY
 
 
@@ -98,8 +98,9 @@ def test_the_unnotified_provider_may_not_be_carried(spec):
 
 def test_the_check_finds_exactly_what_was_planted(small_day, spec, reference, agreement):
     """CPA.1.1, 7, 8, 9, 10: the pipeline's findings by kind equal the planted counts."""
-    result = check_traffic(small_day.calls, terms=agreement, reference=reference, registry=demo_registry(spec),
-                           as_of=small_day.date, clec_ocn=spec.clec_ocn)
+    checks = prepare_checks(agreement.terms_at(small_day.date), reference, demo_registry(spec), connect("duckdb"),
+                            as_of=small_day.date, clec_ocn=spec.clec_ocn)
+    result = check_traffic(calls_from_arrow(small_day.calls), checks)
     found = {r["kind"]: r["kind_count"] for r in result.findings.group_by("kind").aggregate([("kind", "count")]).to_pylist()}
     p = small_day.planted
     assert found == {"provider_not_authorized": p["provider_not_authorized"], "cpn_missing": p["cpn_missing"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from icaops.terms.loader import load_agreement
-from icaops.traffic.pipeline import check_traffic
+from icaops.traffic.pipeline import calls_from_arrow, check_traffic, connect, prepare_checks
 from icaops.traffic.reference import load_shipped_reference
 from tests.traffic_pipeline import fixture
 
@@ -30,8 +30,14 @@ def providers():
 
 @pytest.fixture(scope="session")
 def context(agreement, reference, providers):
-    """Keyword arguments every check_traffic call in these tests shares."""
-    return {"terms": agreement, "reference": reference, "registry": providers}
+    """Keyword arguments every prepare_checks call in these tests shares (the latest terms)."""
+    return {"terms": agreement.terms, "reference": reference, "registry": providers}
+
+
+@pytest.fixture(scope="session")
+def duck_checks(context):
+    """The checks prepared once on an in-memory DuckDB (queries compiled to SQL)."""
+    return prepare_checks(con=connect("duckdb"), **context)
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +47,9 @@ def fixture_table():
 
 
 @pytest.fixture(scope="session")
-def duck(fixture_table, context):
+def duck(fixture_table, duck_checks):
     """check_traffic of the hand-built calls on DuckDB."""
-    return check_traffic(fixture_table, **context)
+    return check_traffic(calls_from_arrow(fixture_table), duck_checks)
 
 
 @pytest.fixture(scope="session")

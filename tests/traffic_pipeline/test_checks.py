@@ -6,11 +6,16 @@ import datetime as dt
 
 import pytest
 
-from icaops.traffic.pipeline import check_traffic, classify_calls
+from icaops.traffic.pipeline import calls_from_arrow, check_traffic, classify_calls, connect, prepare_checks
 from tests.traffic_pipeline import fixture
 from tests.traffic_pipeline.fixture import at, call, named_calls, to_table
 
 NAMED = named_calls()
+
+
+def checked(calls, context, **options):
+    """check_traffic of Arrow calls with checks prepared afresh on DuckDB from `context` and `options`."""
+    return check_traffic(calls_from_arrow(calls), prepare_checks(con=connect("duckdb"), **{**context, **options}))
 
 
 def kinds_of(result, name: str) -> dict[str, str]:
@@ -45,12 +50,12 @@ def test_cpa_8_after_dos_provider_only_on_its_separate_trunk_group(duck):
     assert kinds_of(duck, "confined_own_trunk") == {}
 
 
-def test_cpa_9_destination_outside_the_ilec_serving_area(duck, context):
+def test_cpa_9_destination_outside_the_ilec_serving_area(duck, duck_checks):
     """CPA.9: provider traffic must be destined to the area served by CenturyLink's switch in the LERG;
     a CLEC block in a CenturyLink rate center counts as inside."""
     assert kinds_of(duck, "transit_outside_area") == {"outside_serving_area": "CPA.9"}
     inside = call(1, at=at(0), calling="2082637001", called="2082638123", orig_ocn="Z204")  # TELNYX, SANDPOINT
-    result = check_traffic(to_table([inside]), **context)
+    result = check_traffic(calls_from_arrow(to_table([inside])), duck_checks)
     assert result.findings.num_rows == 0
 
 
@@ -71,12 +76,12 @@ def test_cpa_7_missing_calling_number(duck):
     assert kinds_of(duck, "cpn_missing") == {"cpn_missing": "CPA.7"}
 
 
-def test_cpa_7_ported_number_and_non_provider_traffic_are_not_findings(duck, context):
+def test_cpa_7_ported_number_and_non_provider_traffic_are_not_findings(duck, duck_checks):
     """A ported number (originating LRN present) is explained by porting, not alteration; CPA.7 covers
     the provider's traffic, so another carrier's call without CPN is no CPA.7 finding."""
     assert kinds_of(duck, "cpn_ported") == {}
     other = call(1, at=at(0), calling=None, called=fixture.ILEC_SANDPOINT, orig_ocn="Z211")
-    assert check_traffic(to_table([other]), **context).findings.num_rows == 0
+    assert check_traffic(calls_from_arrow(to_table([other])), duck_checks).findings.num_rows == 0
 
 
 def test_cpa_10_voip_911_call_sent_to_the_ilec(duck):
@@ -105,7 +110,7 @@ def test_cpa_8_thresholds_come_from_the_terms(fixture_table, agreement, referenc
     dos = agreement.terms.carrier_partner.dos_thresholds.value.model_dump()
     raised = agreement.with_overrides({"carrier_partner.dos_thresholds": {**dos, "min_attempts_in_window":
                                                                            fixture.DOS_ATTEMPTS + 1}})
-    result = check_traffic(fixture_table, terms=raised, reference=reference, registry=providers)
+    result = checked(fixture_table, {"terms": raised.terms, "reference": reference, "registry": providers})
     assert result.dos_windows.num_rows == 0 and result.events == ()
 
 
@@ -153,10 +158,10 @@ def test_compensation_minutes_by_jurisdiction(duck, fixture_table):
     ("resale_message", "resale_usage", "interlata"),
     ("resale_message_2", "resale_usage", "local"),
 ])
-def test_classification(fixture_table, context, name, direction, jurisdiction):
+def test_classification(fixture_table, duck_checks, name, direction, jurisdiction):
     """Local = same rate center, intraLATA toll = same LATA, else interLATA; transit and 911 first."""
     ids = dict(zip(fixture_table["record_no"].to_pylist(), fixture_table["record_id"].to_pylist()))
-    classified = {r["record_id"]: r for r in classify_calls(fixture_table, **context).to_pylist()}
+    classified = {r["record_id"]: r for r in classify_calls(calls_from_arrow(fixture_table), duck_checks).to_pylist()}
     row = classified[ids[NAMED[name]["record_no"]]]
     assert (row["direction"], row["jurisdiction"]) == (direction, jurisdiction)
 
@@ -176,67 +181,71 @@ def test_per_minute_counts_every_call_on_a_trunk_group(duck, fixture_table):
     assert keys == sorted(keys) and len(set(keys)) == len(keys) > 2  # ordered by trunk group, then minute
 
 
-def test_parquet_path_and_pyarrow_table_give_the_same_result(duck, fixture_table, context, tmp_path):
-    """calls may be a Parquet path (or glob) in CALL_RECORD_SCHEMA as well as a pyarrow Table."""
+def test_parquet_path_and_pyarrow_table_give_the_same_result(duck, fixture_table, duck_checks, tmp_path):
+    """calls may be read from a Parquet path (or glob) in CALL_RECORD_SCHEMA as well as a pyarrow Table."""
     import pyarrow.parquet as pq
 
+    from icaops.traffic.pipeline import calls_from_parquet
+
     pq.write_table(fixture_table, tmp_path / "calls.parquet")
-    from_file = check_traffic(str(tmp_path / "*.parquet"), **context)
+    from_file = check_traffic(calls_from_parquet(duck_checks.con, str(tmp_path / "*.parquet")), duck_checks)
     assert from_file.findings.to_pylist() == duck.findings.to_pylist()
     assert from_file.compensation.to_pylist() == duck.compensation.to_pylist()
 
 
 def test_queries_compiled_once_serve_later_runs_each_with_its_own_calls(duck, fixture_table, context):
-    """The CPA.1-11 checks compiled on the first run are reused: a later run sees its own calls only."""
-    from icaops.traffic.pipeline import compiled
-
-    first_half = check_traffic(fixture_table.slice(0, 100), **context)
-    compilations = len(compiled._CACHE)
-    again = check_traffic(fixture_table, **context)
-    assert len(compiled._CACHE) == compilations
+    """The CPA.1-11 checks compiled once, when prepared, serve every later run: each sees its own calls only."""
+    checks = prepare_checks(con=connect("duckdb"), **context)
+    assert checks.sql is not None
+    first_half = check_traffic(calls_from_arrow(fixture_table.slice(0, 100)), checks)
+    again = check_traffic(calls_from_arrow(fixture_table), checks)
     assert first_half.records == 100 and again.records == duck.records
     assert again.findings.equals(duck.findings) and again.per_minute.equals(duck.per_minute)
-    assert check_traffic(fixture_table.slice(0, 100), **context).findings.equals(first_half.findings)
+    assert check_traffic(calls_from_arrow(fixture_table.slice(0, 100)), checks).findings.equals(first_half.findings)
 
 
-def test_as_of_leaves_out_later_registry_facts(fixture_table, context):
+def test_as_of_leaves_out_later_registry_facts(fixture_table, context, agreement):
     """as_of: the registry as known then; before CenturyLink's confirmation (CPA.1.1) voipco is not carried."""
-    result = check_traffic(fixture_table, as_of=dt.date(2024, 2, 25), **context)
+    on = dt.date(2024, 2, 25)
+    result = checked(fixture_table, {**context, "terms": agreement.terms_at(on)}, as_of=on)
     flagged = {r["provider_id"] for r in result.findings.to_pylist() if r["kind"] == "provider_not_authorized"}
     assert {"voipco", "dosco", "rogue"} <= flagged
 
 
 def test_clec_ocn_given_attributes_every_call_to_it(fixture_table, context):
     """CPA.2/4/6: with the CLEC's OCN given, every call is attributed to it."""
-    result = check_traffic(fixture_table, clec_ocn="Z999", **context)
+    result = checked(fixture_table, context, clec_ocn="Z999")
     assert set(result.compensation["clec_ocn"].to_pylist()) == {"Z999"}
 
 
-def test_calls_of_another_type_are_refused_naming_the_argument(context):
+def test_calls_of_another_type_are_refused_naming_the_argument(duck_checks):
     """An unusable input names the argument and what was expected."""
-    with pytest.raises(TypeError, match="calls: expected a Parquet path"):
-        check_traffic([1, 2, 3], **context)
+    with pytest.raises(TypeError, match="calls: expected an Ibis table"):
+        check_traffic([1, 2, 3], duck_checks)
 
 
-def test_calls_missing_a_column_are_refused_naming_it(fixture_table, context):
+def test_calls_missing_a_column_are_refused_naming_it(fixture_table, duck_checks):
     """Input without a CALL_RECORD_SCHEMA column is refused before any query, naming the column."""
+    import ibis
+
     with pytest.raises(ValueError, match="missing trunk_group"):
-        check_traffic(fixture_table.drop(["trunk_group"]), **context)
+        calls_from_arrow(fixture_table.drop(["trunk_group"]))
+    with pytest.raises(ValueError, match="missing trunk_group"):
+        check_traffic(ibis.memtable(fixture_table.drop(["trunk_group"])), duck_checks)
 
 
 def test_an_ibis_table_runs_on_its_own_backend(fixture_table, context, duck, tmp_path):
-    """calls may be an Ibis table: the checks run on that table's backend."""
+    """calls may be any Ibis table on the checks' backend, here one read by the caller itself."""
     import pyarrow.parquet as pq
 
-    from icaops.traffic.pipeline import connect
-
     pq.write_table(fixture_table, tmp_path / "calls.parquet")
-    table = connect("duckdb").read_parquet(str(tmp_path / "calls.parquet"))
-    result = check_traffic(table, **context)
+    con = connect("duckdb")
+    table = con.read_parquet(str(tmp_path / "calls.parquet"))
+    result = check_traffic(table, prepare_checks(con=con, **context))
     assert result.backend == "duckdb" and result.findings.to_pylist() == duck.findings.to_pylist()
 
 
-def test_cpa_11_a_providers_own_ocn_is_never_taken_for_the_clec(context):
+def test_cpa_11_a_providers_own_ocn_is_never_taken_for_the_clec(context, duck_checks):
     """CPA.2, 6, 11: without a given CLEC OCN, the CLEC is read from the records, but an OCN identified for a
     provider is the provider's: CenturyLink's call delivered to voipco's own OCN names no CLEC (not voipco),
     and a received call takes the CLEC's sending OCN, not the provider's originating one."""
@@ -247,9 +256,9 @@ def test_cpa_11_a_providers_own_ocn_is_never_taken_for_the_clec(context):
     only_provider = fixture.call(3, at=fixture.at(2), calling="2082637002", called=fixture.ILEC_SANDPOINT,
                                  orig_ocn="Z204", sending="Z204")
     table = fixture.to_table([delivered, received, only_provider])
-    rows = {r["record_id"]: r for r in classify_calls(table, **context).to_pylist()}
+    rows = {r["record_id"]: r for r in classify_calls(calls_from_arrow(table), duck_checks).to_pylist()}
     by_no = [rows[i] for i in table["record_id"].to_pylist()]
     assert [(r["clec_ocn"], r["provider_id"]) for r in by_no] == [
         (None, "voipco"), (fixture.CLEC_OCN, "voipco"), (None, "voipco")]
-    given = {r["record_id"]: r for r in classify_calls(table, clec_ocn="Z999", **context).to_pylist()}
+    given = {r["record_id"]: r for r in classify_calls(calls_from_arrow(table), prepare_checks(con=connect("duckdb"), clec_ocn="Z999", **context)).to_pylist()}
     assert {r["clec_ocn"] for r in given.values()} == {"Z999"}

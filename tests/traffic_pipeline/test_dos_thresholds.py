@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from icaops.traffic.pipeline import check_traffic
+from icaops.traffic.pipeline import calls_from_arrow, check_traffic
 from icaops.traffic.pipeline.dos import dos_windows
 from icaops.traffic.pipeline.onepass import WINDOW_COUNT_SCHEMA
 from icaops.traffic.pipeline.params import params_from_terms
@@ -73,28 +73,28 @@ def burst(n: int, *, ind: str, minute: int = 30, spread: int = 60, first_no: int
             for i in range(n)]
 
 
-def test_traffic_centurylink_sends_is_not_counted(params, context):
+def test_traffic_centurylink_sends_is_not_counted(params, duck_checks):
     """CPA.8 is about traffic CenturyLink receives from the provider; its own traffic to the CLEC is not counted."""
-    sent = check_traffic(fixture.to_table(burst(params.min_attempts, ind="1")), **context)
+    sent = check_traffic(calls_from_arrow(fixture.to_table(burst(params.min_attempts, ind="1"))), duck_checks)
     assert sent.dos_windows.num_rows == 0
-    received = check_traffic(fixture.to_table(burst(params.min_attempts, ind="2")), **context)
+    received = check_traffic(calls_from_arrow(fixture.to_table(burst(params.min_attempts, ind="2"))), duck_checks)
     assert {(r["scope"], r["key"]) for r in received.dos_windows.to_pylist()} == {("trunk_group", "TG42"),
                                                                                   ("provider", "dosco")}
 
 
-def test_resale_usage_is_not_counted(params, context):
+def test_resale_usage_is_not_counted(params, duck_checks):
     """CPA.8 counts traffic on the CLEC's trunks; message records of resold lines (EMI category 01) are not."""
     resale = [{**c, "record_type": "010101", "trunk_group": None, "orig_term_ind": None, "conversation_tenths": None}
               for c in burst(params.min_attempts, ind="2")]
-    assert check_traffic(fixture.to_table(resale), **context).dos_windows.num_rows == 0
+    assert check_traffic(calls_from_arrow(fixture.to_table(resale)), duck_checks).dos_windows.num_rows == 0
 
 
-def test_calls_add_up_within_one_window(params, context):
+def test_calls_add_up_within_one_window(params, duck_checks):
     """Tumbling windows of window_seconds: the calls of one window are counted together, wherever they fall in it."""
     half = params.min_attempts // 2 + 1
     w = params.window_seconds
     first = burst(half, ind="2", spread=w // 2)
     second = burst(half, ind="2", spread=w // 2, first_no=9000)
     second = [{**c, "connect_time_local": c["connect_time_local"] + w // 2} for c in second]
-    result = check_traffic(fixture.to_table(first + second), **context)
+    result = check_traffic(calls_from_arrow(fixture.to_table(first + second)), duck_checks)
     assert result.dos_windows["attempts"].to_pylist() == [2 * half, 2 * half]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icaops.traffic.pipeline import classify_calls
+from icaops.traffic.pipeline import calls_from_arrow, classify_calls
 from icaops.traffic.pipeline.enrich import DIRECTIONS
 from tests.traffic_pipeline import fixture
 from tests.traffic_pipeline.fixture import at, call, to_table
@@ -25,13 +25,13 @@ calls = st.lists(st.builds(
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(calls)
-def test_every_call_has_exactly_one_direction_and_jurisdiction(context, specs):
+def test_every_call_has_exactly_one_direction_and_jurisdiction(duck_checks, specs):
     """Classification partitions the calls: one row per call, one direction and one jurisdiction each;
     transit and 911 are exactly the calls routed through to another provider and the calls to 911;
     message records (EMI category 01/10) are resale usage, never a provider's (CPA applies to trunk traffic)."""
     rows = [call(i + 1, at=at(s.pop("minute")), **s) for i, s in enumerate(specs)]
     table = to_table(rows)
-    classified = classify_calls(table, **context)
+    classified = classify_calls(calls_from_arrow(table), duck_checks)
     assert sorted(classified["record_id"].to_pylist()) == sorted(table["record_id"].to_pylist())
     category = dict(zip(table["record_id"].to_pylist(), table["category"].to_pylist()))
     for r in classified.to_pylist():

@@ -38,3 +38,20 @@ def test_records_are_frozen_dataclasses_with_slots():
             if isinstance(obj, type) and dataclasses.is_dataclass(obj):
                 params = obj.__dataclass_params__
                 assert params.frozen and hasattr(obj, "__slots__"), f"{module.__name__}.{name}"
+
+
+def test_every_traffic_package_defines_what_it_exports():
+    """The records and pipeline packages, and every module of the records, reference and provider packages,
+    have an explicit __all__ of names they define."""
+    import importlib
+    import pkgutil
+
+    import icaops.traffic.pipeline as pipeline
+    import icaops.traffic.records as records
+
+    for package in (records, pipeline, reference, providers):
+        assert all(hasattr(package, name) for name in package.__all__), package.__name__
+    for package in (records, reference, providers):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            assert all(hasattr(module, name) for name in module.__all__), module.__name__

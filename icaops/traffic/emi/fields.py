@@ -1,7 +1,7 @@
 """The EMI Daily Usage File field map (agreement VI.9.1.2: usage in EMI format).
 
 The ATIS EMI standard is paywalled, so every position here names the public source it comes
-from (see docs/emi.md and /work/shared/formats/README.md):
+from (see the Sources section of docs/emi.md):
 
 - ``EMI11_H``: Clone Research ``AMADecode/emi11.h`` (a C struct for category 11 with 0-based
   offsets; converted here to 1-based positions).

@@ -1,25 +1,28 @@
 """The pipeline's two queries compiled once to DuckDB SQL and run on the raw DuckDB connection.
 
 Building and compiling the Ibis expressions costs about a second per run, more than the queries
-themselves on a million calls. Nothing in them depends on the calls but their schema, so they are
-built over unbound tables of fixed names and compiled once per (lookup tables, check parameters,
-CLEC OCN, calls schema); each run then only names its calls and lookup tables and executes the SQL.
-The expressions are the very ones of `enrich.py` and `onepass.py`: other backends compile them per run.
+themselves on a million calls. Nothing in them depends on the calls but their columns, so they are
+built over unbound tables of fixed names (the calls in CALLS_SCHEMA) and compiled once, when the
+checks are prepared (`checks.py`); each run then only names its calls and lookup tables and executes
+the SQL. The expressions are the very ones of `enrich.py` and `onepass.py`: other backends compile
+them per run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-__all__ = ["CALLS", "ENRICHED", "FLAGGED_KEYS", "LOOKUP_NAMES", "DuckdbQueries", "duckdb_queries",
-           "epoch_of_instants", "register", "run_sql"]
+from icaops.traffic.pipeline.calls import CALLS_SCHEMA
+
+__all__ = ["CALLS", "ENRICHED", "FLAGGED_KEYS", "LOOKUP_NAMES", "DuckdbQueries", "compile_duckdb",
+           "epoch_of_instants", "register_lookups", "run_sql"]
 
 CALLS = "icaops_calls"
 ENRICHED = "icaops_enriched"
@@ -27,7 +30,7 @@ FLAGGED_KEYS = "icaops_flagged_keys"
 LOOKUP_NAMES = {"numbers": "icaops_numbers", "ocns": "icaops_ocns", "auth": "icaops_auth"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuckdbQueries:
     """The check over CALLS and LOOKUP_NAMES, and the flagged calls named in FLAGGED_KEYS."""
 
@@ -35,15 +38,12 @@ class DuckdbQueries:
     flagged: str
 
 
-_CACHE: dict[tuple, tuple[dict[str, pa.Table], DuckdbQueries]] = {}
-
-
-def duckdb_queries(look: dict[str, pa.Table], key: tuple, schema: ibis.Schema,
-                   enriched: Callable[[ir.Table, dict[str, ir.Table]], ir.Table],
+def compile_duckdb(look: Mapping[str, pa.Table],
+                   enriched: Callable[[ir.Table, Mapping[str, ir.Table]], ir.Table],
                    finish: Callable[[ir.Table], ir.Table],
                    flagged: Callable[[ir.Table, ir.Table, Callable[[ir.Table], ir.Table]], ir.Table]
                    ) -> DuckdbQueries:
-    """The compiled queries for these lookup tables, `key` (what else the SQL depends on) and calls schema.
+    """The compiled queries over calls in CALLS_SCHEMA and lookup tables of `look`'s schemas.
 
     `enriched(calls, lookups)` is the expression over tables named CALLS and LOOKUP_NAMES, and
     `finish(table)` what is computed from it. The enriched calls become one common table
@@ -51,24 +51,16 @@ def duckdb_queries(look: dict[str, pa.Table], key: tuple, schema: ibis.Schema,
     into each part, and DuckDB would then scan and join the calls once per part.
     `flagged(calls, keys, enrich)` returns the flagged calls whose keys are in FLAGGED_KEYS.
     """
-    full_key = (id(look), key, schema)
-    hit = _CACHE.get(full_key)
-    if hit is not None and hit[0] is look:
-        return hit[1]
-    calls = ibis.table(schema, name=CALLS)
+    calls = ibis.table(CALLS_SCHEMA, name=CALLS)
     lookups = {name: ibis.table(ibis.Schema.from_pyarrow(look[name].schema), name=table)
                for name, table in LOOKUP_NAMES.items()}
     inner = enriched(calls, lookups)
     outer = finish(ibis.table(inner.schema(), name=ENRICHED))
     keys = ibis.table({"source_file": "string", "record_no": "int64"}, name=FLAGGED_KEYS)
-    queries = DuckdbQueries(
+    return DuckdbQueries(
         check=epoch_of_instants(_with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")),
                                       str(ibis.to_sql(outer, dialect="duckdb")))),
         flagged=str(ibis.to_sql(flagged(calls, keys, lambda t: enriched(t, lookups)), dialect="duckdb")))
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[full_key] = (look, queries)
-    return queries
 
 
 _EPOCH_OF_CAST = re.compile(r'EPOCH\(CAST\(("[^"]+"\."connect_time") AS TIMESTAMP\)\)')
@@ -95,18 +87,12 @@ def _with(name: str, inner: str, outer: str) -> str:
     return f"WITH {cte}\n{head}"
 
 
-def register(raw: Any, look: dict[str, pa.Table], calls_view: str | None = None,
-             calls_table: pa.Table | None = None) -> None:
-    """Name the lookup tables and the calls (a view or an Arrow table) on a raw DuckDB connection."""
+def register_lookups(raw: duckdb.DuckDBPyConnection, look: Mapping[str, pa.Table]) -> None:
+    """Name the lookup tables LOOKUP_NAMES on a raw DuckDB connection."""
     for name, table in LOOKUP_NAMES.items():
         raw.register(table, look[name])
-    if calls_table is not None:
-        raw.register(CALLS, calls_table)
-    else:
-        quoted = calls_view.replace('"', '""')
-        raw.execute(f'CREATE OR REPLACE TEMP VIEW {CALLS} AS SELECT * FROM "{quoted}"')
 
 
-def run_sql(raw: Any, sql: str) -> pa.Table:
+def run_sql(raw: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
     """Run one compiled query and return its result as Arrow."""
     return raw.sql(sql).to_arrow_table()

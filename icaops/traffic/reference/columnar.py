@@ -6,7 +6,7 @@ from typing import Mapping
 
 import pyarrow as pa
 
-from icaops.traffic._refnumbering import NumberingEntry, NumberingTable
+from icaops.traffic.reference.numbering import NumberingEntry, NumberingTable
 
 __all__ = ["BLOCK_INDEX_SCHEMA", "ENTRY_SCHEMA", "block_index_arrow", "numbering_arrow", "register_duckdb"]
 

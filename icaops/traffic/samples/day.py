@@ -1,6 +1,6 @@
 """A generated day of traffic on the CLEC's trunks (Carrier Partner Amendment), for the demo and tests.
 
-The day is described by data (``samples/demo_day.yaml``: the CLEC, its trunk groups, the
+The day is described by data (``demo_day.yaml`` beside this module: the CLEC, its trunk groups, the
 Interconnected VoIP Providers and their blocks, the traffic mix, what to plant, the registry
 facts) and generated with numpy, seeded and deterministic, as rows of ``CALL_RECORD_SCHEMA``:
 
@@ -36,11 +36,10 @@ from icaops.traffic.emi import columns as C
 from icaops.traffic.emi import write_emi
 from icaops.traffic.emi.writer import PackInfo
 from icaops.traffic.reference import ReferenceData
-from icaops.traffic.samples.day_spec import DEMO_DAY_SPEC, DaySpec, SpecError, demo_registry, load_day_spec
+from icaops.traffic.samples.day_spec import DaySpec, SpecError
 from icaops.traffic.records import CALL_RECORD_SCHEMA, finish_batch, local_to_utc
 
-__all__ = ["DEMO_DAY_SPEC", "DaySpec", "GeneratedDay", "SpecError", "demo_registry", "generate_day", "load_day_spec",
-           "write_day"]
+__all__ = ["GeneratedDay", "generate_day", "write_day"]
 
 _EPOCH = dt.date(1970, 1, 1)
 CAT_11, CAT_01 = "110101", "010101"

@@ -8,8 +8,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from icaops.traffic._refcsv import LoadIssue, read_sheet
-from icaops.traffic._refnumbering import NumberingEntry, NumberingTable
+from icaops.traffic.reference.sheets import LoadIssue, read_sheet
+from icaops.traffic.reference.numbering import NumberingEntry, NumberingTable
 
 __all__ = ["ServingArea", "ServingAreas", "load_serving_areas", "serving_areas_from_table"]
 

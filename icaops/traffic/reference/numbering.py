@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from icaops.traffic._refcsv import LoadIssue, Row, read_sheet
+from icaops.traffic.reference.sheets import LoadIssue, Row, read_sheet
 
 __all__ = [
     "NUMBERING_COLUMNS",

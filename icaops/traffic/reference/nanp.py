@@ -9,8 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from icaops.traffic._refcsv import LoadIssue, read_lines, read_sheet
-from icaops.traffic._refnumbering import SourceLine, normalize_number
+from icaops.traffic.reference.sheets import LoadIssue, read_lines, read_sheet
+from icaops.traffic.reference.numbering import SourceLine, normalize_number
 
 __all__ = [
     "Localities",

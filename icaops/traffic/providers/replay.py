@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
-from icaops.traffic._provider_facts import (
+from icaops.traffic.providers.facts import (
     AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService,
     Fact, FactIssue, ProviderAdded, SeparateTrunkGroupEstablished, StopNoticeGiven)
 

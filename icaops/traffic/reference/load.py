@@ -1,10 +1,4 @@
-"""Numbering reference data: who holds a number, where it is rated, and which ILEC switch serves it.
-
-Loads LERG / NANPA central-office-code / pooling-block / operator-style CSVs, the NANPA NPA report
-and the LATA list into immutable lookups (see docs/reference-data.md). Every loader returns
-`(value, issues)`: a bad row is reported as a LoadIssue (`file:line: column: expected …`) and the
-rest of the file still loads.
-"""
+"""Loading and cross-checking the reference files into one `ReferenceData`."""
 
 from __future__ import annotations
 
@@ -13,47 +7,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from icaops.traffic._refareas import ServingArea, ServingAreas, load_serving_areas, serving_areas_from_table
-from icaops.traffic._refcolumnar import (
-    BLOCK_INDEX_SCHEMA, ENTRY_SCHEMA, block_index_arrow, numbering_arrow, register_duckdb)
-from icaops.traffic._refcsv import LoadIssue
-from icaops.traffic._refnanp import (
-    Localities, NpaInfo, NpaTable, load_lata_list, load_localities, load_npa_report, parse_nanpa_date)
-from icaops.traffic._refnumbering import (
-    NUMBERING_COLUMNS, NumberingEntry, NumberingTable, SourceLine, load_numbering, normalize_number)
+from icaops.traffic.reference.areas import ServingAreas, load_serving_areas, serving_areas_from_table
+from icaops.traffic.reference.nanp import NpaTable, load_lata_list, load_npa_report
+from icaops.traffic.reference.numbering import NumberingEntry, NumberingTable, load_numbering
+from icaops.traffic.reference.sheets import LoadIssue
 
-__all__ = [
-    "BLOCK_INDEX_SCHEMA",
-    "ENTRY_SCHEMA",
-    "NUMBERING_COLUMNS",
-    "REFERENCE_DIR",
-    "Localities",
-    "LoadIssue",
-    "NpaInfo",
-    "NpaTable",
-    "NumberingEntry",
-    "NumberingTable",
-    "ReferenceData",
-    "ServingArea",
-    "ServingAreas",
-    "SourceLine",
-    "block_index_arrow",
-    "load_lata_list",
-    "load_localities",
-    "load_npa_report",
-    "load_numbering",
-    "load_reference",
-    "load_serving_areas",
-    "load_shipped_reference",
-    "normalize_number",
-    "numbering_arrow",
-    "parse_nanpa_date",
-    "register_duckdb",
-    "serving_areas_from_table",
-]
+__all__ = ["REFERENCE_DIR", "ReferenceData", "load_reference", "load_shipped_reference"]
 
 # The files shipped with the project (data/reference/PROVENANCE.md); present in a source checkout.
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[3] / "data" / "reference"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,4 @@
-"""The Interconnected VoIP Provider registry: pure state computed from dated facts (CPA.1, CPA.8, CPA.11).
-
-Facts are deduplicated by id and applied by date (then kind, then id), so feeding a fact twice or
-in another order changes nothing. Every query takes a date; nothing reads the clock.
-"""
+"""The registry of Interconnected VoIP Providers and whether the CLEC may carry one's traffic on a date."""
 
 from __future__ import annotations
 
@@ -10,30 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from icaops.traffic._provider_facts import (
-    AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService,
-    Fact, FactIssue, ProviderAdded, SeparateTrunkGroupEstablished, StopNoticeGiven, sort_key)
-from icaops.traffic._provider_replay import ProviderStatus, RegistryState, replay
-from icaops.traffic._refnumbering import normalize_number
+from icaops.traffic.providers.facts import AgreementKind, Fact, FactIssue, sort_key
+from icaops.traffic.providers.replay import ProviderStatus, RegistryState, replay
+from icaops.traffic.reference.numbering import normalize_number
 
-__all__ = [
-    "AgreementKind",
-    "AgreementSigned",
-    "AgreementTerminated",
-    "CarryAnswer",
-    "CarryConfirmed",
-    "CarryNoticeGiven",
-    "DenialOfService",
-    "Fact",
-    "FactIssue",
-    "ProviderAdded",
-    "ProviderRegistry",
-    "ProviderStatus",
-    "Reason",
-    "RegistryState",
-    "SeparateTrunkGroupEstablished",
-    "StopNoticeGiven",
-]
+__all__ = ["CarryAnswer", "ProviderRegistry", "Reason"]
 
 
 @dataclass(frozen=True, slots=True)

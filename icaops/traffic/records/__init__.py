@@ -1,0 +1,46 @@
+"""Call records in the canonical schema (VI.9 usage), whatever file they arrived in.
+
+Modules: `schema` (CALL_RECORD_SCHEMA, quarantine, money scale), `identity` (the record id: key
+bytes and XXH64), `zones` (agreement wall clock to UTC), `batches` (canonical RecordBatches from
+decoded columns).
+"""
+
+from icaops.traffic.records.batches import empty_records, finish_batch
+from icaops.traffic.records.identity import IDENTITY_FIELDS, identity_keys, record_ids, xxh64_rows
+from icaops.traffic.records.schema import (
+    AGREEMENT_ZONE,
+    AMOUNT_SCALE,
+    CALL_RECORD_SCHEMA,
+    IDENTITY_VERSION,
+    PROVENANCE,
+    QUARANTINE_SCHEMA,
+    WIDTHS,
+    Quarantined,
+    RecordChunk,
+    amount_decimal,
+    quarantine_batch,
+    quarantined_rows,
+)
+from icaops.traffic.records.zones import local_to_utc
+
+__all__ = [
+    "AGREEMENT_ZONE",
+    "AMOUNT_SCALE",
+    "CALL_RECORD_SCHEMA",
+    "IDENTITY_FIELDS",
+    "IDENTITY_VERSION",
+    "PROVENANCE",
+    "QUARANTINE_SCHEMA",
+    "WIDTHS",
+    "Quarantined",
+    "RecordChunk",
+    "amount_decimal",
+    "empty_records",
+    "finish_batch",
+    "identity_keys",
+    "local_to_utc",
+    "quarantine_batch",
+    "quarantined_rows",
+    "record_ids",
+    "xxh64_rows",
+]
