@@ -100,12 +100,13 @@ def test_check_from_the_database_finds_the_same_as_from_parquet(tmp_path, day_fi
 
 
 @pytest.mark.parametrize("args, message", [
-    ((), "exactly one of --db PATH or --parquet GLOB"),
-    (("--db", "a.duckdb", "--parquet", "x.parquet"), "exactly one of --db PATH or --parquet GLOB"),
+    ((), "out/traffic/traffic.duckdb: no such file"),  # the store `traffic ingest` writes by default
+    (("--db", "a.duckdb", "--parquet", "x.parquet"), "one of --db PATH or --parquet GLOB, not both"),
     (("--parquet", "x.parquet", "--backend", "spark"), "expected duckdb or pyspark"),
     (("--db", "missing.duckdb"), "no such file"),
 ])
-def test_check_refuses_bad_arguments(tmp_path, args, message):
+def test_check_refuses_bad_arguments(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
     result = invoke("check", *args, "--out", tmp_path)
     assert result.exit_code == 2 and message in result.output
 
