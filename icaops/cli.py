@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .calendar.deadlines import Deadlines
 from .explain import Explained
-from .scenarios.kinds import DEADLINE_KINDS, compute_deadline
+from .calendar.named import NAMED_DEADLINES as DEADLINE_KINDS, compute_named_deadline as compute_deadline
 from .scenarios.runner import run_scenario
 from .terms.errors import TermsLoadError
 from .terms.display import display
