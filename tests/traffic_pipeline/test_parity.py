@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ibis
+import pytest
 
 from icaops.traffic.pipeline import FINDING_KINDS, check_traffic, classify_calls
 
 TABLES = ("findings", "dos_windows", "per_minute", "compensation", "message_counts")
 
 
+@pytest.mark.slow
 def test_pyspark_results_are_identical_to_duckdb(duck, fixture_table, context, spark_session):
     """Every TrafficCheck table, the events and the record count agree, row for row (both sorted)."""
     spark = check_traffic(fixture_table, connection=ibis.pyspark.connect(spark_session), **context)
@@ -21,6 +23,7 @@ def test_pyspark_results_are_identical_to_duckdb(duck, fixture_table, context, s
     assert duck.records == spark.records == fixture_table.num_rows
 
 
+@pytest.mark.slow
 def test_pyspark_from_parquet_is_identical_to_duckdb(duck, fixture_table, context, spark_session, tmp_path):
     """The same from a Parquet file read by Spark (lookup tables still in memory: nulls must stay null)."""
     import pyarrow.parquet as pq
@@ -33,6 +36,7 @@ def test_pyspark_from_parquet_is_identical_to_duckdb(duck, fixture_table, contex
     assert duck.events == spark.events
 
 
+@pytest.mark.slow
 def test_pyspark_classifies_every_call_as_duckdb_does(fixture_table, context, spark_session):
     """Attribution (CPA.2/4/6) and jurisdiction of each call agree between the backends."""
     ours = classify_calls(fixture_table, **context)
