@@ -10,7 +10,12 @@ from functools import cached_property
 
 import pytest
 
-from icaops.scenarios.runner import ExpectationResult, ScenarioResult, load_scenario, run_loaded
+from icaops.scenarios.runner import (
+    ExpectationResult,
+    ScenarioResult,
+    load_scenario,
+    run_loaded,
+)
 
 
 def pytest_collect_file(parent, file_path):

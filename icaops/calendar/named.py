@@ -7,9 +7,10 @@ A spec is the mapping of options a scenario file or the CLI gives (`from`, `anch
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..explain import Explained
 from .deadlines import Deadlines

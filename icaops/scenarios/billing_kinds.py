@@ -9,8 +9,8 @@ are read by `icaops.billing.books.Books`, exactly as the CLI reads a carrier's l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from ..billing.books import ACCOUNT_EVENTS, Books
 from ..billing.collections import status

@@ -8,9 +8,9 @@ registry.py puts the tables together.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from ..billing.late_charge import late_payment_charge
 from ..calendar.named import NAMED_DEADLINES, as_date, compute_named_deadline, opt_date

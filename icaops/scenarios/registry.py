@@ -7,8 +7,8 @@ itself on import. A new domain adds its tables here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from .billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from .context import Handler, StateQuery

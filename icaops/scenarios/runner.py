@@ -13,9 +13,9 @@ from pydantic import BaseModel
 
 from ..explain import Explained
 from ..relationship.events import EventError
-from ..terms.values import Period
 from ..terms.errors import TermsLoadError
 from ..terms.loader import Agreement, load_agreement
+from ..terms.values import Period
 from .context import Context
 from .kinds import FOUNDATION_QUERIES
 from .model import Expectation, Scenario, ScenarioFileError, read_scenario

@@ -9,9 +9,10 @@ section of docs/scenarios.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from ..explain import Explained, Step
 from ..relationship.events import Event

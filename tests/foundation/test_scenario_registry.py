@@ -67,7 +67,11 @@ def test_a_context_is_frozen_and_its_log_errors_are_values(agreement):
 
 def test_a_memo_computes_each_key_once():
     memo, calls = Memo(), []
-    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
     assert memo.get(("k", 1), compute) == 1
     assert memo.get(("k", 1), compute) == 1
     assert memo.get(("k", 2), compute) == 2
