@@ -1,10 +1,21 @@
-"""Collect scenario files (scenarios/**/*.yaml) as pytest items, one per expectation."""
+"""Collect scenario files (scenarios/**/*.yaml) as pytest items, one per expectation.
+
+Collection only parses a file and loads its agreement; the file runs when its first item
+runs, once, and its items share that run.
+"""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import pytest
 
-from icaops.scenarios.runner import run_scenario
+from icaops.scenarios.runner import (
+    ExpectationResult,
+    ScenarioResult,
+    load_scenario,
+    run_loaded,
+)
 
 
 def pytest_collect_file(parent, file_path):
@@ -15,12 +26,18 @@ def pytest_collect_file(parent, file_path):
 
 class ScenarioFile(pytest.File):
     def collect(self):
-        result = run_scenario(self.path)
-        if result.errors or not result.results:
-            yield ScenarioItem.from_parent(self, name="load", result=None, errors=result.errors)
+        loaded = load_scenario(self.path)
+        if isinstance(loaded, ScenarioResult) or loaded.errors:
+            yield ScenarioItem.from_parent(self, name="load", index=None, line=0, errors=loaded.errors)
             return
-        for res in result.results:
-            yield ScenarioItem.from_parent(self, name=f"{res.expectation.index}:{res.expectation.label()}", result=res, errors=())
+        self.loaded = loaded
+        for exp in loaded.scenario.expectations:
+            yield ScenarioItem.from_parent(self, name=f"{exp.index}:{exp.label()}", index=exp.index, line=exp.line, errors=())
+
+    @cached_property
+    def run(self) -> ScenarioResult:
+        """The file's run, computed by its first item that runs and shared by the others."""
+        return run_loaded(self.loaded)
 
 
 class ScenarioFailure(Exception):
@@ -28,25 +45,21 @@ class ScenarioFailure(Exception):
 
 
 class ScenarioItem(pytest.Item):
-    def __init__(self, *, result, errors, **kwargs):
+    def __init__(self, *, index, line, errors, **kwargs):
         super().__init__(**kwargs)
-        self.result = result
+        self.index = index
+        self.line = line
         self.errors = errors
 
     def runtest(self):
         if self.errors:
             raise ScenarioFailure("\n".join(self.errors))
-        if not self.result.passed:
-            raise ScenarioFailure(self._describe())
-
-    def _describe(self) -> str:
-        r = self.result
-        lines = [f"{r.expectation.label()}: expected {r.expected!r}, got {r.actual!r}"]
-        if r.error:
-            lines.append(r.error)
-        if r.explanation:
-            lines += [f"  - {s.render()}" for s in r.explanation.steps]
-        return "\n".join(lines)
+        run = self.parent.run
+        if run.errors:
+            raise ScenarioFailure("\n".join(run.errors))
+        result = next(r for r in run.results if r.expectation.index == self.index)
+        if not result.passed:
+            raise ScenarioFailure(_describe(result))
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ScenarioFailure):
@@ -54,5 +67,13 @@ class ScenarioItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
-        line = self.result.expectation.line if self.result else 0
-        return self.path, (line or 1) - 1, f"scenario: {self.name}"
+        return self.path, (self.line or 1) - 1, f"scenario: {self.name}"
+
+
+def _describe(r: ExpectationResult) -> str:
+    lines = [f"{r.expectation.label()}: expected {r.expected!r}, got {r.actual!r}"]
+    if r.error:
+        lines.append(r.error)
+    if r.explanation:
+        lines += [f"  - {s.render()}" for s in r.explanation.steps]
+    return "\n".join(lines)

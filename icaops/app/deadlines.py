@@ -10,7 +10,7 @@ from typing import Any
 
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained
-from ..scenarios.kinds import DEADLINE_KINDS, compute_deadline
+from ..calendar.named import NAMED_DEADLINES, compute_named_deadline
 from ..terms.loader import Agreement
 from .errors import UserError
 
@@ -30,7 +30,7 @@ def deadline_names(agreement: Agreement) -> list[DeadlineName]:
     """Every deadline rule of the terms, then the composite deadlines, by name."""
     rules = [DeadlineName(name, f"{t.value.label} ({t.value.offset} {t.value.direction.value} {t.value.trigger})", t.clause)
              for name, t in sorted(agreement.terms.deadlines.items())]
-    return rules + [DeadlineName(name, "composite (see docs/scenarios.md)", "") for name in sorted(DEADLINE_KINDS)]
+    return rules + [DeadlineName(name, "composite (see docs/scenarios.md)", "") for name in sorted(NAMED_DEADLINES)]
 
 
 def compute_named(agreement: Agreement, name: str, spec: Mapping[str, Any]) -> Explained[Any]:
@@ -47,7 +47,7 @@ def compute_named(agreement: Agreement, name: str, spec: Mapping[str, Any]) -> E
         hint = f"; did you mean {' or '.join(close)}?" if close else "; `icaops deadline list` lists them"
         raise UserError(f"unknown deadline {name!r}{hint}", code="not_found", field="NAME")
     try:
-        return compute_deadline(deadlines, name, dict(spec))
+        return compute_named_deadline(deadlines, name, dict(spec))
     except KeyError as exc:
         raise UserError(f"{exc.args[0] if exc.args else exc}: give the options this deadline needs "
                         "(icaops deadline --help)", field=name) from None

@@ -50,11 +50,8 @@ class ScenarioFileError(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-KINDS = ("deadline", "term", "business_day", "add_business_days", "late_charge", "state")
-
-
-def read_scenario(path: Path, extra_kinds: tuple[str, ...] = ()) -> Scenario:
-    """Parse and check a scenario file; raise ScenarioFileError naming file, line and key."""
+def read_scenario(path: Path, kinds: tuple[str, ...]) -> Scenario:
+    """Parse and check a scenario file whose expectations are of `kinds`; raise ScenarioFileError naming file, line and key."""
     doc, errors = read_yaml(path, str(path))
     if doc is None:
         raise ScenarioFileError(errors)
@@ -76,7 +73,6 @@ def read_scenario(path: Path, extra_kinds: tuple[str, ...] = ()) -> Scenario:
     log, dup_errors = ordered_log(events, doc.file)
     errs += dup_errors
     expectations = []
-    kinds = KINDS + extra_kinds
     for i, raw in enumerate(data.get("expect") or []):
         line = doc.lines.get(("expect", i))
         kind = next((k for k in (raw or {}) if k in kinds), None) if isinstance(raw, dict) else None

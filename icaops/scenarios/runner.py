@@ -12,14 +12,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..explain import Explained
-from ..terms.values import Period
+from ..relationship.events import EventError
 from ..terms.errors import TermsLoadError
-from ..terms.loader import load_agreement
-from . import billing_kinds  # noqa: F401  (registers billing events and queries)
-from .kinds import EXPECTATION_KINDS, KNOWN_EVENT_TYPES, Context
-from .model import Expectation, ScenarioFileError, read_scenario
+from ..terms.loader import Agreement, load_agreement
+from ..terms.values import Period
+from .context import Context
+from .kinds import FOUNDATION_QUERIES
+from .model import Expectation, Scenario, ScenarioFileError, read_scenario
+from .registry import EXPECTATION_KINDS, KNOWN_EVENT_TYPES, STATE_QUERIES
 
-__all__ = ["ExpectationResult", "ScenarioResult", "run_scenario", "normalize"]
+__all__ = ["ExpectationResult", "LoadedScenario", "ScenarioResult", "Supported", "load_scenario", "normalize",
+           "run_loaded", "run_scenario", "supported"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,30 +118,63 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _check(ctx: Context, exp: Expectation) -> ExpectationResult:
+def _check(ctx: Context, exp: Expectation) -> tuple[ExpectationResult, tuple[EventError, ...]]:
+    """The expectation's result, and the errors in the log found computing it."""
     expected = exp.spec["equals"]
     try:
-        explained = EXPECTATION_KINDS[exp.kind](ctx, exp)
+        answer = EXPECTATION_KINDS[exp.kind](ctx, exp)
     except (KeyError, ValueError, TypeError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        return ExpectationResult(exp, expected, None, False, None, f"{exp.kind}: {message}")
+        return ExpectationResult(exp, expected, None, False, None, f"{exp.kind}: {message}"), ()
+    explained = answer.explained
     passed = _matches(expected, explained.value)
     missing = [c for c in (exp.spec.get("cites") or []) if c not in explained.clauses]
     error = None
     if missing:
         passed = False
         error = f"the explanation does not cite {', '.join(missing)} (it cites {', '.join(explained.clauses) or 'nothing'})"
-    return ExpectationResult(exp, expected, explained.value, passed, explained, error)
+    return ExpectationResult(exp, expected, explained.value, passed, explained, error), answer.errors
 
 
-def _known_event_types(agreement) -> set[str]:
+def _known_event_types(agreement: Agreement) -> frozenset[str]:
     # Billable events are whatever the price list's triggers name (VIII), plus the registry.
     triggers = {t.value.trigger["event"] for t in agreement.terms.prices.values() if t.value.trigger}
     return KNOWN_EVENT_TYPES | triggers
 
 
-def run_scenario(path: Path) -> ScenarioResult:
-    """Run one scenario file; errors in the file are reported, never raised."""
+@dataclass(frozen=True, slots=True)
+class LoadedScenario:
+    """A parsed scenario file with its agreement, ready to run; `errors` are those found without running it."""
+
+    scenario: Scenario
+    agreement: Agreement
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Supported:
+    """What scenario files can use: expectation kinds, state queries and event types."""
+
+    kinds: tuple[str, ...]
+    queries: tuple[str, ...]
+    event_types: tuple[str, ...]
+
+
+def supported() -> Supported:
+    """The expectation kinds, state queries (a domain's as `PREFIX.…`) and event types the runner knows.
+
+    Priced triggers of an agreement (VIII) are known event types too; they depend on the agreement.
+    """
+    queries = FOUNDATION_QUERIES + tuple(f"{prefix}.…" for prefix in sorted(STATE_QUERIES))
+    return Supported(tuple(EXPECTATION_KINDS), queries, tuple(sorted(KNOWN_EVENT_TYPES)))
+
+
+def load_scenario(path: Path) -> LoadedScenario | ScenarioResult:
+    """Parse a scenario file and load its agreement, without computing any expectation.
+
+    A file that cannot be run gives its ScenarioResult (no results, the errors); errors are
+    reported, never raised.
+    """
     try:
         scenario = read_scenario(path, tuple(EXPECTATION_KINDS))
     except ScenarioFileError as exc:
@@ -150,10 +186,22 @@ def run_scenario(path: Path) -> ScenarioResult:
             agreement.terms  # validate the overrides now
     except TermsLoadError as exc:
         return ScenarioResult(scenario.file, scenario.title, (), tuple(str(e) for e in exc.errors))
-    ctx = Context(agreement, scenario.events)
     known = _known_event_types(agreement)
-    for event in scenario.events:
-        if event.type not in known:
-            ctx.errors.append(f"{scenario.file}: event {event.id}: type: expected a known event type, got {event.type!r}")
-    results = tuple(_check(ctx, exp) for exp in scenario.expectations)
-    return ScenarioResult(scenario.file, scenario.title, results, tuple(str(e) for e in ctx.errors))
+    unknown = tuple(f"{scenario.file}: event {event.id}: type: expected a known event type, got {event.type!r}"
+                    for event in scenario.events if event.type not in known)
+    return LoadedScenario(scenario, agreement, unknown)
+
+
+def run_loaded(loaded: LoadedScenario) -> ScenarioResult:
+    """Compute every expectation of a loaded scenario; errors in its log are reported, never raised."""
+    scenario = loaded.scenario
+    ctx = Context.of(loaded.agreement, scenario.events)
+    checked = [_check(ctx, exp) for exp in scenario.expectations]
+    found = (*loaded.errors, *(str(e) for e in ctx.lifecycle_errors), *(str(e) for _, errs in checked for e in errs))
+    return ScenarioResult(scenario.file, scenario.title, tuple(r for r, _ in checked), tuple(dict.fromkeys(found)))
+
+
+def run_scenario(path: Path) -> ScenarioResult:
+    """Run one scenario file; errors in the file are reported, never raised."""
+    loaded = load_scenario(path)
+    return loaded if isinstance(loaded, ScenarioResult) else run_loaded(loaded)

@@ -9,14 +9,16 @@ section of docs/scenarios.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from ..explain import Explained, Step
 from ..relationship.events import Event
-from .kinds import KNOWN_EVENT_TYPES, STATE_QUERIES, Context
+from .context import Answer, Context, StateQuery
 
-__all__ = ["TRAFFIC_EVENTS", "traffic_state"]
+__all__ = ["TRAFFIC_EVENTS", "TRAFFIC_QUERIES", "traffic_state"]
 
 _FACT_OF_EVENT = {
     "traffic.provider_added": "provider_added",
@@ -28,7 +30,6 @@ _FACT_OF_EVENT = {
 }
 TRAFFIC_EVENTS = (*_FACT_OF_EVENT, "traffic.provider_notice", "traffic.provider_removed", "traffic.calls")
 _TENTHS_PER_MINUTE = Decimal(600)
-_CACHE: dict[tuple[int, dt.date], tuple[tuple[Event, ...], Any]] = {}
 
 
 def _facts(ctx: Context, on: dt.date) -> list:
@@ -59,10 +60,11 @@ def _registry(ctx: Context, on: dt.date):
 
 
 def _check(ctx: Context, on: dt.date):
-    """The traffic check of every call dated up to `on` (cached per event log and date)."""
-    hit = _CACHE.get((id(ctx.events), on))
-    if hit is not None and hit[0] is ctx.events:
-        return hit[1]
+    """The traffic check of every call dated up to `on`, run once per scenario run and date."""
+    return ctx.memo.get(("traffic.check", on), lambda: _run_check(ctx, on))
+
+
+def _run_check(ctx: Context, on: dt.date):
     import pyarrow as pa
 
     from ..traffic.pipeline import calls_from_arrow, check_traffic, connect, prepare_checks
@@ -76,9 +78,6 @@ def _check(ctx: Context, on: dt.date):
     clec = next((e.get("clec_ocn") for e in ctx.events if e.type == "traffic.calls" and e.get("clec_ocn")), None)
     checks = prepare_checks(terms, reference, _registry(ctx, on), connect("duckdb"), as_of=on, clec_ocn=clec)
     result = check_traffic(calls_from_arrow(table), checks)
-    if len(_CACHE) > 64:
-        _CACHE.clear()
-    _CACHE[(id(ctx.events), on)] = (ctx.events, result)
     return result
 
 
@@ -262,10 +261,8 @@ def _messages(ctx: Context, billing_number: str | None, on: dt.date) -> Explaine
     return Explained(sum(r["messages"] for r in rows), steps or (Step(f"no messages up to {on}"),))
 
 
-def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained | None:
-    """Answer `traffic.…` queries (docs/scenarios.md), or None for other names."""
-    if not name.startswith("traffic."):
-        return None
+def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
+    """Answer `traffic.…` queries (docs/scenarios.md)."""
     parts = name.split(".")[1:]
     head, rest = parts[0], parts[1:]
     if head == "findings":
@@ -294,5 +291,7 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained | None:
                    "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]")
 
 
-STATE_QUERIES.append(traffic_state)
-KNOWN_EVENT_TYPES.update(TRAFFIC_EVENTS)
+TRAFFIC_QUERIES: Mapping[str, StateQuery] = MappingProxyType({
+    "traffic": lambda ctx, name, on: Answer(traffic_state(ctx, name, on)),
+})
+"""State queries by the first segment of their name."""

@@ -15,6 +15,8 @@ from icaops.money import round_money
 from icaops.relationship.events import event_from_mapping, ordered_log
 from icaops.terms.loader import load_agreement
 
+pytestmark = pytest.mark.slow
+
 TERMS = load_agreement("centurylink-granite-id-2012").terms
 START = dt.date(2013, 1, 4)
 CENTS = st.integers(min_value=1, max_value=500_000).map(lambda c: Decimal(c) / 100)

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icaops.billing.ledger import Flow, Kind, LedgerError, Period, Ref, Transfer, replay
 
 from .helpers import BAN, OTHER_BAN, new_ledger, transfer
+
+pytestmark = pytest.mark.slow
 
 ACCOUNTS = ("receivable", "cash", "credits", "disputes:pending", "revenue:recurring",
             "revenue:usage", "revenue:late_charges", "taxes_payable:ID",

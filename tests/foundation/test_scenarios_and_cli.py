@@ -130,6 +130,7 @@ def test_cli_deadline_explains_clause_by_clause():
     assert runner.invoke(app, ["deadline", "no_such", "--from", "2012-08-04"]).exit_code == 2
 
 
+@pytest.mark.slow
 def test_cli_demo_runs(tmp_path):
     """`make demo` runs the main job: key terms and explained deadlines."""
     out = runner.invoke(app, ["demo", "--out", str(tmp_path)])

@@ -17,6 +17,15 @@ from icaops.store.models import Base
 from tests.support.pgtemp import TempCluster, postgres_available
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Cases that need the PostgreSQL cluster are slow (starting it takes seconds)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("db_url") == "postgresql"
+        if on_postgresql or "pg_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory) -> Iterator[TempCluster]:
     """A PostgreSQL 15 cluster started once for the store tests, stopped and removed after."""

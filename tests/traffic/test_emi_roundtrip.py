@@ -113,6 +113,7 @@ def same_calls(a, b):
     assert a.column("record_id").to_pylist() == b.column("record_id").to_pylist()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(call_rows(), min_size=1, max_size=8))
 def test_property_write_then_read_gives_identical_rows(rows):
@@ -121,6 +122,7 @@ def test_property_write_then_read_gives_identical_rows(rows):
     same_calls(batch, roundtrip(batch))
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(call_rows(ElapsedFormat.SECONDS_TENTHS), min_size=1, max_size=6))
 def test_property_roundtrip_with_freeside_elapsed_reading(rows):

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from icaops.commands.traffic import demo_traffic, traffic_app
 from icaops.commands.traffic_steps import demo_steps
 
+pytestmark = pytest.mark.slow  # the traffic CLI end to end, on a generated day
+
 app = typer.Typer()
 app.add_typer(traffic_app, name="traffic")
 runner = CliRunner()

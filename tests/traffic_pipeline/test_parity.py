@@ -17,6 +17,7 @@ def spark_checks(context, spark_session):
     return prepare_checks(con=ibis.pyspark.connect(spark_session), **context)
 
 
+@pytest.mark.slow
 def test_pyspark_results_are_identical_to_duckdb(duck, fixture_table, spark_checks):
     """Every TrafficCheck table, the events and the record count agree, row for row (both sorted)."""
     spark = check_traffic(calls_from_arrow(fixture_table), spark_checks)
@@ -29,6 +30,7 @@ def test_pyspark_results_are_identical_to_duckdb(duck, fixture_table, spark_chec
     assert duck.records == spark.records == fixture_table.num_rows
 
 
+@pytest.mark.slow
 def test_pyspark_from_parquet_is_identical_to_duckdb(duck, fixture_table, spark_checks, tmp_path):
     """The same from a Parquet file read by Spark (lookup tables still in memory: nulls must stay null)."""
     import pyarrow.parquet as pq
@@ -40,6 +42,7 @@ def test_pyspark_from_parquet_is_identical_to_duckdb(duck, fixture_table, spark_
     assert duck.events == spark.events
 
 
+@pytest.mark.slow
 def test_pyspark_classifies_every_call_as_duckdb_does(fixture_table, duck_checks, spark_checks):
     """Attribution (CPA.2/4/6) and jurisdiction of each call agree between the backends."""
     ours = classify_calls(calls_from_arrow(fixture_table), duck_checks)

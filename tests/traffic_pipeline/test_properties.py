@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +10,8 @@ from icaops.traffic.pipeline import calls_from_arrow, classify_calls
 from icaops.traffic.pipeline.enrich import DIRECTIONS
 from tests.traffic_pipeline import fixture
 from tests.traffic_pipeline.fixture import at, call, to_table
+
+pytestmark = pytest.mark.slow
 
 NUMBERS = [fixture.ILEC_SANDPOINT, fixture.ILEC_PRIEST_RIVER, fixture.ILEC_SALMON, fixture.NOT_SERVED,
            fixture.LEVEL3, "2082637001", "9862021001", "2086345001", "12082631234", "911", "2089990000", "12345",
