@@ -120,9 +120,10 @@ def demo(agreement: str = AgreementOpt,
     """The main job on embedded defaults: terms and deadlines, a month of billing for the
     reference CLEC (SQLite state) with its invoice, 811 and account status, then a day of
     VoIP traffic checked against the Carrier Partner rules (DuckDB) with its report."""
-    from .traffic import demo_traffic
+    from ..app.traffic import demo_day
+    from .traffic import print_demo_day
 
     loaded = open_agreement(agreement)
     run_demo(loaded)
     run_billing_demo(loaded, out, lines)
-    demo_traffic(out / "traffic", console)
+    print_demo_day(demo_day(loaded, out / "traffic"))

@@ -1,136 +1,129 @@
 """`icaops traffic …`: ingest call records, check them against the Carrier Partner Amendment, report.
 
-A thin layer: reading is icaops.traffic.ingest, checking icaops.traffic.pipeline, outputs
-icaops.traffic.report, the generated day icaops.traffic.samples.day.
+A thin layer over icaops.app.traffic; reading, checking and drawing (numpy, Ibis, matplotlib) load
+inside the operations that use them, so that `icaops` starts quickly for every other command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import duckdb
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from icaops.commands.traffic_steps import (
-    DEFAULT_DB, check_from_db, check_parquet, export_quarantine, load_registry, prepare, print_findings)
-from icaops.terms.errors import TermsLoadError
-from icaops.terms.loader import load_agreement
-from icaops.traffic.samples.day_spec import DEMO_DAY_SPEC, SpecError, load_day_spec
+from ..app.agreements import open_agreement
+from ..app.errors import UserError
+from ..app.traffic import DEFAULT_CALLS_DB
+from ..traffic.samples.day_spec import DEMO_DAY_SPEC
+from .options import AgreementOpt
+from .output import console, fail
 
-# Reading, checking and drawing (numpy, Ibis, matplotlib) load inside the commands that use them,
-# so that `icaops` starts quickly for every other command.
+if TYPE_CHECKING:
+    from ..app.traffic import DemoDay, Ingested
+    from ..traffic.pipeline import TrafficCheck
 
-__all__ = ["demo_traffic", "traffic_app"]
+__all__ = ["print_demo_day", "print_findings", "traffic_app"]
 
-DEFAULT_AGREEMENT = "centurylink-granite-id-2012"
 traffic_app = typer.Typer(help="Carrier Partner traffic: ingest call records, check them (CPA.1-11), report.",
                           no_args_is_help=True)
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
-AgreementOpt = typer.Option(DEFAULT_AGREEMENT, "--agreement", "-a", help="Agreement id (folder under agreements/) or path.")
 ProvidersOpt = typer.Option(DEMO_DAY_SPEC, "--providers", help="YAML with the provider registry `facts:` (and `clec: ocn`).")
-DbOpt = typer.Option(DEFAULT_DB, "--db", help="DuckDB file holding ingested call records.")
+CallsDbOpt = typer.Option(DEFAULT_CALLS_DB, "--calls-db", help="DuckDB file holding ingested call records.")
 
 
-def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]{message}[/red]")
-    raise typer.Exit(code)
-
-
-def _agreement(agreement: str):
+def _date(value: Optional[str], option: str) -> Optional[dt.date]:
     try:
-        return load_agreement(agreement)
-    except (TermsLoadError, FileNotFoundError) as exc:
-        _fail(f"agreement {agreement!r}: {exc}")
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise UserError(f"{option} {value!r}: expected a date YYYY-MM-DD", field=option) from None
 
 
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True)
+def print_findings(result: TrafficCheck) -> None:
+    """Findings by kind with their clauses, then the DoS events (CPA.8) with the remedy."""
+    import pyarrow.compute as pc
+
+    table = Table(title=f"{result.records:,} calls checked on {result.backend}: findings by kind")
+    for col, justify in (("kind", "left"), ("clause", "left"), ("findings", "right"), ("example", "left")):
+        table.add_column(col, justify=justify, overflow="fold")
+    findings = result.findings
+    if findings.num_rows:
+        counts = findings.group_by(["kind", "clause"]).aggregate([("kind", "count")]).sort_by("kind")
+        for row in counts.to_pylist():
+            example = findings.filter(pc.equal(findings.column("kind"), row["kind"])).column("detail")[0].as_py()
+            table.add_row(row["kind"], row["clause"], f"{row['kind_count']:,}", example)
+    console.print(table if findings.num_rows else "no findings")
+    for event in result.events:
+        data = dict(event.data)
+        console.print(f"[bold red]{event.type}[/bold red] {event.date} {data.get('scope', '')} {data.get('key', '')}: "
+                      f"breached {data.get('breached', '')} [green]\\[{data.get('clause', '')}][/green]")
+        if data.get("remedy"):
+            console.print(f"   remedy: {data['remedy']}")
+
+
+def _print_ingested(done: Ingested) -> None:
+    table = Table(title=f"ingest into {done.db}")
+    for col in ("file", "format", "read", "accepted", "duplicates", "quarantined", "note"):
+        table.add_column(col, justify="right" if col in ("read", "accepted", "duplicates", "quarantined") else "left")
+    for f in done.files:
+        r = f.report
+        if r is None:
+            table.add_row(str(f.path), "", "", "", "", "", "[red]not read: see below[/red]")
+            continue
+        note = "already ingested (same sha256)" if r.already_ingested else f"{r.seconds:.2f} s"
+        if f.quarantine is not None:
+            note = "quarantined records: see below"
+        table.add_row(str(f.path), r.format, f"{r.records_read:,}", f"{r.accepted:,}", f"{r.duplicates:,}",
+                      f"{r.quarantined:,}", note)
+    console.print(table)
+    for f in done.files:
+        if f.quarantine is not None:
+            console.print(f"quarantined records of {f.path} (record, field, expected, found): {f.quarantine}", soft_wrap=True)
+    console.print(f"{done.total_calls:,} calls in {done.db}", soft_wrap=True)
+    for f in done.failed:
+        console.print(f"[red]not read: {f.failure}[/red]", soft_wrap=True)
 
 
 @traffic_app.command("ingest")
 def ingest(files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), CSV or Parquet call-record files."),
-           db: Path = DbOpt) -> None:
+           calls_db: Path = CallsDbOpt) -> None:
     """Load call-record files into DuckDB; a file or call already loaded is not loaded twice."""
-    from icaops.traffic.ingest import SourceError, ensure_schema, ingest_file
+    from ..app.traffic import ingest_files
 
-    db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db))
-    con.execute("SET enable_progress_bar = false")  # ours is drawn by Rich
-    ensure_schema(con)
-    table = Table(title=f"ingest into {db}")
-    for col in ("file", "format", "read", "accepted", "duplicates", "quarantined", "note"):
-        table.add_column(col, justify="right" if col in ("read", "accepted", "duplicates", "quarantined") else "left")
-    failed: list[str] = []
-    quarantines: list[tuple[Path, Path]] = []
-    with _progress() as progress:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for path in files:
-            progress.update(task, description=f"ingesting {path.name}")
-            try:
-                r = ingest_file(con, path)
-            except (SourceError, OSError, ValueError) as exc:
-                failed.append(str(exc))
-                table.add_row(str(path), "", "", "", "", "", "[red]not read: see below[/red]")
-                progress.advance(task)
-                continue
-            note = "already ingested (same sha256)" if r.already_ingested else f"{r.seconds:.2f} s"
-            if r.quarantined:
-                quarantines.append((path, export_quarantine(con, r.sha256, path, db.parent / "quarantine")))
-                note = "quarantined records: see below"
-            table.add_row(str(path), r.format, f"{r.records_read:,}", f"{r.accepted:,}", f"{r.duplicates:,}",
-                          f"{r.quarantined:,}", note)
-            progress.advance(task)
-    total = con.execute("SELECT count(*) FROM call_records").fetchone()[0]
-    con.close()
-    console.print(table)
-    for source, quarantine in quarantines:
-        console.print(f"quarantined records of {source} (record, field, expected, found): {quarantine}", soft_wrap=True)
-    console.print(f"{total:,} calls in {db}", soft_wrap=True)
-    for message in failed:
-        console.print(f"[red]not read: {message}[/red]", soft_wrap=True)
-    if failed:
+
+        def next_file(path: Path) -> None:
+            progress.update(task, description=f"ingesting {path.name}", completed=files.index(path))
+
+        done = ingest_files(calls_db, files, on_file=next_file)
+    _print_ingested(done)
+    if done.failed:
         raise typer.Exit(1)
 
 
 @traffic_app.command("check")
 def check(out: Path = typer.Option(..., "--out", help="Directory for findings (Parquet/CSV) and summaries."),
-          db: Optional[Path] = typer.Option(None, "--db", help=f"DuckDB file from `icaops traffic ingest` (default: {DEFAULT_DB})."),
+          calls_db: Optional[Path] = typer.Option(None, "--calls-db", help=f"DuckDB file from `icaops traffic ingest` (default: {DEFAULT_CALLS_DB})."),
           parquet: Optional[str] = typer.Option(None, "--parquet", help="Parquet file or glob of CALL_RECORD_SCHEMA rows."),
           backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
           agreement: str = AgreementOpt, providers: Path = ProvidersOpt,
           clec_ocn: Optional[str] = typer.Option(None, "--clec-ocn", help="Attribute every call to this CLEC OCN (default: the providers file's clec.ocn)."),
           as_of: Optional[str] = typer.Option(None, "--as-of", help="Registry facts known on this date (ISO).")) -> None:
     """Check every call (CPA.1.1, 7, 8, 9, 10), write findings with clause ids, print a summary."""
-    from icaops.traffic.reference import load_shipped_reference
-    from icaops.traffic.report import write_check
+    from ..app.traffic import check_calls, load_registry
+    from ..traffic.report import write_check
 
-    if db is not None and parquet is not None:
-        _fail("give one of --db PATH or --parquet GLOB, not both")
-    if parquet is None:
-        db = db or DEFAULT_DB  # the store `icaops traffic ingest` writes by default
-    if backend not in ("duckdb", "pyspark"):
-        _fail(f"--backend: expected duckdb or pyspark, got {backend!r}")
-    loaded = _agreement(agreement)
-    try:
-        registry, spec_ocn = load_registry(providers)
-        on = dt.date.fromisoformat(as_of) if as_of else None
-    except (SpecError, ValueError) as exc:
-        _fail(str(exc))
+    loaded = open_agreement(agreement)
+    registry, spec_ocn = load_registry(providers)
+    on = _date(as_of, "--as-of")
     with console.status(f"checking calls on {backend}…"):
-        reference = load_shipped_reference()
-        if db is not None and not db.exists():
-            _fail(f"--db {db}: no such file (run `icaops traffic ingest` first)")
-        checks = prepare(loaded, reference, registry, backend=backend, as_of=on, clec_ocn=clec_ocn or spec_ocn)
-        result = check_from_db(db, checks) if db is not None else check_parquet(parquet, checks)
+        result = check_calls(loaded, registry, db=calls_db, parquet=parquet, backend=backend, as_of=on,
+                             clec_ocn=clec_ocn or spec_ocn)
         written = write_check(result, out)
-    print_findings(console, result)
+    print_findings(result)
     console.print(f"wrote {', '.join(sorted(p.name for p in written.values()))} to {out}")
 
 
@@ -141,14 +134,11 @@ def report(out: Path = typer.Option(..., "--out", help="Directory for report.htm
            inline: bool = typer.Option(False, "--inline", help="Embed the charts in the HTML as well."),
            first: int = typer.Option(50, "--first", help="How many findings to list in detail.")) -> None:
     """Write the HTML report: calls per minute with DoS windows, findings by kind with clauses, compensation."""
-    from icaops.traffic.report import read_check, write_report
+    from ..app.traffic import write_report_from
 
-    try:
-        result = read_check(source or out)
-    except (FileNotFoundError, ValueError) as exc:
-        _fail(str(exc))
+    loaded = open_agreement(agreement)
     with console.status("drawing charts…"):
-        path = write_report(result, _agreement(agreement).terms, out, inline=inline, first_findings=first)
+        path = write_report_from(source or out, loaded, out, inline=inline, first_findings=first)
     console.print(f"wrote {path}")
 
 
@@ -160,27 +150,27 @@ def generate(out: Path = typer.Option(..., "--out", help="Output file: .parquet,
              spec: Path = typer.Option(DEMO_DAY_SPEC, "--spec", help="Day description (see icaops/traffic/samples/demo_day.yaml)."),
              agreement: str = AgreementOpt) -> None:
     """Generate a day of traffic: diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified provider."""
-    from icaops.traffic.reference import load_shipped_reference
-    from icaops.traffic.samples.day import generate_day, write_day
+    from ..app.traffic import generate_sample_day
 
-    try:
-        day_spec = load_day_spec(spec)
-        day = dt.date.fromisoformat(date) if date else None
-    except (SpecError, ValueError) as exc:
-        _fail(str(exc))
+    loaded = open_agreement(agreement)
+    day = _date(date, "--date")
     with console.status(f"generating {calls:,} calls…"):
-        try:
-            generated = generate_day(day_spec, load_shipped_reference(), _agreement(agreement).terms, calls=calls,
-                                     seed=seed, day=day, source_file=out.name)
-            write_day(generated, out)
-        except (SpecError, ValueError) as exc:
-            _fail(str(exc))
+        generated = generate_sample_day(loaded, spec, out, calls=calls, seed=seed, day=day)
     planted = ", ".join(f"{k} {v:,}" for k, v in generated.planted.items())
     console.print(f"wrote {generated.calls.num_rows:,} calls for {generated.date} to {out} (planted: {planted})")
 
 
-def demo_traffic(out_dir: Path, console: Console) -> None:
-    """Generate a day, ingest it, check it, print findings by kind with clauses and the DoS event, write the report."""
-    from icaops.commands.traffic_steps import demo_steps
-
-    demo_steps(out_dir, console)
+def print_demo_day(demo: DemoDay) -> None:
+    """The demo's day of traffic: what was generated, ingested and found, with clauses."""
+    day = demo.day
+    console.rule("[bold]A day of Carrier Partner traffic (CPA.1-11)")
+    console.print(f"generated {day.calls.num_rows:,} calls for {day.date} → {demo.day_file} "
+                  f"({demo.generate_s:.1f} s); planted: " + ", ".join(f"{k} {v:,}" for k, v in day.planted.items()))
+    r = demo.ingested.files[0].report
+    if r is not None:
+        console.print(f"ingested {demo.day_file.name} into {demo.ingested.db}: " + (
+            "already ingested (same sha256)" if r.already_ingested else
+            f"{r.accepted:,} accepted, {r.duplicates:,} duplicates, {r.quarantined:,} quarantined ({r.seconds:.1f} s)"))
+    console.print(f"checked in {demo.check_s:.1f} s")
+    print_findings(demo.check)
+    console.print(f"findings: {demo.check_dir} (Parquet, CSV); report: {demo.report}")

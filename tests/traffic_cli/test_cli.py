@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import csv
-import io
 
 import pytest
-import typer
-from rich.console import Console
 from typer.testing import CliRunner
 
-from icaops.commands.traffic import demo_traffic, traffic_app
-from icaops.commands.traffic_steps import demo_steps
+from icaops.app.agreements import open_agreement
+from icaops.app.traffic import demo_day
+from icaops.cli import app
+from icaops.commands.output import console
+from icaops.commands.traffic import print_demo_day
 
 pytestmark = pytest.mark.slow  # the traffic CLI end to end, on a generated day
 
-app = typer.Typer()
-app.add_typer(traffic_app, name="traffic")
 runner = CliRunner()
 
 
@@ -52,9 +50,9 @@ def test_generate_says_what_it_planted(day_file, tmp_path):
 
 def test_ingest_counts_and_is_idempotent(tmp_path, day_file):
     db = tmp_path / "t.duckdb"
-    first = invoke("ingest", day_file, "--db", db)
+    first = invoke("ingest", day_file, "--calls-db", db)
     assert first.exit_code == 0 and "15,000" in first.output
-    again = invoke("ingest", day_file, "--db", db)
+    again = invoke("ingest", day_file, "--calls-db", db)
     assert "already ingested" in again.output
     assert "15,000 calls in" in again.output
 
@@ -64,7 +62,7 @@ def test_ingest_writes_the_quarantine_with_record_field_and_expectation(tmp_path
     bad.write_text("record_type,connect_time_local,duration_tenths,calling_number\n"
                    "110101,2024-03-12 10:00:00,100,2082638001\n"
                    "110101,2024-03-12 25:00:00,100,2082638002\n", encoding="utf-8")
-    result = invoke("ingest", bad, "--db", tmp_path / "t.duckdb")
+    result = invoke("ingest", bad, "--calls-db", tmp_path / "t.duckdb")
     assert result.exit_code == 0
     quarantine = next((tmp_path / "quarantine").glob("calls.csv.*.quarantine.csv"))
     assert f"quarantined records of {bad} (record, field, expected, found): {quarantine}" in result.output
@@ -76,7 +74,7 @@ def test_ingest_writes_the_quarantine_with_record_field_and_expectation(tmp_path
 def test_ingest_of_an_unknown_format_fails_naming_the_file(tmp_path):
     odd = tmp_path / "calls.txt"
     odd.write_text("x", encoding="utf-8")
-    result = invoke("ingest", odd, "--db", tmp_path / "t.duckdb")
+    result = invoke("ingest", odd, "--calls-db", tmp_path / "t.duckdb")
     assert result.exit_code == 1 and "calls.txt" in result.output
 
 
@@ -93,9 +91,9 @@ def test_check_prints_kinds_with_clauses_and_writes_files(checked):
 
 def test_check_from_the_database_finds_the_same_as_from_parquet(tmp_path, day_file, checked):
     db = tmp_path / "t.duckdb"
-    invoke("ingest", day_file, "--db", db)
+    invoke("ingest", day_file, "--calls-db", db)
     out = tmp_path / "from-db"
-    assert invoke("check", "--db", db, "--out", out).exit_code == 0
+    assert invoke("check", "--calls-db", db, "--out", out).exit_code == 0
     from_db = sorted(r["record_id"] + r["kind"] for r in csv.DictReader((out / "findings.csv").open()))
     from_pq = sorted(r["record_id"] + r["kind"] for r in csv.DictReader((checked[0] / "findings.csv").open()))
     assert from_db == from_pq
@@ -103,9 +101,11 @@ def test_check_from_the_database_finds_the_same_as_from_parquet(tmp_path, day_fi
 
 @pytest.mark.parametrize("args, message", [
     ((), "out/traffic/traffic.duckdb: no such file"),  # the store `traffic ingest` writes by default
-    (("--db", "a.duckdb", "--parquet", "x.parquet"), "one of --db PATH or --parquet GLOB, not both"),
+    (("--calls-db", "a.duckdb", "--parquet", "x.parquet"), "one of --calls-db PATH or --parquet GLOB, not both"),
     (("--parquet", "x.parquet", "--backend", "spark"), "expected duckdb or pyspark"),
-    (("--db", "missing.duckdb"), "no such file"),
+    (("--parquet", "nomatch*"), "--parquet 'nomatch*': no file matches"),
+    (("--as-of", "12/03/2024"), "--as-of '12/03/2024': expected a date YYYY-MM-DD"),
+    (("--calls-db", "missing.duckdb"), "no such file"),
 ])
 def test_check_refuses_bad_arguments(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
@@ -128,9 +128,9 @@ def test_report_without_a_check_says_what_is_missing(tmp_path):
 
 
 def test_demo_prints_findings_with_clauses_and_the_dos_event(tmp_path):
-    buffer = io.StringIO()
-    demo_steps(tmp_path, Console(file=buffer, width=200), calls=15000)
-    text = buffer.getvalue()
+    demo = demo_day(open_agreement(), tmp_path, calls=15000)
+    with console.capture() as captured:
+        print_demo_day(demo)
+    text = captured.get()
     assert "dos_detected" in text and "[CPA.8]" in text and "cpn_altered" in text
     assert (tmp_path / "report" / "report.html").exists() and (tmp_path / "check" / "findings.parquet").exists()
-    assert callable(demo_traffic)

@@ -1,0 +1,235 @@
+"""Traffic operations: ingest call records into the call store (DuckDB), check them against the
+Carrier Partner Amendment (CPA.1-11), write findings and the report, generate a sample day."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import glob as globbing
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from ..terms.loader import Agreement
+from ..terms.yamlsource import read_yaml
+from ..traffic.providers import ProviderRegistry
+from ..traffic.reference import ReferenceData
+from ..traffic.samples.day_spec import SpecError, provider_fact
+from .errors import UserError
+
+if TYPE_CHECKING:  # the pipeline (Ibis) and the ingest load only when an operation needs them
+    from ..traffic.ingest import IngestReport
+    from ..traffic.pipeline import TrafficCheck, TrafficChecks
+    from ..traffic.samples.day import GeneratedDay
+
+__all__ = ["DEFAULT_CALLS_DB", "BACKENDS", "DemoDay", "FileIngested", "Ingested", "check_calls", "check_from_db",
+           "check_parquet", "demo_day", "export_quarantine", "generate_sample_day", "ingest_files", "load_registry",
+           "prepare", "write_report_from"]
+
+DEFAULT_CALLS_DB = Path("out/traffic/traffic.duckdb")
+BACKENDS = ("duckdb", "pyspark")
+
+
+def load_registry(path: Path) -> tuple[ProviderRegistry, str | None]:
+    """The provider registry from a YAML file's `facts:` list, and its `clec: ocn` if any."""
+    doc, errors = read_yaml(Path(path))
+    if doc is None or errors:
+        raise UserError(f"--providers {path}: not a readable YAML file", field="--providers",
+                        details=tuple(str(e) for e in errors))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(data.get("facts"), list):
+        raise UserError(f"{doc.file}: facts: expected a list of provider facts (see icaops/traffic/samples/demo_day.yaml)",
+                        field="--providers")
+    try:
+        facts = [provider_fact(f, doc.where(("facts", i))) for i, f in enumerate(data["facts"])]
+    except SpecError as exc:
+        raise UserError(str(exc), field="--providers") from None
+    clec = data.get("clec") if isinstance(data.get("clec"), dict) else {}
+    return ProviderRegistry.from_facts(facts), (str(clec["ocn"]) if clec.get("ocn") else None)
+
+
+def prepare(agreement: Agreement, reference: ReferenceData, registry: ProviderRegistry, *, backend: str = "duckdb",
+            as_of: dt.date | None = None, clec_ocn: str | None = None) -> TrafficChecks:
+    """The checks under the terms in force on `as_of` (else the latest), on a new connection to `backend`."""
+    from ..traffic.pipeline import connect, prepare_checks
+
+    if backend not in BACKENDS:
+        raise UserError(f"--backend: expected {' or '.join(BACKENDS)}, got {backend!r}", field="--backend")
+    terms = agreement.terms_at(as_of) if as_of else agreement.terms
+    return prepare_checks(terms, reference, registry, connect(backend), as_of=as_of, clec_ocn=clec_ocn)
+
+
+def check_parquet(pattern: str, checks: TrafficChecks) -> TrafficCheck:
+    """Check the calls in a Parquet file or glob of CALL_RECORD_SCHEMA rows."""
+    from ..traffic.pipeline import calls_from_parquet, check_traffic
+
+    if not globbing.glob(pattern):
+        raise UserError(f"--parquet {pattern!r}: no file matches", code="not_found", field="--parquet")
+    return check_traffic(calls_from_parquet(checks.con, pattern), checks)
+
+
+def check_from_db(db: Path, checks: TrafficChecks) -> TrafficCheck:
+    """Check the calls stored by `icaops traffic ingest` (read through Arrow, in the canonical schema)."""
+    import pyarrow as pa
+
+    from ..traffic.pipeline import calls_from_arrow, check_traffic
+    from ..traffic.records import CALL_RECORD_SCHEMA
+
+    if not db.exists():
+        raise UserError(f"--calls-db {db}: no such file (run `icaops traffic ingest` first)", code="not_found",
+                        field="--calls-db")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        calls = con.sql(f"SELECT {', '.join(CALL_RECORD_SCHEMA.names)} FROM call_records").to_arrow_table()
+    finally:
+        con.close()
+    calls = pa.table([calls.column(f.name).cast(f.type) for f in CALL_RECORD_SCHEMA], schema=CALL_RECORD_SCHEMA)
+    return check_traffic(calls_from_arrow(calls), checks)
+
+
+def check_calls(agreement: Agreement, registry: ProviderRegistry, *, db: Path | None, parquet: str | None,
+                backend: str = "duckdb", as_of: dt.date | None = None, clec_ocn: str | None = None) -> TrafficCheck:
+    """Check the calls of the call store `db` or of the Parquet files `parquet` (one of them)."""
+    from ..traffic.reference import load_shipped_reference
+
+    if db is not None and parquet is not None:
+        raise UserError("give one of --calls-db PATH or --parquet GLOB, not both", field="--parquet")
+    checks = prepare(agreement, load_shipped_reference(), registry, backend=backend, as_of=as_of, clec_ocn=clec_ocn)
+    if parquet is not None:
+        return check_parquet(parquet, checks)
+    return check_from_db(db or DEFAULT_CALLS_DB, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class FileIngested:
+    """One file's ingest: its report, the CSV of its quarantined records, or why it was not read."""
+
+    path: Path
+    report: IngestReport | None
+    quarantine: Path | None = None
+    failure: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """What an ingest did to the call store: each file, and the calls the store now holds."""
+
+    db: Path
+    files: tuple[FileIngested, ...]
+    total_calls: int
+
+    @property
+    def failed(self) -> tuple[FileIngested, ...]:
+        """The files that were not read."""
+        return tuple(f for f in self.files if f.failure is not None)
+
+
+def ingest_files(db: Path, files: Iterable[Path], on_file: Callable[[Path], None] | None = None) -> Ingested:
+    """Load call-record files into the call store; a file or call already loaded is not loaded
+    twice. A file that cannot be read is reported with its reason and the others go on."""
+    from ..traffic.ingest import SourceError, ensure_schema, ingest_file
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("SET enable_progress_bar = false")  # the front end draws its own
+        ensure_schema(con)
+        done = []
+        for path in files:
+            if on_file is not None:
+                on_file(path)
+            try:
+                report = ingest_file(con, path)
+            except (SourceError, OSError, ValueError) as exc:
+                done.append(FileIngested(path, None, failure=str(exc)))
+                continue
+            quarantine = export_quarantine(con, report.sha256, path, db.parent / "quarantine") if report.quarantined else None
+            done.append(FileIngested(path, report, quarantine))
+        total = con.execute("SELECT count(*) FROM call_records").fetchone()
+    finally:
+        con.close()
+    return Ingested(db, tuple(done), int(total[0]) if total else 0)
+
+
+def export_quarantine(con: duckdb.DuckDBPyConnection, sha256: str, source: Path, folder: Path) -> Path:
+    """Write the quarantined records of one ingested file to CSV (file, record, field, expected, found, raw)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{source.name}.{sha256[:12]}.quarantine.csv"
+    rows = con.execute("SELECT source_file, record_no, byte_offset, field, expected, found, raw FROM quarantine "
+                       "WHERE file_sha256 = ? ORDER BY record_no", [sha256]).fetchall()
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["source_file", "record_no", "byte_offset", "field", "expected", "found", "raw"])
+        writer.writerows(rows)
+    return path
+
+
+def write_report_from(check_dir: Path, agreement: Agreement, out: Path, *, inline: bool = False,
+                      first_findings: int = 50) -> Path:
+    """The HTML report (charts, findings by kind with clauses, compensation) of a check's output folder."""
+    from ..traffic.report import read_check, write_report
+
+    try:
+        result = read_check(check_dir)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(str(exc), code="not_found", field="--from") from None
+    return write_report(result, agreement.terms, out, inline=inline, first_findings=first_findings)
+
+
+def generate_sample_day(agreement: Agreement, spec_path: Path, out: Path, *, calls: int, seed: int = 0,
+                        day: dt.date | None = None) -> GeneratedDay:
+    """A sample day of traffic (diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified
+    provider) described by the spec file, written to `out` (.parquet, .emi/.dat or .csv)."""
+    from ..traffic.reference import load_shipped_reference
+    from ..traffic.samples.day import generate_day, write_day
+    from ..traffic.samples.day_spec import load_day_spec
+
+    try:
+        generated = generate_day(load_day_spec(spec_path), load_shipped_reference(), agreement.terms, calls=calls,
+                                 seed=seed, day=day, source_file=out.name)
+        write_day(generated, out)
+    except (SpecError, ValueError) as exc:
+        raise UserError(str(exc), field="--spec") from None
+    return generated
+
+
+@dataclass(frozen=True, slots=True)
+class DemoDay:
+    """The demo's day of traffic: generated, ingested, checked, reported; with timings."""
+
+    day: GeneratedDay
+    day_file: Path
+    generate_s: float
+    ingested: Ingested
+    check: TrafficCheck
+    check_s: float
+    check_dir: Path
+    report: Path
+
+
+def demo_day(agreement: Agreement, out_dir: Path, calls: int = 200_000) -> DemoDay:
+    """Generate a day (`calls` records) from the shipped spec, ingest it, check it, write the
+    findings and the report under `out_dir`."""
+    from ..traffic.reference import load_shipped_reference
+    from ..traffic.report import write_check, write_report
+    from ..traffic.samples.day import generate_day, write_day
+    from ..traffic.samples.day_spec import demo_registry, load_day_spec
+
+    spec, reference = load_day_spec(), load_shipped_reference()
+    started = time.perf_counter()
+    day = generate_day(spec, reference, agreement.terms, calls=calls, source_file=f"day-{spec.date}.parquet")
+    path = write_day(day, out_dir / f"day-{day.date}.parquet")
+    generate_s = time.perf_counter() - started
+    ingested = ingest_files(out_dir / "traffic.duckdb", [path])
+    started = time.perf_counter()
+    checks = prepare(agreement, reference, demo_registry(spec), as_of=day.date, clec_ocn=spec.clec_ocn)
+    result = check_from_db(out_dir / "traffic.duckdb", checks)
+    check_s = time.perf_counter() - started
+    write_check(result, out_dir / "check")
+    report = write_report(result, agreement.terms_at(day.date), out_dir / "report")
+    return DemoDay(day, path, generate_s, ingested, result, check_s, out_dir / "check", report)
