@@ -18,7 +18,7 @@ from ..terms.loader import Agreement
 from ..terms.yamlsource import read_yaml
 from ..traffic.providers import ProviderRegistry
 from ..traffic.reference import ReferenceData
-from ..traffic.samples.day_spec import SpecError, provider_fact
+from ..traffic.providers.parse import SpecError, provider_fact
 from .errors import UserError
 
 if TYPE_CHECKING:  # the pipeline (Ibis) and the ingest load only when an operation needs them

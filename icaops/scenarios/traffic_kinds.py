@@ -1,6 +1,6 @@
 """Carrier Partner traffic in scenario files: provider events, calls, and `traffic.…` state queries.
 
-Provider events become registry facts (icaops/traffic/providers.py); `traffic.calls` events hold
+Provider events become registry facts (icaops/traffic/providers/); `traffic.calls` events hold
 calls inline (or generate a demo day); queries run the traffic check (icaops.traffic.pipeline) on
 the calls dated up to the as-of date, with the registry as known on that date. See the traffic
 section of docs/scenarios.md.
@@ -33,7 +33,8 @@ _TENTHS_PER_MINUTE = Decimal(600)
 
 
 def _facts(ctx: Context, on: dt.date) -> list:
-    from ..traffic.samples.day_spec import load_day_spec, provider_fact
+    from ..traffic.providers.parse import provider_fact
+    from ..traffic.samples.day_spec import load_day_spec
 
     facts = []
     for e in ctx.events:

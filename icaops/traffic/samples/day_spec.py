@@ -16,18 +16,13 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from icaops.terms.yamlsource import read_yaml
-from icaops.traffic.providers import (
-    AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService, Fact,
-    ProviderAdded, ProviderRegistry, SeparateTrunkGroupEstablished, StopNoticeGiven)
+from icaops.traffic.providers import ProviderRegistry
+from icaops.traffic.providers.parse import SpecError, parse_date, provider_fact
 
 __all__ = ["DEMO_DAY_SPEC", "DaySpec", "DosBurst", "ProviderSpec", "SpecError", "TrunkGroup", "demo_registry",
-           "load_day_spec", "provider_fact"]
+           "load_day_spec"]
 
 DEMO_DAY_SPEC = Path(__file__).with_name("demo_day.yaml")
-
-
-class SpecError(ValueError):
-    """A day description or provider fact that cannot be used: where, which key, what was expected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,51 +92,6 @@ def demo_registry(spec: DaySpec) -> ProviderRegistry:
     return ProviderRegistry.from_facts(spec.facts)
 
 
-_KINDS = {"amendment": AgreementKind.AMENDMENT, "numbering": AgreementKind.NUMBERING,
-          "commercial_numbering": AgreementKind.COMMERCIAL_NUMBERING}
-
-
-def provider_fact(raw: Mapping[str, Any], where: str, kind_key: str = "fact") -> Fact:
-    """A registry fact from a mapping such as ``{fact: carry_notice, id: n1, on: 2020-02-10, provider: P}``."""
-    def need(key: str) -> Any:
-        if raw.get(key) in (None, ""):
-            raise SpecError(f"{where}: {key}: expected a value")
-        return raw[key]
-
-    kind = need(kind_key)
-    fid, on = str(need("id")), _date(need("on") if "on" in raw else need("date"), f"{where}: on")
-    provider = str(raw["provider"]) if raw.get("provider") else None
-    if kind in ("agreement_signed", "agreement_terminated"):
-        agreement = _KINDS.get(str(need("kind")))
-        if agreement is None:
-            raise SpecError(f"{where}: kind: expected one of {', '.join(_KINDS)}, got {raw['kind']!r}")
-        cls = AgreementSigned if kind == "agreement_signed" else AgreementTerminated
-        return cls(fid, on, agreement, provider)
-    provider = str(need("provider"))
-    if kind == "provider_added":
-        return ProviderAdded(fid, on, provider, tuple(str(o) for o in raw.get("ocns") or ()),
-                             tuple(str(c) for c in raw.get("npa_nxxs") or ()), bool(raw.get("clec_own_ocn", False)))
-    simple = {"carry_notice": CarryNoticeGiven, "stop_notice": StopNoticeGiven}
-    if kind in simple:
-        return simple[kind](fid, on, provider, bool(raw.get("to_cam", True)))
-    if kind == "carry_confirmed":
-        return CarryConfirmed(fid, on, provider)
-    if kind == "denial_of_service":
-        return DenialOfService(fid, on, provider, str(raw.get("note", "")))
-    if kind == "separate_trunk_group":
-        return SeparateTrunkGroupEstablished(fid, on, provider, str(need("trunk_group")))
-    raise SpecError(f"{where}: {kind_key}: expected a provider fact type, got {kind!r}")
-
-
-def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise SpecError(f"{where}: expected an ISO date such as 2024-03-12, got {value!r}") from None
-
-
 def load_day_spec(path: Path | str = DEMO_DAY_SPEC) -> DaySpec:
     """Read a day description; SpecError naming the file and key on bad input."""
     path = Path(path)
@@ -161,7 +111,7 @@ def load_day_spec(path: Path | str = DEMO_DAY_SPEC) -> DaySpec:
         burst = need("dos_burst")
         hh, mm = str(burst["start"]).split(":")
         spec = DaySpec(
-            source=doc.file, date=_date(need("date"), f"{doc.file}: date"),
+            source=doc.file, date=parse_date(need("date"), f"{doc.file}: date"),
             clec_name=str(need("clec")["name"]), clec_ocn=str(need("clec")["ocn"]),
             ilec_ocns=tuple(str(o) for o in need("ilec_ocns")),
             trunk_groups=tuple(TrunkGroup(str(t["id"]), str(t["switch"])) for t in need("trunk_groups")),
