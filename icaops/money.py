@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .terms.schema import MoneyTerms
 
-__all__ = ["to_money", "round_money", "ZERO", "ZERO_CENTS", "CALC_CONTEXT"]
+__all__ = ["CALC_CONTEXT", "ROUNDING_MODES", "ZERO", "ZERO_CENTS", "money_text", "round_money", "to_money"]
 
 ZERO = Decimal("0")
 # A zero that prints as an amount (0.00): the start of sums of bill amounts.
@@ -15,6 +15,10 @@ ZERO_CENTS = Decimal("0.00")
 
 # Intermediate arithmetic (daily compounding over hundreds of days, per-message rates of
 # six decimals times millions of messages) keeps far more digits than the cent.
+# The terms' rounding rules (money.rounding) as the decimal module's modes.
+ROUNDING_MODES = {"half_up": decimal.ROUND_HALF_UP, "half_even": decimal.ROUND_HALF_EVEN, "down": decimal.ROUND_DOWN,
+                  "up": decimal.ROUND_UP}
+
 CALC_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN)
 
 
@@ -33,4 +37,10 @@ def to_money(value: object) -> Decimal:
 def round_money(amount: Decimal, terms: MoneyTerms) -> Decimal:
     """`amount` rounded to the terms' scale with the terms' rounding rule."""
     quantum = Decimal(1).scaleb(-terms.scale.value)
-    return amount.quantize(quantum, rounding=getattr(decimal, terms.rounding.value))
+    return amount.quantize(quantum, rounding=ROUNDING_MODES[terms.rounding.value])
+
+
+def money_text(amount: Decimal, terms: MoneyTerms) -> str:
+    """An amount as a person reads it on a bill: `$1,234.50`, `-$12.00` (rounded by the terms)."""
+    rounded = round_money(amount, terms)
+    return f"{'-' if rounded < 0 else ''}${abs(rounded):,.{terms.scale.value}f}"

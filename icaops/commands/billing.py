@@ -4,6 +4,7 @@ commands over the billing operations of icaops.app."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -14,6 +15,7 @@ from ..app.agreements import open_agreement
 from ..app.errors import UserError
 from ..billing.books import Books
 from ..billing.model import CATEGORIES, Bill
+from ..money import money_text
 from .options import AgreementOpt, DbOpt
 from .output import console, print_explained
 
@@ -59,8 +61,10 @@ def print_status(books: Books, account_id: str, as_of: dt.date) -> None:
     from ..app.billing import account_status
 
     console.rule(f"[bold]Account {account_id} as of {as_of}")
+    money = books.agreement.terms.money
     for name, answer in account_status(books, account_id, as_of).items():
-        print_explained(name.replace("_", " "), answer)
+        shown = money_text(answer.value, money) if isinstance(answer.value, Decimal) else None
+        print_explained(name.replace("_", " "), answer, value_text=shown)
 
 
 def _workspace(db: Optional[str], agreement: str) -> Workspace:

@@ -29,9 +29,10 @@ def print_steps(steps: Iterable[Step], indent: str = "   ", numbered: bool = Tru
         console.print(f"{indent}{mark} {step.text}{clause}")
 
 
-def print_explained(title: str, result: Explained[Any], indent: str = "   ") -> None:
-    """A value and the numbered steps that produced it, each with its clause."""
-    console.print(f"[bold]{title}[/bold] → [bold yellow]{display(result.value)}[/bold yellow]")
+def print_explained(title: str, result: Explained[Any], indent: str = "   ", value_text: str | None = None) -> None:
+    """A value (or `value_text` for it) and the numbered steps that produced it, each with its clause."""
+    shown = display(result.value) if value_text is None else value_text
+    console.print(f"[bold]{title}[/bold] → [bold yellow]{shown}[/bold yellow]")
     print_steps(result.steps, indent)
 
 

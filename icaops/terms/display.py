@@ -47,4 +47,6 @@ def display(value: Any) -> str:
         return "; ".join(f"{k}: {display(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(display(v) for v in value) or "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return "—" if value is None else str(value)

@@ -232,7 +232,7 @@ class CalendarTerms(_Section):
 class MoneyTerms(_Section):
     currency: Term[Currency]
     scale: Term[Scale]
-    rounding: Term[Literal["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP"]]
+    rounding: Term[Literal["half_up", "half_even", "down", "up"]]
 
 
 class LatePaymentTerms(_Section):

@@ -75,7 +75,7 @@ def test_a_period_is_billed_once_however_it_is_spelled(db: str, tmp_path: Path):
     assert first.exit_code == 0 and again.exit_code == 0, again.output
     assert "G:2013-03:" in again.output and "G:2013-3" not in again.output
     status = _run("account", "status", "G", "--as-of", "2013-03-20", "--db", db)
-    assert "balance → 323.40" in status.output  # not twice the bill
+    assert "balance → $323.40" in status.output  # not twice the bill
 
 
 @pytest.mark.parametrize("period", ["09/2012", "2012-13", "2012", "september"])
@@ -134,3 +134,32 @@ def test_account_status_defaults_to_today(db: str):
     result = _run("account", "status", "G", "--db", db)
     assert result.exit_code == 0, result.output
     assert "Account G as of 20" in result.output and "balance →" in result.output
+
+
+def test_no_python_words_in_user_output(db: str):
+    """Terms and answers read as words (yes/no, half_up), not Python constants (True, ROUND_HALF_UP)."""
+    for args in (["terms", "show"], ["account", "status", "G", "--as-of", "2013-04-20", "--db", db]):
+        output = _run(*args).output
+        for word in ("True", "False", "ROUND_", "None", "Decimal("):
+            assert word not in output, (args, word)
+
+
+def test_money_is_printed_one_way(db: str):
+    """III.9.2: amounts are whole cents in U.S. funds: every amount of the status reads $1,234.56."""
+    import re
+
+    output = _run("account", "status", "G", "--as-of", "2013-04-20", "--db", db).output
+    answers = re.findall(r"^(balance|past due|credit on account|deposit held) → (\S+)$", output, re.M)
+    assert len(answers) == 4 and all(re.fullmatch(r"-?\$\d{1,3}(,\d{3})*\.\d{2}", v) for _, v in answers), answers
+
+
+def test_money_text_rounds_and_groups():
+    from decimal import Decimal
+
+    from icaops.app.agreements import open_agreement
+    from icaops.money import money_text
+
+    money = open_agreement().terms.money
+    assert money_text(Decimal("1234567.005"), money) == "$1,234,567.01"  # half_up (money.rounding)
+    assert money_text(Decimal("-12"), money) == "-$12.00"
+    assert money_text(Decimal("0"), money) == "$0.00"
