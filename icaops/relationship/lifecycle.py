@@ -161,9 +161,9 @@ def _after(rule: str) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Exp
 
 
 def _remedies_from(state: Lifecycle, dl: Deadlines, on: dt.date, nid: str, kind: str) -> Explained[Any]:
-    window = _after("dispute_remedies")(state, dl, on, nid, kind)
-    first = window.value + dt.timedelta(days=1)
-    return window.then(first, f"unresolved after that, either Party may pursue other remedies from {fmt(first)}", "III.20.2")
+    notice = _notice_of(state, nid, kind)
+    first = dl.day_after("dispute_remedies", notice.received.value, "if the dispute is unresolved, either Party may pursue other remedies", f"notice {nid} received")
+    return Explained(first.value, notice.received.steps + first.steps)
 
 
 def _cure_state(rule: str, clause: str, verb: str) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Explained[Any]]:

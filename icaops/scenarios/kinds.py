@@ -97,6 +97,7 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
     "disconnection": lambda dl, s: dl.nonpayment(as_date(s["from"], "from"), disconnection_notice_on=_opt_date(s, "notice")).earliest_disconnection,
     "default_for_nonpayment": lambda dl, s: dl.nonpayment_default(as_date(s["from"], "from")),
     "deposit_draw_for_bill": lambda dl, s: dl.nonpayment(as_date(s["from"], "from")).deposit_draw,
+    "audit_dispute_resolution": lambda dl, s: dl.audit_dispute_resolution_from(as_date(s["from"], "from")),
     "termination": lambda dl, s: dl.termination_date(as_date(s["from"], "from")),
     "initial_term_end": lambda dl, s: dl.initial_term_end(),
     "successor_limit": lambda dl, s: dl.successor_limit(as_date(s["from"], "from")),
