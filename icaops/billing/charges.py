@@ -19,6 +19,7 @@ from ..relationship.events import Event
 from ..terms.schema import Price, Term, Terms
 from .cycle import BillingCycle
 from .model import Account, ChargeLine, RefusedCharge
+from .usf import fusc_exemption
 from ..money import ZERO_CENTS
 
 __all__ = ["event_charges", "usage_charges", "tax_lines", "matches"]
@@ -173,21 +174,21 @@ def usage_charges(account: Account, cycle: BillingCycle, messages: int, terms: T
 def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], terms: Terms) -> list[ChargeLine]:
     """Taxes and surcharges as separate lines (III.45), and the FUSC unless certified (III.9.6)."""
     taxes = terms.taxes
-    year = cycle.bill_date.value.year
     lines = []
     candidates = [("fusc", taxes.fusc.value, taxes.fusc.clause)] + [(f"tax{i}", item, taxes.items.clause) for i, item in enumerate(taxes.items.value)]
     for key, item, clause in candidates:
         base = sum((bases.get(b, ZERO_CENTS) for b in item.base), ZERO_CENTS)
         if not item.rate or not base:
             continue
-        if key == "fusc" and year in account.usf_certified_years:
+        exemption = fusc_exemption(account, cycle.bill_date.value, Deadlines(terms)) if key == "fusc" else None
+        if exemption is not None and exemption.value:
             continue
         if item.exempt_with and item.exempt_with in account.exemptions:
             continue
         amount = round_money(CALC_CONTEXT.multiply(base, item.rate), terms.money)
         steps = [Step(f"{item.name} ({item.kind}, {item.jurisdiction}): {item.rate:%} of {' + '.join(item.base)} charges ${base} = ${amount}", clause)]
-        if key == "fusc":
-            steps.append(Step(f"no USF certification on file for {year}: FUSC assessed", terms.billing.fusc_applies_without_certification.clause))
+        if exemption is not None:
+            steps += exemption.steps
         steps.append(Step("shown as a separate item", terms.billing.taxes_as_separate_items.clause))
         lines.append(ChargeLine(f"{cycle.bill_id}:{item.kind}:{key}", cycle.bill_id, account.id, item.kind, key, item.name,
                                 Decimal(1), None, amount, clause, Explained(amount, tuple(steps)), source="taxes"))
