@@ -92,13 +92,27 @@ def _amount(name: str, term: Term[Price], event: Event, terms: Terms) -> tuple[D
     elif price.basis == "tbd":
         if price.interim_tariff_amount is None:
             return f"{price.description} has no price in Article VIII (TBD): the Parties must meet and confer before it is billed"
-        discount = terms.resale.discount_rate.value
-        unit = price.interim_tariff_amount - CALC_CONTEXT.multiply(price.interim_tariff_amount, discount)
-        steps.append(Step(f"TBD price: interim = most analogous tariffed rate ${price.interim_tariff_amount} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up", "III.46.2"))
-        return unit, quantity, steps, True
+        interim = _interim_price(price, terms)
+        return interim.value, quantity, steps + list(interim.steps), True
     else:
         return "no charge"
     return unit, quantity, steps, False
+
+
+def _interim_price(price: Price, terms: Terms) -> Explained[Decimal]:
+    """III.46.2: the analogous tariffed rate "less applicable wholesale discount" — none where the
+    discount does not apply to the price's kind (IV.3.5: NRCs; the terms' `resale.discount_rules`)."""
+    tariff = price.interim_tariff_amount
+    assert tariff is not None
+    rule = next((r for r in terms.resale.discount_rules.values() if r.value.attribute == price.kind), None)
+    if rule is not None and not rule.value.discount_applies:
+        return Explained(tariff, (
+            Step(f"TBD price: interim = most analogous tariffed rate ${tariff} less the applicable wholesale discount, subject to true-up", "III.46.2"),
+            Step(f"{rule.value.description}: the resale discount does not apply, so none is applicable; interim price ${tariff}", rule.clause),
+        ))
+    discount = terms.resale.discount_rate.value
+    unit = tariff - CALC_CONTEXT.multiply(tariff, discount)
+    return Explained(unit, (Step(f"TBD price: interim = most analogous tariffed rate ${tariff} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up", "III.46.2"),))
 
 
 def event_charges(account: Account, cycle: BillingCycle, events: Iterable[Event], terms: Terms, orders_before: int = 0) -> tuple[list[ChargeLine], list[RefusedCharge]]:
