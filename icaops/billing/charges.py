@@ -19,6 +19,7 @@ from ..relationship.events import Event
 from ..terms.schema import Price, Term, Terms
 from .cycle import BillingCycle
 from .model import Account, ChargeLine, RefusedCharge
+from .usf import fusc_exemption
 from ..money import ZERO_CENTS
 
 __all__ = ["event_charges", "usage_charges", "tax_lines", "matches"]
@@ -91,13 +92,27 @@ def _amount(name: str, term: Term[Price], event: Event, terms: Terms) -> tuple[D
     elif price.basis == "tbd":
         if price.interim_tariff_amount is None:
             return f"{price.description} has no price in Article VIII (TBD): the Parties must meet and confer before it is billed"
-        discount = terms.resale.discount_rate.value
-        unit = price.interim_tariff_amount - CALC_CONTEXT.multiply(price.interim_tariff_amount, discount)
-        steps.append(Step(f"TBD price: interim = most analogous tariffed rate ${price.interim_tariff_amount} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up", "III.46.2"))
-        return unit, quantity, steps, True
+        interim = _interim_price(price, terms)
+        return interim.value, quantity, steps + list(interim.steps), True
     else:
         return "no charge"
     return unit, quantity, steps, False
+
+
+def _interim_price(price: Price, terms: Terms) -> Explained[Decimal]:
+    """III.46.2: the analogous tariffed rate "less applicable wholesale discount" — none where the
+    discount does not apply to the price's kind (IV.3.5: NRCs; the terms' `resale.discount_rules`)."""
+    tariff = price.interim_tariff_amount
+    assert tariff is not None
+    rule = next((r for r in terms.resale.discount_rules.values() if r.value.attribute == price.kind), None)
+    if rule is not None and not rule.value.discount_applies:
+        return Explained(tariff, (
+            Step(f"TBD price: interim = most analogous tariffed rate ${tariff} less the applicable wholesale discount, subject to true-up", "III.46.2"),
+            Step(f"{rule.value.description}: the resale discount does not apply, so none is applicable; interim price ${tariff}", rule.clause),
+        ))
+    discount = terms.resale.discount_rate.value
+    unit = tariff - CALC_CONTEXT.multiply(tariff, discount)
+    return Explained(unit, (Step(f"TBD price: interim = most analogous tariffed rate ${tariff} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up", "III.46.2"),))
 
 
 def event_charges(account: Account, cycle: BillingCycle, events: Iterable[Event], terms: Terms, orders_before: int = 0) -> tuple[list[ChargeLine], list[RefusedCharge]]:
@@ -174,7 +189,6 @@ def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], 
     """Taxes and surcharges as separate lines (III.45), and the FUSC unless certified (III.9.6)."""
     taxes = terms.taxes
     bill_date = cycle.bill_date.value
-    year = bill_date.year
     lines = []
     candidates = [("fusc", taxes.fusc.value, taxes.fusc.clause)] + [(f"tax{i}", item, taxes.items.clause) for i, item in enumerate(taxes.items.value)]
     for key, item, clause in candidates:
@@ -182,7 +196,8 @@ def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], 
         rate = item.rate_on(bill_date)  # a dated factor: the row in force on the Bill Date
         if not rate or not base:
             continue
-        if key == "fusc" and year in account.usf_certified_years:
+        exemption = fusc_exemption(account, bill_date, Deadlines(terms)) if key == "fusc" else None
+        if exemption is not None and exemption.value:
             continue
         if item.exempt_with and item.exempt_with in account.exemptions:
             continue
@@ -190,8 +205,8 @@ def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], 
         row = item.row_on(bill_date)
         dated = f" (factor in force from {row.valid_from.isoformat()}: {row.source})" if row else ""
         steps = [Step(f"{item.name} ({item.kind}, {item.jurisdiction}): {rate:%}{dated} of {' + '.join(item.base)} charges ${base} = ${amount}", clause)]
-        if key == "fusc":
-            steps.append(Step(f"no USF certification on file for {year}: FUSC assessed", terms.billing.fusc_applies_without_certification.clause))
+        if exemption is not None:
+            steps += exemption.steps
         steps.append(Step("shown as a separate item", terms.billing.taxes_as_separate_items.clause))
         lines.append(ChargeLine(f"{cycle.bill_id}:{item.kind}:{key}", cycle.bill_id, account.id, item.kind, key, item.name,
                                 Decimal(1), None, amount, clause, Explained(amount, tuple(steps)), source="taxes"))

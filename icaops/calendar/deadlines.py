@@ -47,6 +47,17 @@ class Deadlines:
         """The deadline rule `name` from the terms, applied to `trigger`."""
         return apply_rule(self.terms.deadline(name), trigger, self.cal, trigger_text)
 
+    def day_after(self, name: str, trigger: dt.date, consequence: str, trigger_text: str | None = None) -> Explained[dt.date]:
+        """The first day after the period of rule `name` (reading within-n-days).
+
+        "Within N days" includes the N-th day: what must happen within the period may still
+        happen on its last day, so a right that needs the period to have passed arises the
+        day after."""
+        rule = self.terms.deadline(name)
+        window = self.rule(name, trigger, trigger_text)
+        first = window.value + dt.timedelta(days=1)
+        return window.then(first, f"the {rule.value.offset} include their last day, {window.value.isoformat()}; {consequence} from the day after, {fmt(first)} (reading within-n-days)", rule.clause)
+
     # -- billing (II.2.8, II.2.9, III.9) -----------------------------------------------
 
     def bill_date(self, cycle_close: dt.date) -> Explained[dt.date]:
@@ -130,7 +141,7 @@ class Deadlines:
             earliest_suspension=suspension,
             earliest_disconnection=disconnection,
             nonpayment_default=self.nonpayment_default(bill_date),
-            deposit_draw=self.rule("deposit_draw", bill_due_date, "Bill Due Date (payment required)"),
+            deposit_draw=self.deposit_draw_from(bill_due_date),
         )
 
     def nonpayment_default(self, bill_date: dt.date) -> Explained[dt.date]:
@@ -145,6 +156,16 @@ class Deadlines:
             last = due.value
         first = last + dt.timedelta(days=1)
         return window.then(first, f"undisputed charges still unpaid on {fmt(first)} are a Default", "III.2.6(d)")
+
+    def deposit_draw_from(self, payment_required_on: dt.date) -> Explained[dt.date]:
+        """The first day CenturyLink may draw on the deposit for an amount due that day and still unpaid (III.6.7)."""
+        return self.day_after("deposit_draw", payment_required_on, "an amount still unpaid may be drawn on the deposit",
+                              "payment required (Bill Due Date)")
+
+    def audit_dispute_resolution_from(self, referred_on: dt.date) -> Explained[dt.date]:
+        """The first day an audit dispute the representatives have not resolved goes to dispute resolution (III.7.1.8)."""
+        return self.day_after("audit_dispute_referral", referred_on, "an unresolved audit dispute goes to dispute resolution",
+                              "audit dispute referred to the representatives")
 
     def usf_certification_due(self, year: int) -> Explained[dt.date]:
         """The day the annual USF certification for `year` is due (III.9.6.2)."""

@@ -51,6 +51,7 @@ NAMED_DEADLINES: Mapping[str, NamedDeadline] = MappingProxyType({
     "disconnection": lambda dl, s: dl.nonpayment(_from(s), disconnection_notice_on=opt_date(s, "notice")).earliest_disconnection,
     "default_for_nonpayment": lambda dl, s: dl.nonpayment_default(_from(s)),
     "deposit_draw_for_bill": lambda dl, s: dl.nonpayment(_from(s)).deposit_draw,
+    "audit_dispute_resolution": lambda dl, s: dl.audit_dispute_resolution_from(_from(s)),
     "termination": lambda dl, s: dl.termination_date(_from(s)),
     "initial_term_end": lambda dl, s: dl.initial_term_end(),
     "successor_limit": lambda dl, s: dl.successor_limit(_from(s)),

@@ -17,7 +17,7 @@ from ..calendar.periods import fmt
 from ..explain import Explained, Step
 from .events import Event, EventError, EventInputError
 
-__all__ = ["Notice", "Lifecycle", "fold", "query", "LIFECYCLE_EVENTS"]
+__all__ = ["Activity", "LineInService", "Notice", "Lifecycle", "fold", "query", "LIFECYCLE_EVENTS"]
 
 NOTICE_KINDS = ("termination", "dispute", "default", "deposit_request", "audit", "sale_of_territory", "unauthorized_change", "suspension", "disconnection")
 
@@ -35,6 +35,24 @@ class Notice:
     data: tuple[tuple[str, Any], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Something Granite did that counts against inactivity (III.2.2.1), of one kind of `lifecycle.inactivity_activities`."""
+
+    kind: str  # pre_ordering | orders | resale_usage
+    on: dt.date
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineInService:
+    """A resold line in service from `start` through `end` (None: still in service)."""
+
+    line: str
+    start: dt.date
+    end: dt.date | None = None
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """Facts of the relationship, as of the last event folded in."""
@@ -45,6 +63,8 @@ class Lifecycle:
     successor_requested_on: dt.date | None = None
     notices: Mapping[str, Notice] = field(default_factory=lambda: MappingProxyType({}))
     closed: Mapping[str, dt.date] = field(default_factory=lambda: MappingProxyType({}))
+    activities: tuple[Activity, ...] = ()
+    lines: tuple[LineInService, ...] = ()
 
 
 def _notice(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
@@ -69,12 +89,47 @@ def _close(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
 
 
 def _order(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
-    return replace(state, first_order_on=state.first_order_on or e.date, last_order_on=e.date)
+    return replace(state, first_order_on=state.first_order_on or e.date, last_order_on=e.date,
+                   activities=state.activities + (Activity("orders", e.date, e.id),))
+
+
+def _setup(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
+    return replace(state, setup_completed_on=state.setup_completed_on or e.date,
+                   activities=state.activities + (Activity("pre_ordering", e.date, e.id),))
+
+
+def _line_key(e: Event) -> str:
+    return f"{e.get('account', '')}/{e.get('line_id') or e.get('wtn') or e.id}"
+
+
+def _line_added(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
+    key = _line_key(e)
+    if any(s.line == key and s.end is None for s in state.lines):
+        return state
+    return replace(state, lines=state.lines + (LineInService(key, e.date),))
+
+
+def _line_removed(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
+    # The last day of service is the day before the removal (docs/scenarios.md, service.removed).
+    key = _line_key(e)
+    last = e.date - dt.timedelta(days=1)
+    return replace(state, lines=tuple(replace(s, end=last) if s.line == key and s.end is None else s for s in state.lines))
+
+
+def _usage(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
+    count = e.get("count")
+    if not isinstance(count, int) or count <= 0:
+        return state  # billing validates the count; no messages is no activity
+    return replace(state, activities=state.activities + (Activity("resale_usage", e.date, e.id),))
 
 
 LIFECYCLE_EVENTS: Mapping[str, Callable[[Lifecycle, Event, Deadlines], Lifecycle]] = MappingProxyType({
-    "account.setup_completed": lambda s, e, dl: replace(s, setup_completed_on=s.setup_completed_on or e.date),
+    "account.setup_completed": _setup,
     "order.submitted": _order,
+    "csr.searched": lambda s, e, dl: replace(s, activities=s.activities + (Activity("pre_ordering", e.date, e.id),)),
+    "service.added": _line_added,
+    "service.removed": _line_removed,
+    "usage.messages": _usage,
     "notice.given": _notice,
     "dispute.resolved": _close,
     "default.cured": _close,
@@ -161,9 +216,9 @@ def _after(rule: str) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Exp
 
 
 def _remedies_from(state: Lifecycle, dl: Deadlines, on: dt.date, nid: str, kind: str) -> Explained[Any]:
-    window = _after("dispute_remedies")(state, dl, on, nid, kind)
-    first = window.value + dt.timedelta(days=1)
-    return window.then(first, f"unresolved after that, either Party may pursue other remedies from {fmt(first)}", "III.20.2")
+    notice = _notice_of(state, nid, kind)
+    first = dl.day_after("dispute_remedies", notice.received.value, "if the dispute is unresolved, either Party may pursue other remedies", f"notice {nid} received")
+    return Explained(first.value, notice.received.steps + first.steps)
 
 
 def _cure_state(rule: str, clause: str, verb: str) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Explained[Any]]:
@@ -178,13 +233,49 @@ def _cure_state(rule: str, clause: str, verb: str) -> Callable[[Lifecycle, Deadl
     return answer
 
 
+_ACTIVITY_TEXT: Mapping[str, str] = MappingProxyType({
+    "pre_ordering": "pre-ordering activity (account set-up, CSR search)",
+    "orders": "order submitted",
+    "resale_usage": "messages of resold lines (Local Traffic)",
+})
+
+
+def _last_activity(state: Lifecycle, kinds: tuple[str, ...], on: dt.date) -> list[tuple[dt.date, str]]:
+    """(date, text) of the last activity of each kind counted, up to `on`; kinds without any say so."""
+    found: list[tuple[dt.date, str]] = []
+    for kind in (k for k in _ACTIVITY_TEXT if k in kinds):
+        seen = [a for a in state.activities if a.kind == kind and a.on <= on]
+        if seen:
+            last = max(seen, key=lambda a: a.on)
+            found.append((last.on, f"last {_ACTIVITY_TEXT[kind]}: {last.on.isoformat()} ({last.event_id})"))
+    if "resold_lines_in_service" in kinds:
+        stretches = [s for s in state.lines if s.start <= on]
+        if stretches:
+            through = max(min(s.end or on, on) for s in stretches)
+            live = sum(1 for s in stretches if s.end is None or s.end >= on)
+            text = (f"{live} resold line(s) in service on {on.isoformat()}: active every day they are in service" if live
+                    else f"last day a resold line was in service: {through.isoformat()}")
+            found.append((through, text))
+    return found
+
+
 def _inactivity(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[dt.date]:
-    eff = dl.terms.lifecycle.effective_date.value
-    last = state.last_order_on or eff
-    label = f"last order {last.isoformat()}" if state.last_order_on else "no order since the Effective Date"
+    term = dl.terms.lifecycle.inactivity_activities
+    counted = _last_activity(state, term.value, on)
+    steps = [Step(f"activity counted (interpretation inactivity-activity): {', '.join(term.value)}", term.clause)]
+    steps += [Step(text, term.clause) for _, text in counted]
+    if counted:
+        last = max(day for day, _ in counted)
+        label = "Granite's last activity"
+    else:
+        last = dl.terms.lifecycle.effective_date.value
+        steps.append(Step(f"no activity up to {on.isoformat()}: counted from the Effective Date", term.clause))
+        label = "Effective Date"
     period = dl.rule("inactivity", last, label)
     first = period.value + dt.timedelta(days=1)
-    return period.then(first, f"twelve consecutive months without activity end {period.value.isoformat()}: CenturyLink may terminate from {fmt(first)}", "III.2.2.1")
+    live = any(s.start <= on and (s.end is None or s.end >= on) for s in state.lines) and "resold_lines_in_service" in term.value
+    note = f" (lines are in service on {on.isoformat()}: only if they and all other activity stop then)" if live else ""
+    return Explained(first, tuple(steps) + period.steps + (Step(f"twelve consecutive months without activity end {period.value.isoformat()}: CenturyLink may terminate from {fmt(first)}{note}", term.clause),))
 
 
 def _successor_limit(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[dt.date]:

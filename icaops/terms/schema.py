@@ -333,6 +333,8 @@ class LifecycleTerms(_Section):
     commission_approval_required: Term[bool]
     follow_on_term: Term[Period]
     termination_time: Term[dt.time]
+    # III.2.2.1: what counts as Granite's activity (interpretation inactivity-activity).
+    inactivity_activities: Term[tuple[Literal["pre_ordering", "orders", "resold_lines_in_service", "resale_usage"], ...]]
 
 
 class AuditTerms(_Section):

@@ -44,7 +44,7 @@ def test_iii_9_5_nonpayment_timeline(dl):
     assert t.suspension_notice_by.value == D(2012, 9, 9)
     assert t.earliest_suspension.value == D(2012, 9, 17)  # notice 09-12 + 5 days, later than 09-14
     assert t.earliest_disconnection.value == D(2012, 9, 26)
-    assert t.deposit_draw.value == D(2012, 10, 4)
+    assert t.deposit_draw.value == D(2012, 10, 5)  # III.6.7: due 09-04 + 30 = 10-04 is still within the 30 days
     with pytest.raises(ValueError, match="precedes non-payment"):
         dl.nonpayment(D(2012, 8, 4), disconnection_notice_on=D(2012, 9, 1))
 

@@ -11,14 +11,16 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ...calendar.deadlines import Deadlines
+from ...calendar.periods import fmt
 from ...explain import Explained, Step
 from ...money import CALC_CONTEXT, round_money
 from ..late_charge import compound_factor
 from ..model import Category, ChargeLine
 from .accrual import late_charges_to_bill
+from .facts import AuditAdjustmentFact, BillFact, BillLine
 from .history import AccountHistory, put
 
-__all__ = ["carry"]
+__all__ = ["audit_undercharge_due", "carry"]
 
 
 def carry(h: AccountHistory, bill_id: str, statement: dt.date, cycle_start: dt.date | None,
@@ -79,26 +81,48 @@ def _credits(h: AccountHistory, bill_id: str, statement: dt.date, dl: Deadlines)
     return tuple(lines)
 
 
-def _audits(h: AccountHistory, bill_id: str, statement: dt.date, cycle_start: dt.date | None, dl: Deadlines) -> tuple[ChargeLine, ...]:
+def _audit_interest(dl: Deadlines, audit: AuditAdjustmentFact, until: dt.date) -> tuple[Decimal, tuple[Step, ...]]:
+    """III.7.1.7 interest on an audit finding from the day it originated to `until`, rounded, with its steps."""
     terms = dl.terms
     interest_rate = terms.audits.interest_rate_per_month
-    clause = interest_rate.clause
+    rate = min(interest_rate.value, terms.billing.late_payment.legal_max_rate_per_month.value or interest_rate.value)
+    factor = compound_factor(terms, rate, audit.originated_on, until)
+    interest = round_money(CALC_CONTEXT.multiply(audit.amount, factor.value), terms.money)
+    return interest, (
+        Step(f"audit {audit.id} agreed {audit.agreed_on.isoformat()}: {audit.kind} of ${audit.amount} that originated {audit.originated_on.isoformat()}", interest_rate.clause),
+        Step(f"interest at the lesser of {interest_rate.value:%} per month and the legal maximum, compounded daily to {until.isoformat()}: ${interest}", interest_rate.clause),
+        *factor.steps,
+    )
+
+
+def _audits(h: AccountHistory, bill_id: str, statement: dt.date, cycle_start: dt.date | None, dl: Deadlines) -> tuple[ChargeLine, ...]:
+    clause = dl.terms.audits.interest_rate_per_month.clause
     lines = []
     for audit_id, audit in sorted(h.audits.items()):
-        # III.7.1.7: an overcharge is credited on the first full billing cycle after agreement.
+        # III.7.1.7: an overcharge is credited on the first full billing cycle after agreement
+        # (an undercharge was due at once: audit_undercharge_due).
         if audit_id in h.audits_billed or cycle_start is None or cycle_start <= audit.agreed_on:
             continue
-        rate = min(interest_rate.value, terms.billing.late_payment.legal_max_rate_per_month.value or interest_rate.value)
-        factor = compound_factor(terms, rate, audit.originated_on, statement)
-        interest = round_money(CALC_CONTEXT.multiply(audit.amount, factor.value), terms.money)
-        sign = -1 if audit.kind == "overcharge" else 1
-        amount = sign * (audit.amount + interest)
-        steps = (
-            Step(f"audit {audit_id} agreed {audit.agreed_on.isoformat()}: {audit.kind} of ${audit.amount} that originated {audit.originated_on.isoformat()}", clause),
-            Step(f"interest at the lesser of {interest_rate.value:%} per month and the legal maximum, compounded daily to {statement.isoformat()}: ${interest}", clause),
-            *factor.steps,
-            Step(f"{'credited' if sign < 0 else 'billed'} on the first full billing cycle after agreement: ${amount}", clause),
-        )
+        interest, steps = _audit_interest(dl, audit, statement)
+        amount = -(audit.amount + interest)
+        steps += (Step(f"credited on the first full billing cycle after agreement: ${amount}", clause),)
         lines.append(_line(h, bill_id, "audit", audit_id, "adjustment", f"audit_{audit.kind}", f"Audit {audit.kind} with interest",
                            amount, clause, steps))
     return tuple(lines)
+
+
+def audit_undercharge_due(h: AccountHistory, audit: AuditAdjustmentFact, dl: Deadlines) -> tuple[BillFact, ChargeLine]:
+    """III.7.1.7: "the billed Party ... shall immediately compensate" — a charge of its own, due the day the results are agreed.
+
+    Interest runs from the day the undercharge originated to the agreement date; unpaid after
+    that day, the charge bears late payment charges (III.9.3, the same rate compounded daily),
+    so the interest continues until "payment is made" (reading audit-undercharge-immediate)."""
+    clause = dl.terms.audits.interest_rate_per_month.clause
+    bill_id = f"{h.account_id}:audit:{audit.id}"
+    interest, steps = _audit_interest(dl, audit, audit.agreed_on)
+    amount = audit.amount + interest
+    due = Explained(audit.agreed_on, (Step(f"undercharge agreed {fmt(audit.agreed_on)}: the billed Party shall immediately compensate — due that day, past due from the next (reading audit-undercharge-immediate)", clause),))
+    steps += (Step(f"due immediately, as a charge of its own dated {audit.agreed_on.isoformat()}: ${amount}", clause),)
+    line = ChargeLine(f"{bill_id}:undercharge", bill_id, h.account_id, "adjustment", "audit_undercharge", "Audit undercharge with interest",
+                      Decimal(1), None, amount, clause, Explained(amount, steps), source=audit.id)
+    return BillFact(bill_id, h.account_id, audit.agreed_on, due, (BillLine(line.line_id, line.category, line.amount),)), line

@@ -20,7 +20,7 @@ from ...money import to_money
 from ...relationship.events import Event
 from ..cycle import cycle_for
 from ..model import ChargeLine
-from .carried import carry
+from .carried import audit_undercharge_due, carry
 from .context import FoldTerms, Handler, Outcome
 from .disputes import dispute_filed, dispute_resolved
 from .errors import BillingError, Code, billing_error
@@ -135,7 +135,8 @@ AUDIT_KINDS = ("overcharge", "undercharge")
 
 
 def audit_agreed(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
-    """An agreed audit adjustment, billed or credited with interest on a later statement (III.7.1.7)."""
+    """An agreed audit adjustment (III.7.1.7): an overcharge is credited with interest on the first
+    full billing cycle after agreement; an undercharge, with interest, is due at once."""
     if err := missing(e, "kind", "amount", "originated_on"):
         return h, err
     amount = amount_of(e)
@@ -146,7 +147,12 @@ def audit_agreed(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
         return h, (billing_error(Code.AUDIT_KIND_INVALID, e, "kind", " or ".join(AUDIT_KINDS)),)
     originated = e.get("originated_on")
     originated = dt.date.fromisoformat(originated) if isinstance(originated, str) else originated
-    return replace(h, audits=put(h.audits, e.id, AuditAdjustmentFact(e.id, h.account_id, kind, amount, originated, e.date))), ()
+    audit = AuditAdjustmentFact(e.id, h.account_id, kind, amount, originated, e.date)
+    h = replace(h, audits=put(h.audits, e.id, audit))
+    if kind == "overcharge":
+        return h, ()
+    fact, line = audit_undercharge_due(h, audit, ft.deadlines)
+    return replace(_with_bill(h, fact, (line,)), audits_billed=put(h.audits_billed, e.id, fact.bill_id)), ()
 
 
 # In this order on a day: bills first, then payments, then disputes, then deposits.

@@ -10,7 +10,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from ...calendar.deadlines import Deadlines
-from ...calendar.periods import fmt, shift
+from ...calendar.periods import fmt
 from ...explain import Explained, Step
 from ...money import ZERO, round_money
 from ...relationship.lifecycle import Lifecycle, Notice
@@ -151,12 +151,14 @@ def disconnection(h: AccountHistory, on: dt.date, dl: Deadlines, lifecycle: Life
 def may_draw(h: AccountHistory, on: dt.date, dl: Deadlines) -> Explained[bool]:
     """III.6.7: may the ILEC draw on the deposit for amounts unpaid 30 days after due?"""
     rule = dl.terms.deadline("deposit_draw")
-    late = [t for t in h.book.tranches if t.unpaid and not t.held(on) and shift(t.due_date, rule.value.offset, 1, dl.cal) <= on]
+    # Within-n-days: an amount paid on the 30th day was paid within the 30 days.
+    late = [t for t in h.book.tranches if t.unpaid and not t.held(on) and dl.deposit_draw_from(t.due_date).value <= on]
     amount = sum((t.amount for t in late), ZERO)
     if not late:
-        return Explained(False, (Step("no amount is unpaid 30 days after it was due", rule.clause),))
+        return Explained(False, (Step(f"no amount is unpaid after the {rule.value.offset} following its due date", rule.clause),))
+    first = min(late, key=lambda t: t.due_date)
     held = h.deposits.held
-    return Explained(bool(held), (Step(f"${amount} unpaid 30 or more days after due; deposit held ${held}: CenturyLink {'may' if held else 'could, if it held one,'} draw on it upon notice", rule.clause),))
+    return Explained(bool(held), dl.deposit_draw_from(first.due_date).steps + (Step(f"${amount} not paid within the {rule.value.offset} after it was due; deposit held ${held}: CenturyLink {'may' if held else 'could, if it held one,'} draw on it upon notice", rule.clause),))
 
 
 def deposit_trigger(h: AccountHistory, on: dt.date, dl: Deadlines) -> Explained[bool]:
