@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal
 
+import holidays
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
 __all__ = [
@@ -183,4 +185,19 @@ class HolidaySource(BaseModel):
     def _check(self) -> "HolidaySource":
         if self.kind in ("country", "financial") and not self.code:
             raise ValueError(f"holiday source of kind {self.kind!r} needs a code (e.g. US, XFED)")
+        if self.kind == "country":
+            countries = holidays.list_supported_countries()
+            if self.code not in countries:
+                raise ValueError(f"code: expected a country code of the holidays package such as US, got {self.code!r}")
+            if self.subdivision is not None and self.subdivision not in countries[self.code]:
+                raise ValueError(f"subdivision: expected a subdivision of {self.code} such as "
+                                 f"{countries[self.code][0] if countries[self.code] else '(none)'}, got {self.subdivision!r}")
+        if self.kind == "financial" and self.code not in holidays.list_supported_financial():
+            raise ValueError(f"code: expected a financial market code of the holidays package such as XNYS, got {self.code!r}")
+        for day in self.dates:
+            try:
+                dt.date.fromisoformat(day[:10])
+            except ValueError:
+                raise ValueError(f"dates: expected an ISO date, optionally with a name, such as "
+                                 f"'2012-12-24 Christmas Eve', got {day!r}") from None
         return self

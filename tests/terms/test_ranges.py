@@ -102,3 +102,23 @@ def test_cli_set_out_of_range_exits_2(tmp_path):
     out = CliRunner().invoke(app, ["terms", "show", "--set", "billing.late_payment.rate_per_month=-0.01"])
     assert out.exit_code == 2
     assert "billing.late_payment.rate_per_month.value: expected a rate from 0 to 1" in out.output
+
+
+def test_holiday_sources_name_real_calendars():
+    """II.2.10, III.9.2: a holiday calendar must be one the holidays package knows, and listed
+    dates must be dates; anything else would silently make every day a Business Day."""
+    import pytest
+
+    from icaops.terms.errors import TermsLoadError
+    from icaops.terms.loader import load_agreement
+
+    agreement = load_agreement("centurylink-granite-id-2012")
+    for key, value, expected in (
+        ("calendar.federal_holidays", {"kind": "country", "code": "ZZ"}, "a country code of the holidays package"),
+        ("calendar.federal_holidays", {"kind": "country", "code": "US", "subdivision": "QQ"}, "a subdivision of US"),
+        ("calendar.bank_holidays", {"kind": "financial", "code": "NOPE"}, "a financial market code"),
+        ("calendar.company_holidays", {"kind": "dates", "dates": ["2012-13-04"]}, "an ISO date"),
+    ):
+        with pytest.raises(TermsLoadError) as caught:
+            agreement.with_overrides({key: value}, source="--set").terms
+        assert expected in str(caught.value.errors[0])
