@@ -17,6 +17,7 @@ from typing import Any
 from ..billing.books import Books
 from ..billing.cycle import cycle_for, parse_period
 from ..billing.model import Bill
+from ..billing.outputs.x12 import Usage
 from ..explain import Explained
 from ..relationship.events import EventError
 from .errors import UserError
@@ -88,19 +89,26 @@ def close_cycle(ws: Workspace, period: str, accounts: Iterable[str] | None = Non
     return bills
 
 
-def write_outputs(ws: Workspace, bill: Bill, out: Path) -> dict[str, Path]:
-    """The bill's invoice as HTML and PDF, its lines as CSV and an X12 811 (VI.10.1.2)."""
-    from ..billing.outputs import Parties, render_html, render_pdf, write_811, write_csv
+def write_outputs(ws: Workspace, bill: Bill, out: Path, x12_usage: Usage = "T") -> dict[str, Path]:
+    """The bill's invoice as HTML and PDF (with the account summary from the log and how to
+    dispute, III.9.4, III.34.2), its lines as CSV and an X12 811 (VI.10.1.2) whose control
+    number comes from the store's counter; `x12_usage` is ISA15, "P" production or "T" test."""
+    from ..billing.outputs import (Notices, Parties, default_envelope, render_html, render_pdf, write_811,
+                                   write_csv)
+    from ..store.x12 import next_control_number
+    from .invoice_summary import account_summary
 
     out.mkdir(parents=True, exist_ok=True)
     parties = Parties.from_manifest(ws.agreement.manifest)
+    summary = account_summary(Books(ws.agreement, ws.events()), bill)
+    notices = Notices.from_terms(ws.agreement.terms_at(bill.cycle.bill_date.value))
     stem = bill.id.replace(":", "_")
     paths = {kind: out / f"{stem}.{kind}" for kind in ("html", "pdf", "csv", "811")}
-    paths["html"].write_text(render_html(bill, parties), encoding="utf-8")
-    paths["pdf"].write_bytes(render_pdf(bill, parties))
+    paths["html"].write_text(render_html(bill, parties, summary, notices), encoding="utf-8")
+    paths["pdf"].write_bytes(render_pdf(bill, parties, summary, notices))
     write_csv(bill, paths["csv"])
-    with paths["811"].open("w", encoding="ascii", newline="") as fh:
-        write_811(bill, fh, parties)
+    envelope = default_envelope(bill, parties, next_control_number(ws.engine), x12_usage)
+    write_811(bill, paths["811"], parties, envelope)
     return paths
 
 

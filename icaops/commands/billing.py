@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -87,17 +88,26 @@ def events_load(files: list[Path] = typer.Argument(..., help="YAML/JSON files: a
             console.print(f"   [red]{err}[/red]")
 
 
+class X12Usage(str, Enum):
+    """ISA15 of the 811 interchange."""
+
+    production = "production"
+    test = "test"
+
+
 @bill_app.command("run")
 def bill_run(period: str = typer.Option(..., "--period", help="YYYY-MM: the cycle closing in that month."),
              account: Optional[list[str]] = typer.Option(None, "--account", help="Only these accounts (repeatable)."),
              out: Path = typer.Option(Path("out/bills"), "--out", help="Folder for the invoice HTML/PDF, CSV and 811."),
+             x12_usage: X12Usage = typer.Option(X12Usage.test, "--x12-usage",
+                                                help="The 811's ISA15: production (P) or test (T) data."),
              db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
     """Close the billing cycle of `period`: compute, save and post each bill, write its outputs."""
     from ..app.billing import close_cycle, write_outputs
 
     ws = _workspace(db, agreement)
     for bill in close_cycle(ws, period, account):
-        paths = write_outputs(ws, bill, out)
+        paths = write_outputs(ws, bill, out, "P" if x12_usage is X12Usage.production else "T")
         console.print(f"{bill.id}: {bill.recurring.num_rows + len(bill.lines):,} lines, total ${bill.total:,}, "
                       f"due {bill.cycle.due_date.value} → {', '.join(str(p) for p in paths.values())}")
 

@@ -32,7 +32,7 @@ from .types import Exact, UtcDateTime
 __all__ = [
     "Base", "Agreement", "AccountRow", "EventRow", "AuditRow", "BillRow", "BillLineRow",
     "PriceGroupRow", "BillingRejectionRow", "TransferRow", "LegRow", "RefRow", "EntryRow",
-    "BalanceRow", "BookRow", "PeriodRow", "SequenceRow", "MONEY", "QUANTITY", "ID",
+    "BalanceRow", "BookRow", "PeriodRow", "SequenceRow", "X12ControlRow", "MONEY", "QUANTITY", "ID",
 ]
 
 NAMING = {
@@ -305,6 +305,17 @@ class SequenceRow(Base):
     """Gapless counters (the last transfer id), taken under a row lock until commit."""
 
     __tablename__ = "ledger_sequences"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last: Mapped[int] = mapped_column(ID)
+
+
+class X12ControlRow(Base):
+    """The last X12 control number given out by each counter (interchanges: ISA13 and GS06).
+
+    Taken under a row lock until commit, never given back, so two files never share one."""
+
+    __tablename__ = "x12_control_numbers"
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     last: Mapped[int] = mapped_column(ID)

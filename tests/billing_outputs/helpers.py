@@ -10,13 +10,13 @@ before the Bill Date (refused, III.9.1), a late payment charge on the previous b
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from functools import lru_cache
 
 from icaops.billing.inventory import inventory_table
 from icaops.billing.late_charge import late_payment_charge
 from icaops.billing.model import Account, Bill, ChargeLine
+from icaops.billing.outputs import AccountSummary, Envelope, Notices
 from icaops.billing.run import run_cycle
 from icaops.explain import Explained, Step
 from icaops.relationship.events import event_from_mapping
@@ -80,16 +80,17 @@ def big_bill(lines: int) -> Bill:
     return run_cycle([ACCOUNT], inventory, PERIOD, agreement().terms).bills[ACCOUNT.id]
 
 
-def pdf_text(data: bytes) -> list[str]:
-    """The text of each BT..ET block of an uncompressed PDF's content streams (core fonts: `(...) Tj`)."""
-    out = []
-    for block in re.findall(rb"\bBT\b(.*?)\bET\b", data, re.S):
-        shown = re.findall(rb"\(((?:[^()\\]|\\.)*)\) ?Tj", block)
-        if shown:
-            out.append(b"".join(re.sub(rb"\\(.)", rb"\1", s) for s in shown).decode("latin-1"))
-    return out
+def summary(bill: Bill) -> AccountSummary:
+    """The account summary of a bill computed without a log: the account's first bill."""
+    return AccountSummary.of(bill)
 
 
-def pdf_pages(data: bytes) -> int:
-    """The number of page objects in a PDF."""
-    return len(re.findall(rb"/Type /Page\b", data))
+def notices() -> Notices:
+    """How to dispute and where to send notices, from the agreement's terms (III.9.4, III.34)."""
+    return Notices.from_terms(agreement().terms)
+
+
+def envelope(control: int = 1, usage: str = "T") -> Envelope:
+    """An interchange envelope with the given control number (the store's counter in production)."""
+    return Envelope("CENTURYLINK", "7125", dt.datetime(2012, 8, 4, tzinfo=dt.timezone.utc), interchange_control=control,
+                    group_control=control, usage=usage)  # type: ignore[arg-type]

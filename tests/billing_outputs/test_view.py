@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from icaops.billing.outputs import Parties, invoice_view
+from icaops.billing.outputs import Notices, Parties, invoice_view
 from icaops.billing.outputs.view import money
 
 from .helpers import agreement, big_bill, small_bill
@@ -19,6 +19,17 @@ def test_parties_come_from_the_agreement_manifest():
     assert parties.ilec.name == manifest["parties"]["ilec"]["name"]
     assert parties.clec.address == manifest["parties"]["clec"]["address"]
     assert Parties.of(manifest) == parties == Parties.of(parties)
+
+
+def test_notices_come_from_the_terms():
+    """III.34.2: the addresses for notices are the term `notices.addresses` (the billing Party's); III.34.1: e-mail is
+    not a way to give notice; III.9.4: a dispute may be filed on the Bill Due Date itself."""
+    terms = agreement().terms
+    n = Notices.from_terms(terms)
+    assert n.addresses == tuple(terms.notices.addresses.value["ilec"]) and n.addresses_clause == "III.34.2"
+    assert not any("mail" == m or "e-mail" in m for m in n.methods) and n.methods_clause == "III.34.1"
+    assert n.dispute_on_due_date and n.dispute_clause == "III.9.4"
+    assert n.quotes["III.34.2"].startswith("Notices conveyed")
 
 
 def test_parties_refuse_what_is_not_an_agreement():

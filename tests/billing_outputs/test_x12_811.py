@@ -16,7 +16,7 @@ import x12
 from icaops.billing.outputs import Delimiters, Envelope, render_811, write_811
 from icaops.billing.outputs.x12 import BASIC_SPECIALS, Text, n2, r
 
-from .helpers import agreement, big_bill, small_bill
+from .helpers import agreement, big_bill, envelope, small_bill
 
 
 def parse(text: str) -> x12.X12Interchange:
@@ -41,7 +41,7 @@ def line_amounts(transaction: x12.X12TransactionSet) -> list[Decimal]:
 def test_811_reads_back_and_adds_up(recurring):
     """III.9.2: TDS carries the amount due in cents, and the line items add up to it."""
     bill = small_bill()
-    interchange = parse(render_811(bill, agreement(), recurring=recurring))
+    interchange = parse(render_811(bill, agreement(), envelope(), recurring=recurring))
     (group,) = interchange.groups
     (st,) = group.transactions
     assert group.functional_identifier_code == b"CI" and group.implementation_version == b"004010"
@@ -58,7 +58,7 @@ def test_811_reads_back_and_adds_up(recurring):
 def test_every_line_cites_its_clause():
     """VIII, III.9.3, III.45: each line detail loop carries REF*ZZ with its clause; explanations in MSG."""
     bill = small_bill()
-    (st,) = parse(render_811(bill, agreement())).groups[0].transactions
+    (st,) = parse(render_811(bill, agreement(), envelope())).groups[0].transactions
     clauses = [el(s, 2) for s in segments(st, "REF") if el(s, 3) == "AGREEMENT CLAUSE"]
     assert len(clauses) == len(segments(st, "IT1"))
     expected = bill.recurring.column("clause").to_pylist() + [l.clause for l in bill.lines]
@@ -71,7 +71,7 @@ def test_every_line_cites_its_clause():
 def test_heading_dates_and_parties():
     """II.2.8, III.9.2: BIG01 is the Bill Date, ITD06 and DTM*814 the Bill Due Date; parties from the agreement."""
     bill = small_bill()
-    (st,) = parse(render_811(bill, agreement())).groups[0].transactions
+    (st,) = parse(render_811(bill, agreement(), envelope())).groups[0].transactions
     (big,) = segments(st, "BIG")
     assert el(big, 1) == bill.cycle.bill_date.value.strftime("%Y%m%d") and el(big, 2) == bill.id
     (itd,) = segments(st, "ITD")
@@ -87,7 +87,7 @@ def test_heading_dates_and_parties():
 def test_wtn_detail_for_a_large_bill():
     """Each of 5,000 WTNs is one line detail loop (HL level 9) with SI*TI*TN, under the recurring category."""
     bill = big_bill(5_000)
-    (st,) = parse(render_811(bill, agreement())).groups[0].transactions
+    (st,) = parse(render_811(bill, agreement(), envelope())).groups[0].transactions
     wtns = [el(s, 3) for s in segments(st, "SI") if el(s, 2) == "TN"]
     assert wtns == bill.recurring.column("wtn").to_pylist()
     assert sum(line_amounts(st), Decimal(0)) == bill.total == Decimal(el(segments(st, "TDS")[0], 1)) / 100
@@ -100,7 +100,7 @@ def test_several_bills_and_envelope_numbers():
     """One interchange, one group, one transaction set per bill; control numbers as given."""
     env = Envelope("CENTURYLINK", "GRANITE", dt.datetime(2012, 8, 4, 6, 30, tzinfo=dt.timezone.utc), interchange_control=42, group_control=7, usage="T")
     bills = [small_bill(), big_bill(1_000)]
-    interchange = parse(render_811(bills, agreement(), envelope=env))
+    interchange = parse(render_811(bills, agreement(), env))
     assert interchange.control_number == b"000000042" and interchange.usage_indicator == b"T"
     (group,) = interchange.groups
     assert group.control_number == b"7" and group.declared_transaction_count == 2
@@ -113,7 +113,7 @@ def test_configurable_delimiters_and_basic_charset(tmp_path):
     """Delimiters agreed with the trading partner; with the basic character set no element holds lower case or extended characters."""
     bill = small_bill()
     path = tmp_path / "bill.811"
-    count = write_811(bill, path, agreement(), delimiters=Delimiters("|", "\n", "^"), charset="basic")
+    count = write_811(bill, path, agreement(), envelope(), delimiters=Delimiters("|", "\n", "^"), charset="basic")
     text = path.read_text(encoding="ascii")
     assert text[3] == "|" and text[104:106] == "^\n"
     interchange = parse(text)
@@ -133,7 +133,7 @@ def test_delimiters_in_data_are_cleaned():
     from .helpers import ACCOUNT
 
     bill = small_bill(replace(ACCOUNT, name="Granite*Tel~ecom>Ünïcode\nLLC"))
-    (st,) = parse(render_811(bill, agreement())).groups[0].transactions
+    (st,) = parse(render_811(bill, agreement(), envelope())).groups[0].transactions
     bt = next(s for s in segments(st, "N1") if el(s, 1) == "BT")
     assert el(bt, 2) == "Granite Tel ecom Unicode LLC" and len(bt.elements) == 4
 
@@ -150,11 +150,11 @@ def test_syntax_helpers():
     with pytest.raises(ValueError, match="delimiters must differ"):
         Delimiters("*", "*", ">")
     with pytest.raises(ValueError, match="ISA13"):
-        Envelope("A", "B", dt.datetime(2012, 1, 1), interchange_control=10**9)
+        Envelope("A", "B", dt.datetime(2012, 1, 1), interchange_control=10**9, group_control=1)
 
 
 def test_isa_is_fixed_width():
-    text = render_811(small_bill(), agreement())
+    text = render_811(small_bill(), agreement(), envelope())
     assert text.index("~") == 105 and text.startswith("ISA*00*          *00*          *ZZ*")
 
 
@@ -167,7 +167,7 @@ def test_an_identifier_that_cannot_be_written_leaves_no_file(tmp_path):
     bill = small_bill(replace(ACCOUNT, id="GRAN*ITE"))
     path = tmp_path / "bill.811"
     with pytest.raises(ValueError, match="BIG02"):
-        write_811(bill, path, agreement())
+        write_811(bill, path, agreement(), envelope())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -179,6 +179,47 @@ def test_an_empty_bill_is_still_a_valid_interchange():
     from .helpers import ACCOUNT, PERIOD
 
     bill = run_cycle([ACCOUNT], inventory_table([]), PERIOD, agreement().terms).bills[ACCOUNT.id]
-    (st,) = parse(render_811(bill, agreement())).groups[0].transactions
+    (st,) = parse(render_811(bill, agreement(), envelope())).groups[0].transactions
     assert el(segments(st, "TDS")[0], 1) == "0" and el(segments(st, "CTT")[0], 1) == "0"
     assert [el(s, 4) for s in segments(st, "HL")] == ["1", "0"]
+
+
+def test_production_or_test_indicator():
+    """VI.10.1.2: ISA15 is T (test data) unless production is asked for."""
+    from icaops.billing.outputs import default_envelope
+
+    bill = small_bill()
+    assert parse(render_811(bill, agreement(), default_envelope(bill, agreement(), 5))).usage_indicator == b"T"
+    produced = parse(render_811(bill, agreement(), default_envelope(bill, agreement(), 6, "P")))
+    assert produced.usage_indicator == b"P" and produced.control_number == b"000000006"
+    assert produced.groups[0].control_number == b"6"
+
+
+def test_addresses_carry_city_state_and_zip_in_n4():
+    """VI.10.1.2: each party's N3 street is followed by N4 city, state code and ZIP, split from the agreement's address."""
+    from icaops.billing.outputs.postal import split_address
+
+    (st,) = parse(render_811(small_bill(), agreement(), envelope())).groups[0].transactions
+    n4 = [[el(s, i) for i in (1, 2, 3)] for s in segments(st, "N4")]
+    assert n4 == [["Monroe", "LA", "71203"], ["Quincy", "MA", "021711759"]]
+    assert [el(s, 1) for s in segments(st, "N3")] == ["100 CenturyLink Drive", "100 Newport Avenue, Ext"]
+    assert split_address("1 Main St, Boise, Idaho 83702").state == "ID"
+    assert split_address("somewhere without a ZIP") is None
+    assert split_address("1 Main St, Springfield, Narnia 12345") is None
+
+
+def test_msg_segments_hold_no_implementation_words():
+    """VI.10.1.2: MSG text is the agreement's words: no event type names (order.submitted) or program constants."""
+    import re
+
+    (st,) = parse(render_811(small_bill(), agreement(), envelope())).groups[0].transactions
+    messages = [el(s, 1) for s in segments(st, "MSG")]
+    assert messages and any("order submitted" in m for m in messages)
+    for m in messages:
+        assert not re.search(r"\b[a-z]{2,}[._][a-z]{2,}\b|ROUND_|\bTrue\b|\bFalse\b|\bNone\b", m), m
+
+
+def test_envelope_needs_a_control_number():
+    """Two files must never share ISA13: there is no default control number (the application takes one from the store)."""
+    with pytest.raises(TypeError):
+        Envelope("A", "B", dt.datetime(2012, 1, 1))  # type: ignore[call-arg]

@@ -15,14 +15,17 @@ import datetime as dt
 import io
 import os
 from decimal import Decimal
+from collections.abc import Mapping
 from typing import IO, Any, Iterable, Literal, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..model import Bill, ChargeLine
-from .view import LABELS, GroupRow, InvoiceView, Parties, invoice_view
-from .x12 import Charset, Delimiters, Envelope, SegmentWriter, Text, d8, n2, r
+from ...terms.loader import Agreement
+from .postal import split_address
+from .view import LABELS, GroupRow, InvoiceView, Parties, invoice_view, plain
+from .x12 import Charset, Delimiters, Envelope, SegmentWriter, Text, Usage, d8, n2, r
 
 __all__ = ["RecurringDetail", "default_envelope", "write_811", "render_811"]
 
@@ -32,13 +35,19 @@ _WTN_SEGMENTS = 8  # HL, IT1, SI, PID, REF, DTM 150, DTM 151, AMT
 ONE = Decimal(1)
 
 
-def default_envelope(bill: Bill, parties: Parties | Any) -> Envelope:
-    """Sender = the ILEC's short name, receiver = the CLEC's OCN (or account id), dated the Bill Date."""
+def default_envelope(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], control: int,
+                     usage: Usage = "T") -> Envelope:
+    """Sender = the ILEC's short name, receiver = the CLEC's OCN (or account id), dated the Bill Date.
+
+    `control` is the interchange (ISA13) and group (GS06) control number: the caller takes
+    it from a persistent counter, so two interchanges never share one. `usage` is ISA15:
+    "P" production, "T" test (the default)."""
     parties = Parties.of(parties)
     text = Text()
     sender = text.an((parties.ilec.short or parties.ilec.name).upper().replace(" ", ""), 15)
     receiver = text.an(bill.account.ocn or bill.account.id, 15)
-    return Envelope(sender, receiver, dt.datetime.combine(bill.cycle.bill_date.value, dt.time(0, 0), dt.timezone.utc))
+    return Envelope(sender, receiver, dt.datetime.combine(bill.cycle.bill_date.value, dt.time(0, 0), dt.timezone.utc),
+                    interchange_control=control, group_control=control, usage=usage)
 
 
 def _wrap(text: str, width: int, parts: int) -> list[str]:
@@ -63,7 +72,14 @@ def _name_segments(w: SegmentWriter, code: str, name: str, id_qualifier: str = "
 
 
 def _address_segments(w: SegmentWriter, address: str) -> None:
-    """N3: the postal address as written in the agreement (not split into city/state, so no N4)."""
+    """N3 street and N4 city, state code, ZIP, split from the address as the agreement writes it;
+    an address that cannot be split goes in N3 alone (street, then the rest)."""
+    split = split_address(address)
+    if split is not None:
+        street = _wrap(w.text.an(split.street, 110), 55, 2)
+        w.write("N3", *street)
+        w.write("N4", w.text.an(split.city, 30), w.text.an(split.state, 2), w.text.an(split.zip.replace("-", ""), 15))
+        return
     text = w.text.an(address, 110)
     if text:
         street, _, rest = text.partition(",")
@@ -117,7 +133,7 @@ class _Detail:
         for qualifier_code, when in dates:
             w.write("DTM", qualifier_code, d8(when))
         for note in notes:
-            text = t.an(note, 264)
+            text = t.an(plain(note), 264)
             if text:
                 w.write("MSG", text)
         w.write("AMT", "1", r(amount))
@@ -207,10 +223,10 @@ def _transaction(w: SegmentWriter, v: InvoiceView, control: str, recurring: Recu
 def write_811(
     bills: Bill | Sequence[Bill],
     sink: str | os.PathLike | IO[str],
-    parties: Parties | Any,
+    parties: Parties | Agreement | Mapping[str, Any],
+    envelope: Envelope,
     *,
     recurring: RecurringDetail = "wtn",
-    envelope: Envelope | None = None,
     delimiters: Delimiters = Delimiters(),
     charset: Charset = "extended",
     line_breaks: bool = False,
@@ -219,10 +235,11 @@ def write_811(
 ) -> int:
     """Write one interchange (ISA/GS, one ST..SE per bill, GE/IEA) to `sink`; the number of segments written.
 
-    `sink` is a path (written as ASCII) or a text stream. `recurring` chooses one IT1 per
-    WTN ("wtn") or per price group ("groups"). The envelope defaults to `default_envelope`
-    of the first bill; `delimiters` and `charset` ("basic" upper-cases free text) are
-    agreed with the trading partner.
+    `sink` is a path (written as ASCII) or a text stream. `envelope` carries the control
+    numbers (see `default_envelope`; never reuse one) and the production/test indicator.
+    `recurring` chooses one IT1 per WTN ("wtn") or per price group ("groups");
+    `delimiters` and `charset` ("basic" upper-cases free text) are agreed with the trading
+    partner.
     """
     bills = [bills] if isinstance(bills, Bill) else list(bills)
     if not bills:
@@ -233,7 +250,7 @@ def write_811(
         partial = f"{os.fspath(sink)}.partial"
         try:
             with open(partial, "w", encoding="ascii", newline="") as out:
-                count = write_811(bills, out, parties, recurring=recurring, envelope=envelope, delimiters=delimiters,
+                count = write_811(bills, out, parties, envelope, recurring=recurring, delimiters=delimiters,
                                   charset=charset, line_breaks=line_breaks, currency=currency, batch_size=batch_size)
             os.replace(partial, sink)  # a failed write never leaves a truncated file under the real name
             return count
@@ -241,21 +258,22 @@ def write_811(
             if os.path.exists(partial):
                 os.remove(partial)
     parties = Parties.of(parties)
-    env = envelope or default_envelope(bills[0], parties)
+    env = envelope
     text = Text(delimiters, charset)
     w = SegmentWriter(sink, text, line_breaks)
     w.isa(env)
     w.write("GS", "CI", text.ident(env.sender_id, 15, "GS02 sender"), text.ident(env.receiver_id, 15, "GS03 receiver"),
             env.created.strftime("%Y%m%d"), env.created.strftime("%H%M"), str(env.group_control), "X", "004010")
     for i, bill in enumerate(bills, 1):
-        _transaction(w, invoice_view(bill, parties, currency), f"{i:04d}", recurring, batch_size)
+        _transaction(w, invoice_view(bill, parties, currency=currency), f"{i:04d}", recurring, batch_size)
     w.write("GE", str(len(bills)), str(env.group_control))
     w.write("IEA", "1", f"{env.interchange_control:09d}")
     return w.total
 
 
-def render_811(bills: Bill | Sequence[Bill], parties: Parties | Any, **options: Any) -> str:
+def render_811(bills: Bill | Sequence[Bill], parties: Parties | Agreement | Mapping[str, Any], envelope: Envelope,
+               **options: Any) -> str:
     """The 811 interchange as a string (options as for `write_811`)."""
     buffer = io.StringIO()
-    write_811(bills, buffer, parties, **options)
+    write_811(bills, buffer, parties, envelope, **options)
     return buffer.getvalue()

@@ -8,16 +8,21 @@ price-group rows here, and the per-WTN detail is streamed from Arrow batches on 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
 import pyarrow.compute as pc
+from markupsafe import Markup, escape
 
 from ...explain import Explained
+from ...terms.loader import Agreement
 from ..model import CATEGORIES, Bill, ChargeLine, RefusedCharge
+from .statement import AccountSummary, Notices
 
-__all__ = ["Party", "Parties", "SummaryRow", "GroupRow", "ServiceCodeRow", "RejectedRow", "InvoiceView", "invoice_view", "recurring_rows", "LABELS", "money", "quantity", "day"]
+__all__ = ["Party", "Parties", "SummaryRow", "GroupRow", "ServiceCodeRow", "NrcTypeRow", "RejectedRow", "InvoiceView",
+           "invoice_view", "recurring_rows", "LABELS", "money", "quantity", "day", "plain", "breakable"]
 
 LABELS: Mapping[str, str] = {
     "mrc": "Recurring charges",
@@ -60,11 +65,11 @@ class Parties:
         return cls(one("ilec"), one("clec"))
 
     @classmethod
-    def of(cls, source: "Parties | Mapping[str, Any] | Any") -> "Parties":
-        """Parties from themselves, an agreement manifest, or a loaded Agreement (anything with `.manifest`)."""
+    def of(cls, source: "Parties | Agreement | Mapping[str, Any]") -> "Parties":
+        """Parties from themselves, a loaded Agreement or its manifest."""
         if isinstance(source, Parties):
             return source
-        manifest = getattr(source, "manifest", source)
+        manifest = source.manifest if isinstance(source, Agreement) else source
         if not isinstance(manifest, Mapping) or not isinstance(manifest.get("parties"), Mapping):
             raise TypeError(f"parties: expected Parties, an Agreement or its manifest with a `parties` mapping, got {type(source).__name__}")
         try:
@@ -110,6 +115,19 @@ class ServiceCodeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NrcTypeRow:
+    """Non-recurring charges of one type (code) at one unit price: how many, the subtotal, the clauses."""
+
+    code: str
+    description: str
+    lines: int
+    quantity: Decimal
+    unit_price: Decimal | None
+    subtotal: Decimal
+    clauses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RejectedRow:
     """An inventory row that could not be billed, with the field at fault and the reason."""
 
@@ -124,10 +142,13 @@ class InvoiceView:
 
     bill: Bill
     parties: Parties
+    account: AccountSummary | None  # None for outputs that print no balance (the 811)
+    notices: Notices | None
     summary: tuple[SummaryRow, ...]
     groups: tuple[GroupRow, ...]
     service_codes: tuple[ServiceCodeRow, ...]
     lines: tuple[ChargeLine, ...]
+    nrc_types: tuple[NrcTypeRow, ...]
     refused: tuple[RefusedCharge, ...]
     rejected: tuple[RejectedRow, ...]
     total: Decimal
@@ -159,9 +180,72 @@ class InvoiceView:
         return tuple(l for l in self.lines if l.true_up)
 
     @property
+    def nrc_lines(self) -> tuple[ChargeLine, ...]:
+        """The non-recurring lines, by type then service date: the detail after `nrc_types`."""
+        return tuple(sorted((l for l in self.lines if l.category == "nrc"),
+                            key=lambda l: (l.code, l.service_date or dt.date.min, l.line_id)))
+
+    @property
+    def nrc_detail(self) -> tuple[tuple[NrcTypeRow, tuple[tuple[dt.date | None, tuple[ChargeLine, ...]], ...]], ...]:
+        """Each non-recurring type with its lines by service date (the detail after the subtotals)."""
+        out = []
+        for t in self.nrc_types:
+            days: dict[dt.date | None, list[ChargeLine]] = {}
+            for line in self.nrc_lines:
+                if line.code == t.code and line.unit_price == t.unit_price:
+                    days.setdefault(line.service_date, []).append(line)
+            out.append((t, tuple((day, tuple(lines)) for day, lines in days.items())))
+        return tuple(out)
+
+    @property
+    def other_lines(self) -> tuple[ChargeLine, ...]:
+        """The lines that are neither recurring nor non-recurring (usage, taxes, late charges, credits...)."""
+        return tuple(l for l in self.lines if l.category != "nrc")
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """Every clause the invoice cites, in the agreement's order (for the list of clauses cited)."""
+        cited = {c for r in self.summary for c in r.clauses}
+        if self.notices is not None:
+            cited |= {self.notices.dispute_clause, self.notices.methods_clause, self.notices.addresses_clause}
+        cited |= set(self.due_date.clauses) | set(self.bill_date.clauses)
+        cited |= {r.clause for r in self.refused}
+        return tuple(sorted(cited, key=clause_order))
+
+    @property
     def line_count(self) -> int:
         """Every line item of the bill: each WTN's recurring line and every other line."""
         return self.wtn_count + len(self.lines)
+
+
+_EVENT_WORDS = re.compile(r"\b[a-z]{2,}(?:[._][a-z0-9]{2,})+\b")
+_ROUNDING = re.compile(r"\bROUND_([A-Z_]+)\b")
+
+
+def plain(text: str) -> str:
+    """Explanation text without the system's own words: an event type (`order.submitted`)
+    becomes words (`order submitted`), a rounding constant (`ROUND_HALF_UP`) its name (`half up`)."""
+    text = _ROUNDING.sub(lambda m: m.group(1).lower().replace("_", " "), text)
+    return _EVENT_WORDS.sub(lambda m: m.group(0).replace(".", " ").replace("_", " "), text)
+
+
+_LONG_RUN = re.compile(r"\S{%d,}" % 40)
+_CHUNK = 30
+
+
+def breakable(text: object) -> Markup:
+    """`text` escaped for HTML, with a `<wbr>` every 30 characters of any run of 40 or more
+    without a space: a long word wraps where it may, and the layout of the printed invoice
+    stays linear in the word's length (an unbroken 20,000-character word would take minutes)."""
+    raw = str(text)
+    out, at = [], 0
+    for run in _LONG_RUN.finditer(raw):
+        out.append(escape(raw[at:run.start()]))
+        word = run.group(0)
+        out.append(Markup("<wbr>").join(escape(word[i:i + _CHUNK]) for i in range(0, len(word), _CHUNK)))
+        at = run.end()
+    out.append(escape(raw[at:]))
+    return Markup("").join(out)
 
 
 def money(amount: Decimal | None) -> str:
@@ -183,6 +267,26 @@ def quantity(value: Decimal) -> str:
 def day(value: dt.date | None) -> str:
     """A date as ISO with its weekday, e.g. `2012-09-04 (Tuesday)`."""
     return "" if value is None else f"{value.isoformat()} ({value.strftime('%A')})"
+
+
+def clause_order(clause: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts III.9.2 before III.10 and III.9.4.1 after III.9.4."""
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+    parts = clause.replace("(", ".").replace(")", "").split(".")
+    return tuple((0, roman[p]) if p in roman else (0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+def _nrc_types(lines: tuple[ChargeLine, ...]) -> tuple[NrcTypeRow, ...]:
+    by: dict[tuple[str, Decimal | None], list[ChargeLine]] = {}
+    for line in lines:
+        if line.category == "nrc":
+            by.setdefault((line.code, line.unit_price), []).append(line)
+    rows = []
+    for (code, unit), mine in sorted(by.items(), key=lambda kv: (kv[0][0], kv[0][1] or Decimal(0))):
+        cited = dict.fromkeys(c for l in mine for c in (l.clause, *l.explanation.clauses))
+        rows.append(NrcTypeRow(code, mine[0].description, len(mine), sum((l.quantity for l in mine), Decimal(0)), unit,
+                               sum((l.amount for l in mine), Decimal("0.00")), tuple(cited)))
+    return tuple(rows)
 
 
 def _groups(bill: Bill) -> tuple[GroupRow, ...]:
@@ -237,16 +341,20 @@ def _rejected(bill: Bill) -> tuple[RejectedRow, ...]:
     return tuple(RejectedRow(r["line_id"], r["field"], r["reason"]) for r in table.select(["line_id", "field", "reason"]).to_pylist())
 
 
-def invoice_view(bill: Bill, parties: Parties | Mapping[str, Any] | Any, currency: str = "USD") -> InvoiceView:
-    """The view of `bill` every output prints: summary by category, price groups, lines.
+def invoice_view(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], account: AccountSummary | None = None,
+                 notices: Notices | None = None, currency: str = "USD") -> InvoiceView:
+    """The view of `bill` every output prints: account summary, charges by category, price
+    groups, non-recurring charges by type, other lines, how to dispute.
 
     `parties`: a `Parties`, a loaded Agreement or its manifest (see `Parties.of`).
     """
+    if account is not None and account.bill_id != bill.id:
+        raise ValueError(f"account summary of {account.bill_id} given for bill {bill.id}")
     groups = _groups(bill)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     lines = tuple(sorted(bill.lines, key=lambda l: order[l.category]))
-    return InvoiceView(bill, Parties.of(parties), _summary(bill, groups), groups, _service_codes(bill), lines,
-                       tuple(bill.refused), _rejected(bill), bill.total, currency)
+    return InvoiceView(bill, Parties.of(parties), account, notices, _summary(bill, groups), groups, _service_codes(bill),
+                       lines, _nrc_types(lines), tuple(bill.refused), _rejected(bill), bill.total, currency)
 
 
 def recurring_rows(bill: Bill, batch_size: int = 65_536) -> Iterator[dict[str, Any]]:

@@ -22,9 +22,10 @@ from typing import IO, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Delimiters", "Envelope", "SegmentWriter", "Text", "r", "n2", "d8", "BASIC_SPECIALS"]
+__all__ = ["Usage", "Delimiters", "Envelope", "SegmentWriter", "Text", "r", "n2", "d8", "BASIC_SPECIALS"]
 
 Charset = Literal["basic", "extended"]
+Usage = Literal["P", "T"]  # ISA15: production or test data
 BASIC_SPECIALS = " !\"&'()*+,-./:;?="
 _EXTENDED_ONLY = "%@[]_{}\\|<>~^`#$"
 _SPACES = re.compile(r"\s+")
@@ -121,11 +122,11 @@ class Envelope:
     sender_id: str
     receiver_id: str
     created: dt.datetime
-    interchange_control: int = 1
-    group_control: int = 1
+    interchange_control: int  # ISA13: never reused (the application takes it from the store's counter)
+    group_control: int
     sender_qualifier: str = "ZZ"
     receiver_qualifier: str = "ZZ"
-    usage: Literal["P", "T"] = "P"
+    usage: Usage = "T"
 
     def __post_init__(self) -> None:
         if not 0 < self.interchange_control < 10**9:
