@@ -208,7 +208,7 @@ class SqlLedgerStore:
         out: dict[int, list[Ref]] = defaultdict(list)
         for r in self.conn.execute(query):
             out[r.transfer_id].append(Ref(r.source, r.ref_id))
-        return {k: (v[0], v[1], v[2], v[3]) for k, v in out.items()}
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def stored_balances(conn: Connection, billing_account: str) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
