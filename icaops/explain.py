@@ -7,7 +7,8 @@ from typing import Generic, TypeVar
 
 __all__ = ["Step", "Explained"]
 
-T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+U = TypeVar("U")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +24,10 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
-class Explained(Generic[T]):
+class Explained(Generic[T_co]):
     """A value together with the ordered steps that produced it."""
 
-    value: T
+    value: T_co
     steps: tuple[Step, ...] = field(default=())
 
     @property
@@ -38,11 +39,11 @@ class Explained(Generic[T]):
                 seen.setdefault(step.clause, None)
         return tuple(seen)
 
-    def then(self, value: T, text: str, clause: str | None = None) -> "Explained[T]":
+    def then(self, value: U, text: str, clause: str | None = None) -> "Explained[U]":
         """A new result: this one's steps plus one more, with a new value."""
         return Explained(value, self.steps + (Step(text, clause),))
 
-    def with_steps(self, *steps: Step) -> "Explained[T]":
+    def with_steps(self, *steps: Step) -> "Explained[T_co]":
         """The same value with further steps appended."""
         return Explained(self.value, self.steps + tuple(steps))
 

@@ -71,7 +71,7 @@ def close_cycle(ws: Workspace, period: str, accounts: Iterable[str] | None = Non
     if unknown:
         raise UserError(f"--account: {', '.join(unknown)} not opened in the log (billing.account_opened); "
                         f"known: {', '.join(books.accounts) or 'none'}", field="--account", code="not_found")
-    closes = []
+    closes: list[dict[str, Any]] = []
     for account_id in chosen:
         account = books.accounts[account_id]
         cycle = cycle_for(account_id, period, account.cycle_close_day, books.deadlines(None))

@@ -48,7 +48,7 @@ def load_registry(path: Path) -> tuple[ProviderRegistry, str | None]:
         facts = [provider_fact(f, doc.where(("facts", i))) for i, f in enumerate(data["facts"])]
     except SpecError as exc:
         raise UserError(str(exc), field="--providers") from None
-    clec = data.get("clec") if isinstance(data.get("clec"), dict) else {}
+    clec = raw if isinstance(raw := data.get("clec"), dict) else {}
     return ProviderRegistry.from_facts(facts), (str(clec["ocn"]) if clec.get("ocn") else None)
 
 

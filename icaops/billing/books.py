@@ -92,9 +92,9 @@ def inventory_from_log(events: Iterable[Event], account: str, until: dt.date) ->
             rows[key] = row
             latest[line] = key
         elif e.type == "service.removed":
-            key = latest.get(str(e.get("line_id", e.get("wtn"))))
-            if key is not None:
-                rows[key]["end_date"] = e.date - dt.timedelta(days=1)
+            removed = latest.get(str(e.get("line_id", e.get("wtn"))))
+            if removed is not None:
+                rows[removed]["end_date"] = e.date - dt.timedelta(days=1)
     return inventory_table(rows.values())
 
 

@@ -83,7 +83,7 @@ def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines
     start = _close_in(prev.year, prev.month, close_day, deadlines) + dt.timedelta(days=1)
     bill_date = deadlines.bill_date(close)
     due = deadlines.bill_due_date(bill_date.value)
-    steps = (Step(f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}", "II.2.8"),)
+    steps: tuple[Step, ...] = (Step(f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}", "II.2.8"),)
     if close.day != close_day:
         steps += (Step(f"cycle close day {close_day}: the Bill Date is the same date each month, on the month's last day when the month is shorter, so this cycle closes {close.isoformat()}", "II.2.8"),)
     bill_date = Explained(bill_date.value, steps + bill_date.steps)

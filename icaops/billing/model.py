@@ -86,7 +86,7 @@ class Bill:
     def totals(self) -> dict[str, Decimal]:
         """The sum of each category, and `total`; sums of rounded lines, exact."""
         if not self._totals:
-            sums = {c: Decimal("0.00") for c in CATEGORIES}
+            sums: dict[str, Decimal] = {c: Decimal("0.00") for c in CATEGORIES}
             # Arrow sums decimal128 exactly (no Decimal object per line).
             mrc = pc.sum(self.recurring.column("amount")).as_py() if self.recurring.num_rows else None
             sums["mrc"] = mrc if mrc is not None else Decimal("0.00")

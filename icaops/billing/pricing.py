@@ -56,7 +56,7 @@ class LineAttributes:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "LineAttributes":
         """From an inventory row (nulls read as False / None)."""
-        fields = {c: row.get(c) for c in ATTRIBUTE_COLUMNS}
+        fields: dict[str, Any] = {c: row.get(c) for c in ATTRIBUTE_COLUMNS}
         for c in ATTRIBUTE_COLUMNS:
             if c != "promotion_days":
                 fields[c] = bool(fields[c])

@@ -91,7 +91,8 @@ def recurring_charges(inventory: pa.Table, cycles: Mapping[str, BillingCycle], t
     con.execute(f"CREATE OR REPLACE TEMP TABLE _keyed AS SELECT *, hash({cols}) AS gkey FROM _active")
     distinct = con.execute(f"SELECT gkey, {cols} FROM _keyed GROUP BY ALL ORDER BY gkey").fetchall()
     assert len({row[0] for row in distinct}) == len(distinct), "price-group hash collision"
-    keys, amounts, clauses, explanations, unavailable = [], [], [], {}, []
+    keys: list[int] = []
+    amounts, clauses, explanations, unavailable = [], [], {}, []
     for gkey, *values in distinct:
         row = dict(zip(_GROUP_COLS, values))
         attrs = LineAttributes.from_row(row)

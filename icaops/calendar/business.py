@@ -8,6 +8,7 @@ sources apply is itself a term, so nothing here is specific to one agreement.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class _Dates(dict):
+class _Dates(dict[dt.date, str]):
     """A holiday source of listed dates, answering like a `holidays` object."""
 
     def __init__(self, entries: tuple[str, ...]):
@@ -33,7 +34,9 @@ class _Dates(dict):
             self[day] = entry[10:].strip(" :-") or "company holiday"
 
 
-def _holidays(source: HolidaySource):
+def _holidays(source: HolidaySource) -> Mapping[dt.date, str]:
+    if source.code is None:  # only "dates" sources: the schema requires a code of the others
+        return _Dates(source.dates)
     if source.kind == "country":
         return holidays.country_holidays(source.code, subdiv=source.subdivision, observed=source.observed)
     if source.kind == "financial":
@@ -53,7 +56,7 @@ class BusinessCalendar:
         return ZoneInfo(self.terms.timezone.value)
 
     @cached_property
-    def _closed(self) -> tuple[tuple[str, object], ...]:
+    def _closed(self) -> tuple[tuple[str, Mapping[dt.date, str]], ...]:
         t = self.terms
         return (
             ("federal holiday", _holidays(t.federal_holidays.value)),
@@ -63,7 +66,7 @@ class BusinessCalendar:
         )
 
     @cached_property
-    def _bank(self):
+    def _bank(self) -> Mapping[dt.date, str]:
         return _holidays(self.terms.bank_holidays.value)
 
     @cached_property

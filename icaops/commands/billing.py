@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from ..app.agreements import open_agreement
@@ -37,7 +38,8 @@ def print_bill(bill: Bill, lines: int = 20) -> None:
     print_explained("Bill Due Date", bill.cycle.due_date)
     totals = bill.totals()
     table = Table(title=f"Service {bill.cycle.start} to {bill.cycle.close}")
-    for col, justify in (("category", "left"), ("lines", "right"), ("amount", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("category", "left"), ("lines", "right"), ("amount", "right"))
+    for col, justify in columns:
         table.add_column(col, justify=justify)
     counts = {c: sum(1 for line in bill.lines if line.category == c) for c in CATEGORIES}
     counts["mrc"] += bill.recurring.num_rows

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import click
 import typer
 from rich.console import Console
+from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
 from ..app.errors import UserError
@@ -53,7 +54,8 @@ class ErrorHandlingGroup(TyperGroup):
     """The command line's one error handler: a user error prints its message and exits 2; any
     other error is a bug, printed in one line with exit 1. `--debug` shows the traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    # The context is typer's vendored click's: typer exports no public name for that class.
+    def invoke(self, ctx: ClickContext) -> Any:
         """Run the command, turning errors into messages and exit codes."""
         try:
             return super().invoke(ctx)

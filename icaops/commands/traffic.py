@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
+from rich.console import JustifyMethod
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -45,7 +46,8 @@ def print_findings(result: TrafficCheck) -> None:
     import pyarrow.compute as pc
 
     table = Table(title=f"{result.records:,} calls checked on {result.backend}: findings by kind")
-    for col, justify in (("kind", "left"), ("clause", "left"), ("findings", "right"), ("example", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("kind", "left"), ("clause", "left"), ("findings", "right"), ("example", "left"))
+    for col, justify in columns:
         table.add_column(col, justify=justify, overflow="fold")
     findings = result.findings
     if findings.num_rows:

@@ -76,7 +76,7 @@ def resale_inventory(n_lines: int, accounts: list[str], *, seed: int = 2012, cyc
     start = pa.array(np.datetime64(cycle_start) + start_offsets.astype("timedelta64[D]"), pa.date32())
     ends = _flags(rng, n_lines, 0.01)
     end = pa.array(np.where(ends, np.datetime64(cycle_start) + rng.integers(0, days, n_lines).astype("timedelta64[D]"), np.datetime64("NaT")), pa.date32())
-    vt = pa.array(np.where(_flags(rng, n_lines, 0.05), "0.10", None), pa.string()).cast(pa.decimal128(9, 6))
+    vt = pc.if_else(pa.array(_flags(rng, n_lines, 0.05)), pa.scalar("0.10"), pa.scalar(None, pa.string())).cast(pa.decimal128(9, 6))
     table = pa.table({
         "line_id": pc.binary_join_element_wise("L", pa.array(np.char.zfill(number.astype(str), 8)), ""),
         "account_id": pa.array(np.array(accounts)[rng.integers(0, len(accounts), n_lines)]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -45,7 +46,7 @@ class Scenario:
 class ScenarioFileError(Exception):
     """A scenario file that cannot be run; carries every error found."""
 
-    def __init__(self, errors: list[TermsError | EventError]):
+    def __init__(self, errors: Sequence[TermsError | EventError]):
         self.errors = tuple(errors)
         super().__init__("\n".join(str(e) for e in errors))
 
@@ -66,10 +67,13 @@ def read_scenario(path: Path, kinds: tuple[str, ...]) -> Scenario:
     for key in sorted(unknown):
         errs.append(TermsError(doc.file, doc.lines.get((key,)), key, "no such top-level key (see docs/scenarios.md)"))
     raw_events = data.get("events") or []
-    events = []
+    events: list[Event] = []
     for i, raw in enumerate(raw_events):
         ev = event_from_mapping(raw, i, f"{doc.file}:{doc.lines.get(('events', i), '?')}")
-        (errs if isinstance(ev, EventError) else events).append(ev)
+        if isinstance(ev, EventError):
+            errs.append(ev)
+        else:
+            events.append(ev)
     log, dup_errors = ordered_log(events, doc.file)
     errs += dup_errors
     expectations = []

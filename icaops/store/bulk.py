@@ -16,11 +16,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
-from sqlalchemy import JSON, Connection, Engine, Table, delete, insert, select
+from sqlalchemy import JSON, Column, Connection, Engine, Table, delete, insert, select
 
 from ..billing.model import CATEGORIES, Bill
 from ..billing.run import CycleRun
@@ -29,7 +30,7 @@ from .audit import now, record
 from .db import make_engine, writing
 from .migrate import migrate
 from .models import BillingRejectionRow, BillLineRow, BillRow, PriceGroupRow
-from .types import to_units
+from .types import Exact, to_units
 from ..money import ZERO_CENTS
 
 __all__ = ["StoredRun", "store_run", "writer", "close_bill", "RECURRING_COLUMNS"]
@@ -39,8 +40,23 @@ RECURRING_COLUMNS = ("bill_id", "line_id", "category", "code", "quantity", "amou
                      "true_up", "wtn", "usoc", "service_start", "service_end", "days_in_service",
                      "price_group")
 RECURRING_CATEGORY = "mrc"
-MONEY_SCALE = BillLineRow.__table__.c.amount.type.scale
-QUANTITY_SCALE = BillLineRow.__table__.c.quantity.type.scale
+
+
+def _scale(column: Column[Decimal]) -> int:
+    """The scale of an `Exact` column."""
+    assert isinstance(column.type, Exact), f"{column}: an Exact column"
+    return column.type.scale
+
+
+def _driver(conn: Connection) -> Any:
+    """The DBAPI connection under `conn` (psycopg or sqlite3)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None, "an open connection"
+    return driver
+
+
+MONEY_SCALE = _scale(BillLineRow.__table__.c.amount)
+QUANTITY_SCALE = _scale(BillLineRow.__table__.c.quantity)
 
 
 @dataclass
@@ -147,7 +163,7 @@ def _drop_draft(conn: Connection, bill_id: str) -> None:
 def _totals(bill: Bill) -> dict[str, Decimal]:
     """`Bill.totals()`, with the recurring sum taken by Arrow (exact decimal128 addition)
     instead of a Decimal per line: the same figures (tests compare), a second less per 1M lines."""
-    sums = dict.fromkeys(CATEGORIES, ZERO_CENTS)
+    sums: dict[str, Decimal] = dict.fromkeys(CATEGORIES, ZERO_CENTS)
     if bill.recurring.num_rows:
         sums["mrc"] += pc.sum(bill.recurring["amount"]).as_py() or ZERO_CENTS
     for line in bill.lines:
@@ -185,15 +201,15 @@ def _price_groups(bills: list[Bill]) -> list[tuple[str, int, Decimal, str]]:
 
 
 def _copy_price_groups(conn: Connection, rows: list[tuple[str, int, Decimal, str]]) -> None:
-    with conn.connection.driver_connection.cursor() as cursor:
+    with _driver(conn).cursor() as cursor:
         with cursor.copy("COPY bill_price_groups (bill_id, price_group, amount, explanation) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
 
 def _insert_price_groups(conn: Connection, rows: list[tuple[str, int, Decimal, str]]) -> None:
-    scale = PriceGroupRow.__table__.c.amount.type.scale
-    cursor = conn.connection.driver_connection.cursor()
+    scale = _scale(PriceGroupRow.__table__.c.amount)
+    cursor = _driver(conn).cursor()
     try:
         cursor.executemany("INSERT INTO bill_price_groups (bill_id, price_group, amount, explanation) VALUES (?, ?, ?, ?)",
                            [(b, g, to_units(a, scale), text) for b, g, a, text in rows])
@@ -254,7 +270,7 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
         return
     columns = list(rows[0])
     json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    with conn.connection.driver_connection.cursor() as cursor:
+    with _driver(conn).cursor() as cursor:
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
@@ -263,7 +279,7 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
 
 def _copy_recurring(conn: Connection, bills: list[Bill]) -> int:
     """PostgreSQL: one COPY for every recurring line, written bill by bill as Arrow CSV."""
-    driver = conn.connection.driver_connection
+    driver = _driver(conn)
     options = pcsv.WriteOptions(include_header=False)
     count = 0
     with driver.cursor() as cursor:
@@ -292,7 +308,7 @@ def _insert_recurring(conn: Connection, bills: list[Bill]) -> int:
            f"VALUES ({', '.join(values[c] for c in RECURRING_COLUMNS)})")
     cents = pa.scalar(Decimal(10) ** MONEY_SCALE, pa.decimal128(19, 0))
     count = 0
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = _driver(conn).cursor()
     try:
         for bill in bills:
             rec = bill.recurring

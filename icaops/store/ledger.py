@@ -226,4 +226,4 @@ def entry_sums(conn: Connection, billing_account: str) -> dict[str, tuple[Decima
     for account, pending, debit, credit in conn.execute(query):
         out[account][2 if pending else 0] += debit
         out[account][3 if pending else 1] += credit
-    return {k: tuple(v) for k, v in out.items()}
+    return {k: (v[0], v[1], v[2], v[3]) for k, v in out.items()}

@@ -49,6 +49,7 @@ def post_payment(engine: Engine, event: Event, terms: Terms, at: dt.datetime | N
         if isinstance(transfer, EventError):
             record(conn, "payment.rejected", f"{account or ''}/{event.id}", str(transfer), at=at)
             return PaymentPosted("rejected", event.id, reason=str(transfer))
+        assert account, "_payment_transfer refuses an event without an account"
         lock_book(conn, account)
         ledger = new_ledger([account], terms.money.currency.value, terms.money.scale.value,
                             store=SqlLedgerStore(conn))

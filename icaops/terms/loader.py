@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeGuard
 
 from pydantic import ValidationError
 
@@ -182,7 +182,7 @@ def _read_layer(folder: Path, layer_id: str, title: str, effective: Any, files: 
 # -- merging ----------------------------------------------------------------------------
 
 
-def _is_term(node: Any) -> bool:
+def _is_term(node: Any) -> TypeGuard[dict[str, Any]]:
     # A term is a mapping with a value or a clause; the schema then demands both, and a
     # quote, so a term missing its clause is reported as exactly that.
     return isinstance(node, dict) and ("value" in node or "clause" in node)
@@ -190,7 +190,7 @@ def _is_term(node: Any) -> bool:
 
 def _build_terms(layers: list[Layer], overrides: tuple[tuple[str, Any], ...]) -> Terms:
     tree: dict[str, Any] = {}
-    origins: dict[tuple[str, ...], tuple[SourceDoc, tuple]] = {}
+    origins: dict[tuple[str, ...], tuple[SourceDoc, tuple[str, ...]] | tuple[str, None]] = {}
     errors: list[TermsError] = []
     for layer in layers:
         for doc in layer.docs:

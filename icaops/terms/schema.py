@@ -100,7 +100,7 @@ class Term(BaseModel, Generic[T]):
         # amended rate such as 10.5% reads as Decimal('0.105') beside its replacement.
         if isinstance(data, dict) and data.get("supersedes"):
             info = cls.model_fields["value"]
-            adapter = TypeAdapter(Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
+            adapter = TypeAdapter(info.rebuild_annotation())
             typed = []
             for c in data["supersedes"]:
                 c = dict(c) if isinstance(c, dict) else c

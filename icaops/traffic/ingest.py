@@ -174,7 +174,9 @@ class _Lines:
     """Binary lines as text, remembering where the current CSV row started."""
 
     def __init__(self, fh: io.BufferedReader) -> None:
-        self.fh, self.offset, self.row_start, self.raw, self.bad_utf8 = fh, 0, None, [], False
+        self.fh, self.offset, self.bad_utf8 = fh, 0, False
+        self.row_start: int | None = None
+        self.raw: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
         for line in self.fh:
@@ -207,6 +209,7 @@ def read_csv_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, bat
         for row in reader:
             start, raw, bad = lines.row_start, "".join(lines.raw).rstrip("\r\n"), lines.bad_utf8
             lines.row_start = None
+            assert start is not None, "csv.reader yields a row only after reading its lines"
             if not row:
                 continue  # a blank line is not a record
             row_no += 1
@@ -356,8 +359,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, fmt: st
             records, q = chunk.records, chunk.quarantine
             if records.num_rows:
                 con.register("_icaops_records", records)
-                accepted += con.execute("INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records",
-                                        [sha]).fetchone()[0]
+                inserted = con.execute("INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records",
+                                       [sha]).fetchone()
+                assert inserted is not None, "an INSERT returns its row count"
+                accepted += inserted[0]
                 con.unregister("_icaops_records")
             if q.num_rows:
                 con.register("_icaops_quarantine", q)

@@ -29,7 +29,7 @@ class Ledger:
     def __init__(self, charts: Mapping[str, Chart], *, currency: str, scale: int,
                  store: LedgerStore | None = None) -> None:
         assert scale >= 0 and currency, "ledger needs a currency and a scale"
-        self.charts = MappingProxyType(dict(charts))
+        self.charts: Mapping[str, Chart] = MappingProxyType(dict(charts))
         self.currency = currency
         self.scale = scale
         self.store: LedgerStore = MemoryStore() if store is None else store

@@ -96,6 +96,7 @@ def _check_legs(transfer: Transfer, chart: Chart, scale: int) -> Totals | Ledger
 
 def _check_target(transfer: Transfer, store: LedgerStore) -> Transfer | None | LedgerError:
     """The transfer this one corrects or resolves, checked; None if it names none."""
+    target: Transfer | LedgerError | None
     if transfer.corrects:
         target = store.get(transfer.corrects)
         if target is None or target.billing_account != transfer.billing_account:

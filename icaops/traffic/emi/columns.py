@@ -20,7 +20,7 @@ _HIGH = 0x80 * _ONES
 _NIBBLE = _U64(0xF0 * _ONES)
 _SIX = _U64(0x06 * _ONES)
 _THREES = _U64(0x33 * _ONES)
-_PIECE_TYPES = {8: np.dtype("<u8"), 4: np.dtype("<u4"), 2: np.dtype("<u2"), 1: np.dtype("u1")}
+_PIECE_TYPES: dict[int, np.dtype] = {8: np.dtype("<u8"), 4: np.dtype("<u4"), 2: np.dtype("<u2"), 1: np.dtype("u1")}
 
 
 def _low_mask(nbytes: int) -> int:
@@ -107,9 +107,10 @@ class RecordBlock:
 
     def all_digits(self, start: int, width: int) -> np.ndarray:
         """Records whose field is all ASCII digits (no value computed)."""
-        ok = None
-        for w in self.padded_words(start, width):
-            ok = digit_word(w) if ok is None else ok & digit_word(w)
+        first, *rest = self.padded_words(start, width)
+        ok = digit_word(first)
+        for w in rest:
+            ok = ok & digit_word(w)
         return ok
 
     def blank(self, start: int, width: int) -> np.ndarray:
@@ -122,7 +123,7 @@ class RecordBlock:
 
 def printable_rows(data: np.ndarray) -> np.ndarray:
     """Rows of an (n, w) byte array holding only printable ASCII (0x20-0x7E)."""
-    return ((data - np.uint8(0x20)) <= np.uint8(0x5E)).all(axis=1)
+    return np.all((data - np.uint8(0x20)) <= np.uint8(0x5E), axis=1)
 
 
 def all_printable(data: np.ndarray) -> bool:
@@ -164,12 +165,12 @@ def from_int(values: np.ndarray, width: int) -> np.ndarray:
 
 def is_digits(col: np.ndarray) -> np.ndarray:
     """Rows of an (n, w) byte array whose every byte is an ASCII digit."""
-    return ((col - np.uint8(48)) <= 9).all(axis=1)
+    return np.all((col - np.uint8(48)) <= 9, axis=1)
 
 
 def is_blank(col: np.ndarray) -> np.ndarray:
     """Rows of an (n, w) byte array whose every byte is a space."""
-    return (col == np.uint8(32)).all(axis=1)
+    return np.all(col == np.uint8(32), axis=1)
 
 
 def to_int(col: np.ndarray) -> np.ndarray:

@@ -162,7 +162,7 @@ def decode_details(block: RecordBlock, rid: np.ndarray, detail: np.ndarray, fmt:
     is01 = ~is11
     checks, v, texts = _checks(block, is01, is11, fmt)
     ok, failures = _first_failures(checks, block.n, detail)
-    cols: dict[str, object] = {
+    cols: dict[str, pa.Array] = {
         "record_type": C.string_array(block.data(0, 6), np.full(block.n, 6)),
         "category": C.string_array(block.data(0, 2), np.full(block.n, 2)),
         "calling_number": C.string_array(block.data(F_FROM.start - 1, 10), v["from_len"], v["from_len"] > 0),
@@ -172,6 +172,7 @@ def decode_details(block: RecordBlock, rid: np.ndarray, detail: np.ndarray, fmt:
     }
     for f, group in TEXT_FIELDS:
         applies = None if group == "all" else (is11 if group == "11" else is01)
+        assert f.canonical, f"{f.name}: TEXT_FIELDS holds canonical fields only"
         cols[f.canonical] = C.text_column(texts[f], applies)
     everything = ok.all()
     if not everything:

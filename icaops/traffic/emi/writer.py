@@ -216,12 +216,11 @@ class EmiWriter:
     def __init__(self, dest: str | os.PathLike | BinaryIO, pack: PackInfo | None = None, *,
                  elapsed: ElapsedFormat = ElapsedFormat.MMMMSST) -> None:
         self._own = isinstance(dest, (str, os.PathLike))
+        self._fh: BinaryIO
         if isinstance(dest, (str, os.PathLike)):
-            self._fh: BinaryIO = open(dest, "wb")  # noqa: SIM115 -- closed in close()
-            self._target = os.fspath(dest)
+            self._fh, self._target = open(dest, "wb"), os.fspath(dest)  # noqa: SIM115 -- closed in close()
         else:
-            self._fh = dest
-            self._target = getattr(dest, "name", "<stream>")
+            self._fh, self._target = dest, getattr(dest, "name", "<stream>")
         self._pack, self._elapsed, self.count = pack, elapsed, 0
         if pack is not None:
             self._fh.write(pack_record("202401", pack))

@@ -86,7 +86,7 @@ def numbers_table(reference: ReferenceData, registry: ProviderRegistry) -> pa.Ta
 
 def _expand(codes: Iterable[str]) -> list[str]:
     """Every NPA-NXX-X covered by six-digit NXX codes and seven-digit block codes."""
-    out = set()
+    out: set[str] = set()
     for code in codes:
         out.update([code] if len(code) == 7 else (code + d for d in "0123456789"))
     return sorted(out)

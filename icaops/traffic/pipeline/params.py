@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from icaops.terms.schema import Terms
+from icaops.terms.schema import CarrierPartnerTerms, Rule, Term, Terms
 
 __all__ = ["CheckParams", "params_from_terms"]
 
@@ -50,18 +50,18 @@ class CheckParams:
         return math.gcd(60, self.window_seconds)
 
 
-def _rule_by_check(terms: Terms, check: str):
+def _rule_by_check(cp: CarrierPartnerTerms, check: str) -> Term[Rule]:
     """The first Carrier Partner rule whose `check` is `check` (in the order the terms list them)."""
-    for term in terms.carrier_partner.rules.values():
+    for term in cp.rules.values():
         if term.value.check == check:
             return term
     raise KeyError(f"terms: carrier_partner.rules: expected a rule with check {check!r}, found none")
 
 
-def _rule(terms: Terms, name: str):
+def _rule(cp: CarrierPartnerTerms, name: str) -> Term[Rule]:
     """The Carrier Partner rule under key `name`."""
     try:
-        return terms.carrier_partner.rules[name]
+        return cp.rules[name]
     except KeyError:
         raise KeyError(f"terms: carrier_partner.rules: expected a rule named {name!r}") from None
 
@@ -70,7 +70,7 @@ def params_from_terms(terms: Terms) -> CheckParams:
     """Read the checks' clauses and thresholds; a missing Carrier Partner section is an error naming it."""
     if terms.carrier_partner is None:
         raise ValueError("terms: expected a carrier_partner section (the Carrier Partner Amendment), found none")
-    rules = {kind: _rule_by_check(terms, check) for kind, check in _KIND_CHECKS.items()}
+    rules = {kind: _rule_by_check(terms.carrier_partner, check) for kind, check in _KIND_CHECKS.items()}
     dos = terms.carrier_partner.dos_thresholds.value
     text = {
         "attempts_per_second": f"attempts_per_second>{dos.max_attempts_per_second}",
@@ -88,7 +88,7 @@ def params_from_terms(terms: Terms) -> CheckParams:
         min_answer_seizure_ratio=Fraction(Decimal(dos.min_answer_seizure_ratio)),
         min_attempts=dos.min_attempts_in_window,
         threshold_text=text,
-        attribution_clause=_rule(terms, "originated_as_clec").clause,
+        attribution_clause=_rule(terms.carrier_partner, "originated_as_clec").clause,
         no_transit_clause=terms.carrier_partner.transit_compensation_to_clec.clause,
         transit_compensation_to_clec=terms.carrier_partner.transit_compensation_to_clec.value,
     )

@@ -35,13 +35,14 @@ def provider_fact(raw: Mapping[str, Any], where: str, kind_key: str = "fact") ->
         agreement = _KINDS.get(str(need("kind")))
         if agreement is None:
             raise SpecError(f"{where}: kind: expected one of {', '.join(_KINDS)}, got {raw['kind']!r}")
-        cls = AgreementSigned if kind == "agreement_signed" else AgreementTerminated
+        cls: type[AgreementSigned] | type[AgreementTerminated] = AgreementSigned if kind == "agreement_signed" else AgreementTerminated
         return cls(fid, on, agreement, provider)
     provider = str(need("provider"))
     if kind == "provider_added":
         return ProviderAdded(fid, on, provider, tuple(str(o) for o in raw.get("ocns") or ()),
                              tuple(str(c) for c in raw.get("npa_nxxs") or ()), bool(raw.get("clec_own_ocn", False)))
-    simple = {"carry_notice": CarryNoticeGiven, "stop_notice": StopNoticeGiven}
+    simple: dict[str, type[CarryNoticeGiven] | type[StopNoticeGiven]] = {"carry_notice": CarryNoticeGiven,
+                                                                         "stop_notice": StopNoticeGiven}
     if kind in simple:
         return simple[kind](fid, on, provider, bool(raw.get("to_cam", True)))
     if kind == "carry_confirmed":

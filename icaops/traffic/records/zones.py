@@ -19,7 +19,9 @@ def _offset(tz: ZoneInfo, day: dt.date, second: int) -> int:
     # fold=0: an ambiguous wall time (fall back) is the earlier instant, a non-existent one
     # (spring forward) uses the offset in force before the change -- PEP 495 semantics.
     t = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=second)
-    return int(t.replace(tzinfo=tz, fold=0).utcoffset().total_seconds())
+    offset = t.replace(tzinfo=tz, fold=0).utcoffset()
+    assert offset is not None, f"{tz.key} gives no offset for {t}"
+    return int(offset.total_seconds())
 
 
 def _day_offsets(tz: ZoneInfo, days: np.ndarray) -> tuple[np.ndarray, list[int]]:

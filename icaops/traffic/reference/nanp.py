@@ -148,9 +148,9 @@ def load_npa_report(path: Path | str) -> tuple[NpaTable, tuple[LoadIssue, ...]]:
 
 def load_lata_list(path: Path | str) -> tuple[Mapping[str, str], tuple[LoadIssue, ...]]:
     """LATA code → name from lines such as "652 IDAHO" (five-digit codes are LATA sub-areas, kept too)."""
-    lines, issue = read_lines(path)
-    if lines is None:
-        return MappingProxyType({}), (issue,)
+    lines = read_lines(path)
+    if isinstance(lines, LoadIssue):
+        return MappingProxyType({}), (lines,)
     latas: dict[str, str] = {}
     issues = []
     for number, line in enumerate(lines, 1):

@@ -58,19 +58,19 @@ def normalize_header(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
-def read_lines(path: Path | str) -> tuple[tuple[str, ...] | None, LoadIssue | None]:
+def read_lines(path: Path | str) -> tuple[str, ...] | LoadIssue:
     """The file's lines (without line ends), or an issue saying why it could not be read."""
     source = str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        return None, LoadIssue(source, 0, "", "a readable file", err.strerror or str(err))
+        return LoadIssue(source, 0, "", "a readable file", err.strerror or str(err))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # NANPA and carrier exports are often Windows-1252; latin-1 never fails and keeps the digits intact.
         text = data.decode("latin-1")
-    return tuple(text.splitlines()), None
+    return tuple(text.splitlines())
 
 
 def read_sheet(
@@ -84,9 +84,9 @@ def read_sheet(
     is skipped (a stray comma shifts every later column); a shorter one is kept with its missing
     fields blank. Both are reported.
     """
-    lines, issue = read_lines(path)
-    if lines is None:
-        return None, (issue,)
+    lines = read_lines(path)
+    if isinstance(lines, LoadIssue):
+        return None, (lines,)
     source = str(path)
     cleaned = ["" if line.lstrip().startswith("#") else line for line in lines]
     sample = "\n".join(cleaned[:20])

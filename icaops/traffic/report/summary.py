@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from icaops.terms.schema import Terms
+from icaops.terms.schema import Rule, Term, Terms
 from icaops.traffic.pipeline.result import FINDING_KINDS, TrafficCheck
 
 __all__ = ["DosRow", "JurisdictionRow", "KindRow", "ReportData", "report_data", "rule_for_clause"]
@@ -86,13 +86,13 @@ class ReportData:
     first_findings: tuple[dict, ...]
 
 
-def rule_for_clause(terms: Terms, clause: str):
+def rule_for_clause(terms: Terms, clause: str) -> Term[Rule] | Term[bool] | None:
     """The Carrier Partner term cited as `clause` (a rule with a check first), or None."""
     cp = terms.carrier_partner
     if cp is None:
         return None
     rules = list(cp.rules.values())
-    found = [r for r in rules if r.clause == clause]
+    found: list[Term[Rule] | Term[bool]] = [r for r in rules if r.clause == clause]
     if cp.transit_compensation_to_clec.clause == clause:
         found.append(cp.transit_compensation_to_clec)
     return next((r for r in found if getattr(r.value, "check", None)), found[0] if found else None)
@@ -103,7 +103,7 @@ def _quotes(terms: Terms, clause: str) -> list[str]:
     cp = terms.carrier_partner
     if cp is None:
         return []
-    terms_ = [*cp.rules.values(), cp.transit_compensation_to_clec]
+    terms_: list[Term[Rule] | Term[bool]] = [*cp.rules.values(), cp.transit_compensation_to_clec]
     return list(dict.fromkeys(t.quote for t in terms_ if t.clause == clause and t.quote))
 
 
@@ -173,7 +173,7 @@ def report_data(check: TrafficCheck, terms: Terms, *, title: str = "Carrier Part
         first_day=first_day, last_day=last_day, total_findings=check.findings.num_rows,
         kinds=_kinds(check.findings, terms), dos=_dos(check.dos_windows, zone),
         dos_clause=dos_rule.clause if dos_rule else "", dos_quote=dos_rule.quote if dos_rule else "",
-        dos_remedy=(dos_rule.value.remedy or dos_rule.value.description) if dos_rule else "",
+        dos_remedy=(dos_rule.value.remedy or dos_rule.value.description) if dos_rule and isinstance(dos_rule.value, Rule) else "",
         thresholds=thresholds.value.model_dump() if thresholds else {},
         jurisdictions=jurisdictions, clause_quotes=quotes, events=tuple(check.events), first_findings=first,
     )

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from icaops.traffic.emi import columns as C
 from icaops.traffic.emi import write_emi
 from icaops.traffic.emi.writer import PackInfo
-from icaops.traffic.reference import ReferenceData
+from icaops.traffic.reference import NumberingEntry, ReferenceData
 from icaops.traffic.samples.day_spec import DaySpec, SpecError
 from icaops.traffic.records import CALL_RECORD_SCHEMA, finish_batch, local_to_utc
 
@@ -64,14 +64,20 @@ class _Prefixes:
     """Seven-digit NPA-NXX-X prefixes with their holder's OCN, rate center, LATA and serving switches."""
 
     codes: np.ndarray
-    ocns: tuple[str, ...]
-    rate_centers: tuple[str, ...]
-    latas: tuple[str, ...]
+    ocns: tuple[str | None, ...]
+    rate_centers: tuple[str | None, ...]
+    latas: tuple[str | None, ...]
     switches: tuple[tuple[str, ...], ...]
 
 
+def _entry(reference: ReferenceData, code: str) -> NumberingEntry:
+    entry = reference.lookup(code + "000")
+    assert entry is not None, f"block {code}: not in the reference data the day was specified against"
+    return entry
+
+
 def _prefixes(reference: ReferenceData, codes: list[str]) -> _Prefixes:
-    entries = [reference.lookup(code + "000") for code in codes]
+    entries = [_entry(reference, code) for code in codes]
     return _Prefixes(np.array([int(c) for c in codes], dtype=np.int64), tuple(e.ocn for e in entries),
                      tuple(e.rate_center for e in entries), tuple(e.lata for e in entries),
                      tuple(reference.serving_switches(c + "000") for c in codes))
@@ -342,14 +348,16 @@ class _Names:
 
     def __init__(self, spec: DaySpec, tgs: tuple[str, ...], ilec: _Prefixes, prov: _Prefixes, transit: _Prefixes,
                  outside: _Prefixes):
-        ocns = sorted({*spec.ilec_ocns, spec.clec_ocn, *ilec.ocns, *prov.ocns, *transit.ocns, *outside.ocns} - {None})
+        ocns = sorted({o for o in (*spec.ilec_ocns, spec.clec_ocn, *ilec.ocns, *prov.ocns, *transit.ocns, *outside.ocns)
+                       if o is not None})
         self.ocns = tuple(ocns)
         self.clec = ocns.index(spec.clec_ocn)
         self.ilec_sender = ocns.index(spec.ilec_ocns[0])
-        self.ilec_ocn = np.array([ocns.index(o) for o in ilec.ocns])
-        self.prov_ocn = np.array([ocns.index(o) for o in prov.ocns])
-        self.transit_ocn = np.array([ocns.index(o) for o in transit.ocns])
-        self.outside_ocn = np.array([ocns.index(o) if o else -1 for o in outside.ocns])
+        at: dict[str | None, int] = {o: i for i, o in enumerate(ocns)}  # only outside blocks may lack an OCN
+        self.ilec_ocn = np.array([at[o] for o in ilec.ocns])
+        self.prov_ocn = np.array([at[o] for o in prov.ocns])
+        self.transit_ocn = np.array([at[o] for o in transit.ocns])
+        self.outside_ocn = np.array([at[o] if o else -1 for o in outside.ocns])
         self.tgs = tgs
         self.unassigned_code = int(spec.unassigned_block)
         self.invalid_number = int(spec.invalid_calling_number)
