@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from .terms.schema import MoneyTerms
 
-__all__ = ["to_money", "round_money", "ZERO", "ZERO_CENTS", "CALC_CONTEXT"]
+__all__ = ["to_money", "round_money", "ZERO", "ZERO_CENTS", "CALC_CONTEXT", "MONEY_DIGITS"]
 
 ZERO = Decimal("0")
+# Digits an amount may have in all, decimals included: the store keeps money as NUMERIC(18, 2).
+MONEY_DIGITS = 18
 # A zero that prints as an amount (0.00): the start of sums of bill amounts.
 ZERO_CENTS = Decimal("0.00")
 
