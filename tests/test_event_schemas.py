@@ -52,6 +52,5 @@ def test_the_store_refuses_text_longer_than_its_column_on_sqlite(tmp_path: Path)
     engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
     migrate(engine)
     event = Event(id="x" * 201, date=dt.date(2013, 1, 1), type="trip.dispatched", data=(("account", "G"),))
-    with pytest.raises(StatementError, match="the column holds at most 200"):
-        with writing(engine) as conn:
-            append_events(conn, [event])
+    with pytest.raises(StatementError, match="the column holds at most 200"), writing(engine) as conn:
+        append_events(conn, [event])

@@ -78,7 +78,7 @@ def close_cycle(ws: Workspace, period: str, accounts: Iterable[str] | None = Non
         cycle = cycle_for(account_id, period, account.cycle_close_day, books.deadlines(None))
         closes.append({"id": f"close:{account_id}:{period}", "date": cycle.close, "type": "billing.cycle_closed",
                        "account": account_id, "period": period})
-    added, refused = ws.append(closes, source="bill run")
+    _, refused = ws.append(closes, source="bill run")
     if refused:
         raise UserError(f"bill run: the cycle close events were refused: {'; '.join(map(str, refused))}",
                         field="--account")

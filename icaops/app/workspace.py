@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
@@ -24,15 +25,15 @@ from ..billing.model import Bill
 from ..billing.postings import history_transfers, new_ledger
 from ..billing.run import CycleRun
 from ..relationship.events import Event, EventError, event_from_mapping
-from ..terms.loader import Agreement
-from .errors import UserError
-from .events import OPENS_ACCOUNT, EventFile, Where, check_events, read_event_file
 from ..store import make_engine, migrate, writing
-from ..store.db import URL_VARIABLE
 from ..store.bulk import store_run
+from ..store.db import URL_VARIABLE
 from ..store.events import append_events, load_events, refuse_events, tenant_of
 from ..store.ledger import posting
 from ..store.models import EventRow
+from ..terms.loader import Agreement
+from .errors import UserError
+from .events import OPENS_ACCOUNT, EventFile, Where, check_events, read_event_file
 
 __all__ = ["Workspace", "open_workspace"]
 

@@ -14,7 +14,17 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+)
 
 from ..money import MONEY_DIGITS
 
@@ -45,7 +55,7 @@ def money_scale(info: ValidationInfo) -> int:
 
 
 def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError(f"a decimal string such as \"12.34\" or an int, never a {'boolean' if isinstance(value, bool) else 'bare float (write it in quotes)'}")
     if isinstance(value, int):
         return Decimal(value)
