@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from .terms.schema import MoneyTerms
 
-__all__ = ["CALC_CONTEXT", "ROUNDING_MODES", "ZERO", "ZERO_CENTS", "money_text", "round_money", "to_money"]
+__all__ = ["CALC_CONTEXT", "MONEY_DIGITS", "ROUNDING_MODES", "ZERO", "ZERO_CENTS", "money_text", "round_money", "to_money"]
 
 ZERO = Decimal("0")
+# Digits an amount may have in all, decimals included: the store keeps money as NUMERIC(18, 2).
+MONEY_DIGITS = 18
 # A zero that prints as an amount (0.00): the start of sums of bill amounts.
 ZERO_CENTS = Decimal("0.00")
 

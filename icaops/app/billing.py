@@ -21,6 +21,7 @@ from ..billing.outputs.x12 import Usage
 from ..explain import Explained
 from ..relationship.events import EventError
 from .errors import UserError
+from .events import EventFile, read_event_file
 from .workspace import Workspace
 
 __all__ = ["LoadedFile", "UsageLoaded", "account_status", "close_cycle", "explain_line", "find_bill",
@@ -29,28 +30,29 @@ __all__ = ["LoadedFile", "UsageLoaded", "account_status", "close_cycle", "explai
 
 @dataclass(frozen=True, slots=True)
 class LoadedFile:
-    """What loading one events file did: how many were added and which were refused, why."""
+    """What loading one events file did: how many were added, or (then none was) which were
+    refused and why."""
 
     path: Path
     added: int
     rejected: tuple[EventError, ...]
 
 
-def read_event_files(files: Iterable[Path]) -> list[tuple[Path, list[Mapping[str, Any]]]]:
+def read_event_files(files: Iterable[Path]) -> list[EventFile]:
     """Each file's raw events, every file read before anything is stored (a missing or
     malformed file is a `UserError` and nothing is loaded)."""
-    from .workspace import read_event_file
-
-    return [(path, read_event_file(path)) for path in files]
+    return [read_event_file(path) for path in files]
 
 
-def load_event_files(ws: Workspace, files: Iterable[tuple[Path, list[Mapping[str, Any]]]]) -> list[LoadedFile]:
-    """Append each file's events (from `read_event_files`) to the log; an event already in
-    the log (same id) is not added twice."""
+def load_event_files(ws: Workspace, files: Iterable[EventFile]) -> list[LoadedFile]:
+    """Append each file's events (from `read_event_files`) to the log, each file all or
+    nothing: a file with a refused event (checked against its type's schema, its account
+    opened) stores none of its events. An event already in the log (same id and content) is
+    not added twice."""
     results = []
-    for path, raw in files:
-        added, rejected = ws.load_events(raw, path)
-        results.append(LoadedFile(path, added, tuple(rejected)))
+    for file in files:
+        added, rejected = ws.load_events(file)
+        results.append(LoadedFile(file.path, added, tuple(rejected)))
     return results
 
 
@@ -77,7 +79,10 @@ def close_cycle(ws: Workspace, period: str, accounts: Iterable[str] | None = Non
         cycle = cycle_for(account_id, period, account.cycle_close_day, books.deadlines(None))
         closes.append({"id": f"close:{account_id}:{period}", "date": cycle.close, "type": "billing.cycle_closed",
                        "account": account_id, "period": period})
-    ws.append(closes, source="bill run")
+    _, refused = ws.append(closes, source="bill run")
+    if refused:
+        raise UserError(f"bill run: the cycle close events were refused: {'; '.join(map(str, refused))}",
+                        field="--account")
     books = Books(ws.agreement, ws.events())
     bills = []
     for close in closes:
@@ -198,6 +203,9 @@ def usage_from_check(ws: Workspace, check_dir: Path, source: str | None = None) 
                                                                             default=dt.date.min)
     inventory = pa.concat_tables([inventory_from_log(books.events, a, until) for a in books.accounts])
     events, unmatched = usage_events(counts, inventory, source or check_dir.name)
-    added, _ = ws.append(events, str(path))  # built here from a valid table: nothing to reject
+    added, refused = ws.append(events, str(path))
+    if refused:
+        raise UserError(f"{path}: usage events refused, none stored: {'; '.join(map(str, refused[:5]))}",
+                        field="--source")
     return UsageLoaded(path, sum(e["count"] for e in events), len(events), added, unmatched.num_rows,
                        sum(unmatched.column("messages").to_pylist()), tuple(unmatched.slice(0, 10).to_pylist()))

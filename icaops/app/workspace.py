@@ -8,13 +8,13 @@ transfer under its idempotency key.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
@@ -25,49 +25,25 @@ from ..billing.model import Bill
 from ..billing.postings import history_transfers, new_ledger
 from ..billing.run import CycleRun
 from ..relationship.events import Event, EventError, event_from_mapping
-from ..terms.loader import Agreement
-from ..terms.yamlsource import read_yaml
-from .errors import UserError
 from ..store import make_engine, migrate, writing
-from ..store.db import URL_VARIABLE
 from ..store.bulk import store_run
-from ..store.events import append_events, load_events
+from ..store.db import URL_VARIABLE
+from ..store.events import append_events, load_events, refuse_events, tenant_of
 from ..store.ledger import posting
 from ..store.models import EventRow
+from ..terms.loader import Agreement
+from .errors import UserError
+from .events import OPENS_ACCOUNT, EventFile, Where, check_events, read_event_file
 
-__all__ = ["Workspace", "open_workspace", "read_event_file"]
-
-
-def read_event_file(path: Path) -> list[Mapping[str, Any]]:
-    """Raw events from a YAML or JSON file: a list of events, or a mapping with `events:`.
-    A file that is missing, unreadable or of another shape is a `UserError` naming it."""
-    if not path.is_file():
-        raise UserError(f"{path}: no such file", code="not_found", field="FILES")
-    try:
-        if path.suffix == ".json":
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as exc:
-                raise UserError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}", field="FILES") from None
-        else:
-            doc, errors = read_yaml(path)
-            if errors or doc is None:
-                raise UserError(f"{path}: not a valid YAML file", field="FILES",
-                                details=tuple(str(e) for e in errors))
-            data = doc.data
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file", code="not_found", field="FILES") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot be read: {exc}", field="FILES") from None
-    if isinstance(data, Mapping):
-        data = data.get("events")
-    if not isinstance(data, list):
-        raise UserError(f"{path}: expected a list of events or a mapping with `events:`", field="FILES")
-    return data
+__all__ = ["Workspace", "open_workspace"]
 
 
-def _jsonable(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(dict(raw), default=lambda v: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v)))
+class _Refused(Exception):
+    """Rolls a batch back: the store refused an event the checks had passed."""
+
+    def __init__(self, errors: list[EventError]) -> None:
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
 
 
 @dataclass
@@ -92,25 +68,64 @@ class Workspace:
             events = [e for t in tenants for e in load_events(conn, t)]
         return tuple(sorted(events, key=lambda e: (e.date, e.seq)))
 
-    def append(self, raw: Iterable[Mapping[str, Any]], source: str) -> tuple[int, list[EventError]]:
-        """Append events; a malformed one is returned with its reason and the rest go on. An
-        id already in the log is not added again (idempotent). Each event's `seq` is its place
-        in recording order, which decides which bill a late-recorded charge goes on."""
+    def append(self, raw: Sequence[Any], source: str, where: Where | None = None) -> tuple[int, list[EventError]]:
+        """Append a batch of events (a file) all or nothing, in one transaction.
+
+        Each event is checked against its type's schema and its account against those opened
+        (`app/events.py`); an id already in the log with other content, or twice in the batch
+        with different content, is refused. If anything is refused nothing is stored: the
+        refusals are returned (with `where` each event is, `file:line`) and kept in the audit
+        log. An id already in the log with the same content is not added again (idempotent).
+        Each event's `seq` is its place in recording order, which decides which bill a
+        late-recorded charge goes on."""
+        try:
+            return self._append(raw, source, where or (lambda index, field: source))
+        except _Refused as refused:
+            return 0, refused.errors
+
+    def _append(self, raw: Sequence[Any], source: str, at: Where) -> tuple[int, list[EventError]]:
         with writing(self.engine) as conn:
+            opened = frozenset(conn.execute(select(EventRow.tenant).where(EventRow.type == OPENS_ACCOUNT)).scalars())
+            errors = check_events(raw, self.agreement.terms, opened, source, at)
             first = (conn.execute(select(func.max(EventRow.source_seq))).scalar() or 0) + 1
-            parsed = [event_from_mapping(r, first + i, source) for i, r in enumerate(raw)]
+            parsed = [event_from_mapping(r, first + i, at(i, None), position=i) for i, r in enumerate(raw)]
+            errors += [e for e in parsed if isinstance(e, EventError) and not any(x.event == e.event for x in errors)]
             good = [e for e in parsed if isinstance(e, Event)]
-            rejected = [e for e in parsed if isinstance(e, EventError)]
+            if not errors:
+                errors = self._reused_ids(conn, good, {e.id: at(i, "id") for i, e in enumerate(parsed) if isinstance(e, Event)})
+            if errors:
+                refuse_events(conn, errors, source)
+                return 0, errors
             result = append_events(conn, good, tenant=self.tenant, source=source)
-        return len(result.stored), rejected + result.errors
+            if result.errors:  # checked above in this transaction: a concurrent writer; store nothing
+                raise _Refused(result.errors)
+        return len(result.stored), []
+
+    def _reused_ids(self, conn: Connection, events: Sequence[Event], where: Mapping[str, str]) -> list[EventError]:
+        """An id given twice in the batch, or already in the log, with other content."""
+        errors: list[EventError] = []
+        seen: dict[tuple[str, str], Event] = {}
+        for e in events:
+            key = (tenant_of(e, self.tenant) or "", e.id)
+            first = seen.setdefault(key, e)
+            if first.fingerprint() != e.fingerprint():
+                errors.append(EventError(where[e.id], e.id, "id", f"a unique id (the {first.type} event of {first.date} "
+                                                                      "earlier in the file has it)"))
+        for (tenant, event_id), e in seen.items():
+            row = conn.execute(select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
+                EventRow.tenant == tenant, EventRow.event_id == event_id)).first()
+            if row is not None and row.fingerprint != e.fingerprint():
+                errors.append(EventError(where[event_id], event_id, "id",
+                                         f"a unique id (already used by the {row.type} event of {row.date} in the log)"))
+        return errors
 
     def load_file(self, path: Path) -> tuple[int, list[EventError]]:
-        """Append the events of a YAML/JSON file."""
-        return self.append(read_event_file(path), str(path))
+        """Append the events of a YAML/JSON file, all or nothing."""
+        return self.load_events(read_event_file(path))
 
-    def load_events(self, raw: Iterable[Mapping[str, Any]], path: Path) -> tuple[int, list[EventError]]:
-        """Append events already read from the file at `path`."""
-        return self.append(raw, str(path))
+    def load_events(self, file: EventFile) -> tuple[int, list[EventError]]:
+        """Append the events already read from a file, all or nothing (see `append`)."""
+        return self.append(file.events, str(file.path), file.where)
 
     def save_bill(self, bill: Bill) -> None:
         """Save a closed bill (never edited afterwards) and post the account's ledger (III.9.2)."""

@@ -79,15 +79,24 @@ def _workspace(db: Optional[str], agreement: str) -> Workspace:
 @events_app.command("load")
 def events_load(files: list[Path] = typer.Argument(..., help="YAML/JSON files: a list of events, or a scenario file's `events:`."),
                 db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
-    """Append events to the log; an event already in the log (same id) is not added twice."""
+    """Append events to the log, each file all or nothing: a file with a refused event (file,
+    line, field and what was expected are printed) stores none of its events, and the command
+    exits 2. An event already in the log (same id) is not added twice."""
     from ..app.billing import load_event_files, read_event_files
 
     read = read_event_files(files)
+    refused = 0
     for loaded in load_event_files(_workspace(db, agreement), read):
-        console.print(f"{loaded.path}: {loaded.added} events added"
-                      + (f", {len(loaded.rejected)} rejected" if loaded.rejected else ""))
+        if not loaded.rejected:
+            console.print(f"{loaded.path}: {loaded.added} events added")
+            continue
+        refused += 1
+        console.print(f"{loaded.path}: {len(loaded.rejected)} refused, nothing of this file stored:", soft_wrap=True)
         for err in loaded.rejected:
-            console.print(f"   [red]{err}[/red]")
+            console.print(f"   {err}", style="red", soft_wrap=True, markup=False, highlight=False)
+    if refused:
+        raise UserError(f"{refused} of {len(read)} files refused (nothing of them stored); fix the events named above "
+                        "and load those files again", field="FILES")
 
 
 class X12Usage(str, Enum):

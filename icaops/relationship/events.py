@@ -62,9 +62,13 @@ class EventInputError(Exception):
         super().__init__(f"event {event.id}: {field}: expected {expected}")
 
 
-def event_from_mapping(raw: Mapping[str, Any], seq: int, source: str) -> Event | EventError:
-    """An Event from a scenario/API mapping, or the error naming what is wrong."""
-    label = str(raw.get("id", f"#{seq + 1}")) if isinstance(raw, Mapping) else f"#{seq + 1}"
+def event_from_mapping(raw: Mapping[str, Any], seq: int, source: str, position: int | None = None) -> Event | EventError:
+    """An Event from a scenario/API mapping, or the error naming what is wrong.
+
+    An event without an id is named `#N`, its place in its file (`position`, 0-based; `seq`
+    when not given), not its place in the whole log."""
+    place = f"#{(seq if position is None else position) + 1}"
+    label = str(raw.get("id") or place) if isinstance(raw, Mapping) else place
     if not isinstance(raw, Mapping):
         return EventError(source, label, "", "a mapping with id, date and type")
     date = raw.get("date")

@@ -20,7 +20,7 @@ from .codec import decode, encode
 from .models import EventRow
 from .sql import insert_or_ignore
 
-__all__ = ["Appended", "append_events", "load_events", "tenant_of"]
+__all__ = ["Appended", "append_events", "load_events", "refuse_events", "tenant_of"]
 
 
 @dataclass
@@ -84,3 +84,11 @@ def _refuse(conn: Connection, result: Appended, error: EventError, event: Event,
     result.errors.append(error)
     record(conn, "event.rejected", f"{tenant}/{event.id}", str(error),
            {"type": event.type, "date": event.date, "data": dict(event.data)}, at)
+
+
+def refuse_events(conn: Connection, errors: Iterable[EventError], source: str, at: dt.datetime | None = None) -> None:
+    """Keep in the audit log why a batch of events (a file) was refused; none of it is stored."""
+    at = at or now()
+    for error in errors:
+        record(conn, "event.rejected", f"{source}/{error.event}"[:300], str(error),
+               {"source": error.source, "field": error.field, "expected": error.expected}, at)

@@ -21,14 +21,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    String,
     Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .types import Exact, UtcDateTime
+from ..money import MONEY_DIGITS
+from .types import Bounded, Exact, UtcDateTime
 
 __all__ = [
     "Base", "Agreement", "AccountRow", "EventRow", "AuditRow", "BillRow", "BillLineRow",
@@ -44,7 +44,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-MONEY = Exact(18, 2)
+MONEY = Exact(MONEY_DIGITS, 2)
 QUANTITY = Exact(18, 6)
 # A row id that is a 64-bit integer on PostgreSQL and SQLite's rowid alias on SQLite.
 ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -61,8 +61,8 @@ class Agreement(Base):
 
     __tablename__ = "agreements"
 
-    id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    title: Mapped[str] = mapped_column(String(300))
+    id: Mapped[str] = mapped_column(Bounded(100), primary_key=True)
+    title: Mapped[str] = mapped_column(Bounded(300))
     effective_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
@@ -71,12 +71,12 @@ class AccountRow(Base):
 
     __tablename__ = "accounts"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
     agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreements.id"))
-    name: Mapped[str] = mapped_column(String(300))
-    ocn: Mapped[str | None] = mapped_column(String(8))
-    company_code: Mapped[str | None] = mapped_column(String(8))
-    ccna: Mapped[str | None] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(Bounded(300))
+    ocn: Mapped[str | None] = mapped_column(Bounded(8))
+    company_code: Mapped[str | None] = mapped_column(Bounded(8))
+    ccna: Mapped[str | None] = mapped_column(Bounded(8))
     certificate_on_file: Mapped[bool] = mapped_column(Boolean, default=False)
     usf_certified_years: Mapped[list[Any]] = mapped_column(JSON, default=list)
     exemptions: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -97,13 +97,13 @@ class EventRow(Base):
     )
 
     position: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
-    tenant: Mapped[str] = mapped_column(String(64))
-    event_id: Mapped[str] = mapped_column(String(200))
+    tenant: Mapped[str] = mapped_column(Bounded(64))
+    event_id: Mapped[str] = mapped_column(Bounded(200))
     date: Mapped[dt.date] = mapped_column(Date)
-    type: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(Bounded(100))
     source_seq: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    fingerprint: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(Bounded(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
@@ -115,8 +115,8 @@ class AuditRow(Base):
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    action: Mapped[str] = mapped_column(String(100))
-    subject: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(Bounded(100))
+    subject: Mapped[str] = mapped_column(Bounded(300))
     reason: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -127,9 +127,9 @@ class BillRow(Base):
     __tablename__ = "bills"
     __table_args__ = (Index(None, "account_id", "period"),)
 
-    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    id: Mapped[str] = mapped_column(Bounded(100), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
-    period: Mapped[str] = mapped_column(String(7))
+    period: Mapped[str] = mapped_column(Bounded(7))
     cycle_start: Mapped[dt.date] = mapped_column(Date)
     cycle_close: Mapped[dt.date] = mapped_column(Date)
     bill_date: Mapped[dt.date] = mapped_column(Date)
@@ -158,21 +158,21 @@ class BillLineRow(Base):
     # No FOREIGN KEY to bills: PostgreSQL checks one per row, which halves COPY speed
     # (docs/store.md); lines are only written by store_run, with their header, in one
     # transaction, and the tests check that no line is without its bill.
-    bill_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    line_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    category: Mapped[str] = mapped_column(String(20))
-    code: Mapped[str] = mapped_column(String(100))
-    description: Mapped[str | None] = mapped_column(String(300))
+    bill_id: Mapped[str] = mapped_column(Bounded(100), primary_key=True)
+    line_id: Mapped[str] = mapped_column(Bounded(200), primary_key=True)
+    category: Mapped[str] = mapped_column(Bounded(20))
+    code: Mapped[str] = mapped_column(Bounded(100))
+    description: Mapped[str | None] = mapped_column(Bounded(300))
     quantity: Mapped[Decimal] = mapped_column(QUANTITY)
     unit_price: Mapped[Decimal | None] = mapped_column(QUANTITY)
     amount: Mapped[Decimal] = mapped_column(MONEY)
-    clause: Mapped[str] = mapped_column(String(40))
+    clause: Mapped[str] = mapped_column(Bounded(40))
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: see the price group
     true_up: Mapped[bool] = mapped_column(Boolean, default=False)
-    source: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(Bounded(200))
     service_date: Mapped[dt.date | None] = mapped_column(Date)
-    wtn: Mapped[str | None] = mapped_column(String(10))
-    usoc: Mapped[str | None] = mapped_column(String(10))
+    wtn: Mapped[str | None] = mapped_column(Bounded(10))
+    usoc: Mapped[str | None] = mapped_column(Bounded(10))
     service_start: Mapped[dt.date | None] = mapped_column(Date)
     service_end: Mapped[dt.date | None] = mapped_column(Date)
     days_in_service: Mapped[int | None] = mapped_column(Integer)
@@ -197,13 +197,13 @@ class BillingRejectionRow(Base):
     __table_args__ = (Index(None, "period", "account_id"),)
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
-    period: Mapped[str] = mapped_column(String(7))
-    account_id: Mapped[str] = mapped_column(String(64))
-    bill_id: Mapped[str | None] = mapped_column(String(100))
-    record: Mapped[str] = mapped_column(String(200))  # the inventory line or the charge's source
-    field: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(Bounded(7))
+    account_id: Mapped[str] = mapped_column(Bounded(64))
+    bill_id: Mapped[str | None] = mapped_column(Bounded(100))
+    record: Mapped[str] = mapped_column(Bounded(200))  # the inventory line or the charge's source
+    field: Mapped[str] = mapped_column(Bounded(100))
     reason: Mapped[str] = mapped_column(Text)
-    clause: Mapped[str | None] = mapped_column(String(40))
+    clause: Mapped[str | None] = mapped_column(Bounded(40))
 
 
 class TransferRow(Base):
@@ -213,18 +213,18 @@ class TransferRow(Base):
     __table_args__ = (Index(None, "billing_account", "id"),)
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=False)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    billing_account: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(30))
-    flow: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(Bounded(200), unique=True)
+    billing_account: Mapped[str] = mapped_column(Bounded(64))
+    kind: Mapped[str] = mapped_column(Bounded(30))
+    flow: Mapped[str] = mapped_column(Bounded(20))
     effective_date: Mapped[dt.date] = mapped_column(Date)
     posted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    currency: Mapped[str] = mapped_column(String(3))
-    clause: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(Bounded(3))
+    clause: Mapped[str] = mapped_column(Bounded(40))
     memo: Mapped[str] = mapped_column(Text, default="")
     # Only resolutions have one, so a second resolution of a pending transfer cannot be stored.
-    pending_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    corrects: Mapped[str] = mapped_column(String(200), default="")
+    pending_key: Mapped[str | None] = mapped_column(Bounded(200), unique=True)
+    corrects: Mapped[str] = mapped_column(Bounded(200), default="")
     has_lines: Mapped[bool] = mapped_column(Boolean)  # whether legs name their lines
 
 
@@ -235,9 +235,9 @@ class LegRow(Base):
 
     transfer_id: Mapped[int] = mapped_column(ForeignKey("ledger_transfers.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account: Mapped[str] = mapped_column(String(100))
+    account: Mapped[str] = mapped_column(Bounded(100))
     amount: Mapped[Decimal] = mapped_column(MONEY)
-    line: Mapped[str] = mapped_column(String(200), default="")
+    line: Mapped[str] = mapped_column(Bounded(200), default="")
 
 
 class RefRow(Base):
@@ -248,8 +248,8 @@ class RefRow(Base):
 
     transfer_id: Mapped[int] = mapped_column(ForeignKey("ledger_transfers.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source: Mapped[str] = mapped_column(String(50))
-    ref_id: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Bounded(50))
+    ref_id: Mapped[str] = mapped_column(Bounded(200))
 
 
 class EntryRow(Base):
@@ -260,8 +260,8 @@ class EntryRow(Base):
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("ledger_transfers.id"))
-    billing_account: Mapped[str] = mapped_column(String(64))
-    account: Mapped[str] = mapped_column(String(100))
+    billing_account: Mapped[str] = mapped_column(Bounded(64))
+    account: Mapped[str] = mapped_column(Bounded(100))
     effective_date: Mapped[dt.date] = mapped_column(Date)
     pending: Mapped[bool] = mapped_column(Boolean)
     debit: Mapped[Decimal] = mapped_column(MONEY)
@@ -274,8 +274,8 @@ class BalanceRow(Base):
 
     __tablename__ = "ledger_balances"
 
-    billing_account: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account: Mapped[str] = mapped_column(String(100), primary_key=True)
+    billing_account: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    account: Mapped[str] = mapped_column(Bounded(100), primary_key=True)
     debits_posted: Mapped[Decimal] = mapped_column(MONEY)
     credits_posted: Mapped[Decimal] = mapped_column(MONEY)
     debits_pending: Mapped[Decimal] = mapped_column(MONEY)
@@ -287,7 +287,7 @@ class BookRow(Base):
 
     __tablename__ = "ledger_books"
 
-    billing_account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    billing_account: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
     transfers: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -298,7 +298,7 @@ class PeriodRow(Base):
     __table_args__ = (UniqueConstraint("billing_account", "first", "last"),)
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
-    billing_account: Mapped[str] = mapped_column(String(64))
+    billing_account: Mapped[str] = mapped_column(Bounded(64))
     first: Mapped[dt.date] = mapped_column(Date)
     last: Mapped[dt.date] = mapped_column(Date)
 
@@ -308,7 +308,7 @@ class SequenceRow(Base):
 
     __tablename__ = "ledger_sequences"
 
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
     last: Mapped[int] = mapped_column(ID)
 
 
@@ -319,5 +319,5 @@ class X12ControlRow(Base):
 
     __tablename__ = "x12_control_numbers"
 
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
     last: Mapped[int] = mapped_column(ID)

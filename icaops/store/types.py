@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, Numeric
+from sqlalchemy import BigInteger, DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["Exact", "UtcDateTime", "to_units"]
+__all__ = ["Bounded", "Exact", "UtcDateTime", "to_units"]
 
 
 def to_units(value: Decimal, scale: int, column: str = "amount") -> int:
@@ -59,6 +59,19 @@ class Exact(TypeDecorator[Decimal]):
     @property
     def python_type(self) -> type:
         return Decimal
+
+
+class Bounded(TypeDecorator[str]):
+    """VARCHAR(length) that refuses a longer value on every database: PostgreSQL refuses it
+    itself, but SQLite stores it whole and other databases may truncate it."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect: Dialect):
+        if value is not None and self.impl.length is not None and len(value) > self.impl.length:
+            raise ValueError(f"{value[:40]!r}...: {len(value)} characters; the column holds at most {self.impl.length}")
+        return value
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

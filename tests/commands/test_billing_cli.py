@@ -46,14 +46,21 @@ def test_events_load_is_idempotent(db: str, tmp_path: Path):
     assert "0 events added" in result.output
 
 
-def test_events_load_keeps_the_rest_of_a_file_with_a_bad_event(tmp_path: Path):
-    """A rejected event is reported with its reason; the others are stored."""
+def test_events_load_stores_nothing_of_a_file_with_a_bad_event(tmp_path: Path):
+    """A refused event is reported with its file, line, field and what was expected; none of
+    the file's events is stored (all or nothing), and the command exits 2."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump([{"id": "x", "date": "2013-13-01", "type": "payment.received", "account": "G"},
-                                   {"id": "ok", "date": "2013-01-01", "type": "billing.account_opened", "account": "G"}]))
-    result = _run("events", "load", str(bad), db=f"sqlite:///{tmp_path / 'b.sqlite'}")
-    assert "1 events added, 1 rejected" in result.output
-    assert "date: expected an ISO date" in result.output
+    bad.write_text(yaml.safe_dump([{"id": "x", "date": "2013-13-01", "type": "payment.received", "account": "G",
+                                    "amount": "1.00"},
+                                   {"id": "ok", "date": "2013-01-01", "type": "billing.account_opened", "account": "G"}],
+                                  default_flow_style=True))
+    url = f"sqlite:///{tmp_path / 'b.sqlite'}"
+    result = _run("events", "load", str(bad), db=url)
+    assert result.exit_code == 2, result.output
+    assert f"{bad}:1: event x: date: expected a real date such as 2012-08-04, got '2013-13-01'" in result.output
+    assert "nothing of this file stored" in result.output
+    status = _run("account", "status", "G", "--as-of", "2013-02-01", db=url)
+    assert status.exit_code == 2 and "not opened in the log" in status.output
 
 
 def test_bill_run_writes_invoice_csv_and_811(db: str, tmp_path: Path):

@@ -1,0 +1,71 @@
+"""Schema of `traffic.calls`: a day's calls written inline, or a generated demo day.
+
+The scenario files' traffic queries read them (scenarios/traffic_kinds.py); the provider
+events' schemas are in providers/event_schemas.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
+
+from ..relationship.event_fields import Count, Decimal_, EventBase, ShortCode
+
+__all__ = ["TRAFFIC_CALL_SCHEMAS", "TrafficCalls"]
+
+_Number = Annotated[StrictStr, Field(max_length=15)]
+_Seconds = Annotated[StrictInt | Decimal_, Field(ge=0)]
+
+
+class Call(BaseModel):
+    """One call (or `repeat` calls spread over `over` seconds) at a time of the event's day."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
+    calling: _Number | None = None
+    called: _Number | None = None
+    billing: _Number | None = None
+    duration: _Seconds | None = None
+    conversation: _Seconds | None = None
+    trunk_group: Annotated[StrictStr, Field(max_length=20)] | None = None
+    dir: Literal["in", "out", "resale"] | None = None
+    orig_ocn: ShortCode | None = None
+    term_ocn: ShortCode | None = None
+    sending_ocn: ShortCode | None = None
+    orig_lrn: _Number | None = None
+    message_type: Annotated[StrictStr, Field(max_length=2)] | None = None
+    repeat: Annotated[Count, Field(ge=1, le=1_000_000)] | None = None
+    over: Annotated[Count, Field(ge=1, le=86_400)] | None = None
+
+
+class Generate(BaseModel):
+    """A generated demo day: how many calls, the seed, and the demo registry's facts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    calls: Annotated[Count, Field(ge=1, le=10_000_000)] | None = None
+    seed: Count | None = None
+    registry: Literal["demo"] | None = None
+
+
+class TrafficCalls(EventBase):
+    """A day's calls for the traffic checks: `calls` inline or `generate` a demo day."""
+
+    type: Literal["traffic.calls"]
+    clec_ocn: ShortCode | None = None
+    calls: tuple[Call, ...] | None = None
+    generate: Generate | None = None
+
+    @model_validator(mode="after")
+    def _some_calls(self) -> TrafficCalls:
+        if not self.calls and self.generate is None:
+            raise ValueError("calls (a list of calls) or generate: {calls: N, seed: S}")
+        return self
+
+
+TRAFFIC_CALL_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({"traffic.calls": TrafficCalls})
+"""The schema of `traffic.calls`."""
