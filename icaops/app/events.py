@@ -37,6 +37,8 @@ EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({
     **BILLING_EVENT_SCHEMAS,
     **PROVIDER_EVENT_SCHEMAS,
     **TRAFFIC_CALL_SCHEMAS,
+    # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
+    "csr.searched": PricedEvent,
 })
 """The schema of every event type the system reads (the scenario runner's KNOWN_EVENT_TYPES)."""
 
