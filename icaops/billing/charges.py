@@ -59,11 +59,12 @@ def _missing_choice(account: Account, event: Event, terms: Terms, first_order: b
     own = [(code, term) for code, term in terms.prices.items() if (term.value.trigger or {}).get("event") == event.type]
     accepted: dict[str, set[str]] = {}
     for _, term in own:
-        for key, wanted in term.value.trigger.items():
+        for key, wanted in (term.value.trigger or {}).items():
             if key != "event" and isinstance(wanted, str):
                 accepted.setdefault(key, set()).add(wanted)
     bad = {k for k in accepted if event.get(k) not in accepted[k]}
-    codes, clause = [], None
+    codes: list[str] = []
+    clause = ""
     for code, term in own:
         failed = _mismatched(term.value, event, first_order)
         if failed and set(failed) <= bad:
@@ -81,6 +82,8 @@ def _amount(name: str, term: Term[Price], event: Event, terms: Terms) -> tuple[D
     quantity = Decimal(event.get("lines", 1)) if price.basis == "per_line" else Decimal(1)
     steps = [Step(f"{event.type} {event.id} on {event.date.isoformat()}: {price.description}", term.clause)]
     if price.basis in ("per_occurrence", "per_order", "per_line"):
+        if price.amount is None:
+            return f"{price.description} is priced {price.basis.replace('_', ' ')} but has no amount in Article VIII"
         unit = price.amount
     elif price.basis in ("per_tariff", "icb"):
         unit = event.get("tariff_amount") if price.basis == "per_tariff" else event.get("agreed_amount")

@@ -39,7 +39,7 @@ _Fraction = Annotated[Decimal_, Field(ge=0, lt=1, max_digits=7, decimal_places=6
 
 
 class _LedgerEvent(AccountEvent):
-    id: LedgerId | None = None  # type: ignore[assignment]  # ids of these events name ledger transfers
+    id: LedgerId | None = None  # ids of these events name ledger transfers
 
 
 class BillIssued(_LedgerEvent):
@@ -207,7 +207,7 @@ class PricedEvent(AccountEvent):
     choices a price's trigger names (the application checks their names against the terms)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-    __pydantic_extra__: dict[str, Choice | Flag]  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Choice | Flag]
 
     lines: Annotated[Count, Field(ge=1)] | None = None
     tariff_amount: Money | None = None

@@ -198,6 +198,7 @@ class Deadlines:
         if rule.received == "date_of_service":
             return Explained(sent_on, (Step(f"{rule.label} on {fmt(sent_on)}: received that day", term.clause),))
         if rule.received == "after_mailing":
+            assert rule.after is not None  # NoticeMethod requires `after` for mailed notices
             received = shift(sent_on, rule.after, 1, self.cal)
             return Explained(received, (Step(f"mailed {fmt(sent_on)} by {rule.label} + {rule.after} = {fmt(received)}", term.clause),))
         if receipt_date is None:

@@ -68,9 +68,11 @@ class Bounded(TypeDecorator[str]):
     impl = String
     cache_ok = True
 
-    def process_bind_param(self, value, dialect: Dialect):
-        if value is not None and self.impl.length is not None and len(value) > self.impl.length:
-            raise ValueError(f"{value[:40]!r}...: {len(value)} characters; the column holds at most {self.impl.length}")
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """The value, if it fits the column; a longer one is refused, never cut."""
+        length = getattr(self.impl_instance, "length", None)
+        if value is not None and length is not None and len(value) > length:
+            raise ValueError(f"{value[:40]!r}...: {len(value)} characters; the column holds at most {length}")
         return value
 
 

@@ -177,6 +177,12 @@ class NoticeMethod(BaseModel):
     received: Literal["date_of_service", "after_mailing", "date_on_receipt", "never"]
     after: Period | None = None
 
+    @model_validator(mode="after")
+    def _after_for_mail(self) -> "NoticeMethod":
+        if (self.received == "after_mailing") != (self.after is not None):
+            raise ValueError("after: expected a period (e.g. 5 calendar days) exactly when received is after_mailing")
+        return self
+
 
 class BusinessHours(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

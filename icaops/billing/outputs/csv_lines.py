@@ -53,7 +53,7 @@ def _flat(text: str | None) -> str | None:
 def _group_clauses(bill: Bill) -> pa.Array:
     """Space-separated clauses of each price group, indexed by group id."""
     size = max(bill.recurring_groups, default=-1) + 1
-    cited = [None] * size
+    cited: list[str | None] = [None] * size
     for gid, explained in bill.recurring_groups.items():
         cited[gid] = " ".join(explained.clauses)
     return pa.array(cited, pa.string())

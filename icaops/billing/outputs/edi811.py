@@ -52,7 +52,8 @@ def default_envelope(bill: Bill, parties: Parties | Agreement | Mapping[str, Any
 
 def _wrap(text: str, width: int, parts: int) -> list[str]:
     """`text` cut at spaces into at most `parts` pieces of `width` characters (the last one cut hard)."""
-    pieces, rest = [], text
+    pieces: list[str] = []
+    rest = text
     while rest and len(pieces) < parts - 1 and len(rest) > width:
         cut = rest.rfind(" ", 0, width + 1)
         cut = cut if cut > 0 else width
@@ -82,8 +83,8 @@ def _address_segments(w: SegmentWriter, address: str) -> None:
         return
     text = w.text.an(address, 110)
     if text:
-        street, _, rest = text.partition(",")
-        w.write("N3", w.text.an(street, 55), w.text.an(rest, 55))
+        first, _, rest = text.partition(",")
+        w.write("N3", w.text.an(first, 55), w.text.an(rest, 55))
 
 
 def _heading(w: SegmentWriter, v: InvoiceView, control: str) -> None:

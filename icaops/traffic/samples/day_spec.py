@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from icaops.terms.yamlsource import read_yaml
-from icaops.traffic.providers import ProviderRegistry
+from icaops.traffic.providers import Fact, ProviderRegistry
 from icaops.traffic.providers.parse import SpecError, parse_date, provider_fact
 
 __all__ = ["DEMO_DAY_SPEC", "DaySpec", "DosBurst", "ProviderSpec", "SpecError", "TrunkGroup", "demo_registry",
