@@ -80,3 +80,12 @@ def test_per_provider_minutes_and_the_compensable_part(terms):
     assert rows["TELNYX"].calls == 145 and rows["TELNYX"].minutes == Decimal("145.0")
     assert rows["TELNYX"].compensable_minutes == Decimal("140.0")  # transit (CPA.3) left out
     assert rows["ONVOY"].minutes == rows["ONVOY"].compensable_minutes == Decimal("57.5")
+
+
+def test_messages_without_a_per_message_price_are_not_priced(tmp_path, terms):
+    """Terms pricing no message: the count is shown and no rate is invented."""
+    unpriced = terms.model_copy(update={"prices": {c: t for c, t in terms.prices.items()
+                                                   if t.value.basis != "per_message"}})
+    html = write_report(handbuilt.check(), unpriced, tmp_path).read_text(encoding="utf-8")
+    assert 'id="message-charges"' not in html
+    assert '25,000 messages: <span class="unpriced">not priced in the agreement</span>' in html
