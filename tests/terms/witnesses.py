@@ -31,6 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 WITNESSES = Path(__file__).with_name("term_witnesses.yaml")
 _LITERALS = sorted(set(re.findall(r'"([a-z_]+)"', (REPO / "icaops/terms/schema.py").read_text())))
 _ZONES = ("America/Denver", "America/New_York", "UTC")
+# Fields people read, not code: changing them proves nothing about a computation.
+_FREE_TEXT = frozenset({"description", "label", "source", "name", "applies_when", "remedy", "note", "reference"})
 
 
 def raw_value(term: Term[Any]) -> Any:
@@ -72,7 +74,8 @@ def _variants(value: Any) -> Iterator[Any]:
                 yield value[:i] + [other] + value[i + 1:]
     elif isinstance(value, dict):
         # round-robin over the fields, so that every field is tried among the first values
-        per_field = [iter([{**value, key: other} for other in _variants(item)]) for key, item in value.items()]
+        per_field = [iter([{**value, key: other} for other in _variants(item)])
+                     for key, item in value.items() if key not in _FREE_TEXT]
         while per_field:
             for it in list(per_field):
                 nxt = next(it, None)
@@ -140,15 +143,15 @@ def _scenarios_for(key: str, term: Term[Any], paths: list[Path]) -> list[Path]:
     return sorted(paths, key=rank)
 
 
-def search(budget_s: float = 60.0) -> dict[str, dict[str, Any]]:
-    """A witness for every term the code reads (each searched for at most `budget_s` seconds)."""
+def search(budget_s: float = 60.0, keys: frozenset[str] | None = None) -> dict[str, dict[str, Any]]:
+    """A witness for every term the code reads, or for `keys` (each searched for at most `budget_s` seconds)."""
     from icaops.app.agreements import open_agreement
 
     agreement = open_agreement()
     paths = [p for p in sorted((REPO / "scenarios").rglob("*.yaml")) if _loaded(p) is not None]
     found: dict[str, dict[str, Any]] = {}
     for key, term in agreement.terms.flat():
-        if term.informational:
+        if term.informational or (keys is not None and key not in keys):
             continue
         started = time.monotonic()
         values = [v for v in perturbations(term) if valid_override(agreement, key, v) is not None][:10]
@@ -164,6 +167,9 @@ def search(budget_s: float = 60.0) -> dict[str, dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    witnesses = search(float(sys.argv[1]) if len(sys.argv) > 1 else 60.0)
+    only = frozenset(sys.argv[2:]) or None
+    witnesses = search(float(sys.argv[1]) if len(sys.argv) > 1 else 60.0, only)
+    if only is not None:  # a search for some terms adds to the table
+        witnesses = {**(yaml.safe_load(WITNESSES.read_text(encoding="utf-8")) or {}), **witnesses}
     WITNESSES.write_text("# term key -> an override and a scenario file whose results it changes (tests/terms/witnesses.py)\n"
                          + yaml.safe_dump(witnesses, sort_keys=True, allow_unicode=True), encoding="utf-8")

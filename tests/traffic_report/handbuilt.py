@@ -37,9 +37,11 @@ FINDINGS = [
     finding("cpn_missing", "CPA.7", at(15, 3), "no calling number", record="r5", record_no=5),
     finding("cpn_altered", "CPA.7", at(15, 4), "calling 2081234567 is not a NANP number", record="r6", record_no=6),
     finding("voip_911_to_ilec", "CPA.10", at(15, 5), "911 call <b>from</b> a VoIP provider", record="r7", record_no=7),
-    finding("dos_trunk_group", "CPA.8", at(15, 15), "trunk group 4101: 3750 attempts in 60 s", record=None,
-            provider=None),
-    finding("dos_provider", "CPA.8", at(15, 15), "TELNYX: 3750 attempts in 60 s", record=None, tg=None),
+    # Window-level findings, worded as the pipeline words them (in UTC): the report lists the windows instead.
+    finding("dos_trunk_group", "CPA.8", at(15, 15),
+            "3750 attempts in trunk group 4101 between 2024-03-12 15:15:00 and 15:16:00 UTC", record=None, provider=None),
+    finding("dos_provider", "CPA.8", at(15, 15),
+            "3790 attempts in provider TELNYX between 2024-03-12 15:15:00 and 15:16:00 UTC", record=None, tg=None),
 ]
 
 WINDOWS = [
@@ -71,10 +73,16 @@ COMPENSATION = [
      "conversation_tenths": 3_000, "compensable": False, "clause": "CPA.3"},
 ]
 
-MESSAGES = [{"billing_number": "2082630001", "message_type": "1", "call_date": DAY, "messages": 12}]
+# 25,000 messages: at $0.000581 that is $14.525, which half-up rounding (money.rounding) makes $14.53.
+MESSAGES = [{"billing_number": "2082630001", "message_type": "1", "call_date": DAY, "messages": 20_000},
+            {"billing_number": "2082630002", "message_type": "1", "call_date": DAY, "messages": 5_000}]
 
 EVENTS = (Event("dos-TELNYX-2024-03-12", DAY, "dos_detected",
-                (("clause", "CPA.8"), ("provider", "TELNYX"), ("scope", "provider"))),)
+                (("breached", "attempts_per_second>50"), ("clause", "CPA.8"),
+                 ("first_window_start", "2024-03-12T15:15:00+00:00"), ("key", "TELNYX"),
+                 ("last_window_end", "2024-03-12T15:16:00+00:00"), ("peak_attempts_per_second", 63.2),
+                 ("provider", "TELNYX"), ("remedy", "stop accepting all CLEC trunk traffic"), ("scope", "provider"),
+                 ("windows", 1))),)
 
 
 def check(**changes) -> TrafficCheck:

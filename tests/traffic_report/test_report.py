@@ -1,29 +1,28 @@
-"""The HTML traffic report: charts, findings by kind with clause and quote, DoS remedy, compensation."""
+"""The HTML traffic report: its files, the findings' clauses and quotes, the DoS section, escaping."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal
 
 from icaops.traffic.report import report_data, write_report
 from icaops.traffic.report.charts import dos_spans
 from tests.traffic_report import handbuilt
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CHARTS = ("calls_per_minute.png", "dos_windows.png", "findings_by_kind.png")
 
 
-def test_report_writes_html_and_both_png_charts_next_to_it(tmp_path, terms):
+def test_report_writes_html_and_its_png_charts_next_to_it(tmp_path, terms):
     path = write_report(handbuilt.check(), terms, tmp_path)
     html = path.read_text(encoding="utf-8")
-    for chart in ("calls_per_minute.png", "findings_by_kind.png"):
+    for chart in CHARTS:
         assert (tmp_path / chart).read_bytes().startswith(PNG_MAGIC)
         assert f'src="{chart}"' in html
 
 
 def test_inline_report_stands_alone(tmp_path, terms):
     html = write_report(handbuilt.check(), terms, tmp_path, inline=True).read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 2
+    assert html.count('src="data:image/png;base64,') == len(CHARTS)
 
 
 def test_findings_by_kind_cite_the_clause_and_quote_it_from_the_terms(tmp_path, terms):
@@ -43,16 +42,16 @@ def test_dos_section_shows_breached_thresholds_and_the_remedy_from_the_terms(tmp
     remedy = terms.carrier_partner.rules["denial_of_service"].value.remedy
     assert f"Remedy: {remedy}." in html
     assert "attempts_per_second&gt;50,answer_seizure_ratio&lt;0.15" in html
-    assert "2024-03-12 10:15:00–10:16:00" in html  # 15:15 UTC is 10:15 in the agreement's zone (CDT)
 
 
 def test_thresholds_shown_are_the_terms_not_constants(tmp_path, agreement):
-    """A term override (carrier_partner.dos_thresholds) changes what the report states."""
+    """A term override (carrier_partner.dos_thresholds, CPA.8) changes what the report states."""
     changed = agreement.with_overrides({"carrier_partner.dos_thresholds": {
         "window_seconds": 30, "max_attempts_per_second": "40", "short_call_seconds": 6, "max_short_call_ratio": "0.60",
         "min_answer_seizure_ratio": "0.15", "min_attempts_in_window": 300}}, source="test").terms
     html = write_report(handbuilt.check(), changed, tmp_path).read_text(encoding="utf-8")
     assert "window_seconds = 30; max_attempts_per_second = 40" in html
+    assert "DoS threshold CPA.8: 40 attempts/s = 2,400 per minute" in html
 
 
 def test_finding_details_are_escaped(tmp_path, terms):
@@ -61,32 +60,27 @@ def test_finding_details_are_escaped(tmp_path, terms):
     assert "<b>from</b>" not in html
 
 
-def test_compensation_minutes_by_jurisdiction_in_decimal_with_clauses(terms):
-    """CPA.2 (originated as the CLEC's), CPA.6, CPA.3 (no transit compensation): minutes = tenths / 600."""
-    data = report_data(handbuilt.check(), terms)
-    rows = {(j.direction, j.jurisdiction): j for j in data.jurisdictions}
-    assert rows[("clec_to_ilec", "local")].minutes == Decimal("150.5")  # (60,000 + 30,300) / 600
-    assert rows[("clec_to_ilec", "local")].calls == 150
-    assert rows[("transit", "transit")].compensable is False and rows[("transit", "transit")].clause == "CPA.3"
-    assert "No compensation for transiting traffic" in data.clause_quotes["CPA.3"]
-    assert set(data.clause_quotes) == {"CPA.2", "CPA.3", "CPA.6"}
-
-
-def test_first_findings_are_in_time_order_and_local_time(terms):
+def test_first_findings_are_the_calls_in_time_order(terms):
+    """Window-level DoS findings are the DoS section's rows, not call findings (they have no record)."""
     data = report_data(handbuilt.check(), terms, first_findings=3)
-    assert [f["kind"] for f in data.first_findings] == ["provider_not_authorized", "provider_not_authorized",
-                                                        "outside_serving_area"]
-    assert data.first_findings[0]["connect_time"].utcoffset() == dt.timedelta(hours=-5)
+    assert [f.kind for f in data.first_findings] == ["provider_not_authorized", "provider_not_authorized",
+                                                     "outside_serving_area"]
+    assert data.call_findings == 6
+    everything = report_data(handbuilt.check(), terms, first_findings=100)
+    assert all(f.record_no is not None for f in everything.first_findings)
 
 
 def test_adjacent_dos_windows_merge_into_one_shaded_span_per_scope():
+    """CPA.8: trunk group 4101's two adjacent windows are one span."""
     spans = dos_spans(handbuilt.check().dos_windows)
-    assert [(s[2], s[0].time().isoformat(), s[1].time().isoformat(), s[3]) for s in spans] == [
+    assert [(s.label, s.start.time().isoformat(), s.end.time().isoformat(), s.clause) for s in spans] == [
         ("provider TELNYX", "15:15:00", "15:16:00", "CPA.8"), ("trunk group 4101", "15:15:00", "15:17:00", "CPA.8")]
 
 
 def test_a_quiet_day_reports_no_findings_and_no_dos(tmp_path, terms):
+    write_report(handbuilt.check(), terms, tmp_path)  # a DoS day first: its DoS chart must not survive
     check = handbuilt.check(findings=[], dos_windows=[], events=())
     html = write_report(check, terms, tmp_path).read_text(encoding="utf-8")
     assert "No findings." in html and "No window breached the thresholds." in html
     assert (tmp_path / "findings_by_kind.png").read_bytes().startswith(PNG_MAGIC)
+    assert not (tmp_path / "dos_windows.png").exists() and "dos_windows.png" not in html

@@ -65,15 +65,17 @@ def _local_date(instant: dt.datetime, zone: str) -> dt.date:
 def dos_findings(windows: pa.Table, zone: str) -> pa.Table:
     """One window-level finding per breached window (record_id null)."""
     rows = []
+    local = ZoneInfo(zone)  # II.2.10: the agreement runs on Central time
     for w in windows.to_pylist():
         is_trunk = w["scope"] == "trunk_group"
+        start, end = w["window_start"].astimezone(local), w["window_end"].astimezone(local)
         rows.append({
             "record_id": None, "source_file": None, "record_no": None,
             "call_date": _local_date(w["window_start"], zone), "connect_time": w["window_start"],
             "trunk_group": w["key"] if is_trunk else None, "clec_ocn": None,
             "provider_id": None if is_trunk else w["key"], "kind": f"dos_{w['scope']}", "clause": w["clause"],
             "detail": (f"{w['attempts']} attempts in {w['scope'].replace('_', ' ')} {w['key']} between "
-                       f"{w['window_start']:%Y-%m-%d %H:%M:%S} and {w['window_end']:%H:%M:%S} UTC "
+                       f"{start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} {end:%Z} "
                        f"({w['attempts_per_second']:.2f}/s, {w['answered']} answered, {w['short_calls']} short) "
                        f"breach {w['breached']}; expected traffic within the DoS thresholds"),
         })

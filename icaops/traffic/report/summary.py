@@ -1,25 +1,54 @@
 """What the traffic report shows, computed from a TrafficCheck and the terms (clauses and quotes).
 
-Nothing here is contractual arithmetic: clause ids come from the findings and the terms, quotes
-and the DoS remedy from the Carrier Partner rules, minutes are conversation tenths / 600.
+Every time is in the agreement's zone (`calendar.timezone`, II.2.10); clause ids come from the
+findings and the terms, quotes and the DoS remedy from the Carrier Partner rules, minutes are
+conversation tenths / 600, and dollars appear only where the terms price something
+(compensation.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from icaops.relationship.events import Event
 from icaops.terms.schema import Rule, Term, Terms
 from icaops.traffic.pipeline.result import FINDING_KINDS, TrafficCheck
+from icaops.traffic.report.compensation import (
+    NOT_PRICED,
+    CompensationRow,
+    MessageCharge,
+    ProviderMinutes,
+    compensation_quotes,
+    compensation_rows,
+    message_charges,
+    provider_minutes,
+)
 
-__all__ = ["DosRow", "JurisdictionRow", "KindRow", "ReportData", "report_data", "rule_for_clause"]
+__all__ = ["NO_PROVIDER", "DosEventRow", "DosRow", "FindingRow", "KindRow", "ProviderFindings", "ReportData",
+           "TimeZone", "report_data", "rule_for_clause"]
 
-_TENTHS_PER_MINUTE = Decimal(600)
+NO_PROVIDER = "(no provider)"
+"""How findings without a provider (trunk-group DoS windows) are grouped."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeZone:
+    """The zone every time of the report is shown in, and the term that sets it."""
+
+    name: str
+    clause: str
+    quote: str
+
+    @property
+    def info(self) -> ZoneInfo:
+        """The zone for conversions."""
+        return ZoneInfo(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +60,15 @@ class KindRow:
     count: int
     quote: str
     reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderFindings:
+    """One provider's findings counted per kind (in the order of ReportData.kinds)."""
+
+    provider: str
+    counts: tuple[int, ...]
+    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,96 +90,156 @@ class DosRow:
 
 
 @dataclass(frozen=True, slots=True)
-class JurisdictionRow:
-    """Calls and minutes of one direction and jurisdiction, whether compensable, and why (clause)."""
+class DosEventRow:
+    """A dos_detected event: who, when (local), how bad, and the remedy the terms give."""
 
-    direction: str
-    jurisdiction: str
-    calls: int
-    minutes: Decimal
-    compensable: bool
+    date: dt.date
+    scope: str
+    key: str
+    windows: int
+    start: dt.datetime | None
+    end: dt.datetime | None
+    peak_attempts_per_second: float | None
+    breached: str
+    remedy: str
     clause: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """One finding on a call (local time), with its file and record."""
+
+    time: dt.datetime | None
+    kind: str
+    clause: str
+    trunk_group: str | None
+    provider: str | None
+    source_file: str | None
+    record_no: int | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     """Everything the HTML template renders."""
 
     title: str
-    zone: str
+    zone: TimeZone
+    zone_abbreviations: tuple[str, ...]
     records: int
     backend: str
     first_day: dt.date | None
     last_day: dt.date | None
     total_findings: int
     kinds: tuple[KindRow, ...]
+    providers: tuple[ProviderFindings, ...]
     dos: tuple[DosRow, ...]
     dos_clause: str
     dos_quote: str
     dos_remedy: str
-    thresholds: dict
-    jurisdictions: tuple[JurisdictionRow, ...]
-    clause_quotes: dict[str, str]
-    events: tuple
-    first_findings: tuple[dict, ...]
+    thresholds: Mapping[str, str]
+    thresholds_clause: str
+    events: tuple[DosEventRow, ...]
+    compensation: tuple[CompensationRow, ...]
+    provider_minutes: tuple[ProviderMinutes, ...]
+    messages: int
+    message_charges: tuple[MessageCharge, ...]
+    not_priced: str
+    clause_quotes: Mapping[str, str]
+    first_findings: tuple[FindingRow, ...]
+    call_findings: int
 
 
-def rule_for_clause(terms: Terms, clause: str) -> Term[Rule] | Term[bool] | None:
-    """The Carrier Partner term cited as `clause` (a rule with a check first), or None."""
+def rule_for_clause(terms: Terms, clause: str) -> Term[Rule] | None:
+    """The Carrier Partner rule cited as `clause` (one with a check first), or None."""
     cp = terms.carrier_partner
     if cp is None:
         return None
-    rules = list(cp.rules.values())
-    found: list[Term[Rule] | Term[bool]] = [r for r in rules if r.clause == clause]
-    if cp.transit_compensation_to_clec.clause == clause:
-        found.append(cp.transit_compensation_to_clec)
-    return next((r for r in found if getattr(r.value, "check", None)), found[0] if found else None)
+    found = [r for r in cp.rules.values() if r.clause == clause]
+    return next((r for r in found if r.value.check), found[0] if found else None)
 
 
-def _quotes(terms: Terms, clause: str) -> list[str]:
-    """Every distinct quote of the Carrier Partner terms cited as `clause`."""
-    cp = terms.carrier_partner
-    if cp is None:
-        return []
-    terms_: list[Term[Rule] | Term[bool]] = [*cp.rules.values(), cp.transit_compensation_to_clec]
-    return list(dict.fromkeys(t.quote for t in terms_ if t.clause == clause and t.quote))
+def _zone(terms: Terms) -> TimeZone:
+    tz = terms.calendar.timezone
+    return TimeZone(tz.value, tz.clause, tz.quote)
 
 
 def _kinds(findings: pa.Table, terms: Terms) -> tuple[KindRow, ...]:
     counts: dict[tuple[str, str], int] = {}
     if findings.num_rows:
-        grouped = findings.group_by(["kind", "clause"]).aggregate([("kind", "count")])
-        for row in grouped.to_pylist():
+        for row in findings.group_by(["kind", "clause"]).aggregate([("kind", "count")]).to_pylist():
             counts[(row["kind"], row["clause"])] = row["kind_count"]
     order = {k: i for i, k in enumerate(FINDING_KINDS)}
     rows = []
-    for (kind, clause), count in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0])):
+    for (kind, clause), count in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], len(order)), kv[0])):
         rule = rule_for_clause(terms, clause)
-        rows.append(KindRow(kind, clause, count, rule.quote if rule else "",
-                            getattr(rule.value, "reference", None) if rule else None))
+        rows.append(KindRow(kind, clause, count, rule.quote if rule else "", rule.value.reference if rule else None))
     return tuple(rows)
 
 
-def _local(ts: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    return ts.astimezone(zone)
+def _providers(findings: pa.Table, kinds: tuple[KindRow, ...]) -> tuple[ProviderFindings, ...]:
+    """Findings per provider and (kind, clause); providers by most findings, findings without one last."""
+    column = {(k.kind, k.clause): i for i, k in enumerate(kinds)}
+    counts: dict[str, list[int]] = {}
+    if findings.num_rows:
+        grouped = findings.group_by(["provider_id", "kind", "clause"]).aggregate([("kind", "count")])
+        for row in grouped.to_pylist():
+            per_kind = counts.setdefault(row["provider_id"] or NO_PROVIDER, [0] * len(kinds))
+            per_kind[column[(row["kind"], row["clause"])]] += row["kind_count"]
+    rows = [ProviderFindings(p, tuple(c), sum(c)) for p, c in counts.items()]
+    return tuple(sorted(rows, key=lambda r: (r.provider == NO_PROVIDER, -r.total, r.provider)))
 
 
 def _dos(windows: pa.Table, zone: ZoneInfo) -> tuple[DosRow, ...]:
     rows = sorted(windows.to_pylist(), key=lambda r: (r["window_start"], r["scope"], r["key"]))
-    return tuple(DosRow(r["scope"], r["key"], _local(r["window_start"], zone), _local(r["window_end"], zone),
+    return tuple(DosRow(r["scope"], r["key"], r["window_start"].astimezone(zone), r["window_end"].astimezone(zone),
                         r["attempts"], r["answered"], r["short_calls"], r["attempts_per_second"],
                         r["short_call_ratio"], r["answer_seizure_ratio"], r["breached"], r["clause"]) for r in rows)
 
 
-def _jurisdictions(comp: pa.Table) -> tuple[JurisdictionRow, ...]:
-    if comp.num_rows == 0:
+def _instant(value: object, zone: ZoneInfo) -> dt.datetime | None:
+    """An ISO instant of an event's data in the agreement's zone (None when absent or not an instant)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(zone)
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed.astimezone(zone) if parsed.tzinfo else None
+    return None
+
+
+def _events(events: tuple[Event, ...], zone: ZoneInfo) -> tuple[DosEventRow, ...]:
+    rows = []
+    for e in events:
+        if e.type != "dos_detected":
+            continue
+        d = dict(e.data)
+        peak = d.get("peak_attempts_per_second")
+        rows.append(DosEventRow(e.date, str(d.get("scope", "")), str(d.get("key", "")), int(d.get("windows", 0)),
+                                _instant(d.get("first_window_start"), zone), _instant(d.get("last_window_end"), zone),
+                                float(peak) if isinstance(peak, int | float) else None, str(d.get("breached", "")),
+                                str(d.get("remedy", "")), str(d.get("clause", ""))))
+    return tuple(rows)
+
+
+def _first_findings(findings: pa.Table, zone: ZoneInfo, first: int) -> tuple[FindingRow, ...]:
+    """The first findings on calls in time order (window-level DoS findings are the DoS section's rows)."""
+    calls = findings.filter(pc.is_valid(findings.column("record_id")))
+    ordered = calls.sort_by([("connect_time", "ascending"), ("kind", "ascending"), ("record_no", "ascending")])
+    return tuple(FindingRow(r["connect_time"].astimezone(zone) if r["connect_time"] else None, r["kind"], r["clause"],
+                            r["trunk_group"], r["provider_id"], r["source_file"], r["record_no"], r["detail"])
+                 for r in ordered.slice(0, first).to_pylist())
+
+
+def _abbreviations(zone: TimeZone, first: dt.date | None, last: dt.date | None) -> tuple[str, ...]:
+    """The zone's names in force on the report's days, e.g. ('CDT',), or ('CST', 'CDT') across a change."""
+    if first is None or last is None:
         return ()
-    grouped = comp.group_by(["direction", "jurisdiction", "compensable", "clause"]).aggregate(
-        [("calls", "sum"), ("conversation_tenths", "sum")])
-    rows = [JurisdictionRow(r["direction"], r["jurisdiction"], int(r["calls_sum"] or 0),
-                            (Decimal(int(r["conversation_tenths_sum"] or 0)) / _TENTHS_PER_MINUTE).quantize(Decimal("0.1")),
-                            bool(r["compensable"]), r["clause"]) for r in grouped.to_pylist()]
-    return tuple(sorted(rows, key=lambda r: (r.direction, r.jurisdiction, r.clause)))
+    names = (dt.datetime.combine(first, dt.time(0), zone.info).tzname(),
+             dt.datetime.combine(last, dt.time(23, 59), zone.info).tzname())
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _days(check: TrafficCheck) -> tuple[dt.date | None, dt.date | None]:
@@ -154,26 +252,27 @@ def _days(check: TrafficCheck) -> tuple[dt.date | None, dt.date | None]:
 
 def report_data(check: TrafficCheck, terms: Terms, *, title: str = "Carrier Partner traffic report",
                 first_findings: int = 50) -> ReportData:
-    """The report's content: findings by kind with clause and quote, DoS windows and remedy, minutes by jurisdiction."""
-    zone_name = terms.calendar.timezone.value
-    zone = ZoneInfo(zone_name)
-    dos_rule = rule_for_clause(terms, "CPA.8")
-    for term in (terms.carrier_partner.rules.values() if terms.carrier_partner else ()):
-        if term.value.check == "dos":
-            dos_rule = term
-    thresholds = terms.carrier_partner.dos_thresholds if terms.carrier_partner else None
-    jurisdictions = _jurisdictions(check.compensation)
-    quotes = {clause: " … ".join(_quotes(terms, clause)) for clause in sorted({j.clause for j in jurisdictions})}
-    findings = check.findings.sort_by([("connect_time", "ascending"), ("kind", "ascending")])
-    first = tuple({**r, "connect_time": _local(r["connect_time"], zone) if r["connect_time"] else None}
-                  for r in findings.slice(0, first_findings).to_pylist())
+    """The report's content: findings by kind and provider, DoS windows and remedy, compensation, first findings."""
+    zone = _zone(terms)
+    cp = terms.carrier_partner
+    dos_rule = next((t for t in cp.rules.values() if t.value.check == "dos"), None) if cp else None
+    thresholds = cp.dos_thresholds if cp else None
+    kinds = _kinds(check.findings, terms)
+    compensation = compensation_rows(check.compensation)
     first_day, last_day = _days(check)
     return ReportData(
-        title=title, zone=zone_name, records=check.records, backend=check.backend,
+        title=title, zone=zone, zone_abbreviations=_abbreviations(zone, first_day, last_day), records=check.records, backend=check.backend,
         first_day=first_day, last_day=last_day, total_findings=check.findings.num_rows,
-        kinds=_kinds(check.findings, terms), dos=_dos(check.dos_windows, zone),
+        kinds=kinds, providers=_providers(check.findings, kinds), dos=_dos(check.dos_windows, zone.info),
         dos_clause=dos_rule.clause if dos_rule else "", dos_quote=dos_rule.quote if dos_rule else "",
-        dos_remedy=(dos_rule.value.remedy or dos_rule.value.description) if dos_rule and isinstance(dos_rule.value, Rule) else "",
-        thresholds=thresholds.value.model_dump() if thresholds else {},
-        jurisdictions=jurisdictions, clause_quotes=quotes, events=tuple(check.events), first_findings=first,
+        dos_remedy=(dos_rule.value.remedy or dos_rule.value.description) if dos_rule else "",
+        thresholds={k: str(v) for k, v in thresholds.value.model_dump().items()} if thresholds else {},
+        thresholds_clause=thresholds.clause if thresholds else "",
+        events=_events(tuple(check.events), zone.info), compensation=compensation,
+        provider_minutes=provider_minutes(check.compensation),
+        messages=int(pc.sum(check.message_counts.column("messages")).as_py() or 0),
+        message_charges=message_charges(check.message_counts, terms), not_priced=NOT_PRICED,
+        clause_quotes=compensation_quotes(terms, {c.clause for c in compensation}),
+        first_findings=_first_findings(check.findings, zone.info, first_findings),
+        call_findings=int(pc.sum(pc.is_valid(check.findings.column("record_id"))).as_py() or 0),
     )
