@@ -32,7 +32,9 @@ class ScenarioFile(pytest.File):
             return
         self.loaded = loaded
         for exp in loaded.scenario.expectations:
-            yield ScenarioItem.from_parent(self, name=f"{exp.index}:{exp.label()}", index=exp.index, line=exp.line, errors=())
+            yield ScenarioItem.from_parent(
+                self, name=f"{exp.index}:{exp.label()}", index=exp.index, line=exp.line, errors=()
+            )
 
     @cached_property
     def run(self) -> ScenarioResult:

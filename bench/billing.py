@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from icaops.billing.ledger import LedgerError  # noqa: E402
-from icaops.billing.model import Account  # noqa: E402
-from icaops.billing.postings import bill_transfer, new_ledger  # noqa: E402
-from icaops.billing.run import run_cycle  # noqa: E402
-from icaops.samples.inventory import resale_inventory  # noqa: E402
-from icaops.terms.loader import load_agreement  # noqa: E402
+from icaops.billing.ledger import LedgerError
+from icaops.billing.model import Account
+from icaops.billing.postings import bill_transfer, new_ledger
+from icaops.billing.run import run_cycle
+from icaops.samples.inventory import resale_inventory
+from icaops.terms.loader import load_agreement
 
 
 def _peak_mib() -> float:
@@ -95,7 +95,9 @@ def main() -> None:
     total = sum(s for _, s in stages)
     for name, seconds in stages:
         print(f"{name:<14} {lines / seconds:>12,.0f} lines/s  {seconds:6.2f} s")
-    print(f"{'end to end':<14} {lines / total:>12,.0f} lines/s  {total:6.2f} s  ({lines:,} lines, {len(run.bills)} bills, {run.rejected_inventory.num_rows:,} rejected)")
+    print(
+        f"{'end to end':<14} {lines / total:>12,.0f} lines/s  {total:6.2f} s  ({lines:,} lines, {len(run.bills)} bills, {run.rejected_inventory.num_rows:,} rejected)"
+    )
     print(f"peak memory    {_peak_mib():>12,.0f} MiB")
 
 

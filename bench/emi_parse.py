@@ -55,8 +55,10 @@ def parse(path: str, repeat: int, threads: int, chunk_records: int) -> None:
         rates.append(good / seconds)
         print(f"run {run}: {good:,} records ({bad:,} quarantined) in {seconds:.2f} s = {good / seconds:,.0f} records/s")
     print(f"best {max(rates):,.0f} records/s, median {sorted(rates)[len(rates) // 2]:,.0f} records/s")
-    print(f"peak RSS of the parsing process: {_status_mb('VmHWM:'):,.0f} MB "
-          f"(read chunk {chunk_records:,} records, {threads} decode threads)")
+    print(
+        f"peak RSS of the parsing process: {_status_mb('VmHWM:'):,.0f} MB "
+        f"(read chunk {chunk_records:,} records, {threads} decode threads)"
+    )
 
 
 def main() -> None:
@@ -79,8 +81,18 @@ def main() -> None:
         print(f"generated {args.n:,} records ({size / 1e6:,.1f} MB) in {time.perf_counter() - started:.1f} s")
         print(f"load average before parsing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         subprocess.run(
-            [sys.executable, __file__, "--parse-only", str(path), "--repeat", str(args.repeat),
-             "--threads", str(args.threads), "--chunk-records", str(args.chunk_records)],
+            [
+                sys.executable,
+                __file__,
+                "--parse-only",
+                str(path),
+                "--repeat",
+                str(args.repeat),
+                "--threads",
+                str(args.threads),
+                "--chunk-records",
+                str(args.chunk_records),
+            ],
             check=True,
         )
 

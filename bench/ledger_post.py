@@ -15,22 +15,32 @@ from __future__ import annotations
 import random
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from icaops.billing.ledger import Chart, Kind, Ledger, LedgerError, Legs, Ref, Transfer  # noqa: E402
+from icaops.billing.ledger import Chart, Kind, Ledger, LedgerError, Legs, Ref, Transfer
 
 CHART = {
-    "receivable": "debit", "cash": "debit", "credits": "debit", "disputes:pending": "debit",
-    "revenue:*": "credit", "taxes_payable:*": "credit", "surcharges_payable:*": "credit",
+    "receivable": "debit",
+    "cash": "debit",
+    "credits": "debit",
+    "disputes:pending": "debit",
+    "revenue:*": "credit",
+    "taxes_payable:*": "credit",
+    "surcharges_payable:*": "credit",
     "deposits_held": "credit",
 }
-CREDIT_ACCOUNTS = ("revenue:recurring", "revenue:nonrecurring", "revenue:usage",
-                   "taxes_payable:ID", "surcharges_payable:e911")
-POSTED_AT = datetime(2012, 8, 1, 6, 0, tzinfo=timezone.utc)
+CREDIT_ACCOUNTS = (
+    "revenue:recurring",
+    "revenue:nonrecurring",
+    "revenue:usage",
+    "taxes_payable:ID",
+    "surcharges_payable:e911",
+)
+POSTED_AT = datetime(2012, 8, 1, 6, 0, tzinfo=UTC)
 BILL_DATE = date(2012, 7, 31)
 
 
@@ -40,18 +50,25 @@ def bill(key: str, ban: str, lines: int, rng: random.Random) -> Transfer:
     amounts = tuple(Decimal(-c).scaleb(-2) for c in cents)
     accounts = tuple(CREDIT_ACCOUNTS[i % len(CREDIT_ACCOUNTS)] for i in range(lines))
     line_ids = tuple(f"{key}/L{i}" for i in range(lines))
-    legs = Legs(("receivable", *accounts), (Decimal(sum(cents)).scaleb(-2), *amounts),
-                ("", *line_ids))
-    return Transfer(key, ban, Kind.BILL_LINE, BILL_DATE, POSTED_AT, "USD", legs, "III.9.2",
-                    (Ref("bill", key),))
+    legs = Legs(("receivable", *accounts), (Decimal(sum(cents)).scaleb(-2), *amounts), ("", *line_ids))
+    return Transfer(key, ban, Kind.BILL_LINE, BILL_DATE, POSTED_AT, "USD", legs, "III.9.2", (Ref("bill", key),))
 
 
 def pair(n: int, rng: random.Random) -> Transfer:
     """A two-leg bill line."""
     amount = Decimal(rng.randint(1, 999_999)).scaleb(-2)
     legs = Legs(("receivable", "revenue:usage"), (amount, -amount), ("", f"L{n}"))
-    return Transfer(f"line-{n}", f"BAN{n % 1000}", Kind.BILL_LINE, BILL_DATE, POSTED_AT,
-                    "USD", legs, "III.9.2", (Ref("bill", f"B{n % 1000}"),))
+    return Transfer(
+        f"line-{n}",
+        f"BAN{n % 1000}",
+        Kind.BILL_LINE,
+        BILL_DATE,
+        POSTED_AT,
+        "USD",
+        legs,
+        "III.9.2",
+        (Ref("bill", f"B{n % 1000}"),),
+    )
 
 
 def shapes(legs_total: int) -> dict[str, list[Transfer]]:
@@ -59,8 +76,7 @@ def shapes(legs_total: int) -> dict[str, list[Transfer]]:
     per_bill = 1000
     return {
         "one-bill": [bill("B-all", "BAN0", legs_total - 1, rng)],
-        "bills": [bill(f"B{b}", f"BAN{b}", per_bill - 1, rng)
-                  for b in range(legs_total // per_bill)],
+        "bills": [bill(f"B{b}", f"BAN{b}", per_bill - 1, rng) for b in range(legs_total // per_bill)],
         "pairs": [pair(n, rng) for n in range(legs_total // 2)],
     }
 
@@ -83,9 +99,11 @@ def run(name: str, transfers: list[Transfer], chart: Chart) -> None:
     assert trial.balanced
     _, digest_s = timed(lambda: ledger.state().digest())
     legs = sum(len(t.legs) for t in transfers)
-    print(f"{name:9} {len(transfers):>8,} transfers {legs:>10,} legs: "
-          f"post {post_s:6.2f}s ({legs / post_s:>10,.0f} legs/s)  "
-          f"re-post {again_s:5.2f}s  trial balance {trial_s:5.2f}s  digest {digest_s:5.2f}s")
+    print(
+        f"{name:9} {len(transfers):>8,} transfers {legs:>10,} legs: "
+        f"post {post_s:6.2f}s ({legs / post_s:>10,.0f} legs/s)  "
+        f"re-post {again_s:5.2f}s  trial balance {trial_s:5.2f}s  digest {digest_s:5.2f}s"
+    )
 
 
 def main() -> None:

@@ -19,22 +19,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from icaops.billing.model import Account  # noqa: E402
-from icaops.billing.run import run_cycle  # noqa: E402
-from icaops.relationship.events import event_from_mapping  # noqa: E402
-from icaops.samples.inventory import resale_inventory  # noqa: E402
-from icaops.store import make_engine, migrate  # noqa: E402
-from icaops.store.bulk import store_run  # noqa: E402
-from icaops.store.payments import post_payment  # noqa: E402
-from tests.support.pgtemp import TempCluster  # noqa: E402
-from icaops.terms.loader import load_agreement  # noqa: E402
+from icaops.billing.model import Account
+from icaops.billing.run import run_cycle
+from icaops.relationship.events import event_from_mapping
+from icaops.samples.inventory import resale_inventory
+from icaops.store import make_engine, migrate
+from icaops.store.bulk import store_run
+from icaops.store.payments import post_payment
+from icaops.terms.loader import load_agreement
+from tests.support.pgtemp import TempCluster
 
 THREADS = 8
 
 
 def _payment(account: str, n: int):
-    return event_from_mapping({"id": f"{account}-P{n}", "date": "2012-09-04", "type": "payment.received",
-                               "account": account, "amount": f"{100 + n % 50}.25"}, n, "bench")
+    return event_from_mapping(
+        {
+            "id": f"{account}-P{n}",
+            "date": "2012-09-04",
+            "type": "payment.received",
+            "account": account,
+            "amount": f"{100 + n % 50}.25",
+        },
+        n,
+        "bench",
+    )
 
 
 def _measure(name: str, url: str, run, terms, payments: int) -> None:
@@ -43,7 +52,9 @@ def _measure(name: str, url: str, run, terms, payments: int) -> None:
     t0 = time.perf_counter()
     stored = store_run(engine, run)
     seconds = time.perf_counter() - t0
-    print(f"{name:<9} bulk write   {stored.lines / seconds:>12,.0f} lines/s  {seconds:6.2f} s  ({stored.lines:,} lines)")
+    print(
+        f"{name:<9} bulk write   {stored.lines / seconds:>12,.0f} lines/s  {seconds:6.2f} s  ({stored.lines:,} lines)"
+    )
 
     t0 = time.perf_counter()
     for n in range(payments):

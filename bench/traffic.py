@@ -56,8 +56,22 @@ CLEC_OCN = "Z300"
 PROVIDERS = 50
 TRUNKS_PER_PROVIDER = 4
 OTHER_TRUNKS = 40
-ILEC_NXX = np.array(["208263", "208265", "208255", "208448", "208267", "208623", "208756", "208879", "208634",
-                     "208382", "208253", "208628"])
+ILEC_NXX = np.array(
+    [
+        "208263",
+        "208265",
+        "208255",
+        "208448",
+        "208267",
+        "208623",
+        "208756",
+        "208879",
+        "208634",
+        "208382",
+        "208253",
+        "208628",
+    ]
+)
 LEVEL3_NXX = "208664"
 DOS_PROVIDER = 7
 DOS_CALLS = 4000  # in one minute: 66.7 attempts/s against the terms' 50/s
@@ -74,19 +88,22 @@ def registry() -> ProviderRegistry:
     facts = [AgreementSigned("amend", dt.date(2012, 6, 20), AgreementKind.AMENDMENT)]
     for i in range(PROVIDERS):
         name = f"vp{i:02d}"
-        facts += [ProviderAdded(f"{name}-add", dt.date(2024, 2, 1), name, ocns=(f"Y{i:03d}",),
-                                npa_nxxs=(provider_code(i),))]
+        facts += [
+            ProviderAdded(f"{name}-add", dt.date(2024, 2, 1), name, ocns=(f"Y{i:03d}",), npa_nxxs=(provider_code(i),))
+        ]
         if i != PROVIDERS - 1:
-            facts += [AgreementSigned(f"{name}-na", dt.date(2024, 2, 1), AgreementKind.NUMBERING, name),
-                      CarryNoticeGiven(f"{name}-n", dt.date(2024, 2, 20), name),
-                      CarryConfirmed(f"{name}-c", dt.date(2024, 3, 1), name)]
+            facts += [
+                AgreementSigned(f"{name}-na", dt.date(2024, 2, 1), AgreementKind.NUMBERING, name),
+                CarryNoticeGiven(f"{name}-n", dt.date(2024, 2, 20), name),
+                CarryConfirmed(f"{name}-c", dt.date(2024, 3, 1), name),
+            ]
     return ProviderRegistry.from_facts(facts)
 
 
 def _digits(rng: np.random.Generator, prefixes: np.ndarray, width: int = 10) -> np.ndarray:
     """Numbers made of the given prefixes followed by random digits."""
     rest = width - len(prefixes[0])
-    tails = rng.integers(0, 10 ** rest, prefixes.size)
+    tails = rng.integers(0, 10**rest, prefixes.size)
     return np.char.add(prefixes.astype(f"U{len(prefixes[0])}"), np.char.zfill(tails.astype(f"U{rest}"), rest))
 
 
@@ -100,21 +117,25 @@ def chunk(n: int, seed: int, first_no: int, with_burst: bool) -> pa.RecordBatch:
     level3 = _digits(rng, np.full(n, LEVEL3_NXX))
     calling = np.where(kind == 0, prov_num, np.where(kind == 2, level3, ilec)).astype(object)
     called = np.where(kind == 1, np.where(rng.random(n) < 0.5, prov_num, level3), ilec).astype(object)
-    orig_ocn = np.where(kind == 0, np.char.add("Y", np.char.zfill(prov.astype("U3"), 3)),
-                        np.where(kind == 2, "Z211", None)).astype(object)
-    trunk = np.where(kind == 0, np.char.add("T", np.char.zfill((prov * TRUNKS_PER_PROVIDER
-                                                                + rng.integers(0, TRUNKS_PER_PROVIDER, n)
-                                                                ).astype("U4"), 4)),
-                     np.char.add("C", np.char.zfill(rng.integers(0, OTHER_TRUNKS, n).astype("U3"), 3))).astype(object)
+    orig_ocn = np.where(
+        kind == 0, np.char.add("Y", np.char.zfill(prov.astype("U3"), 3)), np.where(kind == 2, "Z211", None)
+    ).astype(object)
+    trunk = np.where(
+        kind == 0,
+        np.char.add(
+            "T", np.char.zfill((prov * TRUNKS_PER_PROVIDER + rng.integers(0, TRUNKS_PER_PROVIDER, n)).astype("U4"), 4)
+        ),
+        np.char.add("C", np.char.zfill(rng.integers(0, OTHER_TRUNKS, n).astype("U3"), 3)),
+    ).astype(object)
     ind = np.where(kind == 1, "1", "2").astype(object)
     # Anomalies, each about one call in 10,000 (on provider traffic).
     r = rng.random(n)
     p_in = kind == 0
-    calling[p_in & (r < 1e-4)] = "2089990000"                                  # CPN unassigned (CPA.7)
-    calling[p_in & (r >= 1e-4) & (r < 1.5e-4)] = None                          # CPN missing (CPA.7)
-    called[p_in & (r >= 1.5e-4) & (r < 2e-4)] = "911"                          # VoIP 911 (CPA.10)
-    called[p_in & (r >= 2e-4) & (r < 3e-4)] = "9862020123"                     # outside the area (CPA.9)
-    rogue = p_in & (r >= 3e-4) & (r < 4e-4)                                    # unauthorized (CPA.1.1)
+    calling[p_in & (r < 1e-4)] = "2089990000"  # CPN unassigned (CPA.7)
+    calling[p_in & (r >= 1e-4) & (r < 1.5e-4)] = None  # CPN missing (CPA.7)
+    called[p_in & (r >= 1.5e-4) & (r < 2e-4)] = "911"  # VoIP 911 (CPA.10)
+    called[p_in & (r >= 2e-4) & (r < 3e-4)] = "9862020123"  # outside the area (CPA.9)
+    rogue = p_in & (r >= 3e-4) & (r < 4e-4)  # unauthorized (CPA.1.1)
     orig_ocn[rogue] = f"Y{PROVIDERS - 1:03d}"
     local = int((dt.datetime.combine(DAY, dt.time()) - dt.datetime(1970, 1, 1)).total_seconds())
     seconds = local + np.sort(rng.integers(0, 86400, n))
@@ -130,10 +151,12 @@ def chunk(n: int, seed: int, first_no: int, with_burst: bool) -> pa.RecordBatch:
         "record_no": pa.array(np.arange(first_no, first_no + n, dtype=np.int64)),
         "record_type": pa.array(np.where(resale, "010101", "110101"), pa.string()),
         "connect_time_local": pa.array(seconds, pa.int64()),
-        "calling_number": pa.array(calling, pa.string()), "called_number": pa.array(called, pa.string()),
+        "calling_number": pa.array(calling, pa.string()),
+        "called_number": pa.array(called, pa.string()),
         "duration_tenths": pa.array(talk + 30, pa.int64()),
         "conversation_tenths": pa.array(talk, pa.int64(), mask=resale),
-        "orig_term_ind": pa.array(ind, pa.string()), "trunk_group": pa.array(trunk, pa.string()),
+        "orig_term_ind": pa.array(ind, pa.string()),
+        "trunk_group": pa.array(trunk, pa.string()),
         "orig_ocn": pa.array(orig_ocn, pa.string()),
         "sending_ocn": pa.array(np.where(ind == "2", CLEC_OCN, None).astype(object), pa.string()),
         "term_ocn": pa.array(np.where(ind == "1", CLEC_OCN, None).astype(object), pa.string()),
@@ -221,7 +244,9 @@ WITH c AS (
 """
 """The checks by hand up to the DoS windows, as common table expressions of both hand-written queries."""
 
-HAND_COUNTS = HAND_CTES.rstrip() + """, flag_counts AS (
+HAND_COUNTS = (
+    HAND_CTES.rstrip()
+    + """, flag_counts AS (
   SELECT count(*) FILTER (WHERE f_auth) AS auth, count(*) FILTER (WHERE f_area) AS area,
          count(*) FILTER (WHERE f_missing) AS missing, count(*) FILTER (WHERE f_altered) AS altered,
          count(*) FILTER (WHERE f_911) AS v911 FROM f
@@ -239,9 +264,12 @@ UNION ALL SELECT 'message_count_rows', count(*) FROM (SELECT DISTINCT billing_nu
   FROM read_parquet('{glob}') WHERE billing_number IS NOT NULL)
 UNION ALL SELECT 'records', sum(attempts) FROM buckets
 """
+)
 """The strictest baseline: the checks by hand, returning only counts (no rows to hand over)."""
 
-HAND_ROWS = HAND_CTES.rstrip() + """
+HAND_ROWS = (
+    HAND_CTES.rstrip()
+    + """
 SELECT 'flagged' AS part, * FROM f WHERE f_auth OR f_area OR f_missing OR f_altered OR f_911
 UNION ALL BY NAME SELECT 'minute' AS part, trunk_group AS k1, bucket // 60 * 60 AS t, sum(attempts) AS n1
   FROM buckets WHERE trunk_group IS NOT NULL GROUP BY ALL
@@ -254,6 +282,7 @@ UNION ALL BY NAME SELECT 'messages' AS part, billing_number AS k1, message_type 
   FROM read_parquet('{glob}') WHERE billing_number IS NOT NULL GROUP BY ALL
 UNION ALL BY NAME SELECT 'records' AS part, sum(attempts) AS n1 FROM buckets
 """
+)
 """The same checks by hand, returning what check_traffic returns: the flagged calls with their evidence,
 calls per trunk group and minute, breached windows, compensation rows and message counts."""
 
@@ -301,23 +330,44 @@ def run_pipeline(glob: str, memory_limit: str, threads: int, repeat: int) -> dic
     seconds, cpu_seconds = min(runs)
     kinds = result.findings.group_by("kind").aggregate([("kind", "count")]).to_pylist()
     counts = {r["kind"]: r["kind_count"] for r in kinds}
-    counts.update(compensation_rows=result.compensation.num_rows, per_minute_rows=result.per_minute.num_rows,
-                  message_count_rows=result.message_counts.num_rows, records=result.records)
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "runs": runs, "counts": counts,
-            "events": len(result.events), "peak_mb": _peak_mb(),
-            "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    counts.update(
+        compensation_rows=result.compensation.num_rows,
+        per_minute_rows=result.per_minute.num_rows,
+        message_count_rows=result.message_counts.num_rows,
+        records=result.records,
+    )
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "runs": runs,
+        "counts": counts,
+        "events": len(result.events),
+        "peak_mb": _peak_mb(),
+        "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def _counts_of_rows(rows: pa.Table) -> dict:
     """The figures check_traffic reports, counted from HAND_ROWS's rows."""
     part = rows["part"].to_pylist()
     flagged = rows.filter(pa.array([p == "flagged" for p in part]))
-    counts = {kind: sum(1 for v in flagged[flag].to_pylist() if v) for kind, flag in (
-        ("provider_not_authorized", "f_auth"), ("outside_serving_area", "f_area"), ("cpn_missing", "f_missing"),
-        ("cpn_altered", "f_altered"), ("voip_911_to_ilec", "f_911"))}
-    for name, key in (("compensation_rows", "compensation"), ("per_minute_rows", "minute"),
-                      ("message_count_rows", "messages"), ("dos_trunk_group", "dos_trunk_group"),
-                      ("dos_provider", "dos_provider")):
+    counts = {
+        kind: sum(1 for v in flagged[flag].to_pylist() if v)
+        for kind, flag in (
+            ("provider_not_authorized", "f_auth"),
+            ("outside_serving_area", "f_area"),
+            ("cpn_missing", "f_missing"),
+            ("cpn_altered", "f_altered"),
+            ("voip_911_to_ilec", "f_911"),
+        )
+    }
+    for name, key in (
+        ("compensation_rows", "compensation"),
+        ("per_minute_rows", "minute"),
+        ("message_count_rows", "messages"),
+        ("dos_trunk_group", "dos_trunk_group"),
+        ("dos_provider", "dos_provider"),
+    ):
         counts[name] = part.count(key)
     counts["records"] = int(next(n for p, n in zip(part, rows["n1"].to_pylist()) if p == "records"))
     return counts
@@ -338,11 +388,18 @@ def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int, rows: 
     for name, table in (("numbers", numbers), ("ocns", ocns), ("auth", auth)):
         con.register(name, table)
     sql = (HAND_ROWS if rows else HAND_COUNTS).format(
-        glob=glob, bucket=p.bucket_seconds, window=p.window_seconds, short=p.short_call_tenths,
-        min_attempts=p.min_attempts, aps_p=p.max_attempts_per_second.numerator,
-        aps_q=p.max_attempts_per_second.denominator, scr_p=p.max_short_call_ratio.numerator,
-        scr_q=p.max_short_call_ratio.denominator, asr_p=p.min_answer_seizure_ratio.numerator,
-        asr_q=p.min_answer_seizure_ratio.denominator)
+        glob=glob,
+        bucket=p.bucket_seconds,
+        window=p.window_seconds,
+        short=p.short_call_tenths,
+        min_attempts=p.min_attempts,
+        aps_p=p.max_attempts_per_second.numerator,
+        aps_q=p.max_attempts_per_second.denominator,
+        scr_p=p.max_short_call_ratio.numerator,
+        scr_q=p.max_short_call_ratio.denominator,
+        asr_p=p.min_answer_seizure_ratio.numerator,
+        asr_q=p.min_answer_seizure_ratio.denominator,
+    )
     runs = []
     for _ in range(repeat):
         wall, cpu = time.perf_counter(), _cpu()
@@ -350,8 +407,14 @@ def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int, rows: 
         runs.append((time.perf_counter() - wall, _cpu() - cpu))
     seconds, cpu_seconds = min(runs)
     counts = _counts_of_rows(result) if rows else {k: int(v) for k, v in result if v}
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "runs": runs, "counts": counts,
-            "peak_mb": _peak_mb(), "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "runs": runs,
+        "counts": counts,
+        "peak_mb": _peak_mb(),
+        "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def _runs(result: dict) -> str:
@@ -364,9 +427,25 @@ RUNS_PER_CHILD = 2
 
 
 def _child(phase: str, glob: str, args: argparse.Namespace) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--glob", glob, "--memory-limit",
-                          args.memory_limit, "--threads", str(args.threads), "--repeat", str(RUNS_PER_CHILD)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            phase,
+            "--glob",
+            glob,
+            "--memory-limit",
+            args.memory_limit,
+            "--threads",
+            str(args.threads),
+            "--repeat",
+            str(RUNS_PER_CHILD),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -381,8 +460,12 @@ def _rounds(glob: str, args: argparse.Namespace) -> tuple[dict, dict, dict]:
     best = {}
     for phase, runs in results.items():
         fastest = min(runs, key=lambda r: r["seconds"])
-        best[phase] = {**fastest, "runs": [run for r in runs for run in r["runs"]],
-                       "peak_mb": max(r["peak_mb"] for r in runs), "ru_maxrss_mb": max(r["ru_maxrss_mb"] for r in runs)}
+        best[phase] = {
+            **fastest,
+            "runs": [run for r in runs for run in r["runs"]],
+            "peak_mb": max(r["peak_mb"] for r in runs),
+            "ru_maxrss_mb": max(r["ru_maxrss_mb"] for r in runs),
+        }
         if any(r["counts"] != fastest["counts"] for r in runs):
             raise SystemExit(f"MISMATCH between runs of {phase}")
     return best["pipeline"], best["hand"], best["hand_counts"]
@@ -411,33 +494,47 @@ def main() -> None:
         started = time.perf_counter()
         generate(folder, args.records)
         size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
-        print(f"generated {args.records:,} records to Parquet ({size / 1e6:,.0f} MB) "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.records:,} records to Parquet ({size / 1e6:,.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         glob = str(folder / "*.parquet")
         print(f"load average before the runs: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         ours, hand, counts_only = _rounds(glob, args)
     n = args.records
-    print(f"check_traffic (Ibis on DuckDB): {ours['seconds']:.2f} s = {n / ours['seconds']:,.0f} records/s, "
-          f"peak RSS {ours['peak_mb']:,.0f} MB (VmHWM; ru_maxrss {ours['ru_maxrss_mb']:,.0f} MB), "
-          f"{ours['events']} DoS events")
-    print(f"hand-written DuckDB SQL (rows): {hand['seconds']:.2f} s = {n / hand['seconds']:,.0f} records/s, "
-          f"peak RSS {hand['peak_mb']:,.0f} MB (VmHWM; ru_maxrss {hand['ru_maxrss_mb']:,.0f} MB)")
-    print(f"ratio (ours / hand, records/s): {hand['seconds'] / ours['seconds']:.2f} by wall time, "
-          f"{hand['cpu_seconds'] / ours['cpu_seconds']:.2f} by CPU time "
-          f"(fastest of {args.repeat}; all runs, wall/CPU s: ours {_runs(ours)}, hand {_runs(hand)})")
-    print(f"hand-written SQL returning counts only: {counts_only['seconds']:.2f} s = "
-          f"{n / counts_only['seconds']:,.0f} records/s; ours / it: {counts_only['seconds'] / ours['seconds']:.2f} "
-          f"by wall time, {counts_only['cpu_seconds'] / ours['cpu_seconds']:.2f} by CPU time "
-          f"(a lower bound: no findings, per-minute or message rows are handed over)")
+    print(
+        f"check_traffic (Ibis on DuckDB): {ours['seconds']:.2f} s = {n / ours['seconds']:,.0f} records/s, "
+        f"peak RSS {ours['peak_mb']:,.0f} MB (VmHWM; ru_maxrss {ours['ru_maxrss_mb']:,.0f} MB), "
+        f"{ours['events']} DoS events"
+    )
+    print(
+        f"hand-written DuckDB SQL (rows): {hand['seconds']:.2f} s = {n / hand['seconds']:,.0f} records/s, "
+        f"peak RSS {hand['peak_mb']:,.0f} MB (VmHWM; ru_maxrss {hand['ru_maxrss_mb']:,.0f} MB)"
+    )
+    print(
+        f"ratio (ours / hand, records/s): {hand['seconds'] / ours['seconds']:.2f} by wall time, "
+        f"{hand['cpu_seconds'] / ours['cpu_seconds']:.2f} by CPU time "
+        f"(fastest of {args.repeat}; all runs, wall/CPU s: ours {_runs(ours)}, hand {_runs(hand)})"
+    )
+    print(
+        f"hand-written SQL returning counts only: {counts_only['seconds']:.2f} s = "
+        f"{n / counts_only['seconds']:,.0f} records/s; ours / it: {counts_only['seconds'] / ours['seconds']:.2f} "
+        f"by wall time, {counts_only['cpu_seconds'] / ours['cpu_seconds']:.2f} by CPU time "
+        f"(a lower bound: no findings, per-minute or message rows are handed over)"
+    )
     print(f"findings and output counts: {json.dumps(ours['counts'], sort_keys=True)}")
     for name, other in (("rows", hand), ("counts only", counts_only)):
         if ours["counts"] != other["counts"]:
-            raise SystemExit(f"MISMATCH: hand-written SQL ({name}) counted {json.dumps(other['counts'], sort_keys=True)}")
+            raise SystemExit(
+                f"MISMATCH: hand-written SQL ({name}) counted {json.dumps(other['counts'], sort_keys=True)}"
+            )
     print("both hand-written queries agree on every count")
     if args.emi_records:
         print(f"EMI parsing ({args.emi_records:,} records, bench/emi_parse.py):", flush=True)
-        subprocess.run([sys.executable, str(Path(__file__).with_name("emi_parse.py")), str(args.emi_records),
-                        "--repeat", "2"], check=True)
+        subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("emi_parse.py")), str(args.emi_records), "--repeat", "2"],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

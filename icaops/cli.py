@@ -17,8 +17,12 @@ from .commands.traffic import traffic_app
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(help="Run a telecom wholesale agreement as executable terms.", no_args_is_help=True,
-                  cls=ErrorHandlingGroup, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Run a telecom wholesale agreement as executable terms.",
+    no_args_is_help=True,
+    cls=ErrorHandlingGroup,
+    pretty_exceptions_enable=False,
+)
 
 
 def _print_version(value: bool) -> None:
@@ -31,10 +35,14 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def root(debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
-         show_version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                           help="Print the version and exit.")) -> None:
+def root(
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+    show_version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     """Run a telecom wholesale agreement as executable terms."""
+
 
 app.add_typer(terms_app, name="terms")
 app.add_typer(scenario_app, name="scenario")

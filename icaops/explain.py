@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-__all__ = ["Step", "Explained"]
+__all__ = ["Explained", "Step"]
 
 T_co = TypeVar("T_co", covariant=True)
 U = TypeVar("U")
@@ -39,11 +39,11 @@ class Explained(Generic[T_co]):
                 seen.setdefault(step.clause, None)
         return tuple(seen)
 
-    def then(self, value: U, text: str, clause: str | None = None) -> "Explained[U]":
+    def then(self, value: U, text: str, clause: str | None = None) -> Explained[U]:
         """A new result: this one's steps plus one more, with a new value."""
         return Explained(value, self.steps + (Step(text, clause),))
 
-    def with_steps(self, *steps: Step) -> "Explained[T_co]":
+    def with_steps(self, *steps: Step) -> Explained[T_co]:
         """The same value with further steps appended."""
         return Explained(self.value, self.steps + tuple(steps))
 

@@ -7,7 +7,16 @@ from decimal import Decimal
 
 from .terms.schema import MoneyTerms
 
-__all__ = ["CALC_CONTEXT", "MONEY_DIGITS", "ROUNDING_MODES", "ZERO", "ZERO_CENTS", "money_text", "round_money", "to_money"]
+__all__ = [
+    "CALC_CONTEXT",
+    "MONEY_DIGITS",
+    "ROUNDING_MODES",
+    "ZERO",
+    "ZERO_CENTS",
+    "money_text",
+    "round_money",
+    "to_money",
+]
 
 ZERO = Decimal("0")
 # Digits an amount may have in all, decimals included: the store keeps money as NUMERIC(18, 2).
@@ -18,15 +27,19 @@ ZERO_CENTS = Decimal("0.00")
 # Intermediate arithmetic (daily compounding over hundreds of days, per-message rates of
 # six decimals times millions of messages) keeps far more digits than the cent.
 # The terms' rounding rules (money.rounding) as the decimal module's modes.
-ROUNDING_MODES = {"half_up": decimal.ROUND_HALF_UP, "half_even": decimal.ROUND_HALF_EVEN, "down": decimal.ROUND_DOWN,
-                  "up": decimal.ROUND_UP}
+ROUNDING_MODES = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+}
 
 CALC_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN)
 
 
 def to_money(value: object) -> Decimal:
     """An exact Decimal from an int, Decimal or numeric string; floats are refused."""
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, (float, bool)):
         raise TypeError(f"money must be a Decimal, int or string, never float: got {value!r}")
     if isinstance(value, Decimal):
         return value

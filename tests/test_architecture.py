@@ -77,7 +77,10 @@ def test_every_package_is_placed_in_a_layer():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contracts = config["tool"]["importlinter"]["contracts"]
     domain = set(next(c for c in contracts if c["name"].startswith("Domain"))["source_modules"])
-    top = {f"icaops.{p.stem}" for p in (ROOT / "icaops").iterdir()
-           if (p.is_dir() and (p / "__init__.py").exists()) or (p.suffix == ".py" and p.stem != "__init__")}
+    top = {
+        f"icaops.{p.stem}"
+        for p in (ROOT / "icaops").iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or (p.suffix == ".py" and p.stem != "__init__")
+    }
     assert top - domain - OUTER == set(), "place each package in a layer (pyproject.toml [tool.importlinter])"
     assert domain & OUTER == set()

@@ -36,8 +36,9 @@ def test_priced_event_types_get_the_priced_schema():
     assert schema_for("no.such", terms) is None
 
 
-@pytest.mark.parametrize("path", [p for p in SCENARIOS if (read_yaml(p)[0].data or {}).get("events")],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in SCENARIOS if (read_yaml(p)[0].data or {}).get("events")], ids=lambda p: p.stem
+)
 def test_every_scenario_event_passes_its_schema(path: Path):
     """Every event of every scenario file validates (the accounts it names taken as opened:
     a scenario is a log of its own, not a file loaded into one)."""

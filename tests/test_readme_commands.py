@@ -29,8 +29,9 @@ def _icaops() -> list[str]:
 
 def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("ICAOPS_DATABASE_URL", "ICAOPS_AGREEMENTS")}
-    return subprocess.run(_icaops() + argv[1:], cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
-                          check=False)
+    return subprocess.run(
+        _icaops() + argv[1:], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def test_the_readme_shows_commands_of_every_group():

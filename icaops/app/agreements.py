@@ -31,18 +31,25 @@ def open_agreement(agreement: str = DEFAULT_AGREEMENT, overrides: Iterable[str] 
     applied and its terms resolved, so that any error in them is raised here."""
     folder = Path(agreement) if Path(agreement).is_dir() else agreements_root() / str(agreement)
     if not (folder / "agreement.yaml").is_file():
-        raise UserError(f"no agreement {agreement!r} (no {folder / 'agreement.yaml'}); known: {', '.join(list_agreements())}",
-                        code="not_found", field="--agreement")
+        raise UserError(
+            f"no agreement {agreement!r} (no {folder / 'agreement.yaml'}); known: {', '.join(list_agreements())}",
+            code="not_found",
+            field="--agreement",
+        )
     try:
         loaded = load_agreement(agreement)
         pairs = parse_overrides(overrides)
         if pairs:
             loaded = loaded.with_overrides(pairs, source="--set")
-            loaded.terms  # resolve now: an override of the wrong type fails here, not later
+            _ = loaded.terms  # resolve now: an override of the wrong type fails here, not later
         return loaded
     except TermsLoadError as exc:
-        raise UserError(f"agreement {agreement!r}: {len(exc.errors)} error(s) in its terms", field="--agreement",
-                        details=tuple(str(e) for e in exc.errors)) from None
+        raise UserError(
+            f"agreement {agreement!r}: {len(exc.errors)} error(s) in its terms",
+            field="--agreement",
+            details=tuple(str(e) for e in exc.errors),
+        ) from None
     except FileNotFoundError:
-        raise UserError(f"no agreement {agreement!r}; known: {', '.join(list_agreements())}", code="not_found",
-                        field="--agreement") from None
+        raise UserError(
+            f"no agreement {agreement!r}; known: {', '.join(list_agreements())}", code="not_found", field="--agreement"
+        ) from None

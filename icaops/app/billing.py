@@ -24,8 +24,18 @@ from .errors import UserError
 from .events import EventFile, read_event_file
 from .workspace import Workspace
 
-__all__ = ["LoadedFile", "UsageLoaded", "account_status", "close_cycle", "explain_line", "find_bill",
-           "load_event_files", "read_event_files", "usage_from_check", "write_outputs"]
+__all__ = [
+    "LoadedFile",
+    "UsageLoaded",
+    "account_status",
+    "close_cycle",
+    "explain_line",
+    "find_bill",
+    "load_event_files",
+    "read_event_files",
+    "usage_from_check",
+    "write_outputs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +77,37 @@ def close_cycle(ws: Workspace, period: str, accounts: Iterable[str] | None = Non
     books = Books(ws.agreement, ws.events())
     chosen = list(accounts or books.accounts)
     if not chosen:
-        raise UserError("no account opened in the log (billing.account_opened): nothing to bill; "
-                        "load events first with `icaops events load FILE`", code="conflict")
+        raise UserError(
+            "no account opened in the log (billing.account_opened): nothing to bill; "
+            "load events first with `icaops events load FILE`",
+            code="conflict",
+        )
     unknown = [a for a in chosen if a not in books.accounts]
     if unknown:
-        raise UserError(f"--account: {', '.join(unknown)} not opened in the log (billing.account_opened); "
-                        f"known: {', '.join(books.accounts) or 'none'}", field="--account", code="not_found")
+        raise UserError(
+            f"--account: {', '.join(unknown)} not opened in the log (billing.account_opened); "
+            f"known: {', '.join(books.accounts) or 'none'}",
+            field="--account",
+            code="not_found",
+        )
     closes: list[dict[str, Any]] = []
     for account_id in chosen:
         account = books.accounts[account_id]
         cycle = cycle_for(account_id, period, account.cycle_close_day, books.deadlines(None))
-        closes.append({"id": f"close:{account_id}:{period}", "date": cycle.close, "type": "billing.cycle_closed",
-                       "account": account_id, "period": period})
+        closes.append(
+            {
+                "id": f"close:{account_id}:{period}",
+                "date": cycle.close,
+                "type": "billing.cycle_closed",
+                "account": account_id,
+                "period": period,
+            }
+        )
     _, refused = ws.append(closes, source="bill run")
     if refused:
-        raise UserError(f"bill run: the cycle close events were refused: {'; '.join(map(str, refused))}",
-                        field="--account")
+        raise UserError(
+            f"bill run: the cycle close events were refused: {'; '.join(map(str, refused))}", field="--account"
+        )
     books = Books(ws.agreement, ws.events())
     bills = []
     for close in closes:
@@ -98,8 +123,7 @@ def write_outputs(ws: Workspace, bill: Bill, out: Path, x12_usage: Usage = "T") 
     """The bill's invoice as HTML and PDF (with the account summary from the log and how to
     dispute, III.9.4, III.34.2), its lines as CSV and an X12 811 (VI.10.1.2) whose control
     number comes from the store's counter; `x12_usage` is ISA15, "P" production or "T" test."""
-    from ..billing.outputs import (Notices, Parties, default_envelope, render_html, render_pdf, write_811,
-                                   write_csv)
+    from ..billing.outputs import Notices, Parties, default_envelope, render_html, render_pdf, write_811, write_csv
     from ..store.x12 import next_control_number
     from .invoice_summary import account_summary
 
@@ -125,11 +149,18 @@ def find_bill(books: Books, bill_id: str) -> Bill:
     except ValueError:
         raise UserError(f"{bill_id}: expected ACCOUNT:YYYY-MM such as GRANITE:2012-09", field="BILL_ID") from None
     bill_id = f"{account_id}:{period}"
-    closes = [e for e in books.events if e.type == "billing.cycle_closed" and e.get("account") == account_id
-              and str(e.get("period")) == period]
+    closes = [
+        e
+        for e in books.events
+        if e.type == "billing.cycle_closed" and e.get("account") == account_id and str(e.get("period")) == period
+    ]
     if not closes:
-        raise UserError(f"{bill_id}: no closed cycle for account {account_id!r} period {period!r} "
-                        f"(run `icaops bill run --period {period or 'YYYY-MM'}`)", code="not_found", field="BILL_ID")
+        raise UserError(
+            f"{bill_id}: no closed cycle for account {account_id!r} period {period!r} "
+            f"(run `icaops bill run --period {period or 'YYYY-MM'}`)",
+            code="not_found",
+            field="BILL_ID",
+        )
     return books.history(account_id, closes[-1].date).full_bills[bill_id]
 
 
@@ -137,8 +168,11 @@ def account_status(books: Books, account_id: str, as_of: dt.date) -> Mapping[str
     """Each standing question of the account (balance, past due, late charges, deposit,
     treatment …) with its answer and explanation."""
     if account_id not in books.accounts:
-        raise UserError(f"{account_id}: not opened in the log; known: {', '.join(books.accounts) or 'none'}",
-                        code="not_found", field="ACCOUNT_ID")
+        raise UserError(
+            f"{account_id}: not opened in the log; known: {', '.join(books.accounts) or 'none'}",
+            code="not_found",
+            field="ACCOUNT_ID",
+        )
     return books.status(account_id, as_of)
 
 
@@ -149,14 +183,20 @@ def explain_line(books: Books, line_id: str, as_of: dt.date | None = None) -> tu
     period, _, inner = rest.partition(":")
     bill_id = f"{account_id}:{period}"
     if account_id not in books.accounts or not inner:
-        raise UserError(f"{line_id}: expected ACCOUNT:YYYY-MM:LINE (an account opened in the log), "
-                        f"e.g. {account_id or 'GRANITE'}:2012-09:surcharge:fusc", field="LINE_ID")
+        raise UserError(
+            f"{line_id}: expected ACCOUNT:YYYY-MM:LINE (an account opened in the log), "
+            f"e.g. {account_id or 'GRANITE'}:2012-09:surcharge:fusc",
+            field="LINE_ID",
+        )
     on = as_of or max(e.date for e in books.events)
     history = books.history(account_id, on)
     bill = history.full_bills.get(bill_id)
     if bill is None:
-        raise UserError(f"{line_id}: no closed bill {bill_id} as of {on} "
-                        f"(closed: {', '.join(history.full_bills) or 'none'})", code="not_found", field="LINE_ID")
+        raise UserError(
+            f"{line_id}: no closed bill {bill_id} as of {on} (closed: {', '.join(history.full_bills) or 'none'})",
+            code="not_found",
+            field="LINE_ID",
+        )
     line = bill.line(line_id)
     if line is not None:
         return bill, line.explanation
@@ -192,20 +232,33 @@ def usage_from_check(ws: Workspace, check_dir: Path, source: str | None = None) 
 
     path = check_dir / "message_counts.parquet"
     if not path.exists():
-        raise UserError(f"{path}: not found; expected the output folder of `icaops traffic check`",
-                        code="not_found", field="CHECK_DIR")
+        raise UserError(
+            f"{path}: not found; expected the output folder of `icaops traffic check`",
+            code="not_found",
+            field="CHECK_DIR",
+        )
     counts = pq.read_table(path)
     books = Books(ws.agreement, ws.events())
     if not books.accounts:
-        raise UserError("no account opened in the log (billing.account_opened): nothing to bill usage to",
-                        code="conflict")
-    until = max(counts.column("call_date").to_pylist(), default=None) or max((e.date for e in books.events),
-                                                                            default=dt.date.min)
+        raise UserError(
+            "no account opened in the log (billing.account_opened): nothing to bill usage to", code="conflict"
+        )
+    until = max(counts.column("call_date").to_pylist(), default=None) or max(
+        (e.date for e in books.events), default=dt.date.min
+    )
     inventory = pa.concat_tables([inventory_from_log(books.events, a, until) for a in books.accounts])
     events, unmatched = usage_events(counts, inventory, source or check_dir.name)
     added, refused = ws.append(events, str(path))
     if refused:
-        raise UserError(f"{path}: usage events refused, none stored: {'; '.join(map(str, refused[:5]))}",
-                        field="--source")
-    return UsageLoaded(path, sum(e["count"] for e in events), len(events), added, unmatched.num_rows,
-                       sum(unmatched.column("messages").to_pylist()), tuple(unmatched.slice(0, 10).to_pylist()))
+        raise UserError(
+            f"{path}: usage events refused, none stored: {'; '.join(map(str, refused[:5]))}", field="--source"
+        )
+    return UsageLoaded(
+        path,
+        sum(e["count"] for e in events),
+        len(events),
+        added,
+        unmatched.num_rows,
+        sum(unmatched.column("messages").to_pylist()),
+        tuple(unmatched.slice(0, 10).to_pylist()),
+    )

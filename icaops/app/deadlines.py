@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..calendar.deadlines import Deadlines
-from ..explain import Explained
 from ..calendar.named import NAMED_DEADLINES, compute_named_deadline
+from ..explain import Explained
 from ..terms.loader import Agreement
 from .errors import UserError
 
@@ -28,8 +28,10 @@ class DeadlineName:
 
 def deadline_names(agreement: Agreement) -> list[DeadlineName]:
     """Every deadline rule of the terms, then the composite deadlines, by name."""
-    rules = [DeadlineName(name, f"{t.value.label} ({t.value.offset} {t.value.direction.value} {t.value.trigger})", t.clause)
-             for name, t in sorted(agreement.terms.deadlines.items())]
+    rules = [
+        DeadlineName(name, f"{t.value.label} ({t.value.offset} {t.value.direction.value} {t.value.trigger})", t.clause)
+        for name, t in sorted(agreement.terms.deadlines.items())
+    ]
     return rules + [DeadlineName(name, "composite (see docs/scenarios.md)", "") for name in sorted(NAMED_DEADLINES)]
 
 
@@ -49,7 +51,9 @@ def compute_named(agreement: Agreement, name: str, spec: Mapping[str, Any]) -> E
     try:
         return compute_named_deadline(deadlines, name, dict(spec))
     except KeyError as exc:
-        raise UserError(f"{exc.args[0] if exc.args else exc}: give the options this deadline needs "
-                        "(icaops deadline --help)", field=name) from None
+        raise UserError(
+            f"{exc.args[0] if exc.args else exc}: give the options this deadline needs (icaops deadline --help)",
+            field=name,
+        ) from None
     except ValueError as exc:
         raise UserError(str(exc), field=name) from None

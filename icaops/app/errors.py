@@ -16,8 +16,9 @@ class UserError(Exception):
     (e.g. each error of a terms file).
     """
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None,
-                 details: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, code: str = "invalid", field: str | None = None, details: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code

@@ -32,14 +32,16 @@ from .errors import UserError
 
 __all__ = ["EVENT_SCHEMAS", "EventFile", "Where", "check_events", "priced_types", "read_event_file", "schema_for"]
 
-EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({
-    **LIFECYCLE_EVENT_SCHEMAS,
-    **BILLING_EVENT_SCHEMAS,
-    **PROVIDER_EVENT_SCHEMAS,
-    **TRAFFIC_CALL_SCHEMAS,
-    # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
-    "csr.searched": PricedEvent,
-})
+EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {
+        **LIFECYCLE_EVENT_SCHEMAS,
+        **BILLING_EVENT_SCHEMAS,
+        **PROVIDER_EVENT_SCHEMAS,
+        **TRAFFIC_CALL_SCHEMAS,
+        # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
+        "csr.searched": PricedEvent,
+    }
+)
 """The schema of every event type the system reads (the scenario runner's KNOWN_EVENT_TYPES)."""
 
 OPENS_ACCOUNT = "billing.account_opened"
@@ -79,8 +81,7 @@ def read_event_file(path: Path) -> EventFile:
         else:
             doc, errors = read_yaml(path)
             if errors or doc is None:
-                raise UserError(f"{path}: not a valid YAML file", field="FILES",
-                                details=tuple(str(e) for e in errors))
+                raise UserError(f"{path}: not a valid YAML file", field="FILES", details=tuple(str(e) for e in errors))
             data = doc.data
     except FileNotFoundError:
         raise UserError(f"{path}: no such file", code="not_found", field="FILES") from None
@@ -100,7 +101,9 @@ def priced_types(terms: Terms) -> Mapping[str, frozenset[str]]:
     for term in terms.prices.values():
         trigger = term.value.trigger or {}
         if "event" in trigger:
-            fields.setdefault(str(trigger["event"]), set()).update(k for k in trigger if k not in ("event", "first_order"))
+            fields.setdefault(str(trigger["event"]), set()).update(
+                k for k in trigger if k not in ("event", "first_order")
+            )
     return MappingProxyType({t: frozenset(f) for t, f in fields.items()})
 
 
@@ -112,8 +115,9 @@ def schema_for(event_type: str, terms: Terms) -> type[BaseModel] | None:
     return schema
 
 
-def check_events(raw: Sequence[Any], terms: Terms, opened: frozenset[str], source: str,
-                 where: Where | None = None) -> list[EventError]:
+def check_events(
+    raw: Sequence[Any], terms: Terms, opened: frozenset[str], source: str, where: Where | None = None
+) -> list[EventError]:
     """Every refusal of a batch of raw events (a file): each event against its type's schema,
     and each account against those `opened` in the log or by an earlier event of the batch."""
     at = where or (lambda index, field: source)
@@ -127,8 +131,13 @@ def check_events(raw: Sequence[Any], terms: Terms, opened: frozenset[str], sourc
             if item.get("type") == OPENS_ACCOUNT:
                 known.add(str(account))
             elif account is not None and account not in known:
-                problems = [("account", f"an account opened in the log or earlier in the file by {OPENS_ACCOUNT} "
-                                        f"(known: {', '.join(sorted(known)) or 'none'}), got {account!r}")]
+                problems = [
+                    (
+                        "account",
+                        f"an account opened in the log or earlier in the file by {OPENS_ACCOUNT} "
+                        f"(known: {', '.join(sorted(known)) or 'none'}), got {account!r}",
+                    )
+                ]
         errors += [EventError(at(index, field or None), label, field, expected) for field, expected in problems]
     return errors
 
@@ -158,8 +167,11 @@ def _problems(item: Any, terms: Terms) -> list[tuple[str, str]]:
         return [_problem(error, event_type, schema) for error in exc.errors(include_url=False)]
     if isinstance(model, PricedEvent):
         allowed = priced_types(terms)[event_type]
-        return [(k, _unknown_field(k, event_type, set(type(model).model_fields) | allowed))
-                for k in sorted(model.model_extra or {}) if k not in allowed]
+        return [
+            (k, _unknown_field(k, event_type, set(type(model).model_fields) | allowed))
+            for k in sorted(model.model_extra or {})
+            if k not in allowed
+        ]
     return []
 
 
@@ -182,16 +194,32 @@ def _problem(error: Mapping[str, Any], event_type: str, schema: type[BaseModel])
 
 
 # What was expected, by Pydantic's error type (its context fills the braces).
-_EXPECTED: Mapping[str, str] = MappingProxyType({
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "bool_type": "true or false", "bool_parsing": "true or false", "string_type": "text (quote it in YAML)",
-    "literal_error": "one of {expected}", "string_too_long": "at most {max_length} characters",
-    "string_too_short": "a value of at least {min_length} character(s)", "string_pattern_mismatch": "text matching {pattern}",
-    "greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}", "greater_than": "more than {gt}",
-    "less_than": "less than {lt}", "decimal_max_places": "at most {decimal_places} decimal places",
-    "decimal_max_digits": "at most {max_digits} digits", "dict_type": "a mapping", "mapping_type": "a mapping",
-    "model_type": "a mapping", "model_attributes_type": "a mapping", "tuple_type": "a list", "list_type": "a list",
-})
+_EXPECTED: Mapping[str, str] = MappingProxyType(
+    {
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "string_type": "text (quote it in YAML)",
+        "literal_error": "one of {expected}",
+        "string_too_long": "at most {max_length} characters",
+        "string_too_short": "a value of at least {min_length} character(s)",
+        "string_pattern_mismatch": "text matching {pattern}",
+        "greater_than_equal": "at least {ge}",
+        "less_than_equal": "at most {le}",
+        "greater_than": "more than {gt}",
+        "less_than": "less than {lt}",
+        "decimal_max_places": "at most {decimal_places} decimal places",
+        "decimal_max_digits": "at most {max_digits} digits",
+        "dict_type": "a mapping",
+        "mapping_type": "a mapping",
+        "model_type": "a mapping",
+        "model_attributes_type": "a mapping",
+        "tuple_type": "a list",
+        "list_type": "a list",
+    }
+)
 
 
 def _unknown_field(name: str, event_type: str, fields: set[str]) -> str:

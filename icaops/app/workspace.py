@@ -92,7 +92,9 @@ class Workspace:
             errors += [e for e in parsed if isinstance(e, EventError) and not any(x.event == e.event for x in errors)]
             good = [e for e in parsed if isinstance(e, Event)]
             if not errors:
-                errors = self._reused_ids(conn, good, {e.id: at(i, "id") for i, e in enumerate(parsed) if isinstance(e, Event)})
+                errors = self._reused_ids(
+                    conn, good, {e.id: at(i, "id") for i, e in enumerate(parsed) if isinstance(e, Event)}
+                )
             if errors:
                 refuse_events(conn, errors, source)
                 return 0, errors
@@ -109,14 +111,29 @@ class Workspace:
             key = (tenant_of(e, self.tenant) or "", e.id)
             first = seen.setdefault(key, e)
             if first.fingerprint() != e.fingerprint():
-                errors.append(EventError(where[e.id], e.id, "id", f"a unique id (the {first.type} event of {first.date} "
-                                                                      "earlier in the file has it)"))
+                errors.append(
+                    EventError(
+                        where[e.id],
+                        e.id,
+                        "id",
+                        f"a unique id (the {first.type} event of {first.date} earlier in the file has it)",
+                    )
+                )
         for (tenant, event_id), e in seen.items():
-            row = conn.execute(select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
-                EventRow.tenant == tenant, EventRow.event_id == event_id)).first()
+            row = conn.execute(
+                select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
+                    EventRow.tenant == tenant, EventRow.event_id == event_id
+                )
+            ).first()
             if row is not None and row.fingerprint != e.fingerprint():
-                errors.append(EventError(where[event_id], event_id, "id",
-                                         f"a unique id (already used by the {row.type} event of {row.date} in the log)"))
+                errors.append(
+                    EventError(
+                        where[event_id],
+                        event_id,
+                        "id",
+                        f"a unique id (already used by the {row.type} event of {row.date} in the log)",
+                    )
+                )
         return errors
 
     def load_file(self, path: Path) -> tuple[int, list[EventError]]:
@@ -158,8 +175,11 @@ def open_workspace(db: str | None, agreement: Agreement) -> Workspace:
         engine = make_engine(db)
         migrate(engine)
     except ArgumentError as exc:
-        raise UserError(f"--db {shown}: not a database URL ({exc}); expected e.g. sqlite:///path/icaops.sqlite "
-                        "or postgresql://user@host/dbname", field="--db") from None
+        raise UserError(
+            f"--db {shown}: not a database URL ({exc}); expected e.g. sqlite:///path/icaops.sqlite "
+            "or postgresql://user@host/dbname",
+            field="--db",
+        ) from None
     except (OperationalError, InterfaceError) as exc:
         reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
         raise UserError(f"--db {shown}: cannot open the database: {reason}", field="--db") from None

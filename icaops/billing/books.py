@@ -11,17 +11,19 @@ CLI both read books this way, so a scenario and a carrier's live log are the sam
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import pyarrow as pa
 
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained
-from ..relationship.lifecycle import Lifecycle, fold as fold_lifecycle
-from ..relationship.events import Event
-from ..terms.loader import Agreement
 from ..money import to_money
+from ..relationship.events import Event
+from ..relationship.lifecycle import Lifecycle
+from ..relationship.lifecycle import fold as fold_lifecycle
+from ..terms.loader import Agreement
 from .collections import status
 from .collections.timeline import AccountHistory, fold_account
 from .cycle import cycle_for
@@ -32,9 +34,19 @@ from .run import run_cycle
 __all__ = ["ACCOUNT_EVENTS", "STATUS_QUERIES", "Books", "accounts_from_log", "inventory_from_log", "unbilled_events"]
 
 STATUS_QUERIES = (
-    "balance", "past_due", "disputed_held", "late_charges_accrued", "late_charges_pending", "credit_on_account",
-    "deposit_may_be_requested", "deposit_held", "may_draw_deposit", "repeatedly_delinquent",
-    "orders_may_be_refused", "amount_to_resume", "earliest_disconnection",
+    "balance",
+    "past_due",
+    "disputed_held",
+    "late_charges_accrued",
+    "late_charges_pending",
+    "credit_on_account",
+    "deposit_may_be_requested",
+    "deposit_held",
+    "may_draw_deposit",
+    "repeatedly_delinquent",
+    "orders_may_be_refused",
+    "amount_to_resume",
+    "earliest_disconnection",
 )
 """What an account's status shows, each answer explained (docs/scenarios.md, billing queries)."""
 
@@ -54,18 +66,25 @@ def accounts_from_log(events: Iterable[Event], on: dt.date | None = None) -> dic
         if e.type == "billing.account_opened":
             acct = str(e.require("account"))
             accounts[acct] = {
-                "id": acct, "name": str(e.get("name", acct)), "ocn": e.get("ocn"), "ccna": e.get("ccna"),
+                "id": acct,
+                "name": str(e.get("name", acct)),
+                "ocn": e.get("ocn"),
+                "ccna": e.get("ccna"),
                 "company_code": e.get("company_code"),
                 "certificate_on_file": bool(e.get("certificate_on_file", False)),
                 "cycle_close_day": int(e.get("cycle_close_day", 3)),
                 "exemptions": frozenset(e.get("exemptions") or ()),
-                "monthly_forecast": to_money(e.get("monthly_forecast")) if e.get("monthly_forecast") is not None else None,
+                "monthly_forecast": to_money(e.get("monthly_forecast"))
+                if e.get("monthly_forecast") is not None
+                else None,
                 "usf_certified_years": set(),
             }
     for e in events:
         if e.type == "usf.certified" and e.get("account") in accounts and (on is None or e.date <= on):
             accounts[e.get("account")]["usf_certified_years"].add(int(e.get("year", e.date.year)))
-    return {k: Account(**{**v, "usf_certified_years": frozenset(v["usf_certified_years"])}) for k, v in accounts.items()}
+    return {
+        k: Account(**{**v, "usf_certified_years": frozenset(v["usf_certified_years"])}) for k, v in accounts.items()
+    }
 
 
 def inventory_from_log(events: Iterable[Event], account: str, until: dt.date) -> pa.Table:
@@ -151,7 +170,11 @@ class Books:
         account-establishment): the first order of the whole log bears it."""
         here = {(e.id, e.get("account")) for e in billable}
         first = min(((e.date, e.seq) for e in billable if e.type == "order.submitted"), default=(cycle_start, -1))
-        return sum(1 for e in self.events if e.type == "order.submitted" and (e.id, e.get("account")) not in here and (e.date, e.seq) < first)
+        return sum(
+            1
+            for e in self.events
+            if e.type == "order.submitted" and (e.id, e.get("account")) not in here and (e.date, e.seq) < first
+        )
 
     def compute_bill(self, account: Account, close_event: Event, carried: Sequence[ChargeLine]) -> Bill:
         """The bill a `billing.cycle_closed` event closes (III.9.2), from the log up to its close."""
@@ -162,16 +185,29 @@ class Books:
         billable = unbilled_events(mine, close_event, cycle.start, cycle.close)
         messages = sum(int(x.get("count", 0)) for x in billable if x.type == "usage.messages")
         terms = self.agreement.terms_at(cycle.close)
-        run = run_cycle([account], inventory_from_log(mine, account.id, cycle.close), period, terms, billable,
-                        messages={account.id: messages}, carried={account.id: list(carried)},
-                        orders_before={account.id: self.orders_before(billable, cycle.start)})
+        run = run_cycle(
+            [account],
+            inventory_from_log(mine, account.id, cycle.close),
+            period,
+            terms,
+            billable,
+            messages={account.id: messages},
+            carried={account.id: list(carried)},
+            orders_before={account.id: self.orders_before(billable, cycle.start)},
+        )
         return run.bills[account.id]
 
     def history(self, account_id: str, as_of: dt.date) -> AccountHistory:
         """The account's collections history as of a date, computed bills included."""
         account = self.account(account_id)
-        return fold_account(account_id, self.events, self.agreement.terms_at(as_of), as_of,
-                            lambda e, carried: self.compute_bill(account, e, carried), cycle_close_day=account.cycle_close_day)
+        return fold_account(
+            account_id,
+            self.events,
+            self.agreement.terms_at(as_of),
+            as_of,
+            lambda e, carried: self.compute_bill(account, e, carried),
+            cycle_close_day=account.cycle_close_day,
+        )
 
     def lifecycle(self) -> tuple[Lifecycle, list]:
         """The relationship's lifecycle (notices, set-up, term) folded from the log, with its errors."""

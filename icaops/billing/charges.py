@@ -8,22 +8,19 @@ price) and computes taxes and surcharges as separate lines (III.45, III.9.6).
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained, Step
-from ..money import CALC_CONTEXT, round_money
+from ..money import CALC_CONTEXT, ZERO_CENTS, round_money
 from ..relationship.events import Event
 from ..terms.schema import Price, Term, Terms
 from .cycle import BillingCycle
 from .model import Account, ChargeLine, RefusedCharge
 from .usf import fusc_exemption
-from ..money import ZERO_CENTS
 
-__all__ = ["event_charges", "usage_charges", "tax_lines", "matches"]
-
+__all__ = ["event_charges", "matches", "tax_lines", "usage_charges"]
 
 
 def _mismatched(price: Price, event: Event, first_order: bool) -> list[str] | None:
@@ -72,11 +69,22 @@ def _missing_choice(account: Account, event: Event, terms: Terms, first_order: b
             clause = clause or term.clause
     if not codes:
         return None
-    fields = "; ".join(f"`{k}` {'missing' if event.get(k) is None else repr(event.get(k))} (expected one of: {', '.join(sorted(accepted[k]))})" for k in sorted(bad))
-    return RefusedCharge(account.id, event.id, "|".join(codes), f"{event.type} {event.id} on {event.date.isoformat()}: {fields}; the charge it incurs cannot be chosen", clause)
+    fields = "; ".join(
+        f"`{k}` {'missing' if event.get(k) is None else repr(event.get(k))} (expected one of: {', '.join(sorted(accepted[k]))})"
+        for k in sorted(bad)
+    )
+    return RefusedCharge(
+        account.id,
+        event.id,
+        "|".join(codes),
+        f"{event.type} {event.id} on {event.date.isoformat()}: {fields}; the charge it incurs cannot be chosen",
+        clause,
+    )
 
 
-def _amount(name: str, term: Term[Price], event: Event, terms: Terms) -> tuple[Decimal, Decimal, list[Step], bool] | str:
+def _amount(
+    name: str, term: Term[Price], event: Event, terms: Terms
+) -> tuple[Decimal, Decimal, list[Step], bool] | str:
     """(unit price, quantity, steps, true_up) or the reason the charge cannot be billed."""
     price = term.value
     quantity = Decimal(event.get("lines", 1)) if price.basis == "per_line" else Decimal(1)
@@ -91,7 +99,12 @@ def _amount(name: str, term: Term[Price], event: Event, terms: Terms) -> tuple[D
             field = "tariff_amount" if price.basis == "per_tariff" else "agreed_amount"
             return f"{price.description} is priced {price.basis.replace('_', ' ')}: the event must carry {field}"
         unit = Decimal(str(unit))
-        steps.append(Step(f"rate from the {'tariff or Price List' if price.basis == 'per_tariff' else 'individual case basis'}: ${unit}", term.clause))
+        steps.append(
+            Step(
+                f"rate from the {'tariff or Price List' if price.basis == 'per_tariff' else 'individual case basis'}: ${unit}",
+                term.clause,
+            )
+        )
     elif price.basis == "tbd":
         if price.interim_tariff_amount is None:
             return f"{price.description} has no price in Article VIII (TBD): the Parties must meet and confer before it is billed"
@@ -109,16 +122,35 @@ def _interim_price(price: Price, terms: Terms) -> Explained[Decimal]:
     assert tariff is not None
     rule = next((r for r in terms.resale.discount_rules.values() if r.value.attribute == price.kind), None)
     if rule is not None and not rule.value.discount_applies:
-        return Explained(tariff, (
-            Step(f"TBD price: interim = most analogous tariffed rate ${tariff} less the applicable wholesale discount, subject to true-up", "III.46.2"),
-            Step(f"{rule.value.description}: the resale discount does not apply, so none is applicable; interim price ${tariff}", rule.clause),
-        ))
+        return Explained(
+            tariff,
+            (
+                Step(
+                    f"TBD price: interim = most analogous tariffed rate ${tariff} less the applicable wholesale discount, subject to true-up",
+                    "III.46.2",
+                ),
+                Step(
+                    f"{rule.value.description}: the resale discount does not apply, so none is applicable; interim price ${tariff}",
+                    rule.clause,
+                ),
+            ),
+        )
     discount = terms.resale.discount_rate.value
     unit = tariff - CALC_CONTEXT.multiply(tariff, discount)
-    return Explained(unit, (Step(f"TBD price: interim = most analogous tariffed rate ${tariff} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up", "III.46.2"),))
+    return Explained(
+        unit,
+        (
+            Step(
+                f"TBD price: interim = most analogous tariffed rate ${tariff} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up",
+                "III.46.2",
+            ),
+        ),
+    )
 
 
-def event_charges(account: Account, cycle: BillingCycle, events: Iterable[Event], terms: Terms, orders_before: int = 0) -> tuple[list[ChargeLine], list[RefusedCharge]]:
+def event_charges(
+    account: Account, cycle: BillingCycle, events: Iterable[Event], terms: Terms, orders_before: int = 0
+) -> tuple[list[ChargeLine], list[RefusedCharge]]:
     """NRC lines for the account's billable events up to the cycle close.
 
     `orders_before` is how many orders the account submitted before these events (the first
@@ -141,17 +173,41 @@ def event_charges(account: Account, cycle: BillingCycle, events: Iterable[Event]
         for code, term in terms.prices.items():
             if not matches(term.value, event, first_order):
                 continue
-            if event.get("as_is") and term.value.waived_on_as_is_transfer and terms.resale.as_is_transfer_only_service_order_charge.value:
-                refused.append(RefusedCharge(account.id, event.id, code, f"{term.value.description} is not charged on an As-Is transfer: the LSR service order charge is the only NRC", terms.resale.as_is_transfer_only_service_order_charge.clause))
+            if (
+                event.get("as_is")
+                and term.value.waived_on_as_is_transfer
+                and terms.resale.as_is_transfer_only_service_order_charge.value
+            ):
+                refused.append(
+                    RefusedCharge(
+                        account.id,
+                        event.id,
+                        code,
+                        f"{term.value.description} is not charged on an As-Is transfer: the LSR service order charge is the only NRC",
+                        terms.resale.as_is_transfer_only_service_order_charge.clause,
+                    )
+                )
                 continue
             if event.date < limit.value:
-                refused.append(RefusedCharge(account.id, event.id, code, f"service on {event.date.isoformat()} is more than one year before the bill date {cycle.bill_date.value.isoformat()}: back-billing is barred", "III.9.1"))
+                refused.append(
+                    RefusedCharge(
+                        account.id,
+                        event.id,
+                        code,
+                        f"service on {event.date.isoformat()} is more than one year before the bill date {cycle.bill_date.value.isoformat()}: back-billing is barred",
+                        "III.9.1",
+                    )
+                )
                 continue
             got = _amount(code, term, event, terms)
             if got == "no charge":
                 continue
             if isinstance(got, str):
-                refused.append(RefusedCharge(account.id, event.id, code, got, "III.46.1" if term.value.basis == "tbd" else term.clause))
+                refused.append(
+                    RefusedCharge(
+                        account.id, event.id, code, got, "III.46.1" if term.value.basis == "tbd" else term.clause
+                    )
+                )
                 continue
             unit, qty, steps, true_up = got
             amount = round_money(CALC_CONTEXT.multiply(unit, qty), terms.money)
@@ -159,14 +215,31 @@ def event_charges(account: Account, cycle: BillingCycle, events: Iterable[Event]
             if qty != 1:
                 steps.append(Step(f"{qty} lines x ${unit} = ${amount}", term.clause))
             if event.date < cycle.start:
-                steps.append(Step(f"service date {event.date.isoformat()} precedes this cycle ({cycle.start.isoformat()}): billed within the one-year limit (from {limit.value.isoformat()})", "III.9.1"))
+                steps.append(
+                    Step(
+                        f"service date {event.date.isoformat()} precedes this cycle ({cycle.start.isoformat()}): billed within the one-year limit (from {limit.value.isoformat()})",
+                        "III.9.1",
+                    )
+                )
             steps.append(Step(f"amount ${amount}", terms.money.rounding.clause))
-            lines.append(ChargeLine(
-                line_id=f"{cycle.bill_id}:nrc:{event.id}:{code}", bill_id=cycle.bill_id, account_id=account.id,
-                category="nrc", code=code, description=term.value.description, quantity=qty, unit_price=unit,
-                amount=amount, clause=term.clause, explanation=Explained(amount, tuple(steps)), source=event.id,
-                service_date=event.date, true_up=true_up,
-            ))
+            lines.append(
+                ChargeLine(
+                    line_id=f"{cycle.bill_id}:nrc:{event.id}:{code}",
+                    bill_id=cycle.bill_id,
+                    account_id=account.id,
+                    category="nrc",
+                    code=code,
+                    description=term.value.description,
+                    quantity=qty,
+                    unit_price=unit,
+                    amount=amount,
+                    clause=term.clause,
+                    explanation=Explained(amount, tuple(steps)),
+                    source=event.id,
+                    service_date=event.date,
+                    true_up=true_up,
+                )
+            )
     return lines, refused
 
 
@@ -180,11 +253,28 @@ def usage_charges(account: Account, cycle: BillingCycle, messages: int, terms: T
         raw = CALC_CONTEXT.multiply(price.amount, Decimal(messages))
         amount = round_money(raw, terms.money)
         steps = (
-            Step(f"{messages:,} messages in {cycle.start.isoformat()}..{cycle.close.isoformat()} x ${price.amount} = ${raw}", term.clause),
+            Step(
+                f"{messages:,} messages in {cycle.start.isoformat()}..{cycle.close.isoformat()} x ${price.amount} = ${raw}",
+                term.clause,
+            ),
             Step(f"rounded {terms.money.rounding.value} to ${amount}", terms.money.rounding.clause),
         )
-        lines.append(ChargeLine(f"{cycle.bill_id}:usage:{code}", cycle.bill_id, account.id, "usage", code, price.description,
-                                Decimal(messages), price.amount, amount, term.clause, Explained(amount, steps), source="usage"))
+        lines.append(
+            ChargeLine(
+                f"{cycle.bill_id}:usage:{code}",
+                cycle.bill_id,
+                account.id,
+                "usage",
+                code,
+                price.description,
+                Decimal(messages),
+                price.amount,
+                amount,
+                term.clause,
+                Explained(amount, steps),
+                source="usage",
+            )
+        )
     return lines
 
 
@@ -193,7 +283,9 @@ def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], 
     taxes = terms.taxes
     bill_date = cycle.bill_date.value
     lines = []
-    candidates = [("fusc", taxes.fusc.value, taxes.fusc.clause)] + [(f"tax{i}", item, taxes.items.clause) for i, item in enumerate(taxes.items.value)]
+    candidates = [("fusc", taxes.fusc.value, taxes.fusc.clause)] + [
+        (f"tax{i}", item, taxes.items.clause) for i, item in enumerate(taxes.items.value)
+    ]
     for key, item, clause in candidates:
         base = sum((bases.get(b, ZERO_CENTS) for b in item.base), ZERO_CENTS)
         rate = item.rate_on(bill_date)  # a dated factor: the row in force on the Bill Date
@@ -207,10 +299,29 @@ def tax_lines(account: Account, cycle: BillingCycle, bases: dict[str, Decimal], 
         amount = round_money(CALC_CONTEXT.multiply(base, rate), terms.money)
         row = item.row_on(bill_date)
         dated = f" (factor in force from {row.valid_from.isoformat()}: {row.source})" if row else ""
-        steps = [Step(f"{item.name} ({item.kind}, {item.jurisdiction}): {rate:%}{dated} of {' + '.join(item.base)} charges ${base} = ${amount}", clause)]
+        steps = [
+            Step(
+                f"{item.name} ({item.kind}, {item.jurisdiction}): {rate:%}{dated} of {' + '.join(item.base)} charges ${base} = ${amount}",
+                clause,
+            )
+        ]
         if exemption is not None:
             steps += exemption.steps
         steps.append(Step("shown as a separate item", terms.billing.taxes_as_separate_items.clause))
-        lines.append(ChargeLine(f"{cycle.bill_id}:{item.kind}:{key}", cycle.bill_id, account.id, item.kind, key, item.name,
-                                Decimal(1), None, amount, clause, Explained(amount, tuple(steps)), source="taxes"))
+        lines.append(
+            ChargeLine(
+                f"{cycle.bill_id}:{item.kind}:{key}",
+                cycle.bill_id,
+                account.id,
+                item.kind,
+                key,
+                item.name,
+                Decimal(1),
+                None,
+                amount,
+                clause,
+                Explained(amount, tuple(steps)),
+                source="taxes",
+            )
+        )
     return lines

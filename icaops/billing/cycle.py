@@ -75,7 +75,9 @@ def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines
     period runs from the day after the previous close through this close.
     """
     if not 1 <= close_day <= 31:
-        raise ValueError(f"account {account_id}: cycle_close_day: expected a day of the month from 1 to 31, got {close_day!r}")
+        raise ValueError(
+            f"account {account_id}: cycle_close_day: expected a day of the month from 1 to 31, got {close_day!r}"
+        )
     period = parse_period(period)
     year, month = (int(p) for p in period.split("-"))
     close = _close_in(year, month, close_day, deadlines)
@@ -83,8 +85,18 @@ def cycle_for(account_id: str, period: str, close_day: int, deadlines: Deadlines
     start = _close_in(prev.year, prev.month, close_day, deadlines) + dt.timedelta(days=1)
     bill_date = deadlines.bill_date(close)
     due = deadlines.bill_due_date(bill_date.value)
-    steps: tuple[Step, ...] = (Step(f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}", "II.2.8"),)
+    steps: tuple[Step, ...] = (
+        Step(
+            f"billing cycle {period}: service {start.isoformat()} to {close.isoformat()}, closing {close.isoformat()}",
+            "II.2.8",
+        ),
+    )
     if close.day != close_day:
-        steps += (Step(f"cycle close day {close_day}: the Bill Date is the same date each month, on the month's last day when the month is shorter, so this cycle closes {close.isoformat()}", "II.2.8"),)
+        steps += (
+            Step(
+                f"cycle close day {close_day}: the Bill Date is the same date each month, on the month's last day when the month is shorter, so this cycle closes {close.isoformat()}",
+                "II.2.8",
+            ),
+        )
     bill_date = Explained(bill_date.value, steps + bill_date.steps)
     return BillingCycle(account_id, period, start, close, bill_date, due)

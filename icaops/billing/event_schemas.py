@@ -217,22 +217,24 @@ class PricedEvent(AccountEvent):
     reason: Text | None = None
 
 
-BILLING_EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({
-    "bill.issued": BillIssued,
-    "billing.cycle_closed": CycleClosed,
-    "payment.received": PaymentReceived,
-    "billing_dispute.filed": DisputeFiled,
-    "billing_dispute.resolved": DisputeResolvedBilling,
-    "deposit.requested": DepositRequested,
-    "deposit.received": DepositReceived,
-    "deposit.drawn": DepositDrawn,
-    "audit.adjustment_agreed": AuditAdjustmentAgreed,
-    "billing.account_opened": AccountOpened,
-    "usf.certified": UsfCertified,
-    "service.added": ServiceAdded,
-    "service.removed": ServiceRemoved,
-    "usage.messages": UsageMessages,
-})
+BILLING_EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {
+        "bill.issued": BillIssued,
+        "billing.cycle_closed": CycleClosed,
+        "payment.received": PaymentReceived,
+        "billing_dispute.filed": DisputeFiled,
+        "billing_dispute.resolved": DisputeResolvedBilling,
+        "deposit.requested": DepositRequested,
+        "deposit.received": DepositReceived,
+        "deposit.drawn": DepositDrawn,
+        "audit.adjustment_agreed": AuditAdjustmentAgreed,
+        "billing.account_opened": AccountOpened,
+        "usf.certified": UsfCertified,
+        "service.added": ServiceAdded,
+        "service.removed": ServiceRemoved,
+        "usage.messages": UsageMessages,
+    }
+)
 """The schema of each billing event type (collections HANDLERS and ACCOUNT_EVENTS)."""
 
 
@@ -245,4 +247,3 @@ class ErroneousDispatch(PricedEvent):
 PRICED_EVENT_SCHEMAS: Mapping[str, type[PricedEvent]] = MappingProxyType({"dispatch.erroneous": ErroneousDispatch})
 """Priced event types with fields of their own beyond `PricedEvent`'s; used only while the
 terms price the type (VIII)."""
-

@@ -10,7 +10,7 @@ from ..explain import Explained, Step
 from ..money import CALC_CONTEXT, ZERO, round_money
 from ..terms.schema import Terms
 
-__all__ = ["monthly_rate", "late_payment_charge", "compound_factor"]
+__all__ = ["compound_factor", "late_payment_charge", "monthly_rate"]
 
 
 def monthly_rate(terms: Terms) -> Explained[Decimal]:
@@ -20,7 +20,12 @@ def monthly_rate(terms: Terms) -> Explained[Decimal]:
     steps = [Step(f"late payment rate {rate:%} per month", lp.rate_per_month.clause)]
     cap = lp.legal_max_rate_per_month.value
     if cap is not None and cap < rate:
-        steps.append(Step(f"the highest rate Applicable Law allows is {cap:%} per month: that lower rate applies", lp.legal_max_rate_per_month.clause))
+        steps.append(
+            Step(
+                f"the highest rate Applicable Law allows is {cap:%} per month: that lower rate applies",
+                lp.legal_max_rate_per_month.clause,
+            )
+        )
         rate = cap
     return Explained(rate, tuple(steps))
 
@@ -50,10 +55,14 @@ def compound_factor(terms: Terms, rate: Decimal, start: dt.date, end: dt.date) -
             day += dt.timedelta(days=1)
         factor = growth - 1
         text = f"daily rate {rate:%} / days in each month, compounded daily over {days} days: factor {factor:.10f}"
-    return Explained(factor, (Step(text, method.clause), Step(f"reading of the daily rate: {method.value}", method.clause)))
+    return Explained(
+        factor, (Step(text, method.clause), Step(f"reading of the daily rate: {method.value}", method.clause))
+    )
 
 
-def late_payment_charge(terms: Terms, balance: Decimal, bill_date: dt.date, due_date: dt.date, paid_on: dt.date) -> Explained[Decimal]:
+def late_payment_charge(
+    terms: Terms, balance: Decimal, bill_date: dt.date, due_date: dt.date, paid_on: dt.date
+) -> Explained[Decimal]:
     """The late payment charge on an undisputed `balance` of the bill dated `bill_date` paid on `paid_on`.
 
     Nothing is charged when payment is received by the Bill Due Date; otherwise the
@@ -64,17 +73,34 @@ def late_payment_charge(terms: Terms, balance: Decimal, bill_date: dt.date, due_
     if balance <= 0:
         return Explained(ZERO, (Step("no undisputed past-due balance", lp.applies_to.clause),))
     if paid_on <= due_date:
-        return Explained(ZERO, (Step(f"paid {paid_on.isoformat()}, on or before the Bill Due Date {due_date.isoformat()}: no late payment charge", lp.applies_to.clause),))
+        return Explained(
+            ZERO,
+            (
+                Step(
+                    f"paid {paid_on.isoformat()}, on or before the Bill Due Date {due_date.isoformat()}: no late payment charge",
+                    lp.applies_to.clause,
+                ),
+            ),
+        )
     start = bill_date if lp.accrues_from.value == "bill_date" else due_date
     rate = monthly_rate(terms)
     factor = compound_factor(terms, rate.value, start, paid_on)
     raw = CALC_CONTEXT.multiply(balance, factor.value)
     charge = round_money(raw, terms.money)
     steps = (
-        Step(f"undisputed balance {balance} not received by the Bill Due Date {due_date.isoformat()}", lp.applies_to.clause),
-        Step(f"accrues from the {lp.accrues_from.value.replace('_', ' ')} {start.isoformat()} until payment on {paid_on.isoformat()}: {(paid_on - start).days} days", lp.accrues_from.clause),
+        Step(
+            f"undisputed balance {balance} not received by the Bill Due Date {due_date.isoformat()}",
+            lp.applies_to.clause,
+        ),
+        Step(
+            f"accrues from the {lp.accrues_from.value.replace('_', ' ')} {start.isoformat()} until payment on {paid_on.isoformat()}: {(paid_on - start).days} days",
+            lp.accrues_from.clause,
+        ),
         *rate.steps,
         *factor.steps,
-        Step(f"{balance} x {factor.value:.10f} = {raw:.6f}, rounded {terms.money.rounding.value} to {charge}", terms.money.rounding.clause),
+        Step(
+            f"{balance} x {factor.value:.10f} = {raw:.6f}, rounded {terms.money.rounding.value} to {charge}",
+            terms.money.rounding.clause,
+        ),
     )
     return Explained(charge, steps)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Mapping
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,7 +14,7 @@ import pyarrow.compute as pc
 from ..explain import Explained
 from .cycle import BillingCycle
 
-__all__ = ["Category", "ChargeLine", "RefusedCharge", "Account", "Bill", "CATEGORIES"]
+__all__ = ["CATEGORIES", "Account", "Bill", "Category", "ChargeLine", "RefusedCharge"]
 
 Category = Literal["mrc", "nrc", "usage", "tax", "surcharge", "late_charge", "credit", "adjustment"]
 CATEGORIES: tuple[Category, ...] = ("mrc", "nrc", "usage", "tax", "surcharge", "late_charge", "credit", "adjustment")

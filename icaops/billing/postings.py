@@ -10,15 +10,15 @@ III.9.4), dispute credits (III.9.4.1), deposits and draws (III.6).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from .collections.timeline import AccountHistory
 from .ledger import Chart, Flow, Kind, Ledger, LedgerError, Legs, Ref, Transfer
 from .model import Bill
 
-__all__ = ["CHART", "chart", "account_for", "history_transfers", "bill_transfer", "new_ledger"]
+__all__ = ["CHART", "account_for", "bill_transfer", "chart", "history_transfers", "new_ledger"]
 
 # The chart of accounts every CLEC billing account posts to (docs/ledger.md).
 CHART = {
@@ -74,12 +74,24 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), ZoneInfo("America/Chicago"))
 
 
-def _transfer(key: str, account: str, kind: Kind, day: dt.date, legs: Legs, clause: str, refs: tuple[Ref, ...], **kw) -> Transfer:
+def _transfer(
+    key: str, account: str, kind: Kind, day: dt.date, legs: Legs, clause: str, refs: tuple[Ref, ...], **kw
+) -> Transfer:
     # Event ids are unique within an account's log only: the account is part of the key.
     if "pending_key" in kw:
         kw["pending_key"] = f"{account}/{kw['pending_key']}"
-    return Transfer(key=f"{account}/{key}", billing_account=account, kind=kind, effective_date=day, posted_at=_at(day),
-                    currency="USD", legs=legs, clause=clause, refs=refs, **kw)
+    return Transfer(
+        key=f"{account}/{key}",
+        billing_account=account,
+        kind=kind,
+        effective_date=day,
+        posted_at=_at(day),
+        currency="USD",
+        legs=legs,
+        clause=clause,
+        refs=refs,
+        **kw,
+    )
 
 
 def _receivable_first(accounts: list[str], amounts: list[Decimal], ids: list[str]) -> Legs:
@@ -124,8 +136,15 @@ def bill_transfer(bill: Bill) -> Transfer:
     amounts += list(other.amounts[1:])
     ids += list(other.lines[1:])
     amounts[0] += other.amounts[0]
-    return _transfer(f"bill:{bill.id}", bill.account.id, Kind.BILL_LINE, bill.cycle.bill_date.value,
-                     _receivable_first(accounts, amounts, ids), "III.9.2", (Ref("bill", bill.id),))
+    return _transfer(
+        f"bill:{bill.id}",
+        bill.account.id,
+        Kind.BILL_LINE,
+        bill.cycle.bill_date.value,
+        _receivable_first(accounts, amounts, ids),
+        "III.9.2",
+        (Ref("bill", bill.id),),
+    )
 
 
 def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
@@ -139,37 +158,115 @@ def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
         else:
             lines = [(lid, cat, lid.rsplit(":", 1)[-1], amt) for lid, cat, amt in bill.lines if cat != "credit"]
             legs = _bill_legs(lines)
-            t = _transfer(f"bill:{bill_id}", acct, Kind.BILL_LINE, bill.bill_date,
-                          _receivable_first(list(legs.accounts), list(legs.amounts), list(legs.lines)), "III.9.2", (Ref("bill", bill_id),))
+            t = _transfer(
+                f"bill:{bill_id}",
+                acct,
+                Kind.BILL_LINE,
+                bill.bill_date,
+                _receivable_first(list(legs.accounts), list(legs.amounts), list(legs.lines)),
+                "III.9.2",
+                (Ref("bill", bill_id),),
+            )
         if t.legs.accounts:  # a bill with no amounts at all moves no money
             out.append((bill.bill_date, 0, t))
         for line_id, category, amount in bill.lines:
             if category == "credit" and ":credit:" in line_id:
                 dispute = line_id.rsplit(":credit:", 1)[1]
-                out.append((bill.bill_date, 1, _transfer(f"credit:{dispute}", acct, Kind.CREDIT, bill.bill_date,
-                                                          Legs.of(("credits", -amount, line_id), ("disputes:pending", amount, line_id)),
-                                                          "III.9.4.1", (Ref("dispute", dispute), Ref("bill", bill_id)))))
+                out.append(
+                    (
+                        bill.bill_date,
+                        1,
+                        _transfer(
+                            f"credit:{dispute}",
+                            acct,
+                            Kind.CREDIT,
+                            bill.bill_date,
+                            Legs.of(("credits", -amount, line_id), ("disputes:pending", amount, line_id)),
+                            "III.9.4.1",
+                            (Ref("dispute", dispute), Ref("bill", bill_id)),
+                        ),
+                    )
+                )
     for d in h.disputes.values():
         hold = Legs.of(("disputes:pending", d.amount), ("receivable", -d.amount))
-        out.append((d.filed_on, 2, _transfer(f"dispute:{d.id}", acct, Kind.DISPUTE_HOLD, d.filed_on, hold, "III.9.4",
-                                              (Ref("dispute", d.id), Ref("bill", d.bill_id)), flow=Flow.PENDING)))
+        out.append(
+            (
+                d.filed_on,
+                2,
+                _transfer(
+                    f"dispute:{d.id}",
+                    acct,
+                    Kind.DISPUTE_HOLD,
+                    d.filed_on,
+                    hold,
+                    "III.9.4",
+                    (Ref("dispute", d.id), Ref("bill", d.bill_id)),
+                    flow=Flow.PENDING,
+                ),
+            )
+        )
         if d.id in h.resolutions:
             on, for_clec = h.resolutions[d.id].resolved_on, h.resolutions[d.id].amount_for_clec
             if for_clec > 0:
                 legs, flow = Legs.of(("disputes:pending", for_clec), ("receivable", -for_clec)), Flow.POST_PENDING
             else:
                 legs, flow = Legs((), ()), Flow.VOID_PENDING
-            out.append((on, 3, _transfer(f"resolution:{d.id}", acct, Kind.DISPUTE_RELEASE, on, legs, "III.9.4.1",
-                                         (Ref("dispute", d.id),), flow=flow, pending_key=f"dispute:{d.id}")))
+            out.append(
+                (
+                    on,
+                    3,
+                    _transfer(
+                        f"resolution:{d.id}",
+                        acct,
+                        Kind.DISPUTE_RELEASE,
+                        on,
+                        legs,
+                        "III.9.4.1",
+                        (Ref("dispute", d.id),),
+                        flow=flow,
+                        pending_key=f"dispute:{d.id}",
+                    ),
+                )
+            )
     for p in h.payments:
-        out.append((p.received_on, 4, _transfer(f"payment:{p.id}", acct, Kind.PAYMENT, p.received_on,
-                                                 Legs.of(("cash", p.amount), ("receivable", -p.amount)), "III.9.2", (Ref("payment", p.id),))))
+        out.append(
+            (
+                p.received_on,
+                4,
+                _transfer(
+                    f"payment:{p.id}",
+                    acct,
+                    Kind.PAYMENT,
+                    p.received_on,
+                    Legs.of(("cash", p.amount), ("receivable", -p.amount)),
+                    "III.9.2",
+                    (Ref("payment", p.id),),
+                ),
+            )
+        )
     # III.6.4: every receipt is held, partial ones included; the first receipt of a request
     # keeps the request's key (ledgers posted before partial receipts were kept stay valid).
     first_receipt: dict[str, str] = {}
     for r in h.deposits.receipts:
-        key = f"deposit:{r.request_id}" if first_receipt.setdefault(r.request_id, r.id) == r.id else f"deposit:{r.request_id}:{r.id}"
-        out.append((r.provided_on, 5, _transfer(key, acct, Kind.DEPOSIT, r.provided_on,
-                                                Legs.of(("cash", r.amount), ("deposits_held", -r.amount)), "III.6.4", (Ref("deposit", r.request_id),))))
-    for day, _, t in sorted(out, key=lambda x: (x[0], x[1], x[2].key)):
+        key = (
+            f"deposit:{r.request_id}"
+            if first_receipt.setdefault(r.request_id, r.id) == r.id
+            else f"deposit:{r.request_id}:{r.id}"
+        )
+        out.append(
+            (
+                r.provided_on,
+                5,
+                _transfer(
+                    key,
+                    acct,
+                    Kind.DEPOSIT,
+                    r.provided_on,
+                    Legs.of(("cash", r.amount), ("deposits_held", -r.amount)),
+                    "III.6.4",
+                    (Ref("deposit", r.request_id),),
+                ),
+            )
+        )
+    for _, _, t in sorted(out, key=lambda x: (x[0], x[1], x[2].key)):
         yield t

@@ -7,15 +7,23 @@ share a few hundred rate plans cost a few hundred exact Decimal computations.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..explain import Explained, Step
 from ..money import CALC_CONTEXT, round_money
 from ..terms.schema import DiscountRule, Term, Terms
 
-__all__ = ["LineAttributes", "ATTRIBUTE_COLUMNS", "matching_rule", "monthly_rate", "prorated_charge", "NotAvailableForResale"]
+__all__ = [
+    "ATTRIBUTE_COLUMNS",
+    "LineAttributes",
+    "NotAvailableForResale",
+    "matching_rule",
+    "monthly_rate",
+    "prorated_charge",
+]
 
 # Inventory columns that decide the price of a resold line (IV.3–IV.4, IV.6.2).
 ATTRIBUTE_COLUMNS = (
@@ -54,7 +62,7 @@ class LineAttributes:
     suspension: bool = False
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "LineAttributes":
+    def from_row(cls, row: Mapping[str, Any]) -> LineAttributes:
         """From an inventory row (nulls read as False / None)."""
         fields: dict[str, Any] = {c: row.get(c) for c in ATTRIBUTE_COLUMNS}
         for c in ATTRIBUTE_COLUMNS:
@@ -97,7 +105,12 @@ def monthly_rate(attrs: LineAttributes, terms: Terms) -> Explained[Decimal]:
     if attrs.volume_term_discount:
         vt = attrs.volume_term_discount
         rate = CALC_CONTEXT.multiply(rate, 1 - vt)
-        steps.append(Step(f"volume/term discount {vt:%} applied first: ${rate.normalize()}", resale.volume_term_discount_before_resale_discount.clause))
+        steps.append(
+            Step(
+                f"volume/term discount {vt:%} applied first: ${rate.normalize()}",
+                resale.volume_term_discount_before_resale_discount.clause,
+            )
+        )
     found = matching_rule(attrs, terms)
     if found is not None and not found[1].value.available_for_resale:
         raise NotAvailableForResale(found[1])
@@ -106,15 +119,22 @@ def monthly_rate(attrs: LineAttributes, terms: Terms) -> Explained[Decimal]:
         cut = CALC_CONTEXT.multiply(rate, discount.value)
         why = f" ({found[1].value.description})" if found else ""
         rate = rate - cut
-        steps.append(Step(f"resale discount {discount.value:%}{why}: less ${cut.normalize()} = ${rate.normalize()}", found[1].clause if found else "IV.3.1.2"))
+        steps.append(
+            Step(
+                f"resale discount {discount.value:%}{why}: less ${cut.normalize()} = ${rate.normalize()}",
+                found[1].clause if found else "IV.3.1.2",
+            )
+        )
         steps.append(Step(f"discount rate {discount.value:%}", discount.clause))
     else:
-        name, rule = found
+        _name, rule = found
         steps.append(Step(f"no resale discount: {rule.value.description}", rule.clause))
     return Explained(rate, tuple(steps))
 
 
-def prorated_charge(rate: Explained[Decimal], days_in_service: int, days_in_cycle: int, terms: Terms) -> Explained[Decimal]:
+def prorated_charge(
+    rate: Explained[Decimal], days_in_service: int, days_in_cycle: int, terms: Terms
+) -> Explained[Decimal]:
     """The cycle's charge for a line in service `days_in_service` of `days_in_cycle` days, rounded."""
     method = terms.billing.proration
     amount = rate.value
@@ -123,7 +143,12 @@ def prorated_charge(rate: Explained[Decimal], days_in_service: int, days_in_cycl
         denominator = 30 if method.value == "thirty_day_month" else days_in_cycle
         days = min(days_in_service, denominator)
         amount = CALC_CONTEXT.divide(CALC_CONTEXT.multiply(amount, days), denominator)
-        steps.append(Step(f"in service {days_in_service} of {days_in_cycle} days: x {days}/{denominator} = ${amount:.6f}", method.clause))
+        steps.append(
+            Step(
+                f"in service {days_in_service} of {days_in_cycle} days: x {days}/{denominator} = ${amount:.6f}",
+                method.clause,
+            )
+        )
     rounded = round_money(amount, terms.money)
     steps.append(Step(f"rounded {terms.money.rounding.value} to ${rounded}", terms.money.rounding.clause))
     return Explained(rounded, tuple(steps))

@@ -7,10 +7,9 @@ id of its price group, whose explanation says how its amount was reached.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
 
 import duckdb
 import pyarrow as pa
@@ -19,25 +18,34 @@ from ..explain import Explained
 from ..terms.schema import Terms
 from .cycle import BillingCycle
 from .inventory import REJECT_SCHEMA, validate_inventory
-from .pricing import ATTRIBUTE_COLUMNS, LineAttributes, NotAvailableForResale, matching_rule, monthly_rate, prorated_charge
+from .pricing import (
+    ATTRIBUTE_COLUMNS,
+    LineAttributes,
+    NotAvailableForResale,
+    matching_rule,
+    monthly_rate,
+    prorated_charge,
+)
 
-__all__ = ["RecurringResult", "recurring_charges", "LINE_SCHEMA", "AMOUNT"]
+__all__ = ["AMOUNT", "LINE_SCHEMA", "RecurringResult", "recurring_charges"]
 
 AMOUNT = pa.decimal128(18, 2)
 
-LINE_SCHEMA = pa.schema([
-    pa.field("bill_id", pa.string()),
-    pa.field("line_id", pa.string()),
-    pa.field("account_id", pa.string()),
-    pa.field("wtn", pa.string()),
-    pa.field("usoc", pa.string()),
-    pa.field("service_start", pa.date32()),
-    pa.field("service_end", pa.date32()),
-    pa.field("days_in_service", pa.int32()),
-    pa.field("amount", AMOUNT),
-    pa.field("price_group", pa.int32()),
-    pa.field("clause", pa.string()),
-])
+LINE_SCHEMA = pa.schema(
+    [
+        pa.field("bill_id", pa.string()),
+        pa.field("line_id", pa.string()),
+        pa.field("account_id", pa.string()),
+        pa.field("wtn", pa.string()),
+        pa.field("usoc", pa.string()),
+        pa.field("service_start", pa.date32()),
+        pa.field("service_end", pa.date32()),
+        pa.field("days_in_service", pa.int32()),
+        pa.field("amount", AMOUNT),
+        pa.field("price_group", pa.int32()),
+        pa.field("clause", pa.string()),
+    ]
+)
 
 _GROUP_COLS = ("retail_mrc", "volume_term_discount") + ATTRIBUTE_COLUMNS + ("days_in_service", "days_in_cycle")
 
@@ -60,15 +68,19 @@ class RecurringResult:
 
 def _cycles_table(cycles: Mapping[str, BillingCycle]) -> pa.Table:
     items = list(cycles.values())
-    return pa.table({
-        "account_id": [c.account_id for c in items],
-        "bill_id": [c.bill_id for c in items],
-        "cycle_start": pa.array([c.start for c in items], pa.date32()),
-        "cycle_end": pa.array([c.close for c in items], pa.date32()),
-    })
+    return pa.table(
+        {
+            "account_id": [c.account_id for c in items],
+            "bill_id": [c.bill_id for c in items],
+            "cycle_start": pa.array([c.start for c in items], pa.date32()),
+            "cycle_end": pa.array([c.close for c in items], pa.date32()),
+        }
+    )
 
 
-def recurring_charges(inventory: pa.Table, cycles: Mapping[str, BillingCycle], terms: Terms, con: duckdb.DuckDBPyConnection | None = None) -> RecurringResult:
+def recurring_charges(
+    inventory: pa.Table, cycles: Mapping[str, BillingCycle], terms: Terms, con: duckdb.DuckDBPyConnection | None = None
+) -> RecurringResult:
     """Price every line of `inventory` active in its account's cycle; reject what cannot be billed."""
     con = con or duckdb.connect()
     con.register("_inventory", inventory)
@@ -108,22 +120,34 @@ def recurring_charges(inventory: pa.Table, cycles: Mapping[str, BillingCycle], t
         amounts.append(charge.value)
         found = matching_rule(attrs, terms)
         clauses.append(found[1].clause if found else terms.resale.discount_applies_to.clause)
-    groups = pa.table({
-        "gkey": pa.array(keys, pa.uint64()),
-        "price_group": pa.array(range(len(keys)), pa.int32()),
-        "amount": pa.array(amounts, AMOUNT),
-        "clause": pa.array(clauses, pa.string()),
-    })
+    groups = pa.table(
+        {
+            "gkey": pa.array(keys, pa.uint64()),
+            "price_group": pa.array(range(len(keys)), pa.int32()),
+            "amount": pa.array(amounts, AMOUNT),
+            "clause": pa.array(clauses, pa.string()),
+        }
+    )
     con.register("_groups", groups)
-    lines = con.sql("""
+    lines = (
+        con.sql("""
         SELECT a.bill_id, a.line_id, a.account_id, a.wtn, a.usoc, a.service_start, a.service_end,
                a.days_in_service, g.amount, g.price_group, g.clause
         FROM _keyed a JOIN _groups g USING (gkey)
         ORDER BY a.bill_id, a.line_id
-    """).to_arrow_table().cast(LINE_SCHEMA)
+    """)
+        .to_arrow_table()
+        .cast(LINE_SCHEMA)
+    )
     if unavailable:
-        reasons = pa.table({"gkey": pa.array([k for k, _ in unavailable], pa.uint64()), "reason": [r for _, r in unavailable]})
+        reasons = pa.table(
+            {"gkey": pa.array([k for k, _ in unavailable], pa.uint64()), "reason": [r for _, r in unavailable]}
+        )
         con.register("_unavailable", reasons)
-        extra = con.sql("SELECT a.line_id, a.account_id, 'service' AS field, u.reason FROM _keyed a JOIN _unavailable u USING (gkey)").to_arrow_table()
-        rejects = pa.concat_tables([rejects, extra.cast(REJECT_SCHEMA)]).sort_by([("line_id", "ascending"), ("field", "ascending")])
+        extra = con.sql(
+            "SELECT a.line_id, a.account_id, 'service' AS field, u.reason FROM _keyed a JOIN _unavailable u USING (gkey)"
+        ).to_arrow_table()
+        rejects = pa.concat_tables([rejects, extra.cast(REJECT_SCHEMA)]).sort_by(
+            [("line_id", "ascending"), ("field", "ascending")]
+        )
     return RecurringResult(lines, explanations, rejects)

@@ -6,25 +6,24 @@ inventory + events + usage counts + carried lines (late charges, credits, adjust
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..calendar.deadlines import Deadlines
+from ..money import ZERO_CENTS
 from ..relationship.events import Event
 from ..terms.schema import Terms
 from .charges import event_charges, tax_lines, usage_charges
 from .cycle import BillingCycle, cycle_for
 from .model import Account, Bill, ChargeLine
 from .recurring import recurring_charges
-from ..money import ZERO_CENTS
 
 __all__ = ["CycleRun", "run_cycle"]
-
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,13 @@ def run_cycle(
     for account in accounts:
         cycle = cycles[account.id]
         mrc = slices.get(cycle.bill_id, recurring.lines.slice(0, 0))
-        nrc, refused = event_charges(account, cycle, [e for e in events if e.get("account") == account.id], terms, (orders_before or {}).get(account.id, 0))
+        nrc, refused = event_charges(
+            account,
+            cycle,
+            [e for e in events if e.get("account") == account.id],
+            terms,
+            (orders_before or {}).get(account.id, 0),
+        )
         usage = usage_charges(account, cycle, messages.get(account.id, 0), terms)
         mrc_total = pc.sum(mrc.column("amount")).as_py() or ZERO_CENTS if mrc.num_rows else ZERO_CENTS
         bases = {
@@ -93,7 +98,15 @@ def run_cycle(
         }
         taxes = tax_lines(account, cycle, bases, terms)
         lines = tuple(nrc) + tuple(usage) + tuple(carried.get(account.id, ())) + tuple(taxes)
-        groups = {int(g): recurring.groups[int(g)] for g in pc.unique(mrc.column("price_group")).to_pylist()} if mrc.num_rows else {}
-        rejected = recurring.rejected.filter(pc.equal(recurring.rejected.column("account_id"), account.id)) if recurring.rejected.num_rows else recurring.rejected
+        groups = (
+            {int(g): recurring.groups[int(g)] for g in pc.unique(mrc.column("price_group")).to_pylist()}
+            if mrc.num_rows
+            else {}
+        )
+        rejected = (
+            recurring.rejected.filter(pc.equal(recurring.rejected.column("account_id"), account.id))
+            if recurring.rejected.num_rows
+            else recurring.rejected
+        )
         bills[account.id] = Bill(account, cycle, mrc, groups, lines, tuple(refused), rejected)
     return CycleRun(period, bills, recurring.lines, recurring.rejected)

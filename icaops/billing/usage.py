@@ -15,8 +15,9 @@ import pyarrow as pa
 
 __all__ = ["UNMATCHED_SCHEMA", "usage_events"]
 
-UNMATCHED_SCHEMA = pa.schema([("billing_number", pa.string()), ("call_date", pa.date32()),
-                              ("messages", pa.int64()), ("reason", pa.string())])
+UNMATCHED_SCHEMA = pa.schema(
+    [("billing_number", pa.string()), ("call_date", pa.date32()), ("messages", pa.int64()), ("reason", pa.string())]
+)
 
 
 def usage_events(message_counts: pa.Table, inventory: pa.Table, source: str) -> tuple[list[dict[str, Any]], pa.Table]:
@@ -41,11 +42,18 @@ def usage_events(message_counts: pa.Table, inventory: pa.Table, source: str) -> 
         SELECT * FROM m""").to_arrow_table()
     con.register("m", matched)
     events = [
-        {"id": f"usage:{source}:{account}:{day.isoformat()}", "date": day, "type": "usage.messages",
-         "account": account, "count": int(total), "source": source}
+        {
+            "id": f"usage:{source}:{account}:{day.isoformat()}",
+            "date": day,
+            "type": "usage.messages",
+            "account": account,
+            "count": int(total),
+            "source": source,
+        }
         for account, day, total in con.execute(
             "SELECT account_id, call_date, sum(messages) FROM m WHERE accounts = 1 "
-            "GROUP BY ALL ORDER BY call_date, account_id").fetchall()
+            "GROUP BY ALL ORDER BY call_date, account_id"
+        ).fetchall()
     ]
     unmatched = con.sql("""
         SELECT billing_number, call_date, messages,

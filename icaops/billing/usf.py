@@ -27,9 +27,27 @@ def fusc_exemption(account: Account, bill_date: dt.date, dl: Deadlines) -> Expla
     if covering:
         year = max(covering)
         until = covers[year]
-        return Explained(True, until.steps + (Step(f"the USF certification for {year} is on file and lasts until its renewal is due, {until.value.isoformat()}: the bill dated {bill_date.isoformat()} is exempt from the FUSC (reading usf-certification)", until.clauses[0]),))
+        return Explained(
+            True,
+            until.steps
+            + (
+                Step(
+                    f"the USF certification for {year} is on file and lasts until its renewal is due, {until.value.isoformat()}: the bill dated {bill_date.isoformat()} is exempt from the FUSC (reading usf-certification)",
+                    until.clauses[0],
+                ),
+            ),
+        )
     if covers:
         year = max(covers)
         until = covers[year]
-        return Explained(False, until.steps + (Step(f"the USF certification for {year} lasted until {until.value.isoformat()}; its renewal was not on file by the bill date {bill_date.isoformat()}: FUSC assessed until a renewal is filed (a late renewal is not retroactive; reading usf-certification)", fusc),))
+        return Explained(
+            False,
+            until.steps
+            + (
+                Step(
+                    f"the USF certification for {year} lasted until {until.value.isoformat()}; its renewal was not on file by the bill date {bill_date.isoformat()}: FUSC assessed until a renewal is filed (a late renewal is not retroactive; reading usf-certification)",
+                    fusc,
+                ),
+            ),
+        )
     return Explained(False, (Step(f"no USF certification on file on {bill_date.isoformat()}: FUSC assessed", fusc),))

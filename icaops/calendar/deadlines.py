@@ -47,7 +47,9 @@ class Deadlines:
         """The deadline rule `name` from the terms, applied to `trigger`."""
         return apply_rule(self.terms.deadline(name), trigger, self.cal, trigger_text)
 
-    def day_after(self, name: str, trigger: dt.date, consequence: str, trigger_text: str | None = None) -> Explained[dt.date]:
+    def day_after(
+        self, name: str, trigger: dt.date, consequence: str, trigger_text: str | None = None
+    ) -> Explained[dt.date]:
         """The first day after the period of rule `name` (reading within-n-days).
 
         "Within N days" includes the N-th day: what must happen within the period may still
@@ -56,7 +58,11 @@ class Deadlines:
         rule = self.terms.deadline(name)
         window = self.rule(name, trigger, trigger_text)
         first = window.value + dt.timedelta(days=1)
-        return window.then(first, f"the {rule.value.offset} include their last day, {window.value.isoformat()}; {consequence} from the day after, {fmt(first)} (reading within-n-days)", rule.clause)
+        return window.then(
+            first,
+            f"the {rule.value.offset} include their last day, {window.value.isoformat()}; {consequence} from the day after, {fmt(first)} (reading within-n-days)",
+            rule.clause,
+        )
 
     # -- billing (II.2.8, II.2.9, III.9) -----------------------------------------------
 
@@ -73,7 +79,11 @@ class Deadlines:
         due = self.bill_due_date(bill_date)
         term = self.terms.billing.dispute_filing_on_due_date_allowed
         if term.value:
-            return due.then(due.value, f"a dispute filed on or before the Bill Due Date {due.value.isoformat()} is timely", term.clause)
+            return due.then(
+                due.value,
+                f"a dispute filed on or before the Bill Due Date {due.value.isoformat()} is timely",
+                term.clause,
+            )
         last = due.value - dt.timedelta(days=1)
         return due.then(last, f"a dispute must be filed before the Bill Due Date: last day {fmt(last)}", term.clause)
 
@@ -99,19 +109,39 @@ class Deadlines:
                 found.append((bill_date, due))
                 if len(found) == wanted:
                     break
-        steps = [Step(f"dispute resolved on {fmt(resolved_on)}; Bill Dates fall on day {anchor_bill_date.day} of each month", "II.2.8")]
+        steps = [
+            Step(
+                f"dispute resolved on {fmt(resolved_on)}; Bill Dates fall on day {anchor_bill_date.day} of each month",
+                "II.2.8",
+            )
+        ]
         for i, (bill_date, due) in enumerate(found, 1):
-            steps.append(Step(f"Bill Due Date no. {i} after the resolution: bill of {bill_date.isoformat()} is due {fmt(due.value)}", "III.9.2"))
+            steps.append(
+                Step(
+                    f"Bill Due Date no. {i} after the resolution: bill of {bill_date.isoformat()} is due {fmt(due.value)}",
+                    "III.9.2",
+                )
+            )
         last = found[-1][1]
         steps += list(last.steps[1:])  # any roll of the decisive due date
-        steps.append(Step(f"the credit, with its late payment charges, is due no later than Bill Due Date no. {wanted}: {fmt(last.value)}", term.clause))
+        steps.append(
+            Step(
+                f"the credit, with its late payment charges, is due no later than Bill Due Date no. {wanted}: {fmt(last.value)}",
+                term.clause,
+            )
+        )
         return Explained(last.value, tuple(steps))
 
     def back_billing_earliest_service(self, bill_date: dt.date) -> Explained[dt.date]:
         """The earliest service date a bill dated `bill_date` may still bill or credit (III.9.1)."""
         return self.rule("back_billing_limit", bill_date)
 
-    def nonpayment(self, bill_date: dt.date, suspension_notice_on: dt.date | None = None, disconnection_notice_on: dt.date | None = None) -> NonpaymentTimeline:
+    def nonpayment(
+        self,
+        bill_date: dt.date,
+        suspension_notice_on: dt.date | None = None,
+        disconnection_notice_on: dt.date | None = None,
+    ) -> NonpaymentTimeline:
         """The III.9.5 timeline when undisputed charges of the bill dated `bill_date` go unpaid.
 
         Notice dates are the dates the notices count as received; when none is given, the
@@ -123,11 +153,21 @@ class Deadlines:
         notice_by = self.rule("order_suspension_notice", earliest.value, "earliest suspension date")
         suspension = earliest
         if suspension_notice_on is not None:
-            from_notice = shift(suspension_notice_on, self.terms.deadline("order_suspension_notice").value.offset, 1, self.cal)
+            from_notice = shift(
+                suspension_notice_on, self.terms.deadline("order_suspension_notice").value.offset, 1, self.cal
+            )
             if from_notice > earliest.value:
-                suspension = earliest.then(from_notice, f"notice given {suspension_notice_on.isoformat()} + {self.terms.deadline('order_suspension_notice').value.offset} = {fmt(from_notice)}, later than the earliest day: suspension may start then", "III.9.5.1")
+                suspension = earliest.then(
+                    from_notice,
+                    f"notice given {suspension_notice_on.isoformat()} + {self.terms.deadline('order_suspension_notice').value.offset} = {fmt(from_notice)}, later than the earliest day: suspension may start then",
+                    "III.9.5.1",
+                )
             else:
-                suspension = earliest.then(earliest.value, f"notice given {suspension_notice_on.isoformat()} is at least {self.terms.deadline('order_suspension_notice').value.offset} before {earliest.value.isoformat()}", "III.9.5.1")
+                suspension = earliest.then(
+                    earliest.value,
+                    f"notice given {suspension_notice_on.isoformat()} is at least {self.terms.deadline('order_suspension_notice').value.offset} before {earliest.value.isoformat()}",
+                    "III.9.5.1",
+                )
         first_notice_day = bill_due_date + dt.timedelta(days=1)
         notice = disconnection_notice_on or first_notice_day
         assumed = "" if disconnection_notice_on else " (earliest possible: the day after the Bill Due Date)"
@@ -152,20 +192,32 @@ class Deadlines:
         if due.value > last:
             # The 30 days of III.2.6(d) do not roll; payment is not late before the rolled
             # Bill Due Date (III.9.2), so the Default cannot start earlier than the day after it.
-            window = window.then(due.value, f"the Bill Due Date rolled to {due.value.isoformat()}: payment is timely until then", "III.9.2")
+            window = window.then(
+                due.value,
+                f"the Bill Due Date rolled to {due.value.isoformat()}: payment is timely until then",
+                "III.9.2",
+            )
             last = due.value
         first = last + dt.timedelta(days=1)
         return window.then(first, f"undisputed charges still unpaid on {fmt(first)} are a Default", "III.2.6(d)")
 
     def deposit_draw_from(self, payment_required_on: dt.date) -> Explained[dt.date]:
         """The first day CenturyLink may draw on the deposit for an amount due that day and still unpaid (III.6.7)."""
-        return self.day_after("deposit_draw", payment_required_on, "an amount still unpaid may be drawn on the deposit",
-                              "payment required (Bill Due Date)")
+        return self.day_after(
+            "deposit_draw",
+            payment_required_on,
+            "an amount still unpaid may be drawn on the deposit",
+            "payment required (Bill Due Date)",
+        )
 
     def audit_dispute_resolution_from(self, referred_on: dt.date) -> Explained[dt.date]:
         """The first day an audit dispute the representatives have not resolved goes to dispute resolution (III.7.1.8)."""
-        return self.day_after("audit_dispute_referral", referred_on, "an unresolved audit dispute goes to dispute resolution",
-                              "audit dispute referred to the representatives")
+        return self.day_after(
+            "audit_dispute_referral",
+            referred_on,
+            "an unresolved audit dispute goes to dispute resolution",
+            "audit dispute referred to the representatives",
+        )
 
     def usf_certification_due(self, year: int) -> Explained[dt.date]:
         """The day the annual USF certification for `year` is due (III.9.6.2)."""
@@ -176,7 +228,9 @@ class Deadlines:
 
     # -- notices (III.34) --------------------------------------------------------------
 
-    def notice_received(self, sent_on: dt.date, method: str, receipt_date: dt.date | None = None, kind: str | None = None) -> Explained[dt.date]:
+    def notice_received(
+        self, sent_on: dt.date, method: str, receipt_date: dt.date | None = None, kind: str | None = None
+    ) -> Explained[dt.date]:
         """The day a notice sent by `method` on `sent_on` counts as received (III.34.1).
 
         III.34.1 applies "except as otherwise expressly provided": a method the terms give for
@@ -200,12 +254,25 @@ class Deadlines:
         if rule.received == "after_mailing":
             assert rule.after is not None  # NoticeMethod requires `after` for mailed notices
             received = shift(sent_on, rule.after, 1, self.cal)
-            return Explained(received, (Step(f"mailed {fmt(sent_on)} by {rule.label} + {rule.after} = {fmt(received)}", term.clause),))
+            return Explained(
+                received,
+                (Step(f"mailed {fmt(sent_on)} by {rule.label} + {rule.after} = {fmt(received)}", term.clause),),
+            )
         if receipt_date is None:
-            raise ValueError(f"{rule.label} counts as received on the date on the receipt: give the receipt date ({term.clause})")
+            raise ValueError(
+                f"{rule.label} counts as received on the date on the receipt: give the receipt date ({term.clause})"
+            )
         if receipt_date < sent_on:
             raise ValueError(f"receipt date {receipt_date} precedes the sending date {sent_on}")
-        return Explained(receipt_date, (Step(f"{rule.label} sent {sent_on.isoformat()}: received on the date stated on the receipt, {fmt(receipt_date)}", term.clause),))
+        return Explained(
+            receipt_date,
+            (
+                Step(
+                    f"{rule.label} sent {sent_on.isoformat()}: received on the date stated on the receipt, {fmt(receipt_date)}",
+                    term.clause,
+                ),
+            ),
+        )
 
     # -- term and termination (III.2) --------------------------------------------------
 
@@ -219,17 +286,34 @@ class Deadlines:
         end = self.initial_term_end()
         initial_notice = self.rule("termination_notice_initial", end.value, "end of the Initial Term")
         if notice_received_on <= initial_notice.value:
-            return Explained(end.value, end.steps + initial_notice.steps + (Step(f"notice received {fmt(notice_received_on)} is in time: the Agreement terminates at the end of the Initial Term, {fmt(end.value)}", "III.2.3"),))
+            return Explained(
+                end.value,
+                end.steps
+                + initial_notice.steps
+                + (
+                    Step(
+                        f"notice received {fmt(notice_received_on)} is in time: the Agreement terminates at the end of the Initial Term, {fmt(end.value)}",
+                        "III.2.3",
+                    ),
+                ),
+            )
         follow_on = self.terms.lifecycle.follow_on_term
         steps = list(end.steps) + list(initial_notice.steps)
-        steps.append(Step(f"notice received {fmt(notice_received_on)} is too late for the Initial Term; the Agreement continues month to month", follow_on.clause))
+        steps.append(
+            Step(
+                f"notice received {fmt(notice_received_on)} is too late for the Initial Term; the Agreement continues month to month",
+                follow_on.clause,
+            )
+        )
         months = 1
         while True:
             term_end = end.value + relativedelta(months=months * follow_on.value.amount)
             latest = self.rule("termination_notice_follow_on", term_end, "end of Follow-on Term")
             if notice_received_on <= latest.value and term_end > notice_received_on:
                 steps += latest.steps
-                steps.append(Step(f"the Agreement terminates at the end of that Follow-on Term, {fmt(term_end)}", "III.2.3"))
+                steps.append(
+                    Step(f"the Agreement terminates at the end of that Follow-on Term, {fmt(term_end)}", "III.2.3")
+                )
                 return Explained(term_end, tuple(steps))
             months += 1
 
@@ -244,10 +328,22 @@ class Deadlines:
         eff = self.terms.lifecycle.effective_date.value
         gate = self.rule("ordering_gate", eff, "Effective Date")
         if setup_completed_on is None:
-            return gate.then(gate.value, "account set-up is not complete: orders may not be submitted until it is, and not before this date", "III.35.2")
+            return gate.then(
+                gate.value,
+                "account set-up is not complete: orders may not be submitted until it is, and not before this date",
+                "III.35.2",
+            )
         if setup_completed_on > gate.value:
-            return gate.then(setup_completed_on, f"account set-up completed {fmt(setup_completed_on)}, the later of the two dates", "III.35.2")
-        return gate.then(gate.value, f"account set-up completed {fmt(setup_completed_on)}, earlier: the 60-day date governs", "III.35.2")
+            return gate.then(
+                setup_completed_on,
+                f"account set-up completed {fmt(setup_completed_on)}, the later of the two dates",
+                "III.35.2",
+            )
+        return gate.then(
+            gate.value,
+            f"account set-up completed {fmt(setup_completed_on)}, earlier: the 60-day date governs",
+            "III.35.2",
+        )
 
     # -- audits (III.7) ----------------------------------------------------------------
 
@@ -267,24 +363,50 @@ class Deadlines:
                 if nxt > last_audit_commenced:
                     break
                 starts = nxt
-            return Explained(nxt, (
-                Step(f"the last audit found net inaccuracies of {finding_ratio:.2%}, at least {threshold.value:.1%}: audits may be conducted once in each contract quarter", threshold.clause),
-                Step(f"contract quarters run {quarter} from the Effective Date {eff.isoformat()}: the audit of {last_audit_commenced.isoformat()} fell in the quarter from {starts.isoformat()}; the next quarter starts {fmt(nxt)}", audits.accelerated_min_interval.clause),
-            ))
+            return Explained(
+                nxt,
+                (
+                    Step(
+                        f"the last audit found net inaccuracies of {finding_ratio:.2%}, at least {threshold.value:.1%}: audits may be conducted once in each contract quarter",
+                        threshold.clause,
+                    ),
+                    Step(
+                        f"contract quarters run {quarter} from the Effective Date {eff.isoformat()}: the audit of {last_audit_commenced.isoformat()} fell in the quarter from {starts.isoformat()}; the next quarter starts {fmt(nxt)}",
+                        audits.accelerated_min_interval.clause,
+                    ),
+                ),
+            )
         eff = self.terms.lifecycle.effective_date.value
         year_start = eff
         while year_start + relativedelta(years=1) <= last_audit_commenced:
             year_start += relativedelta(years=1)
         nxt = year_start + relativedelta(years=1)
-        return Explained(nxt, (
-            Step(f"the last audit found {finding_ratio:.2%}, below {threshold.value:.1%}: one audit per Contract Year", audits.per_contract_year.clause),
-            Step(f"the audit of {last_audit_commenced.isoformat()} fell in the Contract Year starting {year_start.isoformat()}; the next starts {fmt(nxt)}", "II.2.22"),
-        ))
+        return Explained(
+            nxt,
+            (
+                Step(
+                    f"the last audit found {finding_ratio:.2%}, below {threshold.value:.1%}: one audit per Contract Year",
+                    audits.per_contract_year.clause,
+                ),
+                Step(
+                    f"the audit of {last_audit_commenced.isoformat()} fell in the Contract Year starting {year_start.isoformat()}; the next starts {fmt(nxt)}",
+                    "II.2.22",
+                ),
+            ),
+        )
 
-    def audit_scope_start(self, notice_received_on: dt.date, last_audit_period_end: dt.date | None) -> Explained[dt.date]:
+    def audit_scope_start(
+        self, notice_received_on: dt.date, last_audit_period_end: dt.date | None
+    ) -> Explained[dt.date]:
         """The first day an audit noticed on that day may examine (III.7.1.1): the shorter period."""
         lookback = self.rule("audit_scope_lookback", notice_received_on)
-        since = last_audit_period_end + dt.timedelta(days=1) if last_audit_period_end else self.terms.lifecycle.effective_date.value
+        since = (
+            last_audit_period_end + dt.timedelta(days=1)
+            if last_audit_period_end
+            else self.terms.lifecycle.effective_date.value
+        )
         label = "the day after the last audited period" if last_audit_period_end else "the Effective Date"
         start = max(lookback.value, since)
-        return lookback.then(start, f"{label} is {since.isoformat()}; the shorter period starts {fmt(start)}", "III.7.1.1")
+        return lookback.then(
+            start, f"{label} is {since.isoformat()}; the shorter period starts {fmt(start)}", "III.7.1.1"
+        )

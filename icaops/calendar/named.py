@@ -42,24 +42,30 @@ def _from(spec: Spec) -> dt.date:
     return as_date(spec["from"], "from")
 
 
-NAMED_DEADLINES: Mapping[str, NamedDeadline] = MappingProxyType({
-    "dispute_filing": lambda dl, s: dl.dispute_filing_deadline(_from(s)),
-    "dispute_credit": lambda dl, s: dl.dispute_credit_deadline(_from(s), as_date(s["anchor"], "anchor")),
-    "notice_received": lambda dl, s: dl.notice_received(_from(s), s["method"], opt_date(s, "receipt")),
-    "order_suspension": lambda dl, s: dl.nonpayment(_from(s), suspension_notice_on=opt_date(s, "notice")).earliest_suspension,
-    "order_suspension_notice_by": lambda dl, s: dl.nonpayment(_from(s)).suspension_notice_by,
-    "disconnection": lambda dl, s: dl.nonpayment(_from(s), disconnection_notice_on=opt_date(s, "notice")).earliest_disconnection,
-    "default_for_nonpayment": lambda dl, s: dl.nonpayment_default(_from(s)),
-    "deposit_draw_for_bill": lambda dl, s: dl.nonpayment(_from(s)).deposit_draw,
-    "audit_dispute_resolution": lambda dl, s: dl.audit_dispute_resolution_from(_from(s)),
-    "termination": lambda dl, s: dl.termination_date(_from(s)),
-    "initial_term_end": lambda dl, s: dl.initial_term_end(),
-    "successor_limit": lambda dl, s: dl.successor_limit(_from(s)),
-    "ordering_allowed": lambda dl, s: dl.ordering_allowed_from(opt_date(s, "setup")),
-    "next_audit": lambda dl, s: dl.next_audit_allowed(_from(s), Decimal(str(s["finding"]))),
-    "audit_scope_start": lambda dl, s: dl.audit_scope_start(_from(s), opt_date(s, "anchor")),
-    "usf_certification": lambda dl, s: dl.usf_certification_due(int(s["year"])),
-})
+NAMED_DEADLINES: Mapping[str, NamedDeadline] = MappingProxyType(
+    {
+        "dispute_filing": lambda dl, s: dl.dispute_filing_deadline(_from(s)),
+        "dispute_credit": lambda dl, s: dl.dispute_credit_deadline(_from(s), as_date(s["anchor"], "anchor")),
+        "notice_received": lambda dl, s: dl.notice_received(_from(s), s["method"], opt_date(s, "receipt")),
+        "order_suspension": lambda dl, s: (
+            dl.nonpayment(_from(s), suspension_notice_on=opt_date(s, "notice")).earliest_suspension
+        ),
+        "order_suspension_notice_by": lambda dl, s: dl.nonpayment(_from(s)).suspension_notice_by,
+        "disconnection": lambda dl, s: (
+            dl.nonpayment(_from(s), disconnection_notice_on=opt_date(s, "notice")).earliest_disconnection
+        ),
+        "default_for_nonpayment": lambda dl, s: dl.nonpayment_default(_from(s)),
+        "deposit_draw_for_bill": lambda dl, s: dl.nonpayment(_from(s)).deposit_draw,
+        "audit_dispute_resolution": lambda dl, s: dl.audit_dispute_resolution_from(_from(s)),
+        "termination": lambda dl, s: dl.termination_date(_from(s)),
+        "initial_term_end": lambda dl, s: dl.initial_term_end(),
+        "successor_limit": lambda dl, s: dl.successor_limit(_from(s)),
+        "ordering_allowed": lambda dl, s: dl.ordering_allowed_from(opt_date(s, "setup")),
+        "next_audit": lambda dl, s: dl.next_audit_allowed(_from(s), Decimal(str(s["finding"]))),
+        "audit_scope_start": lambda dl, s: dl.audit_scope_start(_from(s), opt_date(s, "anchor")),
+        "usf_certification": lambda dl, s: dl.usf_certification_due(int(s["year"])),
+    }
+)
 """The composite deadlines, by name (docs/scenarios.md); rules of the terms' table are not here."""
 
 

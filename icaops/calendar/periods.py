@@ -11,7 +11,7 @@ from ..terms.schema import DeadlineSpec, Term
 from ..terms.values import Direction, Period, PeriodUnit, Roll
 from .business import BusinessCalendar
 
-__all__ = ["shift", "apply_rule", "roll"]
+__all__ = ["apply_rule", "roll", "shift"]
 
 
 def fmt(day: dt.date) -> str:
@@ -48,15 +48,21 @@ def roll(day: dt.date, rule: Roll, cal: BusinessCalendar, clause: str, what: str
         elif cal.is_bank_holiday(day):
             reason = f"{cal.bank_holiday_name(day)}, a bank holiday"
         if reason is None:
-            return result.then(day, f"{fmt(day)} is neither a weekend day nor a bank holiday: the {what} stands", clause)
+            return result.then(
+                day, f"{fmt(day)} is neither a weekend day nor a bank holiday: the {what} stands", clause
+            )
         target = cal.next_business_day(day, include_today=False)
-        return result.then(target, f"{day.isoformat()} is {reason}: the {what} rolls to the next Business Day, {fmt(target)}", clause)
+        return result.then(
+            target, f"{day.isoformat()} is {reason}: the {what} rolls to the next Business Day, {fmt(target)}", clause
+        )
     if rule is Roll.NEXT_BUSINESS_DAY:
         why = cal.why_not_business_day(day)
         if why is None:
             return result
         target = cal.next_business_day(day)
-        return result.then(target, f"{day.isoformat()} is not a Business Day ({why}): rolled forward to {fmt(target)}", clause)
+        return result.then(
+            target, f"{day.isoformat()} is not a Business Day ({why}): rolled forward to {fmt(target)}", clause
+        )
     why = cal.why_not_business_day(day)
     if why is None:
         return result
@@ -64,7 +70,9 @@ def roll(day: dt.date, rule: Roll, cal: BusinessCalendar, clause: str, what: str
     return result.then(target, f"{day.isoformat()} is not a Business Day ({why}): rolled back to {fmt(target)}", clause)
 
 
-def apply_rule(rule: Term[DeadlineSpec], trigger: dt.date, cal: BusinessCalendar, trigger_text: str | None = None) -> Explained[dt.date]:
+def apply_rule(
+    rule: Term[DeadlineSpec], trigger: dt.date, cal: BusinessCalendar, trigger_text: str | None = None
+) -> Explained[dt.date]:
     """The deadline `rule` computes from `trigger`, with each step explained."""
     spec = rule.value
     sign = 1 if spec.direction is Direction.AFTER else -1
@@ -86,4 +94,12 @@ def apply_hours_rule(rule: Term[DeadlineSpec], trigger: dt.datetime, cal: Busine
     sign = 1 if spec.direction is Direction.AFTER else -1
     target = (trigger + dt.timedelta(hours=sign * spec.offset.amount)).astimezone(cal.zone)
     op = "+" if sign > 0 else "-"
-    return Explained(target, (Step(f"{spec.trigger} {trigger.astimezone(cal.zone).isoformat()} {op} {spec.offset} = {target.isoformat()}: {spec.label}", rule.clause),))
+    return Explained(
+        target,
+        (
+            Step(
+                f"{spec.trigger} {trigger.astimezone(cal.zone).isoformat()} {op} {spec.offset} = {target.isoformat()}: {spec.label}",
+                rule.clause,
+            ),
+        ),
+    )

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import JustifyMethod
@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only when a command n
 __all__ = ["account_app", "bill_app", "events_app", "explain_command", "print_bill", "print_status"]
 
 bill_app = typer.Typer(help="Close billing cycles and show bills (III.9).", no_args_is_help=True)
-account_app = typer.Typer(help="An account's standing: balance, late charges, deposit, treatment.", no_args_is_help=True)
+account_app = typer.Typer(
+    help="An account's standing: balance, late charges, deposit, treatment.", no_args_is_help=True
+)
 events_app = typer.Typer(help="The relationship's event log.", no_args_is_help=True)
 
 
@@ -48,12 +50,18 @@ def print_bill(bill: Bill, lines: int = 20) -> None:
             table.add_row(category, f"{counts[category]:,}", f"{totals.get(category, 0):,}")
     table.add_row("[bold]total", "", f"[bold]{bill.total:,}")
     console.print(table)
-    items = Table(title=f"Line items (first {min(lines, len(bill.lines)):,} of {len(bill.lines):,}; resale lines summarised above)")
+    items = Table(
+        title=f"Line items (first {min(lines, len(bill.lines)):,} of {len(bill.lines):,}; resale lines summarised above)"
+    )
     for col in ("line id", "description", "amount", "clause"):
         items.add_column(col, overflow="fold")
     for line in bill.lines[:lines]:
-        items.add_row(line.line_id, line.description + (" (interim: true-up)" if line.true_up else ""),
-                      f"{line.amount:,}", line.clause)
+        items.add_row(
+            line.line_id,
+            line.description + (" (interim: true-up)" if line.true_up else ""),
+            f"{line.amount:,}",
+            line.clause,
+        )
     console.print(items)
     for refused in bill.refused:
         console.print(f"[yellow]refused:[/yellow] {refused}")
@@ -70,15 +78,18 @@ def print_status(books: Books, account_id: str, as_of: dt.date) -> None:
         print_explained(name.replace("_", " "), answer, value_text=shown)
 
 
-def _workspace(db: Optional[str], agreement: str) -> Workspace:
+def _workspace(db: str | None, agreement: str) -> Workspace:
     from ..app.workspace import open_workspace
 
     return open_workspace(db, open_agreement(agreement))
 
 
 @events_app.command("load")
-def events_load(files: list[Path] = typer.Argument(..., help="YAML/JSON files: a list of events, or a scenario file's `events:`."),
-                db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+def events_load(
+    files: list[Path] = typer.Argument(..., help="YAML/JSON files: a list of events, or a scenario file's `events:`."),
+    db: str | None = DbOpt,
+    agreement: str = AgreementOpt,
+) -> None:
     """Append events to the log, each file all or nothing: a file with a refused event (file,
     line, field and what was expected are printed) stores none of its events, and the command
     exits 2. An event already in the log (same id) is not added twice."""
@@ -95,8 +106,11 @@ def events_load(files: list[Path] = typer.Argument(..., help="YAML/JSON files: a
         for err in loaded.rejected:
             console.print(f"   {err}", style="red", soft_wrap=True, markup=False, highlight=False)
     if refused:
-        raise UserError(f"{refused} of {len(read)} files refused (nothing of them stored); fix the events named above "
-                        "and load those files again", field="FILES")
+        raise UserError(
+            f"{refused} of {len(read)} files refused (nothing of them stored); fix the events named above "
+            "and load those files again",
+            field="FILES",
+        )
 
 
 class X12Usage(str, Enum):
@@ -107,25 +121,35 @@ class X12Usage(str, Enum):
 
 
 @bill_app.command("run")
-def bill_run(period: str = typer.Option(..., "--period", help="YYYY-MM: the cycle closing in that month."),
-             account: Optional[list[str]] = typer.Option(None, "--account", help="Only these accounts (repeatable)."),
-             out: Path = typer.Option(Path("out/bills"), "--out", help="Folder for the invoice HTML/PDF, CSV and 811."),
-             x12_usage: X12Usage = typer.Option(X12Usage.test, "--x12-usage",
-                                                help="The 811's ISA15: production (P) or test (T) data."),
-             db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+def bill_run(
+    period: str = typer.Option(..., "--period", help="YYYY-MM: the cycle closing in that month."),
+    account: list[str] | None = typer.Option(None, "--account", help="Only these accounts (repeatable)."),
+    out: Path = typer.Option(Path("out/bills"), "--out", help="Folder for the invoice HTML/PDF, CSV and 811."),
+    x12_usage: X12Usage = typer.Option(
+        X12Usage.test, "--x12-usage", help="The 811's ISA15: production (P) or test (T) data."
+    ),
+    db: str | None = DbOpt,
+    agreement: str = AgreementOpt,
+) -> None:
     """Close the billing cycle of `period`: compute, save and post each bill, write its outputs."""
     from ..app.billing import close_cycle, write_outputs
 
     ws = _workspace(db, agreement)
     for bill in close_cycle(ws, period, account):
         paths = write_outputs(ws, bill, out, "P" if x12_usage is X12Usage.production else "T")
-        console.print(f"{bill.id}: {bill.recurring.num_rows + len(bill.lines):,} lines, total ${bill.total:,}, "
-                      f"due {bill.cycle.due_date.value} → {', '.join(str(p) for p in paths.values())}")
+        console.print(
+            f"{bill.id}: {bill.recurring.num_rows + len(bill.lines):,} lines, total ${bill.total:,}, "
+            f"due {bill.cycle.due_date.value} → {', '.join(str(p) for p in paths.values())}"
+        )
 
 
 @bill_app.command("show")
-def bill_show(bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"), lines: int = typer.Option(20, "--lines"),
-              db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+def bill_show(
+    bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"),
+    lines: int = typer.Option(20, "--lines"),
+    db: str | None = DbOpt,
+    agreement: str = AgreementOpt,
+) -> None:
     """A closed bill: dates with their clauses, totals by category, line items."""
     from ..app.billing import find_bill
 
@@ -134,9 +158,12 @@ def bill_show(bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"), lines:
 
 
 @account_app.command("status")
-def account_status(account_id: str = typer.Argument(...),
-                   as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today, Central time)."),
-                   db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+def account_status(
+    account_id: str = typer.Argument(...),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today, Central time)."),
+    db: str | None = DbOpt,
+    agreement: str = AgreementOpt,
+) -> None:
     """Balance, past due, late charges, deposit, repeatedly delinquent, may orders be refused,
     earliest disconnection — each explained by its clauses."""
     from ..app.clock import today
@@ -149,8 +176,13 @@ def account_status(account_id: str = typer.Argument(...),
     print_status(Books(ws.agreement, ws.events()), account_id, on or today(ws.agreement))
 
 
-def explain_command(line_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM:LINE, e.g. GRANITE:2012-09:surcharge:fusc or GRANITE:2012-09:2082530001"),
-                    db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+def explain_command(
+    line_id: str = typer.Argument(
+        ..., help="ACCOUNT:YYYY-MM:LINE, e.g. GRANITE:2012-09:surcharge:fusc or GRANITE:2012-09:2082530001"
+    ),
+    db: str | None = DbOpt,
+    agreement: str = AgreementOpt,
+) -> None:
     """How a bill line's amount was computed, step by step with clauses."""
     from ..app.billing import explain_line
 
@@ -160,15 +192,22 @@ def explain_command(line_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM:LIN
 
 
 @events_app.command("usage")
-def events_usage(check_dir: Path = typer.Argument(..., help="Output folder of `icaops traffic check` (message_counts.parquet)."),
-                 source: Optional[str] = typer.Option(None, "--source", help="Name of the usage file (default: the folder name)."),
-                 db: Optional[str] = DbOpt, agreement: str = AgreementOpt) -> None:
+def events_usage(
+    check_dir: Path = typer.Argument(..., help="Output folder of `icaops traffic check` (message_counts.parquet)."),
+    source: str | None = typer.Option(None, "--source", help="Name of the usage file (default: the folder name)."),
+    db: str | None = DbOpt,
+    agreement: str = AgreementOpt,
+) -> None:
     """Per-message usage into billing (VI.9, VIII): each day's message counts of the resold
     lines become `usage.messages` events of their account; other numbers are listed, not billed."""
     from ..app.billing import usage_from_check
 
     done = usage_from_check(_workspace(db, agreement), check_dir, source)
-    console.print(f"{done.path}: {done.messages:,} messages on {done.account_days} account-days, {done.added} events added; "
-                  f"{done.unbilled_counts:,} counts not billed ({done.unbilled_messages:,} messages)")
+    console.print(
+        f"{done.path}: {done.messages:,} messages on {done.account_days} account-days, {done.added} events added; "
+        f"{done.unbilled_counts:,} counts not billed ({done.unbilled_messages:,} messages)"
+    )
     for row in done.unbilled_examples:
-        console.print(f"   not billed: {row['billing_number']} on {row['call_date']}: {row['messages']} messages: {row['reason']}")
+        console.print(
+            f"   not billed: {row['billing_number']} on {row['call_date']}: {row['messages']} messages: {row['reason']}"
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -18,16 +17,20 @@ __all__ = ["deadline"]
 
 def deadline(
     kind: str = typer.Argument(..., help="A deadline name (see `icaops deadline list`)."),
-    from_: Optional[str] = typer.Option(None, "--from", help="The trigger date (ISO)."),
-    anchor: Optional[str] = typer.Option(None, help="dispute_credit: any Bill Date of the account; audit_scope_start: end of the last audited period."),
-    method: Optional[str] = typer.Option(None, help="notice_received: personal, first_class_mail, certified_mail, registered_mail, overnight_courier."),
-    receipt: Optional[str] = typer.Option(None, help="notice_received: the date on the receipt."),
-    notice: Optional[str] = typer.Option(None, help="order_suspension / disconnection: notice date."),
-    finding: Optional[str] = typer.Option(None, help="next_audit: the last audit's net finding as a ratio, e.g. 0.02."),
-    year: Optional[int] = typer.Option(None, help="usf_certification: the calendar year."),
-    setup: Optional[str] = typer.Option(None, help="ordering_allowed: account set-up completion date."),
+    from_: str | None = typer.Option(None, "--from", help="The trigger date (ISO)."),
+    anchor: str | None = typer.Option(
+        None, help="dispute_credit: any Bill Date of the account; audit_scope_start: end of the last audited period."
+    ),
+    method: str | None = typer.Option(
+        None, help="notice_received: personal, first_class_mail, certified_mail, registered_mail, overnight_courier."
+    ),
+    receipt: str | None = typer.Option(None, help="notice_received: the date on the receipt."),
+    notice: str | None = typer.Option(None, help="order_suspension / disconnection: notice date."),
+    finding: str | None = typer.Option(None, help="next_audit: the last audit's net finding as a ratio, e.g. 0.02."),
+    year: int | None = typer.Option(None, help="usf_certification: the calendar year."),
+    setup: str | None = typer.Option(None, help="ordering_allowed: account set-up completion date."),
     agreement: str = AgreementOpt,
-    set_: Optional[list[str]] = OverrideOpt,
+    set_: list[str] | None = OverrideOpt,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Compute a deadline and explain it clause by clause."""
@@ -41,8 +44,16 @@ def deadline(
             table.add_row(row.name, row.description, row.clause)
         console.print(table)
         return
-    given = {"from": from_, "anchor": anchor, "method": method, "receipt": receipt, "notice": notice,
-             "finding": finding, "year": year, "setup": setup}
+    given = {
+        "from": from_,
+        "anchor": anchor,
+        "method": method,
+        "receipt": receipt,
+        "notice": notice,
+        "finding": finding,
+        "year": year,
+        "setup": setup,
+    }
     result = compute_named(loaded, kind, {k: v for k, v in given.items() if v is not None})
     if as_json:
         print(json.dumps({"deadline": kind, **result.as_dict()}, indent=2))

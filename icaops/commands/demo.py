@@ -11,7 +11,6 @@ import typer
 from rich.table import Table
 
 from ..app.agreements import open_agreement
-
 from ..billing.late_charge import late_payment_charge
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained
@@ -47,7 +46,9 @@ def run_demo(agreement: Agreement) -> None:
     terms = agreement.terms
     console.rule(f"[bold]{agreement.title}")
     layers = ", ".join(f"{l.id} ({len(l.docs)} file{'s' if len(l.docs) != 1 else ''})" for l in agreement.layers)
-    console.print(f"agreement {agreement.id}, version {agreement.version}; layers: {layers}; {sum(1 for _ in terms.flat())} terms, each with its clause")
+    console.print(
+        f"agreement {agreement.id}, version {agreement.version}; layers: {layers}; {sum(1 for _ in terms.flat())} terms, each with its clause"
+    )
     table = Table(title="Key terms")
     for col in ("key", "value", "clause", "quote"):
         table.add_column(col, overflow="fold")
@@ -68,12 +69,27 @@ def run_demo(agreement: Agreement) -> None:
     _explained("If unpaid: earliest day order processing may stop", timeline.earliest_suspension)
     _explained("If unpaid: earliest disconnection", timeline.earliest_disconnection)
     _explained("If unpaid: Default under III.2.6(d) from", timeline.nonpayment_default)
-    _explained("Late payment charge on $10,000.00 paid 2012-10-15", late_payment_charge(terms, Decimal("10000.00"), bill_date.value, due.value, dt.date(2012, 10, 15)))
-    _explained("Dispute resolved 2012-12-27: credit due by", dl.dispute_credit_deadline(dt.date(2012, 12, 27), bill_date.value))
-    _explained("New Year's Day 2022 (observed Friday 2021-12-31): Bill Due Date of a bill dated 2021-12-01", dl.bill_due_date(dt.date(2021, 12, 1)))
-    _explained("First Class notice mailed Thursday 2021-12-30 is received", dl.notice_received(dt.date(2021, 12, 30), "first_class_mail"))
-    _explained("Orders may be submitted from (set-up completed 2012-08-01)", dl.ordering_allowed_from(dt.date(2012, 8, 1)))
-    _explained("Notice of Termination received 2014-04-15 ends the Agreement on", dl.termination_date(dt.date(2014, 4, 15)))
+    _explained(
+        "Late payment charge on $10,000.00 paid 2012-10-15",
+        late_payment_charge(terms, Decimal("10000.00"), bill_date.value, due.value, dt.date(2012, 10, 15)),
+    )
+    _explained(
+        "Dispute resolved 2012-12-27: credit due by", dl.dispute_credit_deadline(dt.date(2012, 12, 27), bill_date.value)
+    )
+    _explained(
+        "New Year's Day 2022 (observed Friday 2021-12-31): Bill Due Date of a bill dated 2021-12-01",
+        dl.bill_due_date(dt.date(2021, 12, 1)),
+    )
+    _explained(
+        "First Class notice mailed Thursday 2021-12-30 is received",
+        dl.notice_received(dt.date(2021, 12, 30), "first_class_mail"),
+    )
+    _explained(
+        "Orders may be submitted from (set-up completed 2012-08-01)", dl.ordering_allowed_from(dt.date(2012, 8, 1))
+    )
+    _explained(
+        "Notice of Termination received 2014-04-15 ends the Agreement on", dl.termination_date(dt.date(2014, 4, 15))
+    )
     _explained("USF certification for 2027 due", dl.usf_certification_due(2027))
 
 
@@ -95,7 +111,9 @@ def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> None
     console.rule(f"[bold]Billing: {agreement.manifest['parties']['clec']['short']} with {lines:,} resold lines")
     period, log = reference_month(agreement, lines)
     added, _ = ws.append(log, "demo")
-    console.print(f"event log {db}: {added:,} events (account set-up, as-is migrations, orders, searches, dispatches, usage)")
+    console.print(
+        f"event log {db}: {added:,} events (account set-up, as-is migrations, orders, searches, dispatches, usage)"
+    )
     (bill,) = close_cycle(ws, period, [REFERENCE_ACCOUNT])
     print_bill(bill, lines=12)
     paths = write_outputs(ws, bill, out)
@@ -110,13 +128,17 @@ def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> None
     ws.append(follow_up, "demo")
     notice = next(e for e in follow_up if e["type"] == "notice.given")
     as_of = notice["date"] + dt.timedelta(days=6)
-    console.print(f"\nthen: dispute of the trip charges, a late partial payment, the ILEC's suspension notice ({len(follow_up)} events)")
+    console.print(
+        f"\nthen: dispute of the trip charges, a late partial payment, the ILEC's suspension notice ({len(follow_up)} events)"
+    )
     print_status(Books(ws.agreement, ws.events()), REFERENCE_ACCOUNT, as_of)
 
 
-def demo(agreement: str = AgreementOpt,
-         out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's database and files."),
-         lines: int = typer.Option(3000, "--lines", help="Resold lines of the reference CLEC.")) -> None:
+def demo(
+    agreement: str = AgreementOpt,
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's database and files."),
+    lines: int = typer.Option(3000, "--lines", help="Resold lines of the reference CLEC."),
+) -> None:
     """The main job on embedded defaults: terms and deadlines, a month of billing for the
     reference CLEC (SQLite state) with its invoice, 811 and account status, then a day of
     VoIP traffic checked against the Carrier Partner rules (DuckDB) with its report."""

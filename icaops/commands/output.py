@@ -69,6 +69,8 @@ class ErrorHandlingGroup(TyperGroup):
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
-            console.print(f"[red]internal error: {type(exc).__name__}: {exc}[/red] (run with --debug for the traceback)",
-                          soft_wrap=True)
+            console.print(
+                f"[red]internal error: {type(exc).__name__}: {exc}[/red] (run with --debug for the traceback)",
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None

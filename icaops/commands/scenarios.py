@@ -29,8 +29,14 @@ def scenario_run(
     missing = [p for p in paths if not p.exists()]
     if missing:
         fail(f"{missing[0]}: no such file or folder")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True, disable=as_json) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as progress:
         task = progress.add_task("running scenarios", total=len(paths))
         results = []
         for path in paths:
@@ -55,9 +61,11 @@ def _summary(results: list[ScenarioResult]) -> str:
     failed = sum(1 for e in expectations if not e.passed)
     broken = sum(1 for r in results if r.errors)
     passed_files = sum(1 for r in results if r.passed)
-    return (f"{len(results)} scenario files: {passed_files} passed, {len(results) - passed_files} failed"
-            + (f" ({broken} could not be run)" if broken else "")
-            + f"; {len(expectations)} expectations: {len(expectations) - failed} passed, {failed} failed")
+    return (
+        f"{len(results)} scenario files: {passed_files} passed, {len(results) - passed_files} failed"
+        + (f" ({broken} could not be run)" if broken else "")
+        + f"; {len(expectations)} expectations: {len(expectations) - failed} passed, {failed} failed"
+    )
 
 
 def _print_scenario(r: ScenarioResult, quiet: bool) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -21,9 +20,9 @@ terms_app = typer.Typer(help="Show and explain an agreement's terms.", no_args_i
 @terms_app.command("show")
 def terms_show(
     agreement: str = AgreementOpt,
-    section: Optional[str] = typer.Option(None, "--section", "-s", help="Only keys starting with this, e.g. billing."),
-    on: Optional[str] = typer.Option(None, "--on", help="Terms in force on this date (ISO)."),
-    set_: Optional[list[str]] = OverrideOpt,
+    section: str | None = typer.Option(None, "--section", "-s", help="Only keys starting with this, e.g. billing."),
+    on: str | None = typer.Option(None, "--on", help="Terms in force on this date (ISO)."),
+    set_: list[str] | None = OverrideOpt,
 ) -> None:
     """A table of every term: key, value, clause."""
     loaded = open_agreement(agreement, set_ or ())
@@ -48,27 +47,33 @@ def terms_show(
 
 
 @terms_app.command("explain")
-def terms_explain(key: str, agreement: str = AgreementOpt, set_: Optional[list[str]] = OverrideOpt) -> None:
+def terms_explain(key: str, agreement: str = AgreementOpt, set_: list[str] | None = OverrideOpt) -> None:
     """A term's value, clause, quote, notes, origin and what it supersedes."""
     loaded = open_agreement(agreement, set_ or ())
     try:
         term = loaded.terms.get(key)
     except KeyError as exc:
         fail(exc.args[0])
-    console.print(f"[bold cyan]{key}[/bold cyan] = [bold]{display(term.value)}[/bold]" + (f" ({term.unit})" if term.unit else ""))
+    console.print(
+        f"[bold cyan]{key}[/bold cyan] = [bold]{display(term.value)}[/bold]" + (f" ({term.unit})" if term.unit else "")
+    )
     console.print(f"  clause  {term.clause}" + (f" (see also {', '.join(term.see_also)})" if term.see_also else ""))
-    console.print(f"  quote   \"{term.quote}\"")
+    console.print(f'  quote   "{term.quote}"')
     if term.note:
         console.print(f"  note    {term.note}")
     if term.interpretation:
         console.print(f"  reading docs/interpretations.md#{term.interpretation}")
     if term.system_choice:
-        console.print(f"  system choice (not stated by the agreement; {term.clause} is the clause it serves): {term.system_choice}")
+        console.print(
+            f"  system choice (not stated by the agreement; {term.clause} is the clause it serves): {term.system_choice}"
+        )
     if term.informational:
-        console.print("  informational: the agreement's text kept for people; no computation reads the value, and --set refuses it")
+        console.print(
+            "  informational: the agreement's text kept for people; no computation reads the value, and --set refuses it"
+        )
     console.print(f"  source  {term.origin} (layer: {term.layer})")
     for c in term.supersedes:
-        console.print(f"  amends  {display(c.value)} — {c.clause} \"{c.quote}\" ({c.origin}, layer {c.layer})")
+        console.print(f'  amends  {display(c.value)} — {c.clause} "{c.quote}" ({c.origin}, layer {c.layer})')
 
 
 @terms_app.command("check")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import JustifyMethod
@@ -20,7 +20,7 @@ from ..app.errors import UserError
 from ..app.traffic import DEFAULT_CALLS_DB
 from ..traffic.samples.day_spec import DEMO_DAY_SPEC
 from .options import AgreementOpt
-from .output import console, fail
+from .output import console
 
 if TYPE_CHECKING:
     from ..app.traffic import DemoDay, Ingested
@@ -28,13 +28,16 @@ if TYPE_CHECKING:
 
 __all__ = ["print_demo_day", "print_findings", "traffic_app"]
 
-traffic_app = typer.Typer(help="Carrier Partner traffic: ingest call records, check them (CPA.1-11), report.",
-                          no_args_is_help=True)
-ProvidersOpt = typer.Option(DEMO_DAY_SPEC, "--providers", help="YAML with the provider registry `facts:` (and `clec: ocn`).")
+traffic_app = typer.Typer(
+    help="Carrier Partner traffic: ingest call records, check them (CPA.1-11), report.", no_args_is_help=True
+)
+ProvidersOpt = typer.Option(
+    DEMO_DAY_SPEC, "--providers", help="YAML with the provider registry `facts:` (and `clec: ocn`)."
+)
 CallsDbOpt = typer.Option(DEFAULT_CALLS_DB, "--calls-db", help="DuckDB file holding ingested call records.")
 
 
-def _date(value: Optional[str], option: str) -> Optional[dt.date]:
+def _date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
@@ -46,7 +49,12 @@ def print_findings(result: TrafficCheck) -> None:
     import pyarrow.compute as pc
 
     table = Table(title=f"{result.records:,} calls checked on {result.backend}: findings by kind")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (("kind", "left"), ("clause", "left"), ("findings", "right"), ("example", "left"))
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("kind", "left"),
+        ("clause", "left"),
+        ("findings", "right"),
+        ("example", "left"),
+    )
     for col, justify in columns:
         table.add_column(col, justify=justify, overflow="fold")
     findings = result.findings
@@ -58,8 +66,10 @@ def print_findings(result: TrafficCheck) -> None:
     console.print(table if findings.num_rows else "no findings")
     for event in result.events:
         data = dict(event.data)
-        console.print(f"[bold red]{event.type}[/bold red] {event.date} {data.get('scope', '')} {data.get('key', '')}: "
-                      f"breached {data.get('breached', '')} [green]\\[{data.get('clause', '')}][/green]")
+        console.print(
+            f"[bold red]{event.type}[/bold red] {event.date} {data.get('scope', '')} {data.get('key', '')}: "
+            f"breached {data.get('breached', '')} [green]\\[{data.get('clause', '')}][/green]"
+        )
         if data.get("remedy"):
             console.print(f"   remedy: {data['remedy']}")
 
@@ -76,25 +86,43 @@ def _print_ingested(done: Ingested) -> None:
         note = "already ingested (same sha256)" if r.already_ingested else f"{r.seconds:.2f} s"
         if f.quarantine is not None:
             note = "quarantined records: see below"
-        table.add_row(str(f.path), r.format, f"{r.records_read:,}", f"{r.accepted:,}", f"{r.duplicates:,}",
-                      f"{r.quarantined:,}", note)
+        table.add_row(
+            str(f.path),
+            r.format,
+            f"{r.records_read:,}",
+            f"{r.accepted:,}",
+            f"{r.duplicates:,}",
+            f"{r.quarantined:,}",
+            note,
+        )
     console.print(table)
     for f in done.files:
         if f.quarantine is not None:
-            console.print(f"quarantined records of {f.path} (record, field, expected, found): {f.quarantine}", soft_wrap=True)
+            console.print(
+                f"quarantined records of {f.path} (record, field, expected, found): {f.quarantine}", soft_wrap=True
+            )
     console.print(f"{done.total_calls:,} calls in {done.db}", soft_wrap=True)
     for f in done.failed:
         console.print(f"[red]not read: {f.failure}[/red]", soft_wrap=True)
 
 
 @traffic_app.command("ingest")
-def ingest(files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), CSV or Parquet call-record files."),
-           calls_db: Path = CallsDbOpt) -> None:
+def ingest(
+    files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), CSV or Parquet call-record files."),
+    calls_db: Path = CallsDbOpt,
+) -> None:
     """Load call-record files into DuckDB; a file or call already loaded is not loaded twice."""
     from ..app.traffic import ingest_files
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("ingesting", total=len(files))
 
         def next_file(path: Path) -> None:
@@ -107,13 +135,20 @@ def ingest(files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), C
 
 
 @traffic_app.command("check")
-def check(out: Path = typer.Option(..., "--out", help="Directory for findings (Parquet/CSV) and summaries."),
-          calls_db: Optional[Path] = typer.Option(None, "--calls-db", help=f"DuckDB file from `icaops traffic ingest` (default: {DEFAULT_CALLS_DB})."),
-          parquet: Optional[str] = typer.Option(None, "--parquet", help="Parquet file or glob of CALL_RECORD_SCHEMA rows."),
-          backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
-          agreement: str = AgreementOpt, providers: Path = ProvidersOpt,
-          clec_ocn: Optional[str] = typer.Option(None, "--clec-ocn", help="Attribute every call to this CLEC OCN (default: the providers file's clec.ocn)."),
-          as_of: Optional[str] = typer.Option(None, "--as-of", help="Registry facts known on this date (ISO).")) -> None:
+def check(
+    out: Path = typer.Option(..., "--out", help="Directory for findings (Parquet/CSV) and summaries."),
+    calls_db: Path | None = typer.Option(
+        None, "--calls-db", help=f"DuckDB file from `icaops traffic ingest` (default: {DEFAULT_CALLS_DB})."
+    ),
+    parquet: str | None = typer.Option(None, "--parquet", help="Parquet file or glob of CALL_RECORD_SCHEMA rows."),
+    backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
+    agreement: str = AgreementOpt,
+    providers: Path = ProvidersOpt,
+    clec_ocn: str | None = typer.Option(
+        None, "--clec-ocn", help="Attribute every call to this CLEC OCN (default: the providers file's clec.ocn)."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Registry facts known on this date (ISO)."),
+) -> None:
     """Check every call (CPA.1.1, 7, 8, 9, 10), write findings with clause ids, print a summary."""
     from ..app.traffic import check_calls, load_registry
     from ..traffic.report import write_check
@@ -122,19 +157,22 @@ def check(out: Path = typer.Option(..., "--out", help="Directory for findings (P
     registry, spec_ocn = load_registry(providers)
     on = _date(as_of, "--as-of")
     with console.status(f"checking calls on {backend}…"):
-        result = check_calls(loaded, registry, db=calls_db, parquet=parquet, backend=backend, as_of=on,
-                             clec_ocn=clec_ocn or spec_ocn)
+        result = check_calls(
+            loaded, registry, db=calls_db, parquet=parquet, backend=backend, as_of=on, clec_ocn=clec_ocn or spec_ocn
+        )
         written = write_check(result, out)
     print_findings(result)
     console.print(f"wrote {', '.join(sorted(p.name for p in written.values()))} to {out}")
 
 
 @traffic_app.command("report")
-def report(out: Path = typer.Option(..., "--out", help="Directory for report.html and its PNG charts."),
-           source: Optional[Path] = typer.Option(None, "--from", help="Output of `icaops traffic check` (default: --out)."),
-           agreement: str = AgreementOpt,
-           inline: bool = typer.Option(False, "--inline", help="Embed the charts in the HTML as well."),
-           first: int = typer.Option(50, "--first", help="How many findings to list in detail.")) -> None:
+def report(
+    out: Path = typer.Option(..., "--out", help="Directory for report.html and its PNG charts."),
+    source: Path | None = typer.Option(None, "--from", help="Output of `icaops traffic check` (default: --out)."),
+    agreement: str = AgreementOpt,
+    inline: bool = typer.Option(False, "--inline", help="Embed the charts in the HTML as well."),
+    first: int = typer.Option(50, "--first", help="How many findings to list in detail."),
+) -> None:
     """Write the HTML report: calls per minute with DoS windows, findings by kind with clauses, compensation."""
     from ..app.traffic import write_report_from
 
@@ -145,12 +183,16 @@ def report(out: Path = typer.Option(..., "--out", help="Directory for report.htm
 
 
 @traffic_app.command("generate")
-def generate(out: Path = typer.Option(..., "--out", help="Output file: .parquet, .emi/.dat or .csv."),
-             date: Optional[str] = typer.Option(None, "--date", help="The day (ISO); default: the spec's date."),
-             calls: int = typer.Option(200_000, "--calls", min=1, help="About how many call records."),
-             seed: int = typer.Option(0, "--seed"),
-             spec: Path = typer.Option(DEMO_DAY_SPEC, "--spec", help="Day description (see icaops/traffic/samples/demo_day.yaml)."),
-             agreement: str = AgreementOpt) -> None:
+def generate(
+    out: Path = typer.Option(..., "--out", help="Output file: .parquet, .emi/.dat or .csv."),
+    date: str | None = typer.Option(None, "--date", help="The day (ISO); default: the spec's date."),
+    calls: int = typer.Option(200_000, "--calls", min=1, help="About how many call records."),
+    seed: int = typer.Option(0, "--seed"),
+    spec: Path = typer.Option(
+        DEMO_DAY_SPEC, "--spec", help="Day description (see icaops/traffic/samples/demo_day.yaml)."
+    ),
+    agreement: str = AgreementOpt,
+) -> None:
     """Generate a day of traffic: diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified provider."""
     from ..app.traffic import generate_sample_day
 
@@ -166,13 +208,20 @@ def print_demo_day(demo: DemoDay) -> None:
     """The demo's day of traffic: what was generated, ingested and found, with clauses."""
     day = demo.day
     console.rule("[bold]A day of Carrier Partner traffic (CPA.1-11)")
-    console.print(f"generated {day.calls.num_rows:,} calls for {day.date} → {demo.day_file} "
-                  f"({demo.generate_s:.1f} s); planted: " + ", ".join(f"{k} {v:,}" for k, v in day.planted.items()))
+    console.print(
+        f"generated {day.calls.num_rows:,} calls for {day.date} → {demo.day_file} "
+        f"({demo.generate_s:.1f} s); planted: " + ", ".join(f"{k} {v:,}" for k, v in day.planted.items())
+    )
     r = demo.ingested.files[0].report
     if r is not None:
-        console.print(f"ingested {demo.day_file.name} into {demo.ingested.db}: " + (
-            "already ingested (same sha256)" if r.already_ingested else
-            f"{r.accepted:,} accepted, {r.duplicates:,} duplicates, {r.quarantined:,} quarantined ({r.seconds:.1f} s)"))
+        console.print(
+            f"ingested {demo.day_file.name} into {demo.ingested.db}: "
+            + (
+                "already ingested (same sha256)"
+                if r.already_ingested
+                else f"{r.accepted:,} accepted, {r.duplicates:,} duplicates, {r.quarantined:,} quarantined ({r.seconds:.1f} s)"
+            )
+        )
     console.print(f"checked in {demo.check_s:.1f} s")
     print_findings(demo.check)
     console.print(f"findings: {demo.check_dir} (Parquet, CSV); report: {demo.report}")

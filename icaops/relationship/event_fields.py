@@ -29,8 +29,26 @@ from pydantic import (
 from ..money import MONEY_DIGITS
 
 __all__ = [
-    "ACCOUNT_ID_MAX", "EVENT_ID_MAX", "LEDGER_ID_MAX", "TEXT_MAX", "AccountEvent", "AccountId", "Choice", "Count", "Decimal_", "EventBase",
-    "EventId", "Flag", "IsoDate", "LedgerId", "Money", "Period", "Rate", "ShortCode", "Text", "money_scale",
+    "ACCOUNT_ID_MAX",
+    "EVENT_ID_MAX",
+    "LEDGER_ID_MAX",
+    "TEXT_MAX",
+    "AccountEvent",
+    "AccountId",
+    "Choice",
+    "Count",
+    "Decimal_",
+    "EventBase",
+    "EventId",
+    "Flag",
+    "IsoDate",
+    "LedgerId",
+    "Money",
+    "Period",
+    "Rate",
+    "ShortCode",
+    "Text",
+    "money_scale",
 ]
 
 EVENT_ID_MAX = 200
@@ -56,15 +74,17 @@ def money_scale(info: ValidationInfo) -> int:
 
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, (bool, float)):
-        raise ValueError(f"a decimal string such as \"12.34\" or an int, never a {'boolean' if isinstance(value, bool) else 'bare float (write it in quotes)'}")
+        raise ValueError(
+            f'a decimal string such as "12.34" or an int, never a {"boolean" if isinstance(value, bool) else "bare float (write it in quotes)"}'
+        )
     if isinstance(value, int):
         return Decimal(value)
     if not isinstance(value, str) or not _DECIMAL.fullmatch(value.strip()):
-        raise ValueError(f"a decimal string such as \"12.34\" or an int, got {value!r}")
+        raise ValueError(f'a decimal string such as "12.34" or an int, got {value!r}')
     try:
         return Decimal(value.strip())
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValueError(f"a decimal string such as \"12.34\", got {value!r}") from None
+        raise ValueError(f'a decimal string such as "12.34", got {value!r}') from None
 
 
 def _bounded(value: Decimal, places: int, digits: int) -> Decimal:
@@ -118,7 +138,9 @@ Period = Annotated[StrictStr, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
 EventId = Annotated[StrictStr, Field(min_length=1, max_length=EVENT_ID_MAX)]
 LedgerId = Annotated[StrictStr, Field(min_length=1, max_length=LEDGER_ID_MAX)]
 # No ':' (a bill id is ACCOUNT:PERIOD) nor '/' (a transfer key is ACCOUNT/KEY) in an account id.
-AccountId = Annotated[StrictStr, Field(min_length=1, max_length=ACCOUNT_ID_MAX, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+AccountId = Annotated[
+    StrictStr, Field(min_length=1, max_length=ACCOUNT_ID_MAX, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
 Text = Annotated[StrictStr, Field(max_length=TEXT_MAX)]
 ShortCode = Annotated[StrictStr, Field(min_length=1, max_length=8)]
 """An OCN, CCNA or company code (8 characters in the store)."""
@@ -146,5 +168,3 @@ class AccountEvent(EventBase):
     """An event of one billing account (the event log's tenant)."""
 
     account: AccountId
-
-

@@ -84,13 +84,15 @@ class SuccessorRequested(EventBase):
     by: Party = "clec"
 
 
-LIFECYCLE_EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({
-    "account.setup_completed": SetupCompleted,
-    "order.submitted": OrderSubmitted,
-    "notice.given": NoticeGiven,
-    "dispute.resolved": DisputeResolved,
-    "default.cured": DefaultCured,
-    "deposit.provided": DepositProvided,
-    "agreement.successor_requested": SuccessorRequested,
-})
+LIFECYCLE_EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {
+        "account.setup_completed": SetupCompleted,
+        "order.submitted": OrderSubmitted,
+        "notice.given": NoticeGiven,
+        "dispute.resolved": DisputeResolved,
+        "default.cured": DefaultCured,
+        "deposit.provided": DepositProvided,
+        "agreement.successor_requested": SuccessorRequested,
+    }
+)
 """The schema of each lifecycle event type (LIFECYCLE_EVENTS has the same keys)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 __all__ = ["Event", "EventError", "event_from_mapping", "ordered_log"]
 
@@ -62,7 +64,9 @@ class EventInputError(Exception):
         super().__init__(f"event {event.id}: {field}: expected {expected}")
 
 
-def event_from_mapping(raw: Mapping[str, Any], seq: int, source: str, position: int | None = None) -> Event | EventError:
+def event_from_mapping(
+    raw: Mapping[str, Any], seq: int, source: str, position: int | None = None
+) -> Event | EventError:
     """An Event from a scenario/API mapping, or the error naming what is wrong.
 
     An event without an id is named `#N`, its place in its file (`position`, 0-based; `seq`
@@ -73,10 +77,8 @@ def event_from_mapping(raw: Mapping[str, Any], seq: int, source: str, position: 
         return EventError(source, label, "", "a mapping with id, date and type")
     date = raw.get("date")
     if isinstance(date, str):
-        try:
+        with contextlib.suppress(ValueError):
             date = dt.date.fromisoformat(date)
-        except ValueError:
-            pass
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         return EventError(source, label, "date", f"an ISO date such as 2012-08-04, got {raw.get('date')!r}")
     etype = raw.get("type")
@@ -96,5 +98,9 @@ def ordered_log(events: Iterable[Event], source: str = "log") -> tuple[tuple[Eve
         if first is None:
             seen[event.id] = event
         elif first.fingerprint() != event.fingerprint():
-            errors.append(EventError(source, event.id, "id", f"a unique id (already used by the {first.type} event of {first.date})"))
+            errors.append(
+                EventError(
+                    source, event.id, "id", f"a unique id (already used by the {first.type} event of {first.date})"
+                )
+            )
     return tuple(sorted(seen.values(), key=lambda e: (e.date, e.seq))), errors

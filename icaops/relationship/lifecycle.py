@@ -7,19 +7,29 @@ on a date, with the clauses that say so. Billing, ordering and traffic add their
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
-
+from typing import Any
 
 from ..calendar.deadlines import Deadlines
 from ..calendar.periods import fmt
 from ..explain import Explained, Step
 from .events import Event, EventError, EventInputError
 
-__all__ = ["Activity", "LineInService", "Notice", "Lifecycle", "fold", "query", "LIFECYCLE_EVENTS"]
+__all__ = ["LIFECYCLE_EVENTS", "Activity", "Lifecycle", "LineInService", "Notice", "fold", "query"]
 
-NOTICE_KINDS = ("termination", "dispute", "default", "deposit_request", "audit", "sale_of_territory", "unauthorized_change", "suspension", "disconnection")
+NOTICE_KINDS = (
+    "termination",
+    "dispute",
+    "default",
+    "deposit_request",
+    "audit",
+    "sale_of_territory",
+    "unauthorized_change",
+    "suspension",
+    "disconnection",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +94,27 @@ def _notice(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
 def _close(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
     ref = e.require("refers_to")
     if ref not in state.notices:
-        raise EventInputError(e, "refers_to", f"the id of an earlier notice (known: {', '.join(state.notices) or 'none'})")
+        raise EventInputError(
+            e, "refers_to", f"the id of an earlier notice (known: {', '.join(state.notices) or 'none'})"
+        )
     return replace(state, closed=MappingProxyType({**state.closed, ref: e.date}))
 
 
 def _order(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
-    return replace(state, first_order_on=state.first_order_on or e.date, last_order_on=e.date,
-                   activities=state.activities + (Activity("orders", e.date, e.id),))
+    return replace(
+        state,
+        first_order_on=state.first_order_on or e.date,
+        last_order_on=e.date,
+        activities=state.activities + (Activity("orders", e.date, e.id),),
+    )
 
 
 def _setup(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
-    return replace(state, setup_completed_on=state.setup_completed_on or e.date,
-                   activities=state.activities + (Activity("pre_ordering", e.date, e.id),))
+    return replace(
+        state,
+        setup_completed_on=state.setup_completed_on or e.date,
+        activities=state.activities + (Activity("pre_ordering", e.date, e.id),),
+    )
 
 
 def _line_key(e: Event) -> str:
@@ -113,7 +132,9 @@ def _line_removed(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
     # The last day of service is the day before the removal (docs/scenarios.md, service.removed).
     key = _line_key(e)
     last = e.date - dt.timedelta(days=1)
-    return replace(state, lines=tuple(replace(s, end=last) if s.line == key and s.end is None else s for s in state.lines))
+    return replace(
+        state, lines=tuple(replace(s, end=last) if s.line == key and s.end is None else s for s in state.lines)
+    )
 
 
 def _usage(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
@@ -123,19 +144,25 @@ def _usage(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
     return replace(state, activities=state.activities + (Activity("resale_usage", e.date, e.id),))
 
 
-LIFECYCLE_EVENTS: Mapping[str, Callable[[Lifecycle, Event, Deadlines], Lifecycle]] = MappingProxyType({
-    "account.setup_completed": _setup,
-    "order.submitted": _order,
-    "csr.searched": lambda s, e, dl: replace(s, activities=s.activities + (Activity("pre_ordering", e.date, e.id),)),
-    "service.added": _line_added,
-    "service.removed": _line_removed,
-    "usage.messages": _usage,
-    "notice.given": _notice,
-    "dispute.resolved": _close,
-    "default.cured": _close,
-    "deposit.provided": _close,
-    "agreement.successor_requested": lambda s, e, dl: replace(s, successor_requested_on=s.successor_requested_on or e.date),
-})
+LIFECYCLE_EVENTS: Mapping[str, Callable[[Lifecycle, Event, Deadlines], Lifecycle]] = MappingProxyType(
+    {
+        "account.setup_completed": _setup,
+        "order.submitted": _order,
+        "csr.searched": lambda s, e, dl: replace(
+            s, activities=s.activities + (Activity("pre_ordering", e.date, e.id),)
+        ),
+        "service.added": _line_added,
+        "service.removed": _line_removed,
+        "usage.messages": _usage,
+        "notice.given": _notice,
+        "dispute.resolved": _close,
+        "default.cured": _close,
+        "deposit.provided": _close,
+        "agreement.successor_requested": lambda s, e, dl: replace(
+            s, successor_requested_on=s.successor_requested_on or e.date
+        ),
+    }
+)
 
 
 def fold(events: tuple[Event, ...], dl: Deadlines, source: str = "log") -> tuple[Lifecycle, list[EventError]]:
@@ -184,15 +211,37 @@ def notice_field(notice: Notice, key: str) -> Any:
 def _in_effect(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[bool]:
     ends = _termination(state, dl)
     if ends is None:
-        return Explained(True, (Step("no Notice of Termination: the Agreement continues (Initial Term, then month to month)", "III.2.2"),))
+        return Explained(
+            True,
+            (Step("no Notice of Termination: the Agreement continues (Initial Term, then month to month)", "III.2.2"),),
+        )
     last = ends
     requested = state.successor_requested_on
     if requested and requested <= ends.value:
         limit = dl.successor_limit(ends.value)
-        last = Explained(limit.value, ends.steps + (Step(f"a successor agreement was requested on {requested.isoformat()}, on or before the termination date", "III.2.4"),) + limit.steps)
+        last = Explained(
+            limit.value,
+            ends.steps
+            + (
+                Step(
+                    f"a successor agreement was requested on {requested.isoformat()}, on or before the termination date",
+                    "III.2.4",
+                ),
+            )
+            + limit.steps,
+        )
     ok = on <= last.value
     verdict = "in effect" if ok else "terminated"
-    return Explained(ok, last.steps + (Step(f"on {fmt(on)} the Agreement is {verdict} (it runs through 11:59 p.m. Central on {last.value.isoformat()})", "III.2.5"),))
+    return Explained(
+        ok,
+        last.steps
+        + (
+            Step(
+                f"on {fmt(on)} the Agreement is {verdict} (it runs through 11:59 p.m. Central on {last.value.isoformat()})",
+                "III.2.5",
+            ),
+        ),
+    )
 
 
 def _ordering(state: Lifecycle, dl: Deadlines) -> Explained[dt.date]:
@@ -203,7 +252,15 @@ def _orders_allowed(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[b
     gate = _ordering(state, dl)
     done = state.setup_completed_on is not None and state.setup_completed_on <= on
     ok = done and on >= gate.value
-    why = "orders may be submitted" if ok else ("account set-up is not complete" if not done else f"orders may not be submitted before {gate.value.isoformat()}")
+    why = (
+        "orders may be submitted"
+        if ok
+        else (
+            "account set-up is not complete"
+            if not done
+            else f"orders may not be submitted before {gate.value.isoformat()}"
+        )
+    )
     return Explained(ok, gate.steps + (Step(f"on {fmt(on)}: {why}", "III.35.2"),))
 
 
@@ -212,32 +269,47 @@ def _after(rule: str) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Exp
         notice = _notice_of(state, nid, kind)
         result = dl.rule(rule, notice.received.value, f"notice {nid} received")
         return Explained(result.value, notice.received.steps + result.steps)
+
     return answer
 
 
 def _remedies_from(state: Lifecycle, dl: Deadlines, on: dt.date, nid: str, kind: str) -> Explained[Any]:
     notice = _notice_of(state, nid, kind)
-    first = dl.day_after("dispute_remedies", notice.received.value, "if the dispute is unresolved, either Party may pursue other remedies", f"notice {nid} received")
+    first = dl.day_after(
+        "dispute_remedies",
+        notice.received.value,
+        "if the dispute is unresolved, either Party may pursue other remedies",
+        f"notice {nid} received",
+    )
     return Explained(first.value, notice.received.steps + first.steps)
 
 
-def _cure_state(rule: str, clause: str, verb: str) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Explained[Any]]:
+def _cure_state(
+    rule: str, clause: str, verb: str
+) -> Callable[[Lifecycle, Deadlines, dt.date, str, str], Explained[Any]]:
     def answer(state: Lifecycle, dl: Deadlines, on: dt.date, nid: str, kind: str) -> Explained[Any]:
         deadline = _after(rule)(state, dl, on, nid, kind)
         closed = state.closed.get(nid)
         if closed is not None and closed <= deadline.value:
             return deadline.then(False, f"{verb} on {closed.isoformat()}, in time", clause)
         late = on > deadline.value and (closed is None or closed > on)
-        text = f"not {verb} by {deadline.value.isoformat()}: on {on.isoformat()} the remedy is available" if late else f"on {on.isoformat()} the period has not run out"
+        text = (
+            f"not {verb} by {deadline.value.isoformat()}: on {on.isoformat()} the remedy is available"
+            if late
+            else f"on {on.isoformat()} the period has not run out"
+        )
         return deadline.then(late, text, clause)
+
     return answer
 
 
-_ACTIVITY_TEXT: Mapping[str, str] = MappingProxyType({
-    "pre_ordering": "pre-ordering activity (account set-up, CSR search)",
-    "orders": "order submitted",
-    "resale_usage": "messages of resold lines (Local Traffic)",
-})
+_ACTIVITY_TEXT: Mapping[str, str] = MappingProxyType(
+    {
+        "pre_ordering": "pre-ordering activity (account set-up, CSR search)",
+        "orders": "order submitted",
+        "resale_usage": "messages of resold lines (Local Traffic)",
+    }
+)
 
 
 def _last_activity(state: Lifecycle, kinds: tuple[str, ...], on: dt.date) -> list[tuple[dt.date, str]]:
@@ -253,8 +325,11 @@ def _last_activity(state: Lifecycle, kinds: tuple[str, ...], on: dt.date) -> lis
         if stretches:
             through = max(min(s.end or on, on) for s in stretches)
             live = sum(1 for s in stretches if s.end is None or s.end >= on)
-            text = (f"{live} resold line(s) in service on {on.isoformat()}: active every day they are in service" if live
-                    else f"last day a resold line was in service: {through.isoformat()}")
+            text = (
+                f"{live} resold line(s) in service on {on.isoformat()}: active every day they are in service"
+                if live
+                else f"last day a resold line was in service: {through.isoformat()}"
+            )
             found.append((through, text))
     return found
 
@@ -273,9 +348,22 @@ def _inactivity(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[dt.da
         label = "Effective Date"
     period = dl.rule("inactivity", last, label)
     first = period.value + dt.timedelta(days=1)
-    live = any(s.start <= on and (s.end is None or s.end >= on) for s in state.lines) and "resold_lines_in_service" in term.value
+    live = (
+        any(s.start <= on and (s.end is None or s.end >= on) for s in state.lines)
+        and "resold_lines_in_service" in term.value
+    )
     note = f" (lines are in service on {on.isoformat()}: only if they and all other activity stop then)" if live else ""
-    return Explained(first, tuple(steps) + period.steps + (Step(f"twelve consecutive months without activity end {period.value.isoformat()}: CenturyLink may terminate from {fmt(first)}{note}", term.clause),))
+    return Explained(
+        first,
+        tuple(steps)
+        + period.steps
+        + (
+            Step(
+                f"twelve consecutive months without activity end {period.value.isoformat()}: CenturyLink may terminate from {fmt(first)}{note}",
+                term.clause,
+            ),
+        ),
+    )
 
 
 def _successor_limit(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[dt.date]:

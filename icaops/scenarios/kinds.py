@@ -36,7 +36,9 @@ def as_datetime(value: Any, what: str, zone: dt.tzinfo) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{what}: expected an ISO timestamp such as 2024-11-27T16:30:00-06:00, got {value!r}") from None
+            raise ValueError(
+                f"{what}: expected an ISO timestamp such as 2024-11-27T16:30:00-06:00, got {value!r}"
+            ) from None
     if not isinstance(value, dt.datetime):
         raise ValueError(f"{what}: expected an ISO timestamp such as 2024-11-27T16:30:00-06:00, got {value!r}")
     return value if value.tzinfo else value.replace(tzinfo=zone)
@@ -54,7 +56,7 @@ def _deadline(ctx: Context, exp: Expectation) -> Answer:
 
 def _term(ctx: Context, exp: Expectation) -> Answer:
     term = ctx.terms.get(str(exp.subject))
-    steps = [Step(f"{exp.subject} = {term.value!r} (quoted: \"{term.quote}\")", term.clause)]
+    steps = [Step(f'{exp.subject} = {term.value!r} (quoted: "{term.quote}")', term.clause)]
     steps += [Step(f"supersedes {c.value!r} of {c.layer} ({c.origin})", c.clause) for c in term.supersedes]
     return Answer(Explained(term.value, tuple(steps)))
 
@@ -81,12 +83,15 @@ def _late_charge(ctx: Context, exp: Expectation) -> Answer:
     bill_date = as_date(spec["bill_date"], "bill_date")
     dl = ctx.deadlines(bill_date)
     due = dl.bill_due_date(bill_date)
-    charge = late_payment_charge(dl.terms, to_money(spec["balance"]), bill_date, due.value, as_date(spec["paid_on"], "paid_on"))
+    charge = late_payment_charge(
+        dl.terms, to_money(spec["balance"]), bill_date, due.value, as_date(spec["paid_on"], "paid_on")
+    )
     return Answer(Explained(charge.value, due.steps + charge.steps))
 
 
 def state_kind(queries: Mapping[str, StateQuery]) -> Handler:
     """The `state` kind: a name whose first segment has a query in `queries` goes there, any other to the lifecycle."""
+
     def state(ctx: Context, exp: Expectation) -> Answer:
         on = opt_date(exp.spec, "on") or ctx.last_event_date()
         if on is None:
@@ -96,14 +101,17 @@ def state_kind(queries: Mapping[str, StateQuery]) -> Handler:
         if "." in name and prefix in queries:
             return queries[prefix](ctx, name, on)
         return Answer(lifecycle.query(ctx.lifecycle, name, on, ctx.deadlines(on)))
+
     return state
 
 
-FOUNDATION_KINDS: Mapping[str, Handler] = MappingProxyType({
-    "deadline": _deadline,
-    "term": _term,
-    "business_day": _business_day,
-    "add_business_days": _add_business_days,
-    "late_charge": _late_charge,
-})
+FOUNDATION_KINDS: Mapping[str, Handler] = MappingProxyType(
+    {
+        "deadline": _deadline,
+        "term": _term,
+        "business_day": _business_day,
+        "add_business_days": _add_business_days,
+        "late_charge": _late_charge,
+    }
+)
 """The foundation's kinds, except `state`, which registry.py builds with every domain's queries."""

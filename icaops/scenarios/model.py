@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..relationship.events import Event, EventError, event_from_mapping, ordered_log
 from ..terms.errors import TermsError
 from ..terms.yamlsource import read_yaml
 
-__all__ = ["Scenario", "Expectation", "read_scenario", "ScenarioFileError"]
+__all__ = ["Expectation", "Scenario", "ScenarioFileError", "read_scenario"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,9 @@ def read_scenario(path: Path, kinds: tuple[str, ...]) -> Scenario:
         line = doc.lines.get(("expect", i))
         kind = next((k for k in (raw or {}) if k in kinds), None) if isinstance(raw, dict) else None
         if kind is None:
-            errs.append(TermsError(doc.file, line, f"expect[{i}]", f"a mapping whose first key is one of {', '.join(kinds)}"))
+            errs.append(
+                TermsError(doc.file, line, f"expect[{i}]", f"a mapping whose first key is one of {', '.join(kinds)}")
+            )
             continue
         if "equals" not in raw:
             errs.append(TermsError(doc.file, line, f"expect[{i}].equals", "the expected value"))

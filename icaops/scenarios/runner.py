@@ -21,8 +21,17 @@ from .kinds import FOUNDATION_QUERIES
 from .model import Expectation, Scenario, ScenarioFileError, read_scenario
 from .registry import EXPECTATION_KINDS, KNOWN_EVENT_TYPES, STATE_QUERIES
 
-__all__ = ["ExpectationResult", "LoadedScenario", "ScenarioResult", "Supported", "load_scenario", "normalize",
-           "run_loaded", "run_scenario", "supported"]
+__all__ = [
+    "ExpectationResult",
+    "LoadedScenario",
+    "ScenarioResult",
+    "Supported",
+    "load_scenario",
+    "normalize",
+    "run_loaded",
+    "run_scenario",
+    "supported",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +73,13 @@ class ScenarioResult:
 
     def as_dict(self) -> dict:
         """A JSON-ready form."""
-        return {"file": self.file, "scenario": self.title, "passed": self.passed,
-                "results": [r.as_dict() for r in self.results], "errors": list(self.errors)}
+        return {
+            "file": self.file,
+            "scenario": self.title,
+            "passed": self.passed,
+            "results": [r.as_dict() for r in self.results],
+            "errors": list(self.errors),
+        }
 
 
 def normalize(value: Any) -> Any:
@@ -90,7 +104,9 @@ def _matches(expected: Any, actual: Any) -> bool:
     if isinstance(actual, dt.datetime) and isinstance(expected, dt.datetime):
         return actual == (expected if expected.tzinfo else expected.replace(tzinfo=actual.tzinfo))
     actual = normalize(actual)
-    if isinstance(actual, Decimal) or (isinstance(expected, str) and isinstance(actual, (int, Decimal)) and not isinstance(actual, bool)):
+    if isinstance(actual, Decimal) or (
+        isinstance(expected, str) and isinstance(actual, (int, Decimal)) and not isinstance(actual, bool)
+    ):
         try:
             return Decimal(str(expected)) == Decimal(str(actual))
         except InvalidOperation:
@@ -132,7 +148,9 @@ def _check(ctx: Context, exp: Expectation) -> tuple[ExpectationResult, tuple[Eve
     error = None
     if missing:
         passed = False
-        error = f"the explanation does not cite {', '.join(missing)} (it cites {', '.join(explained.clauses) or 'nothing'})"
+        error = (
+            f"the explanation does not cite {', '.join(missing)} (it cites {', '.join(explained.clauses) or 'nothing'})"
+        )
     return ExpectationResult(exp, expected, explained.value, passed, explained, error), answer.errors
 
 
@@ -183,12 +201,15 @@ def load_scenario(path: Path) -> LoadedScenario | ScenarioResult:
         agreement = load_agreement(scenario.agreement)
         if scenario.overrides:
             agreement = agreement.with_overrides(scenario.overrides, source=f"{scenario.file} overrides")
-            agreement.terms  # validate the overrides now
+            _ = agreement.terms  # validate the overrides now
     except TermsLoadError as exc:
         return ScenarioResult(scenario.file, scenario.title, (), tuple(str(e) for e in exc.errors))
     known = _known_event_types(agreement)
-    unknown = tuple(f"{scenario.file}: event {event.id}: type: expected a known event type, got {event.type!r}"
-                    for event in scenario.events if event.type not in known)
+    unknown = tuple(
+        f"{scenario.file}: event {event.id}: type: expected a known event type, got {event.type!r}"
+        for event in scenario.events
+        if event.type not in known
+    )
     return LoadedScenario(scenario, agreement, unknown)
 
 

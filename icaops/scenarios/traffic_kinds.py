@@ -47,8 +47,9 @@ def _facts(ctx: Context, on: dt.date) -> list:
             action = str(e.get("action", "start"))
             if action not in ("start", "stop"):
                 raise ValueError(f"event {e.id}: action: expected start or stop, got {action!r}")
-            facts.append(provider_fact({**raw, "fact": "carry_notice" if action == "start" else "stop_notice"},
-                                       f"event {e.id}"))
+            facts.append(
+                provider_fact({**raw, "fact": "carry_notice" if action == "start" else "stop_notice"}, f"event {e.id}")
+            )
         elif e.type == "traffic.calls" and (e.get("generate") or {}).get("registry") == "demo":
             facts.extend(load_day_spec().facts)
     return facts
@@ -89,16 +90,38 @@ def _calls_of_event(e: Event, reference, terms):
 
     generate = e.get("generate")
     if generate:
-        day = generate_day(load_day_spec(), reference, terms, calls=int(generate.get("calls", 20_000)),
-                           seed=int(generate.get("seed", 0)), day=e.date, source_file=f"event {e.id}")
+        day = generate_day(
+            load_day_spec(),
+            reference,
+            terms,
+            calls=int(generate.get("calls", 20_000)),
+            seed=int(generate.get("seed", 0)),
+            day=e.date,
+            source_file=f"event {e.id}",
+        )
         return day.calls.combine_chunks().to_batches()[0]
     rows = e.get("calls")
     if not isinstance(rows, list) or not rows:
         raise ValueError(f"event {e.id}: calls: expected a list of calls, or generate: {{calls: N, seed: S}}")
-    cols: dict[str, list] = {k: [] for k in ("connect_time_local", "calling_number", "called_number", "duration_tenths",
-                                             "conversation_tenths", "trunk_group", "orig_term_ind", "orig_ocn",
-                                             "term_ocn", "sending_ocn", "orig_lrn", "record_type", "billing_number",
-                                             "message_type")}
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "connect_time_local",
+            "calling_number",
+            "called_number",
+            "duration_tenths",
+            "conversation_tenths",
+            "trunk_group",
+            "orig_term_ind",
+            "orig_ocn",
+            "term_ocn",
+            "sending_ocn",
+            "orig_lrn",
+            "record_type",
+            "billing_number",
+            "message_type",
+        )
+    }
     midnight = (e.date - dt.date(1970, 1, 1)).days * 86400
     for i, row in enumerate(rows):
         for call in _expand(row, f"event {e.id}: calls[{i}]"):
@@ -118,7 +141,7 @@ def _seconds(value: Any, where: str) -> int:
     try:
         return int(Decimal(str(value)) * 10)
     except ArithmeticError:
-        raise ValueError(f"{where}: expected seconds such as 12 or \"0.5\", got {value!r}") from None
+        raise ValueError(f'{where}: expected seconds such as 12 or "0.5", got {value!r}') from None
 
 
 def _expand(row: dict, where: str) -> list[dict]:
@@ -139,7 +162,7 @@ def _expand(row: dict, where: str) -> list[dict]:
 
 
 _RESALE_MESSAGE = "010101"  # EMI category 01: a message of a resold line (docs/emi.md)
-_ACCESS_RECORD = "110101"   # EMI category 11: a call on the CLEC's trunks
+_ACCESS_RECORD = "110101"  # EMI category 11: a call on the CLEC's trunks
 
 
 def _append(cols: dict[str, list], call: dict, midnight: int, reference, clec_ocn: str | None) -> None:
@@ -157,8 +180,9 @@ def _append(cols: dict[str, list], call: dict, midnight: int, reference, clec_oc
     cols["calling_number"].append(calling)
     cols["called_number"].append(called or None)
     cols["duration_tenths"].append(duration)
-    cols["conversation_tenths"].append(_seconds(call["conversation"], f"{where}: conversation")
-                                       if "conversation" in call else duration)
+    cols["conversation_tenths"].append(
+        _seconds(call["conversation"], f"{where}: conversation") if "conversation" in call else duration
+    )
     cols["trunk_group"].append(str(call["trunk_group"]) if call.get("trunk_group") else None)
     cols["orig_term_ind"].append("2" if inbound else "1")
     cols["orig_ocn"].append(call.get("orig_ocn", a.ocn if a else None))
@@ -173,9 +197,15 @@ def _append(cols: dict[str, list], call: dict, midnight: int, reference, clec_oc
 def _append_message(cols: dict[str, list], call: dict, midnight: int, calling: str | None, called: str | None) -> None:
     """A message of a resold line: no trunk group, no OCNs, billed to `billing` (default: the calling line)."""
     duration = _seconds(call.get("duration", 60), f"{call['_where']}: duration")
-    values = {"connect_time_local": midnight + call["_at"], "calling_number": calling, "called_number": called,
-              "duration_tenths": duration, "record_type": _RESALE_MESSAGE,
-              "billing_number": str(call.get("billing") or calling or ""), "message_type": str(call.get("message_type", "1"))}
+    values = {
+        "connect_time_local": midnight + call["_at"],
+        "calling_number": calling,
+        "called_number": called,
+        "duration_tenths": duration,
+        "record_type": _RESALE_MESSAGE,
+        "billing_number": str(call.get("billing") or calling or ""),
+        "message_type": str(call.get("message_type", "1")),
+    }
     for name, column in cols.items():
         column.append(values.get(name))
 
@@ -199,15 +229,20 @@ def _findings(ctx: Context, kind: str | None, on: dt.date) -> Explained[int]:
 
 def _dos_on(ctx: Context, on: dt.date) -> list[tuple[dt.date, str, str]]:
     """(date, provider, how) of every DoS by a provider known on `on`: declared events and detected ones (CPA.8)."""
-    declared = [(e.date, str(e.require("provider")), f"event {e.id}") for e in ctx.events
-                if e.type == "traffic.dos_detected" and e.date <= on]
+    declared = [
+        (e.date, str(e.require("provider")), f"event {e.id}")
+        for e in ctx.events
+        if e.type == "traffic.dos_detected" and e.date <= on
+    ]
     calls = any(e.type == "traffic.calls" and e.date <= on for e in ctx.events)
     detected = []
     if calls:
         for e in _check(ctx, on).events:
             data = dict(e.data)
             if e.type == "dos_detected" and data.get("scope") == "provider":
-                detected.append((e.date, str(data.get("provider") or data.get("key")), f"detected ({data.get('breached')})"))
+                detected.append(
+                    (e.date, str(data.get("provider") or data.get("key")), f"detected ({data.get('breached')})")
+                )
     return sorted(declared + detected)
 
 
@@ -215,14 +250,22 @@ def _may_accept(ctx: Context, on: dt.date) -> Explained[bool]:
     """CPA.8: after a provider's DoS, CenturyLink may refuse all CLEC traffic until the provider is removed."""
     steps, blocked = [], False
     for when, provider, how in _dos_on(ctx, on):
-        removed = [e for e in ctx.events if e.type == "traffic.provider_removed" and e.get("provider") == provider
-                   and when <= e.date <= on]
+        removed = [
+            e
+            for e in ctx.events
+            if e.type == "traffic.provider_removed" and e.get("provider") == provider and when <= e.date <= on
+        ]
         if removed:
             steps.append(Step(f"DoS from {provider} on {when} ({how}); provider removed on {removed[0].date}", "CPA.8"))
         else:
             blocked = True
-            steps.append(Step(f"DoS from {provider} on {when} ({how}); provider not removed by {on}: "
-                              "CenturyLink may discontinue accepting all traffic on the CLEC's trunks", "CPA.8"))
+            steps.append(
+                Step(
+                    f"DoS from {provider} on {when} ({how}); provider not removed by {on}: "
+                    "CenturyLink may discontinue accepting all traffic on the CLEC's trunks",
+                    "CPA.8",
+                )
+            )
     if not steps:
         steps.append(Step(f"no DoS from any provider up to {on}", "CPA.8"))
     return Explained(not blocked, tuple(steps))
@@ -246,8 +289,14 @@ def _volume(ctx: Context, what: str, keys: list[str], on: dt.date) -> Explained[
     rows = [r for r in comp if r["jurisdiction"] == jurisdiction and direction in (None, r["direction"])]
     calls = sum(r["calls"] for r in rows)
     tenths = sum(r["conversation_tenths"] or 0 for r in rows)
-    steps = tuple(Step(f"{r['direction']} {r['jurisdiction']} {r['provider_id'] or ''}: {r['calls']} calls, "
-                       f"{r['conversation_tenths']} tenths, compensable {r['compensable']}", r["clause"]) for r in rows)
+    steps = tuple(
+        Step(
+            f"{r['direction']} {r['jurisdiction']} {r['provider_id'] or ''}: {r['calls']} calls, "
+            f"{r['conversation_tenths']} tenths, compensable {r['compensable']}",
+            r["clause"],
+        )
+        for r in rows
+    )
     if what == "calls":
         return Explained(calls, steps)
     return Explained(Decimal(tenths) / _TENTHS_PER_MINUTE, steps + (Step(f"{tenths} tenths / 600 = minutes"),))
@@ -255,10 +304,15 @@ def _volume(ctx: Context, what: str, keys: list[str], on: dt.date) -> Explained[
 
 def _messages(ctx: Context, billing_number: str | None, on: dt.date) -> Explained[int]:
     """Messages of resold lines (per billing number, type and day) for per-message billing (VIII)."""
-    rows = [r for r in _check(ctx, on).message_counts.to_pylist()
-            if billing_number is None or r["billing_number"] == billing_number]
-    steps = tuple(Step(f"{r['billing_number']} type {r['message_type']} on {r['call_date']}: {r['messages']} messages")
-                  for r in rows)
+    rows = [
+        r
+        for r in _check(ctx, on).message_counts.to_pylist()
+        if billing_number is None or r["billing_number"] == billing_number
+    ]
+    steps = tuple(
+        Step(f"{r['billing_number']} type {r['message_type']} on {r['call_date']}: {r['messages']} messages")
+        for r in rows
+    )
     return Explained(sum(r["messages"] for r in rows), steps or (Step(f"no messages up to {on}"),))
 
 
@@ -279,20 +333,30 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
     if head == "dos_windows":
         windows = _check(ctx, on).dos_windows.to_pylist()
         hits = [w for w in windows if (not rest or w["scope"] == rest[0]) and (len(rest) < 2 or w["key"] == rest[1])]
-        steps = tuple(Step(f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
-                           f"{w['attempts']} attempts, breached {w['breached']}", w["clause"]) for w in hits)
+        steps = tuple(
+            Step(
+                f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
+                f"{w['attempts']} attempts, breached {w['breached']}",
+                w["clause"],
+            )
+            for w in hits
+        )
         if not hits:
             from ..traffic.pipeline.params import params_from_terms
 
             clause = params_from_terms(ctx.agreement.terms_at(on)).clause_of_kind["dos_provider"]
             steps = (Step(f"no DoS window breached its thresholds up to {on}", clause),)
         return Explained(len(hits), steps)
-    raise KeyError(f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, "
-                   "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
-                   "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]")
+    raise KeyError(
+        f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, "
+        "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
+        "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]"
+    )
 
 
-TRAFFIC_QUERIES: Mapping[str, StateQuery] = MappingProxyType({
-    "traffic": lambda ctx, name, on: Answer(traffic_state(ctx, name, on)),
-})
+TRAFFIC_QUERIES: Mapping[str, StateQuery] = MappingProxyType(
+    {
+        "traffic": lambda ctx, name, on: Answer(traffic_state(ctx, name, on)),
+    }
+)
 """State queries by the first segment of their name."""

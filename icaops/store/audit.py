@@ -10,19 +10,27 @@ from sqlalchemy import Connection, Row, insert, select
 from .codec import encode
 from .models import AuditRow
 
-__all__ = ["now", "record", "audit_rows"]
+__all__ = ["audit_rows", "now", "record"]
 
 
 def now() -> dt.datetime:
     """The current time in UTC (the store is the edge; the domain never reads the clock)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
-def record(conn: Connection, action: str, subject: str, reason: str = "",
-           detail: dict[str, Any] | None = None, at: dt.datetime | None = None) -> None:
+def record(
+    conn: Connection,
+    action: str,
+    subject: str,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> None:
     """Append one audit row, e.g. `record(conn, "event.rejected", "CLEC001/P-7", why)`."""
-    conn.execute(insert(AuditRow), {"at": at or now(), "action": action, "subject": subject,
-                                     "reason": reason, "detail": encode(detail or {})})
+    conn.execute(
+        insert(AuditRow),
+        {"at": at or now(), "action": action, "subject": subject, "reason": reason, "detail": encode(detail or {})},
+    )
 
 
 def audit_rows(conn: Connection, subject: str | None = None, action: str | None = None) -> list[Row]:

@@ -25,20 +25,33 @@ from sqlalchemy import JSON, Column, Connection, Engine, Table, delete, insert, 
 
 from ..billing.model import CATEGORIES, Bill
 from ..billing.run import CycleRun
+from ..money import ZERO_CENTS
 from .accounts import save_accounts
 from .audit import now, record
 from .db import make_engine, writing
 from .migrate import migrate
 from .models import BillingRejectionRow, BillLineRow, BillRow, PriceGroupRow
 from .types import Exact, to_units
-from ..money import ZERO_CENTS
 
-__all__ = ["StoredRun", "store_run", "writer", "close_bill", "RECURRING_COLUMNS"]
+__all__ = ["RECURRING_COLUMNS", "StoredRun", "close_bill", "store_run", "writer"]
 
 # The bill_lines columns a recurring (per-WTN) line fills; the others stay NULL.
-RECURRING_COLUMNS = ("bill_id", "line_id", "category", "code", "quantity", "amount", "clause",
-                     "true_up", "wtn", "usoc", "service_start", "service_end", "days_in_service",
-                     "price_group")
+RECURRING_COLUMNS = (
+    "bill_id",
+    "line_id",
+    "category",
+    "code",
+    "quantity",
+    "amount",
+    "clause",
+    "true_up",
+    "wtn",
+    "usoc",
+    "service_start",
+    "service_end",
+    "days_in_service",
+    "price_group",
+)
 RECURRING_CATEGORY = "mrc"
 
 
@@ -99,8 +112,12 @@ def _store_run(engine: Engine, run: CycleRun, close: bool, at: dt.datetime) -> S
     bills = list(run.bills.values())
     with writing(engine) as conn:
         save_accounts(conn, [b.account for b in bills])
-        existing = {r.id: r for r in conn.execute(
-            select(BillRow.id, BillRow.closed, BillRow.total).where(BillRow.id.in_([b.id for b in bills])))}
+        existing = {
+            r.id: r
+            for r in conn.execute(
+                select(BillRow.id, BillRow.closed, BillRow.total).where(BillRow.id.in_([b.id for b in bills]))
+            )
+        }
         fresh = []
         for bill in bills:
             stored = existing.get(bill.id)
@@ -132,8 +149,7 @@ def _store_run(engine: Engine, run: CycleRun, close: bool, at: dt.datetime) -> S
             recurring = _insert_recurring(conn, fresh)
         result.written = [b.id for b in fresh]
         result.lines = recurring + len(others)
-        record(conn, "cycle.stored", run.period, "", {"bills": len(fresh), "lines": result.lines,
-                                                      "closed": close}, at)
+        record(conn, "cycle.stored", run.period, "", {"bills": len(fresh), "lines": result.lines, "closed": close}, at)
     return result
 
 
@@ -148,10 +164,15 @@ def _keep_closed(conn: Connection, bill: Bill, stored_total: Decimal, result: St
         result.unchanged.append(bill.id)
         return
     result.refused.append(bill.id)
-    record(conn, "bill.rewrite_refused", bill.id,
-           f"bill {bill.id} is closed with total {stored_total}; a recomputed total of {new_total} "
-           "is not stored (a closed bill is never edited: bill a correction on a later bill)",
-           {"stored_total": stored_total, "new_total": new_total}, at)
+    record(
+        conn,
+        "bill.rewrite_refused",
+        bill.id,
+        f"bill {bill.id} is closed with total {stored_total}; a recomputed total of {new_total} "
+        "is not stored (a closed bill is never edited: bill a correction on a later bill)",
+        {"stored_total": stored_total, "new_total": new_total},
+        at,
+    )
 
 
 def _drop_draft(conn: Connection, bill_id: str) -> None:
@@ -175,13 +196,19 @@ def _totals(bill: Bill) -> dict[str, Decimal]:
 def _header(bill: Bill, close: bool, at: dt.datetime) -> dict:
     cycle, totals = bill.cycle, _totals(bill)
     return {
-        "id": bill.id, "account_id": bill.account.id, "period": cycle.period,
-        "cycle_start": cycle.start, "cycle_close": cycle.close,
-        "bill_date": cycle.bill_date.value, "due_date": cycle.due_date.value,
-        **{c: totals[c] for c in CATEGORIES}, "total": totals["total"],
+        "id": bill.id,
+        "account_id": bill.account.id,
+        "period": cycle.period,
+        "cycle_start": cycle.start,
+        "cycle_close": cycle.close,
+        "bill_date": cycle.bill_date.value,
+        "due_date": cycle.due_date.value,
+        **{c: totals[c] for c in CATEGORIES},
+        "total": totals["total"],
         "line_count": bill.recurring.num_rows + len(bill.lines),
         "explanation": {"bill_date": cycle.bill_date.as_dict(), "due_date": cycle.due_date.as_dict()},
-        "closed": close, "stored_at": at,
+        "closed": close,
+        "stored_at": at,
     }
 
 
@@ -211,8 +238,10 @@ def _insert_price_groups(conn: Connection, rows: list[tuple[str, int, Decimal, s
     scale = _scale(PriceGroupRow.__table__.c.amount)
     cursor = _driver(conn).cursor()
     try:
-        cursor.executemany("INSERT INTO bill_price_groups (bill_id, price_group, amount, explanation) VALUES (?, ?, ?, ?)",
-                           [(b, g, to_units(a, scale), text) for b, g, a, text in rows])
+        cursor.executemany(
+            "INSERT INTO bill_price_groups (bill_id, price_group, amount, explanation) VALUES (?, ?, ?, ?)",
+            [(b, g, to_units(a, scale), text) for b, g, a, text in rows],
+        )
     finally:
         cursor.close()
 
@@ -221,12 +250,29 @@ def _rejections(period: str, bill: Bill) -> list[dict]:
     rows = []
     if bill.rejected_inventory is not None and bill.rejected_inventory.num_rows:
         for r in bill.rejected_inventory.to_pylist():
-            rows.append({"period": period, "account_id": r["account_id"], "bill_id": bill.id,
-                         "record": r["line_id"], "field": r["field"], "reason": r["reason"], "clause": None})
+            rows.append(
+                {
+                    "period": period,
+                    "account_id": r["account_id"],
+                    "bill_id": bill.id,
+                    "record": r["line_id"],
+                    "field": r["field"],
+                    "reason": r["reason"],
+                    "clause": None,
+                }
+            )
     for refused in bill.refused:
-        rows.append({"period": period, "account_id": refused.account_id, "bill_id": bill.id,
-                     "record": refused.source, "field": refused.code, "reason": refused.reason,
-                     "clause": refused.clause})
+        rows.append(
+            {
+                "period": period,
+                "account_id": refused.account_id,
+                "bill_id": bill.id,
+                "record": refused.source,
+                "field": refused.code,
+                "reason": refused.reason,
+                "clause": refused.clause,
+            }
+        )
     return rows
 
 
@@ -237,30 +283,49 @@ def _charge_line(line) -> dict:
         if value is not None:
             to_units(value, scale, f"bill {line.bill_id} line {line.line_id}: {name}")
     return {
-        "bill_id": line.bill_id, "line_id": line.line_id, "category": line.category, "code": line.code,
-        "description": line.description, "quantity": line.quantity, "unit_price": line.unit_price,
-        "amount": line.amount, "clause": line.clause, "explanation": line.explanation.as_dict(),
-        "true_up": line.true_up, "source": line.source, "service_date": line.service_date,
+        "bill_id": line.bill_id,
+        "line_id": line.line_id,
+        "category": line.category,
+        "code": line.code,
+        "description": line.description,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "amount": line.amount,
+        "clause": line.clause,
+        "explanation": line.explanation.as_dict(),
+        "true_up": line.true_up,
+        "source": line.source,
+        "service_date": line.service_date,
     }
 
 
 def _check_recurring(bill: Bill) -> None:
     amount = bill.recurring.schema.field("amount").type
     if not pa.types.is_decimal(amount) or amount.scale > MONEY_SCALE:
-        raise ValueError(f"bill {bill.id}: recurring column amount is {amount}; expected a decimal "
-                         f"with at most {MONEY_SCALE} decimal places (rounded amounts)")
+        raise ValueError(
+            f"bill {bill.id}: recurring column amount is {amount}; expected a decimal "
+            f"with at most {MONEY_SCALE} decimal places (rounded amounts)"
+        )
 
 
 def _recurring_columns(rec: pa.Table) -> dict[str, pa.Array | pa.ChunkedArray]:
     """The recurring table's columns under their bill_lines names (see RECURRING_COLUMNS)."""
     n = rec.num_rows
     return {
-        "bill_id": rec["bill_id"], "line_id": rec["line_id"],
-        "category": pa.repeat(RECURRING_CATEGORY, n), "code": rec["usoc"],
-        "quantity": pa.repeat(pa.scalar(1, pa.int64()), n), "amount": rec["amount"],
-        "clause": rec["clause"], "true_up": pa.repeat(False, n), "wtn": rec["wtn"], "usoc": rec["usoc"],
-        "service_start": rec["service_start"], "service_end": rec["service_end"],
-        "days_in_service": rec["days_in_service"], "price_group": rec["price_group"],
+        "bill_id": rec["bill_id"],
+        "line_id": rec["line_id"],
+        "category": pa.repeat(RECURRING_CATEGORY, n),
+        "code": rec["usoc"],
+        "quantity": pa.repeat(pa.scalar(1, pa.int64()), n),
+        "amount": rec["amount"],
+        "clause": rec["clause"],
+        "true_up": pa.repeat(False, n),
+        "wtn": rec["wtn"],
+        "usoc": rec["usoc"],
+        "service_start": rec["service_start"],
+        "service_end": rec["service_end"],
+        "days_in_service": rec["days_in_service"],
+        "price_group": rec["price_group"],
     }
 
 
@@ -273,8 +338,9 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
     with _driver(conn).cursor() as cursor:
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
-                                for c in columns])
+                copy.write_row(
+                    [json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns]
+                )
 
 
 def _copy_recurring(conn: Connection, bills: list[Bill]) -> int:
@@ -300,12 +366,26 @@ def _insert_recurring(conn: Connection, bills: list[Bill]) -> int:
     same on every recurring line is written into the statement, and the usoc (also the
     line's code) is bound once, so each row binds 10 values instead of 14."""
     quantity = to_units(Decimal(1), QUANTITY_SCALE)
-    values = {"bill_id": "?1", "line_id": "?2", "category": f"'{RECURRING_CATEGORY}'", "code": "?3",
-              "quantity": str(quantity), "amount": "?4", "clause": "?5", "true_up": "0", "wtn": "?6",
-              "usoc": "?3", "service_start": "?7", "service_end": "?8", "days_in_service": "?9",
-              "price_group": "?10"}
-    sql = (f"INSERT INTO bill_lines ({', '.join(RECURRING_COLUMNS)}) "
-           f"VALUES ({', '.join(values[c] for c in RECURRING_COLUMNS)})")
+    values = {
+        "bill_id": "?1",
+        "line_id": "?2",
+        "category": f"'{RECURRING_CATEGORY}'",
+        "code": "?3",
+        "quantity": str(quantity),
+        "amount": "?4",
+        "clause": "?5",
+        "true_up": "0",
+        "wtn": "?6",
+        "usoc": "?3",
+        "service_start": "?7",
+        "service_end": "?8",
+        "days_in_service": "?9",
+        "price_group": "?10",
+    }
+    sql = (
+        f"INSERT INTO bill_lines ({', '.join(RECURRING_COLUMNS)}) "
+        f"VALUES ({', '.join(values[c] for c in RECURRING_COLUMNS)})"
+    )
     cents = pa.scalar(Decimal(10) ** MONEY_SCALE, pa.decimal128(19, 0))
     count = 0
     cursor = _driver(conn).cursor()
@@ -316,10 +396,15 @@ def _insert_recurring(conn: Connection, bills: list[Bill]) -> int:
                 continue
             amount = pc.cast(pc.multiply(rec["amount"], cents), pa.int64())
             columns = (
-                rec["bill_id"].to_pylist(), rec["line_id"].to_pylist(), rec["usoc"].to_pylist(),
-                amount.to_pylist(), rec["clause"].to_pylist(), rec["wtn"].to_pylist(),
+                rec["bill_id"].to_pylist(),
+                rec["line_id"].to_pylist(),
+                rec["usoc"].to_pylist(),
+                amount.to_pylist(),
+                rec["clause"].to_pylist(),
+                rec["wtn"].to_pylist(),
                 pc.cast(rec["service_start"], pa.string()).to_pylist(),
-                pc.cast(rec["service_end"], pa.string()).to_pylist(), rec["days_in_service"].to_pylist(),
+                pc.cast(rec["service_end"], pa.string()).to_pylist(),
+                rec["days_in_service"].to_pylist(),
                 rec["price_group"].to_pylist(),
             )
             cursor.executemany(sql, zip(*columns))

@@ -32,8 +32,10 @@ def encode(value: Any) -> Any:
         return [encode(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    raise TypeError(f"cannot store a {type(value).__name__} in JSON: {value!r}; "
-                    "expected str, number, date, Decimal, list or mapping")
+    raise TypeError(
+        f"cannot store a {type(value).__name__} in JSON: {value!r}; "
+        "expected str, number, date, Decimal, list or mapping"
+    )
 
 
 def decode(value: Any) -> Any:

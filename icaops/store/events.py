@@ -38,8 +38,13 @@ def tenant_of(event: Event, tenant: str | None = None) -> str | None:
     return str(account) if account is not None else tenant
 
 
-def append_events(conn: Connection, events: Iterable[Event], tenant: str | None = None,
-                  source: str = "store", at: dt.datetime | None = None) -> Appended:
+def append_events(
+    conn: Connection,
+    events: Iterable[Event],
+    tenant: str | None = None,
+    source: str = "store",
+    at: dt.datetime | None = None,
+) -> Appended:
     """Append events to the log in the caller's transaction; a repeat changes nothing."""
     result = Appended()
     at = at or now()
@@ -50,19 +55,30 @@ def append_events(conn: Connection, events: Iterable[Event], tenant: str | None 
             error = EventError(source, event.id, "account", "the account (tenant) the event belongs to")
             _refuse(conn, result, error, event, "", at)
             continue
-        row = {"tenant": owner, "event_id": event.id, "date": event.date, "type": event.type,
-               "source_seq": event.seq, "payload": encode(dict(event.data)),
-               "fingerprint": event.fingerprint(), "recorded_at": at}
+        row = {
+            "tenant": owner,
+            "event_id": event.id,
+            "date": event.date,
+            "type": event.type,
+            "source_seq": event.seq,
+            "payload": encode(dict(event.data)),
+            "fingerprint": event.fingerprint(),
+            "recorded_at": at,
+        }
         if conn.execute(statement, row).first() is not None:
             result.stored.append(event.id)
             continue
-        first = conn.execute(select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
-            EventRow.tenant == owner, EventRow.event_id == event.id)).one()
+        first = conn.execute(
+            select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
+                EventRow.tenant == owner, EventRow.event_id == event.id
+            )
+        ).one()
         if first.fingerprint == row["fingerprint"]:
             result.duplicates.append(event.id)
         else:
-            error = EventError(source, event.id, "id",
-                               f"a unique id (already used by the {first.type} event of {first.date})")
+            error = EventError(
+                source, event.id, "id", f"a unique id (already used by the {first.type} event of {first.date})"
+            )
             _refuse(conn, result, error, event, owner, at)
     return result
 
@@ -73,22 +89,41 @@ def load_events(conn: Connection, tenant: str) -> tuple[Event, ...]:
     rows = conn.execute(
         select(EventRow.event_id, EventRow.date, EventRow.type, EventRow.payload, EventRow.source_seq)
         .where(EventRow.tenant == tenant)
-        .order_by(EventRow.date, EventRow.source_seq, EventRow.position))
-    return tuple(Event(id=r.event_id, date=r.date, type=r.type,
-                       data=tuple((k, decode(v)) for k, v in r.payload.items()), seq=r.source_seq)
-                 for r in rows)
+        .order_by(EventRow.date, EventRow.source_seq, EventRow.position)
+    )
+    return tuple(
+        Event(
+            id=r.event_id,
+            date=r.date,
+            type=r.type,
+            data=tuple((k, decode(v)) for k, v in r.payload.items()),
+            seq=r.source_seq,
+        )
+        for r in rows
+    )
 
 
-def _refuse(conn: Connection, result: Appended, error: EventError, event: Event, tenant: str,
-            at: dt.datetime) -> None:
+def _refuse(conn: Connection, result: Appended, error: EventError, event: Event, tenant: str, at: dt.datetime) -> None:
     result.errors.append(error)
-    record(conn, "event.rejected", f"{tenant}/{event.id}", str(error),
-           {"type": event.type, "date": event.date, "data": dict(event.data)}, at)
+    record(
+        conn,
+        "event.rejected",
+        f"{tenant}/{event.id}",
+        str(error),
+        {"type": event.type, "date": event.date, "data": dict(event.data)},
+        at,
+    )
 
 
 def refuse_events(conn: Connection, errors: Iterable[EventError], source: str, at: dt.datetime | None = None) -> None:
     """Keep in the audit log why a batch of events (a file) was refused; none of it is stored."""
     at = at or now()
     for error in errors:
-        record(conn, "event.rejected", f"{source}/{error.event}"[:300], str(error),
-               {"source": error.source, "field": error.field, "expected": error.expected}, at)
+        record(
+            conn,
+            "event.rejected",
+            f"{source}/{error.event}"[:300],
+            str(error),
+            {"source": error.source, "field": error.field, "expected": error.expected},
+            at,
+        )

@@ -19,22 +19,25 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from ..billing.ledger import Entry, Flow, Kind, Legs, Period, Ref, Transfer
+from ..money import ZERO_CENTS
 from .db import writing
 from .models import BalanceRow, BookRow, EntryRow, LegRow, PeriodRow, RefRow, SequenceRow, TransferRow
 from .sql import insert_or_ignore, upsert_adding
-from ..money import ZERO_CENTS
 
-__all__ = ["SqlLedgerStore", "lock_book", "posting", "stored_balances", "entry_sums"]
+__all__ = ["SqlLedgerStore", "entry_sums", "lock_book", "posting", "stored_balances"]
 
 TRANSFER_IDS = "transfers"
 
 
 def lock_book(conn: Connection, billing_account: str) -> None:
     """Create the billing account's book row if needed and lock it until commit."""
-    conn.execute(insert_or_ignore(conn, BookRow.__table__, ("billing_account",)),
-                 {"billing_account": billing_account, "transfers": 0})
-    conn.execute(select(BookRow.billing_account)
-                 .where(BookRow.billing_account == billing_account).with_for_update()).one()
+    conn.execute(
+        insert_or_ignore(conn, BookRow.__table__, ("billing_account",)),
+        {"billing_account": billing_account, "transfers": 0},
+    )
+    conn.execute(
+        select(BookRow.billing_account).where(BookRow.billing_account == billing_account).with_for_update()
+    ).one()
 
 
 @contextmanager
@@ -70,55 +73,110 @@ class SqlLedgerStore:
             self._give_back_id()
             return stored
         conn = self.conn
-        conn.execute(insert(TransferRow), {
-            "id": new_id, "key": transfer.key, "billing_account": transfer.billing_account,
-            "kind": str(transfer.kind), "flow": str(transfer.flow),
-            "effective_date": transfer.effective_date, "posted_at": transfer.posted_at,
-            "currency": transfer.currency, "clause": transfer.clause, "memo": transfer.memo,
-            "pending_key": transfer.pending_key or None, "corrects": transfer.corrects,
-            "has_lines": bool(transfer.legs.lines)})
+        conn.execute(
+            insert(TransferRow),
+            {
+                "id": new_id,
+                "key": transfer.key,
+                "billing_account": transfer.billing_account,
+                "kind": str(transfer.kind),
+                "flow": str(transfer.flow),
+                "effective_date": transfer.effective_date,
+                "posted_at": transfer.posted_at,
+                "currency": transfer.currency,
+                "clause": transfer.clause,
+                "memo": transfer.memo,
+                "pending_key": transfer.pending_key or None,
+                "corrects": transfer.corrects,
+                "has_lines": bool(transfer.legs.lines),
+            },
+        )
         legs = transfer.legs
         lines = legs.lines or ("",) * len(legs)
         if len(legs):
-            conn.execute(insert(LegRow), [
-                {"transfer_id": new_id, "position": i, "account": account, "amount": amount, "line": line}
-                for i, (account, amount, line) in enumerate(zip(legs.accounts, legs.amounts, lines))])
+            conn.execute(
+                insert(LegRow),
+                [
+                    {"transfer_id": new_id, "position": i, "account": account, "amount": amount, "line": line}
+                    for i, (account, amount, line) in enumerate(zip(legs.accounts, legs.amounts, lines))
+                ],
+            )
         if transfer.refs:
-            conn.execute(insert(RefRow), [
-                {"transfer_id": new_id, "position": i, "source": r.source, "ref_id": r.id}
-                for i, r in enumerate(transfer.refs)])
+            conn.execute(
+                insert(RefRow),
+                [
+                    {"transfer_id": new_id, "position": i, "source": r.source, "ref_id": r.id}
+                    for i, r in enumerate(transfer.refs)
+                ],
+            )
         if entries:
-            conn.execute(insert(EntryRow), [
-                {"transfer_id": new_id, "billing_account": e.billing_account, "account": e.account,
-                 "effective_date": e.effective_date, "pending": e.pending, "debit": e.debit,
-                 "credit": e.credit} for e in entries])
+            conn.execute(
+                insert(EntryRow),
+                [
+                    {
+                        "transfer_id": new_id,
+                        "billing_account": e.billing_account,
+                        "account": e.account,
+                        "effective_date": e.effective_date,
+                        "pending": e.pending,
+                        "debit": e.debit,
+                        "credit": e.credit,
+                    }
+                    for e in entries
+                ],
+            )
             self._add_to_balances(entries)
-        conn.execute(upsert_adding(conn, BookRow.__table__, ("billing_account",), ("transfers",)),
-                     {"billing_account": transfer.billing_account, "transfers": 1})
+        conn.execute(
+            upsert_adding(conn, BookRow.__table__, ("billing_account",), ("transfers",)),
+            {"billing_account": transfer.billing_account, "transfers": 1},
+        )
         return transfer.with_id(new_id)
 
-    def entries(self, billing_account: str, account: str | None = None,
-                as_of: date | None = None, ref: Ref | None = None) -> Iterator[Entry]:
+    def entries(
+        self, billing_account: str, account: str | None = None, as_of: date | None = None, ref: Ref | None = None
+    ) -> Iterator[Entry]:
         """Entries filtered as LedgerStore.entries describes (account by account, each in
         posting order; accounts sorted as Python sorts, whatever the database collation)."""
-        query = (select(EntryRow.transfer_id, EntryRow.account, EntryRow.effective_date,
-                        EntryRow.pending, EntryRow.debit, EntryRow.credit,
-                        TransferRow.key, TransferRow.kind)
-                 .join(TransferRow, TransferRow.id == EntryRow.transfer_id)
-                 .where(EntryRow.billing_account == billing_account).order_by(EntryRow.id))
+        query = (
+            select(
+                EntryRow.transfer_id,
+                EntryRow.account,
+                EntryRow.effective_date,
+                EntryRow.pending,
+                EntryRow.debit,
+                EntryRow.credit,
+                TransferRow.key,
+                TransferRow.kind,
+            )
+            .join(TransferRow, TransferRow.id == EntryRow.transfer_id)
+            .where(EntryRow.billing_account == billing_account)
+            .order_by(EntryRow.id)
+        )
         if account is not None:
             query = query.where(EntryRow.account == account)
         if as_of is not None:
             query = query.where(EntryRow.effective_date <= as_of)
         if ref is not None:
-            query = query.where(EntryRow.transfer_id.in_(
-                select(RefRow.transfer_id).where(RefRow.source == ref.source, RefRow.ref_id == ref.id)))
+            query = query.where(
+                EntryRow.transfer_id.in_(
+                    select(RefRow.transfer_id).where(RefRow.source == ref.source, RefRow.ref_id == ref.id)
+                )
+            )
         rows = list(self.conn.execute(query))
         refs = self._refs({r.transfer_id for r in rows})
         rows.sort(key=lambda r: r.account)  # stable: posting order within an account
         for r in rows:
-            yield Entry(r.key, billing_account, r.account, r.effective_date, Kind(r.kind),
-                        refs.get(r.transfer_id, ()), r.pending, r.debit, r.credit)
+            yield Entry(
+                r.key,
+                billing_account,
+                r.account,
+                r.effective_date,
+                Kind(r.kind),
+                refs.get(r.transfer_id, ()),
+                r.pending,
+                r.debit,
+                r.credit,
+            )
 
     def accounts(self) -> tuple[tuple[str, str], ...]:
         """Every (billing account, account) that has an entry, sorted."""
@@ -130,40 +188,55 @@ class SqlLedgerStore:
         condition = None
         if ref is not None:
             condition = TransferRow.id.in_(
-                select(RefRow.transfer_id).where(RefRow.source == ref.source, RefRow.ref_id == ref.id))
+                select(RefRow.transfer_id).where(RefRow.source == ref.source, RefRow.ref_id == ref.id)
+            )
         return iter(self._load(condition))
 
     def close(self, period: Period) -> None:
         """Record a closed period; a repeat is ignored."""
-        self.conn.execute(insert_or_ignore(self.conn, PeriodRow.__table__, ("billing_account", "first", "last")),
-                          {"billing_account": period.billing_account, "first": period.first, "last": period.last})
+        self.conn.execute(
+            insert_or_ignore(self.conn, PeriodRow.__table__, ("billing_account", "first", "last")),
+            {"billing_account": period.billing_account, "first": period.first, "last": period.last},
+        )
 
     def closed(self, billing_account: str) -> tuple[Period, ...]:
         """The closed periods of a billing account, in closing order."""
-        rows = self.conn.execute(select(PeriodRow.first, PeriodRow.last)
-                                 .where(PeriodRow.billing_account == billing_account).order_by(PeriodRow.id))
+        rows = self.conn.execute(
+            select(PeriodRow.first, PeriodRow.last)
+            .where(PeriodRow.billing_account == billing_account)
+            .order_by(PeriodRow.id)
+        )
         return tuple(Period(billing_account, r.first, r.last) for r in rows)
 
     def _next_id(self) -> int:
         conn = self.conn
         conn.execute(insert_or_ignore(conn, SequenceRow.__table__, ("name",)), {"name": TRANSFER_IDS, "last": 0})
-        return conn.execute(update(SequenceRow).where(SequenceRow.name == TRANSFER_IDS)
-                            .values(last=SequenceRow.last + 1).returning(SequenceRow.last)).scalar_one()
+        return conn.execute(
+            update(SequenceRow)
+            .where(SequenceRow.name == TRANSFER_IDS)
+            .values(last=SequenceRow.last + 1)
+            .returning(SequenceRow.last)
+        ).scalar_one()
 
     def _give_back_id(self) -> None:
-        self.conn.execute(update(SequenceRow).where(SequenceRow.name == TRANSFER_IDS)
-                          .values(last=SequenceRow.last - 1))
+        self.conn.execute(update(SequenceRow).where(SequenceRow.name == TRANSFER_IDS).values(last=SequenceRow.last - 1))
 
     def _add_to_balances(self, entries: tuple[Entry, ...]) -> None:
-        sums: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO_CENTS, ZERO_CENTS, ZERO_CENTS, ZERO_CENTS])
+        sums: dict[tuple[str, str], list[Decimal]] = defaultdict(
+            lambda: [ZERO_CENTS, ZERO_CENTS, ZERO_CENTS, ZERO_CENTS]
+        )
         for e in entries:
             column = sums[(e.billing_account, e.account)]
             column[2 if e.pending else 0] += e.debit
             column[3 if e.pending else 1] += e.credit
         columns = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")
-        self.conn.execute(upsert_adding(self.conn, BalanceRow.__table__, ("billing_account", "account"), columns), [
-            {"billing_account": ban, "account": account, **dict(zip(columns, values))}
-            for (ban, account), values in sorted(sums.items())])
+        self.conn.execute(
+            upsert_adding(self.conn, BalanceRow.__table__, ("billing_account", "account"), columns),
+            [
+                {"billing_account": ban, "account": account, **dict(zip(columns, values))}
+                for (ban, account), values in sorted(sums.items())
+            ],
+        )
 
     def _one(self, condition) -> Transfer | None:
         found = self._load(condition)
@@ -179,7 +252,8 @@ class SqlLedgerStore:
         ids = [r.id for r in rows]
         legs: dict[int, tuple[list, list, list]] = {i: ([], [], []) for i in ids}
         leg_query = select(LegRow.transfer_id, LegRow.account, LegRow.amount, LegRow.line).order_by(
-            LegRow.transfer_id, LegRow.position)
+            LegRow.transfer_id, LegRow.position
+        )
         if condition is not None:
             leg_query = leg_query.where(LegRow.transfer_id.in_(ids))
         for leg in self.conn.execute(leg_query):
@@ -191,12 +265,24 @@ class SqlLedgerStore:
         out = []
         for r in rows:
             accounts, amounts, lines = legs[r.id]
-            out.append(Transfer(
-                key=r.key, billing_account=r.billing_account, kind=Kind(r.kind),
-                effective_date=r.effective_date, posted_at=r.posted_at, currency=r.currency,
-                legs=Legs(tuple(accounts), tuple(amounts), tuple(lines) if r.has_lines else ()),
-                clause=r.clause, refs=refs.get(r.id, ()), memo=r.memo, flow=Flow(r.flow),
-                pending_key=r.pending_key or "", corrects=r.corrects, id=r.id))
+            out.append(
+                Transfer(
+                    key=r.key,
+                    billing_account=r.billing_account,
+                    kind=Kind(r.kind),
+                    effective_date=r.effective_date,
+                    posted_at=r.posted_at,
+                    currency=r.currency,
+                    legs=Legs(tuple(accounts), tuple(amounts), tuple(lines) if r.has_lines else ()),
+                    clause=r.clause,
+                    refs=refs.get(r.id, ()),
+                    memo=r.memo,
+                    flow=Flow(r.flow),
+                    pending_key=r.pending_key or "",
+                    corrects=r.corrects,
+                    id=r.id,
+                )
+            )
         return out
 
     def _refs(self, transfer_ids: set[int] | None) -> dict[int, tuple[Ref, ...]]:
@@ -221,8 +307,11 @@ def stored_balances(conn: Connection, billing_account: str) -> dict[str, tuple[D
 def entry_sums(conn: Connection, billing_account: str) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
     """The same four totals summed from the entries themselves (to check the running ones)."""
     out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO_CENTS, ZERO_CENTS, ZERO_CENTS, ZERO_CENTS])
-    query = (select(EntryRow.account, EntryRow.pending, func.sum(EntryRow.debit), func.sum(EntryRow.credit))
-             .where(EntryRow.billing_account == billing_account).group_by(EntryRow.account, EntryRow.pending))
+    query = (
+        select(EntryRow.account, EntryRow.pending, func.sum(EntryRow.debit), func.sum(EntryRow.credit))
+        .where(EntryRow.billing_account == billing_account)
+        .group_by(EntryRow.account, EntryRow.pending)
+    )
     for account, pending, debit, credit in conn.execute(query):
         out[account][2 if pending else 0] += debit
         out[account][3 if pending else 1] += credit

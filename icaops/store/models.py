@@ -31,9 +31,27 @@ from ..money import MONEY_DIGITS
 from .types import Bounded, Exact, UtcDateTime
 
 __all__ = [
-    "Base", "Agreement", "AccountRow", "EventRow", "AuditRow", "BillRow", "BillLineRow",
-    "PriceGroupRow", "BillingRejectionRow", "TransferRow", "LegRow", "RefRow", "EntryRow",
-    "BalanceRow", "BookRow", "PeriodRow", "SequenceRow", "X12ControlRow", "MONEY", "QUANTITY", "ID",
+    "ID",
+    "MONEY",
+    "QUANTITY",
+    "AccountRow",
+    "Agreement",
+    "AuditRow",
+    "BalanceRow",
+    "Base",
+    "BillLineRow",
+    "BillRow",
+    "BillingRejectionRow",
+    "BookRow",
+    "EntryRow",
+    "EventRow",
+    "LegRow",
+    "PeriodRow",
+    "PriceGroupRow",
+    "RefRow",
+    "SequenceRow",
+    "TransferRow",
+    "X12ControlRow",
 ]
 
 NAMING = {
@@ -53,7 +71,7 @@ ID = BigInteger().with_variant(Integer(), "sqlite")
 class Base(DeclarativeBase):
     __table__: ClassVar[Table]  # every model maps one Table (SQLAlchemy types it as any FromClause)
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Agreement(Base):

@@ -51,8 +51,7 @@ def post_payment(engine: Engine, event: Event, terms: Terms, at: dt.datetime | N
             return PaymentPosted("rejected", event.id, reason=str(transfer))
         assert account, "_payment_transfer refuses an event without an account"
         lock_book(conn, account)
-        ledger = new_ledger([account], terms.money.currency.value, terms.money.scale.value,
-                            store=SqlLedgerStore(conn))
+        ledger = new_ledger([account], terms.money.currency.value, terms.money.scale.value, store=SqlLedgerStore(conn))
         savepoint = conn.begin_nested()
         appended = append_events(conn, [event], at=at)
         if appended.errors:  # the id was used by another event: refused, kept in the audit log

@@ -25,5 +25,5 @@ def upsert_adding(conn: Connection, table: Table, keys: Sequence[str], columns: 
     one statement, so concurrent writers add rather than overwrite."""
     statement = _insert(conn, table)
     return statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={c: table.c[c] + statement.excluded[c] for c in columns})
+        index_elements=list(keys), set_={c: table.c[c] + statement.excluded[c] for c in columns}
+    )

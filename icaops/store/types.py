@@ -87,11 +87,11 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             return None
         if value.utcoffset() is None:
             raise ValueError(f"timestamp {value} has no time zone; expected an aware datetime")
-        return value.astimezone(dt.timezone.utc)
+        return value.astimezone(dt.UTC)
 
     def process_result_value(self, value, dialect: Dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)

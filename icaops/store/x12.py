@@ -23,8 +23,12 @@ def next_control_number(engine: Engine, name: str = INTERCHANGE) -> int:
     """The next control number of counter `name` (1, 2, 3 …), committed before it is returned."""
     with writing(engine) as conn:
         conn.execute(insert_or_ignore(conn, X12ControlRow.__table__, ("name",)), {"name": name, "last": 0})
-        number = conn.execute(update(X12ControlRow).where(X12ControlRow.name == name)
-                              .values(last=X12ControlRow.last + 1).returning(X12ControlRow.last)).scalar_one()
+        number = conn.execute(
+            update(X12ControlRow)
+            .where(X12ControlRow.name == name)
+            .values(last=X12ControlRow.last + 1)
+            .returning(X12ControlRow.last)
+        ).scalar_one()
     if number > _LARGEST:
         raise ValueError(f"X12 control numbers of {name!r} are used up (the last is {_LARGEST})")
     return int(number)

@@ -23,18 +23,28 @@ def display(value: Any) -> str:
         basis = "" if value.amount is None else f" {value.basis.replace('_', ' ')}"
         return f"{amount}{basis} — {value.description}"
     if isinstance(value, DiscountRule):
-        verdict = "not available for resale" if not value.available_for_resale else ("discount applies" if value.discount_applies else "no discount (retail)")
+        verdict = (
+            "not available for resale"
+            if not value.available_for_resale
+            else ("discount applies" if value.discount_applies else "no discount (retail)")
+        )
         limit = f", promotions ≤ {value.max_promotion_days} days" if value.max_promotion_days else ""
         return f"{value.description}: {verdict}{limit}"
     if isinstance(value, NoticeMethod):
         if not value.valid:
             return f"{value.label}: not valid notice"
-        when = {"date_of_service": "received on the date of service", "date_on_receipt": "received on the date on the receipt", "after_mailing": f"received {value.after} after mailing"}[value.received]
+        when = {
+            "date_of_service": "received on the date of service",
+            "date_on_receipt": "received on the date on the receipt",
+            "after_mailing": f"received {value.after} after mailing",
+        }[value.received]
         return f"{value.label}: {when}"
     if isinstance(value, HolidaySource):
         if value.kind == "dates":
             return ", ".join(value.dates) or "(none listed)"
-        return f"{value.kind} calendar {value.code}" + (" with observed days" if value.kind == "country" and value.observed else "")
+        return f"{value.kind} calendar {value.code}" + (
+            " with observed days" if value.kind == "country" and value.observed else ""
+        )
     if isinstance(value, Rule):
         return value.description
     if isinstance(value, Period):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, TypeGuard
+from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 
@@ -21,7 +22,7 @@ from .errors import TermsError, TermsLoadError
 from .schema import Terms
 from .yamlsource import SourceDoc, read_yaml
 
-__all__ = ["Agreement", "Layer", "load_agreement", "agreements_root", "list_agreements", "parse_override_value"]
+__all__ = ["Agreement", "Layer", "agreements_root", "list_agreements", "load_agreement", "parse_override_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +55,10 @@ class Agreement:
 
     def terms_at(self, on: dt.date) -> Terms:
         """The terms in force on `on`: the base plus amendments effective on or before it."""
-        active = tuple(
-            layer.id for layer in self.layers if layer.effective is None or layer.effective <= on
-        )
+        active = tuple(layer.id for layer in self.layers if layer.effective is None or layer.effective <= on)
         return self._terms_for(active)
 
-    def with_overrides(self, overrides: Mapping[str, Any], source: str = "override") -> "Agreement":
+    def with_overrides(self, overrides: Mapping[str, Any], source: str = "override") -> Agreement:
         """A copy whose terms have these values replaced (clause and quote kept, origin noted).
 
         Raises TermsLoadError for an informational term: no code reads it, so an override
@@ -67,9 +66,15 @@ class Agreement:
         value of the wrong type or out of range) are raised when the terms are resolved.
         """
         refused = [
-            TermsError(source, None, key, "a term the code reads; this one is informational (the agreement's "
-                       "text kept for people, read by no computation), so overriding it would change nothing")
-            for key in overrides if _informational(self.terms, key)
+            TermsError(
+                source,
+                None,
+                key,
+                "a term the code reads; this one is informational (the agreement's "
+                "text kept for people, read by no computation), so overriding it would change nothing",
+            )
+            for key in overrides
+            if _informational(self.terms, key)
         ]
         if refused:
             raise TermsLoadError(refused)
@@ -122,9 +127,16 @@ def _load_cached(folder: Path) -> Agreement:
     if errors:
         raise TermsLoadError(errors)
     layers = [_read_layer(folder, "base", manifest.get("title", ""), None, manifest["base"], errors)]
-    for i, amendment in enumerate(manifest.get("amendments") or []):
+    for amendment in manifest.get("amendments") or []:
         layers.append(
-            _read_layer(folder, amendment["id"], amendment.get("title", ""), amendment.get("effective"), [amendment["file"]], errors)
+            _read_layer(
+                folder,
+                amendment["id"],
+                amendment.get("title", ""),
+                amendment.get("effective"),
+                [amendment["file"]],
+                errors,
+            )
         )
     if errors:
         raise TermsLoadError(errors)
@@ -136,7 +148,7 @@ def _load_cached(folder: Path) -> Agreement:
         manifest=manifest,
         layers=tuple(layers),
     )
-    agreement.terms  # validate every layer now, so a broken file fails at load time
+    _ = agreement.terms  # validate every layer now, so a broken file fails at load time
     return agreement
 
 
@@ -166,7 +178,9 @@ def _check_manifest(doc: SourceDoc) -> list[TermsError]:
     return errors
 
 
-def _read_layer(folder: Path, layer_id: str, title: str, effective: Any, files: list[str], errors: list[TermsError]) -> Layer:
+def _read_layer(
+    folder: Path, layer_id: str, title: str, effective: Any, files: list[str], errors: list[TermsError]
+) -> Layer:
     docs = []
     for name in files:
         doc, errs = read_yaml(folder / name, _display(folder / name))
@@ -206,14 +220,23 @@ def _build_terms(layers: list[Layer], overrides: tuple[tuple[str, Any], ...]) ->
         raise TermsLoadError([_locate(err, origins) for err in exc.errors()]) from None
 
 
-def _merge(tree: dict, data: dict, path: tuple, doc: SourceDoc, layer: Layer, origins: dict, errors: list, is_base: bool) -> None:
+def _merge(
+    tree: dict, data: dict, path: tuple, doc: SourceDoc, layer: Layer, origins: dict, errors: list, is_base: bool
+) -> None:
     for key, node in data.items():
         here = path + (key,)
         if _is_term(node):
             term = dict(node, origin=doc.where(here), layer=layer.id)
             previous = tree.get(key)
             if previous is not None and is_base:
-                errors.append(TermsError(doc.file, doc.lines.get(here), ".".join(here), f"one definition of this term (also at {previous.get('origin')})"))
+                errors.append(
+                    TermsError(
+                        doc.file,
+                        doc.lines.get(here),
+                        ".".join(here),
+                        f"one definition of this term (also at {previous.get('origin')})",
+                    )
+                )
                 continue
             if previous is not None:
                 citation = {k: previous.get(k) for k in ("clause", "quote", "origin", "layer", "value")}
@@ -223,12 +246,26 @@ def _merge(tree: dict, data: dict, path: tuple, doc: SourceDoc, layer: Layer, or
         elif isinstance(node, dict):
             branch = tree.setdefault(key, {})
             if _is_term(branch):
-                errors.append(TermsError(doc.file, doc.lines.get(here), ".".join(here), "a term (value, clause, quote), as in the base agreement"))
+                errors.append(
+                    TermsError(
+                        doc.file,
+                        doc.lines.get(here),
+                        ".".join(here),
+                        "a term (value, clause, quote), as in the base agreement",
+                    )
+                )
                 continue
             origins.setdefault(here, (doc, here))
             _merge(branch, node, here, doc, layer, origins, errors, is_base)
         else:
-            errors.append(TermsError(doc.file, doc.lines.get(here), ".".join(here), "a term with value, clause and quote, or a section of terms"))
+            errors.append(
+                TermsError(
+                    doc.file,
+                    doc.lines.get(here),
+                    ".".join(here),
+                    "a term with value, clause and quote, or a section of terms",
+                )
+            )
 
 
 def _override(tree: dict, key: str, value: Any, source: str, errors: list[TermsError]) -> None:
@@ -242,7 +279,9 @@ def _override(tree: dict, key: str, value: Any, source: str, errors: list[TermsE
         return
     citation = {k: current.get(k) for k in ("clause", "quote", "origin", "layer", "value")}
     replaced = copy.deepcopy(current)
-    replaced.update(value=value, origin=source, layer="override", supersedes=tuple(current.get("supersedes", ())) + (citation,))
+    replaced.update(
+        value=value, origin=source, layer="override", supersedes=tuple(current.get("supersedes", ())) + (citation,)
+    )
     node[parts[-1]] = replaced
 
 

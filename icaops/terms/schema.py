@@ -6,26 +6,37 @@ quotes are data in `agreements/<id>/`. A different agreement is a new file, not 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .values import ClauseId, Direction, HolidaySource, Money, Period, PerSecond, Rate, Roll, bounded
 
 __all__ = [
+    "REQUIRED_DEADLINES",
     "Citation",
-    "Term",
-    "Terms",
-    "DeadlineSpec",
-    "Price",
-    "TaxItem",
     "DatedRate",
+    "DeadlineSpec",
     "DiscountRule",
     "NoticeMethod",
-    "REQUIRED_DEADLINES",
+    "Price",
+    "TaxItem",
+    "Term",
+    "Terms",
 ]
 
 T = TypeVar("T")
@@ -105,10 +116,8 @@ class Term(BaseModel, Generic[T]):
             for c in data["supersedes"]:
                 c = dict(c) if isinstance(c, dict) else c
                 if isinstance(c, dict):
-                    try:
+                    with contextlib.suppress(ValidationError):
                         c["value"] = adapter.validate_python(c.get("value"))
-                    except ValidationError:
-                        pass
                 typed.append(c)
             data = {**data, "supersedes": tuple(typed)}
         return data
@@ -140,7 +149,9 @@ class Price(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     description: str
-    basis: Literal["per_occurrence", "per_line", "per_message", "per_order", "percent", "no_charge", "per_tariff", "icb", "tbd"]
+    basis: Literal[
+        "per_occurrence", "per_line", "per_message", "per_order", "percent", "no_charge", "per_tariff", "icb", "tbd"
+    ]
     amount: Money | None = None
     kind: Literal["nrc", "mrc", "usage", "discount", "directory"] = "nrc"
     applies_when: str | None = None
@@ -178,7 +189,7 @@ class NoticeMethod(BaseModel):
     after: Period | None = None
 
     @model_validator(mode="after")
-    def _after_for_mail(self) -> "NoticeMethod":
+    def _after_for_mail(self) -> NoticeMethod:
         if (self.received == "after_mailing") != (self.after is not None):
             raise ValueError("after: expected a period (e.g. 5 calendar days) exactly when received is after_mailing")
         return self
@@ -191,7 +202,7 @@ class BusinessHours(BaseModel):
     end: dt.time
 
     @model_validator(mode="after")
-    def _ordered(self) -> "BusinessHours":
+    def _ordered(self) -> BusinessHours:
         if self.start >= self.end:
             raise ValueError(f"business hours whose start is before their end, got {self.start}-{self.end}")
         return self
@@ -262,7 +273,9 @@ class BillingTerms(_Section):
     fusc_applies_without_certification: Term[bool]
     taxes_as_separate_items: Term[bool]
     proration: Term[Literal["actual_days_in_cycle", "thirty_day_month", "whole_month"]]
-    payment_application: Term[tuple[Literal["oldest_bill_first", "charges_before_late_payment_charges", "late_payment_charges_first"], ...]]
+    payment_application: Term[
+        tuple[Literal["oldest_bill_first", "charges_before_late_payment_charges", "late_payment_charges_first"], ...]
+    ]
     credit_rounding_scope: Term[Literal["per_line"]]
 
 
@@ -291,15 +304,17 @@ class TaxItem(BaseModel):
     exempt_with: str | None = None
 
     @model_validator(mode="after")
-    def _one_rate_source(self) -> "TaxItem":
+    def _one_rate_source(self) -> TaxItem:
         if (self.rate is None) == (not self.rates):
             raise ValueError("either `rate` (one rate for every date) or `rates` (a dated table), not both or neither")
         starts = [r.valid_from for r in self.rates]
         if starts != sorted(set(starts)):
-            raise ValueError(f"`rates` rows in date order, each from a different date, got {', '.join(map(str, starts))}")
+            raise ValueError(
+                f"`rates` rows in date order, each from a different date, got {', '.join(map(str, starts))}"
+            )
         return self
 
-    def row_on(self, day: dt.date) -> "DatedRate | None":
+    def row_on(self, day: dt.date) -> DatedRate | None:
         """The row of `rates` in force on `day` (the latest starting on or before it), or None."""
         rows = [r for r in self.rates if r.valid_from <= day]
         return rows[-1] if rows else None
@@ -340,7 +355,9 @@ class LifecycleTerms(_Section):
     follow_on_term: Term[Period]
     termination_time: Term[dt.time]
     # III.2.2.1: what counts as Granite's activity (interpretation inactivity-activity).
-    inactivity_activities: Term[tuple[Literal["pre_ordering", "orders", "resold_lines_in_service", "resale_usage"], ...]]
+    inactivity_activities: Term[
+        tuple[Literal["pre_ordering", "orders", "resold_lines_in_service", "resale_usage"], ...]
+    ]
 
 
 class AuditTerms(_Section):

@@ -13,14 +13,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, mod
 
 __all__ = [
     "ClauseId",
-    "Period",
-    "PeriodUnit",
-    "Roll",
     "Direction",
     "HolidaySource",
     "Money",
-    "Rate",
     "PerSecond",
+    "Period",
+    "PeriodUnit",
+    "Rate",
+    "Roll",
     "bounded",
 ]
 
@@ -42,7 +42,7 @@ ClauseId = Annotated[str, BeforeValidator(_clause)]
 def _decimal(value: object) -> Decimal:
     # Floats are refused on purpose: YAML 0.015 arrives as a float, and binary floats
     # are how cents go missing. Terms files quote money and rates as strings.
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError(f"a decimal written as a quoted string (e.g. '0.015'), got {value!r}")
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
@@ -72,12 +72,20 @@ def bounded(low: int | Decimal | None, high: int | Decimal | None, what: str) ->
 
 # Amounts of money in the terms are prices, deposits and thresholds: never negative
 # (a credit is a bill line, not a term).
-Money = Annotated[Decimal, BeforeValidator(_decimal), bounded(0, None, "an amount of money of zero or more, e.g. '5000.00'")]
+Money = Annotated[
+    Decimal, BeforeValidator(_decimal), bounded(0, None, "an amount of money of zero or more, e.g. '5000.00'")
+]
 # Every rate in the agreement is a fraction of an amount: a discount, a monthly interest
 # rate, a tax factor, a share of listings or of calls. Written '0.015' or '1.5%'.
-Rate = Annotated[Decimal, BeforeValidator(_decimal), bounded(0, 1, "a rate from 0 to 1 (0 % to 100 %), e.g. '0.015' or '1.5%'")]
+Rate = Annotated[
+    Decimal, BeforeValidator(_decimal), bounded(0, 1, "a rate from 0 to 1 (0 % to 100 %), e.g. '0.015' or '1.5%'")
+]
 # A count per second (DoS call attempts): above zero, no upper bound in the text.
-PerSecond = Annotated[Decimal, BeforeValidator(_decimal), bounded(Decimal("0.000001"), None, "a number of events per second above zero, e.g. '50'")]
+PerSecond = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    bounded(Decimal("0.000001"), None, "a number of events per second above zero, e.g. '50'"),
+]
 
 
 class PeriodUnit(str, Enum):
@@ -126,7 +134,7 @@ class Period(BaseModel):
     unit: PeriodUnit
 
     @model_validator(mode="after")
-    def _sane(self) -> "Period":
+    def _sane(self) -> Period:
         # The longest period in the agreement is two years (the Initial Term); ten years
         # bounds any period of a commercial agreement and catches a unit typed wrong.
         most = _MOST[self.unit]
@@ -182,7 +190,7 @@ class HolidaySource(BaseModel):
     dates: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _check(self) -> "HolidaySource":
+    def _check(self) -> HolidaySource:
         if self.kind in ("country", "financial") and not self.code:
             raise ValueError(f"holiday source of kind {self.kind!r} needs a code (e.g. US, XFED)")
         if self.kind == "country":
@@ -190,14 +198,20 @@ class HolidaySource(BaseModel):
             if self.code not in countries:
                 raise ValueError(f"code: expected a country code of the holidays package such as US, got {self.code!r}")
             if self.subdivision is not None and self.subdivision not in countries[self.code]:
-                raise ValueError(f"subdivision: expected a subdivision of {self.code} such as "
-                                 f"{countries[self.code][0] if countries[self.code] else '(none)'}, got {self.subdivision!r}")
+                raise ValueError(
+                    f"subdivision: expected a subdivision of {self.code} such as "
+                    f"{countries[self.code][0] if countries[self.code] else '(none)'}, got {self.subdivision!r}"
+                )
         if self.kind == "financial" and self.code not in holidays.list_supported_financial():
-            raise ValueError(f"code: expected a financial market code of the holidays package such as XNYS, got {self.code!r}")
+            raise ValueError(
+                f"code: expected a financial market code of the holidays package such as XNYS, got {self.code!r}"
+            )
         for day in self.dates:
             try:
                 dt.date.fromisoformat(day[:10])
             except ValueError:
-                raise ValueError(f"dates: expected an ISO date, optionally with a name, such as "
-                                 f"'2012-12-24 Christmas Eve', got {day!r}") from None
+                raise ValueError(
+                    f"dates: expected an ISO date, optionally with a name, such as "
+                    f"'2012-12-24 Christmas Eve', got {day!r}"
+                ) from None
         return self

@@ -20,15 +20,49 @@ DL = Deadlines(TERMS)
 D = dt.date
 ON = D(2013, 5, 31)
 LOG = [
-    {"id": "B1", "date": D(2013, 3, 4), "type": "bill.issued", "account": "G", "bill": "B1", "lines": {"lines": "800.00", "trips": "200.00"}},
-    {"id": "D1", "date": D(2013, 3, 20), "type": "billing_dispute.filed", "account": "G", "bill": "B1",
-     "items": [{"line": "B1:trips", "amount": "100.00", "reason": "trips never dispatched"}]},
+    {
+        "id": "B1",
+        "date": D(2013, 3, 4),
+        "type": "bill.issued",
+        "account": "G",
+        "bill": "B1",
+        "lines": {"lines": "800.00", "trips": "200.00"},
+    },
+    {
+        "id": "D1",
+        "date": D(2013, 3, 20),
+        "type": "billing_dispute.filed",
+        "account": "G",
+        "bill": "B1",
+        "items": [{"line": "B1:trips", "amount": "100.00", "reason": "trips never dispatched"}],
+    },
     {"id": "P1", "date": D(2013, 3, 25), "type": "payment.received", "account": "G", "amount": "700.00"},
     {"id": "Q1", "date": D(2013, 3, 26), "type": "deposit.requested", "account": "G", "amount": "300.00"},
-    {"id": "QR", "date": D(2013, 3, 27), "type": "deposit.received", "account": "G", "refers_to": "Q1", "amount": "300.00"},
-    {"id": "R1", "date": D(2013, 4, 1), "type": "billing_dispute.resolved", "account": "G", "refers_to": "D1", "amount_for_clec": "60.00"},
-    {"id": "A1", "date": D(2013, 4, 2), "type": "audit.adjustment_agreed", "account": "G", "kind": "overcharge", "amount": "50.00",
-     "originated_on": "2013-01-10"},
+    {
+        "id": "QR",
+        "date": D(2013, 3, 27),
+        "type": "deposit.received",
+        "account": "G",
+        "refers_to": "Q1",
+        "amount": "300.00",
+    },
+    {
+        "id": "R1",
+        "date": D(2013, 4, 1),
+        "type": "billing_dispute.resolved",
+        "account": "G",
+        "refers_to": "D1",
+        "amount_for_clec": "60.00",
+    },
+    {
+        "id": "A1",
+        "date": D(2013, 4, 2),
+        "type": "audit.adjustment_agreed",
+        "account": "G",
+        "kind": "overcharge",
+        "amount": "50.00",
+        "originated_on": "2013-01-10",
+    },
     {"id": "B2", "date": D(2013, 5, 4), "type": "bill.issued", "account": "G", "bill": "B2", "amount": "500.00"},
     {"id": "W1", "date": D(2013, 5, 20), "type": "deposit.drawn", "account": "G", "amount": "100.00"},
 ]
@@ -71,7 +105,14 @@ def test_a_refused_event_leaves_the_state_as_it_was():
 
 
 def _error(row, **kw) -> BillingError:
-    closed = {"id": "G5", "date": D(2013, 5, 4), "type": "bill.issued", "account": "G", "bill": "G:2013-05", "amount": "1.00"}
+    closed = {
+        "id": "G5",
+        "date": D(2013, 5, 4),
+        "type": "bill.issued",
+        "account": "G",
+        "bill": "G:2013-05",
+        "amount": "1.00",
+    }
     h = _fold(LOG + [closed, {"id": "X", "date": D(2013, 5, 25), "account": "G", **row}], **kw)
     [error] = h.errors
     assert isinstance(error, EventError) and error.event == "X"
@@ -87,14 +128,41 @@ EVENT_ERRORS = [
     ({"type": "billing_dispute.resolved", "refers_to": "D9"}, Code.DISPUTE_UNKNOWN, "refers_to"),
     ({"type": "deposit.received", "refers_to": "Q9", "amount": "1.00"}, Code.DEPOSIT_REQUEST_UNKNOWN, "refers_to"),
     ({"type": "billing_dispute.filed", "bill": "B2", "amount": "1.00"}, Code.DISPUTE_ITEMS_MISSING, "items"),
-    ({"type": "billing_dispute.filed", "bill": "B2", "amount": "0.00", "reason": "r"}, Code.DISPUTE_AMOUNT_NOT_POSITIVE, "amount"),
-    ({"type": "billing_dispute.filed", "bill": "B1", "items": [{"line": "B1:trips", "amount": "250.00", "reason": "r"}]},
-     Code.DISPUTE_ITEM_EXCEEDS_LINE, "items"),
-    ({"type": "billing_dispute.filed", "bill": "B1", "amount": "950.00", "reason": "r"}, Code.DISPUTE_EXCEEDS_OPEN, "amount"),
-    ({"type": "billing_dispute.resolved", "refers_to": "D1", "amount_for_clec": "101.00"}, Code.RESOLUTION_OUT_OF_RANGE, "amount_for_clec"),
-    ({"type": "deposit.received", "refers_to": "Q1", "amount": "1.00", "form": "gold"}, Code.DEPOSIT_FORM_INVALID, "form"),
+    (
+        {"type": "billing_dispute.filed", "bill": "B2", "amount": "0.00", "reason": "r"},
+        Code.DISPUTE_AMOUNT_NOT_POSITIVE,
+        "amount",
+    ),
+    (
+        {
+            "type": "billing_dispute.filed",
+            "bill": "B1",
+            "items": [{"line": "B1:trips", "amount": "250.00", "reason": "r"}],
+        },
+        Code.DISPUTE_ITEM_EXCEEDS_LINE,
+        "items",
+    ),
+    (
+        {"type": "billing_dispute.filed", "bill": "B1", "amount": "950.00", "reason": "r"},
+        Code.DISPUTE_EXCEEDS_OPEN,
+        "amount",
+    ),
+    (
+        {"type": "billing_dispute.resolved", "refers_to": "D1", "amount_for_clec": "101.00"},
+        Code.RESOLUTION_OUT_OF_RANGE,
+        "amount_for_clec",
+    ),
+    (
+        {"type": "deposit.received", "refers_to": "Q1", "amount": "1.00", "form": "gold"},
+        Code.DEPOSIT_FORM_INVALID,
+        "form",
+    ),
     ({"type": "deposit.drawn", "amount": "200.01"}, Code.DRAW_EXCEEDS_DEPOSIT, "amount"),
-    ({"type": "audit.adjustment_agreed", "kind": "refund", "amount": "1.00", "originated_on": "2013-01-01"}, Code.AUDIT_KIND_INVALID, "kind"),
+    (
+        {"type": "audit.adjustment_agreed", "kind": "refund", "amount": "1.00", "originated_on": "2013-01-01"},
+        Code.AUDIT_KIND_INVALID,
+        "kind",
+    ),
 ]
 
 
@@ -107,6 +175,7 @@ def test_each_event_error_has_its_code(row, code, field):
 
 def test_a_period_closed_twice_is_refused():
     """III.9.2: a closed bill is never billed again; the close is refused before anything is computed."""
+
     def compute(e, carried):
         raise AssertionError("a closed period was computed again")
 
@@ -128,7 +197,11 @@ QUERY_ERRORS = [
     ("bill.B1.nope", Code.QUERY_UNKNOWN, "unknown bill query 'nope'"),
     ("bill.B9.total", Code.BILL_UNKNOWN, "no bill 'B9' (known: B1, B2)"),
     ("bill.B1.line.zz", Code.LINE_UNKNOWN, "no line 'zz' on bill B1"),
-    ("bill.B1.refused.T1", Code.BILL_NOT_COMPUTED, "bill 'B1' is not a computed bill (billing.cycle_closed): it has no refused charges"),
+    (
+        "bill.B1.refused.T1",
+        Code.BILL_NOT_COMPUTED,
+        "bill 'B1' is not a computed bill (billing.cycle_closed): it has no refused charges",
+    ),
     ("dispute.D9.held", Code.DISPUTE_UNKNOWN, "no billing dispute 'D9'"),
     ("deposit.Q9.amount", Code.DEPOSIT_REQUEST_UNKNOWN, "no deposit request 'Q9'"),
 ]

@@ -32,18 +32,44 @@ def histories(draw):
         amount = draw(CENTS)
         bill = f"B{m}"
         bills.append((bill, day, amount))
-        events.append({"id": bill, "date": day, "type": "bill.issued", "account": "A", "bill": bill, "amount": str(amount)})
+        events.append(
+            {"id": bill, "date": day, "type": "bill.issued", "account": "A", "bill": bill, "amount": str(amount)}
+        )
         for k in range(draw(st.integers(min_value=0, max_value=3))):
             when = day + dt.timedelta(days=draw(st.integers(min_value=0, max_value=60)))
-            events.append({"id": f"P{m}{k}", "date": when, "type": "payment.received", "account": "A", "amount": str(draw(CENTS))})
+            events.append(
+                {"id": f"P{m}{k}", "date": when, "type": "payment.received", "account": "A", "amount": str(draw(CENTS))}
+            )
         if draw(st.booleans()):
-            disputed = (amount * Decimal(draw(st.integers(min_value=1, max_value=100))) / 100).quantize(Decimal("0.01")) or Decimal("0.01")
+            disputed = (amount * Decimal(draw(st.integers(min_value=1, max_value=100))) / 100).quantize(
+                Decimal("0.01")
+            ) or Decimal("0.01")
             filed = day + dt.timedelta(days=draw(st.integers(min_value=1, max_value=50)))
-            events.append({"id": f"D{m}", "date": filed, "type": "billing_dispute.filed", "account": "A", "bill": bill, "amount": str(disputed), "reason": "test"})
+            events.append(
+                {
+                    "id": f"D{m}",
+                    "date": filed,
+                    "type": "billing_dispute.filed",
+                    "account": "A",
+                    "bill": bill,
+                    "amount": str(disputed),
+                    "reason": "test",
+                }
+            )
             if draw(st.booleans()):
-                share = (disputed * Decimal(draw(st.integers(min_value=0, max_value=100))) / 100).quantize(Decimal("0.01"))
-                events.append({"id": f"R{m}", "date": filed + dt.timedelta(days=draw(st.integers(min_value=1, max_value=40))),
-                               "type": "billing_dispute.resolved", "account": "A", "refers_to": f"D{m}", "amount_for_clec": str(share)})
+                share = (disputed * Decimal(draw(st.integers(min_value=0, max_value=100))) / 100).quantize(
+                    Decimal("0.01")
+                )
+                events.append(
+                    {
+                        "id": f"R{m}",
+                        "date": filed + dt.timedelta(days=draw(st.integers(min_value=1, max_value=40))),
+                        "type": "billing_dispute.resolved",
+                        "account": "A",
+                        "refers_to": f"D{m}",
+                        "amount_for_clec": str(share),
+                    }
+                )
     return [event_from_mapping(e, i, "prop") for i, e in enumerate(events)]
 
 

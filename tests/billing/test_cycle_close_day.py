@@ -32,4 +32,8 @@ def test_malformed_period_still_names_the_period(dl):
 def test_bill_date_is_the_day_after_the_close(dl):
     """II.2.8: "The Bill Date shall be the date one day past the billing cycle close date"."""
     cycle = cycle_for("G", "2013-02", 31, dl)
-    assert (cycle.start, cycle.close, cycle.bill_date.value) == (dt.date(2013, 2, 1), dt.date(2013, 2, 28), dt.date(2013, 3, 1))
+    assert (cycle.start, cycle.close, cycle.bill_date.value) == (
+        dt.date(2013, 2, 1),
+        dt.date(2013, 2, 28),
+        dt.date(2013, 3, 1),
+    )

@@ -36,8 +36,13 @@ def test_same_key_same_content_returns_the_original():
     ledger = new_ledger()
     first = ledger.post(bill("B1", "50.00"))
     retry = bill("B1", "50.00")
-    later = transfer("B1", ("receivable", "50.00"), ("revenue:recurring", "-50.00", "L1"),
-                     refs=(Ref("bill", "B1"),), posted_at=POSTED_AT + timedelta(hours=3))
+    later = transfer(
+        "B1",
+        ("receivable", "50.00"),
+        ("revenue:recurring", "-50.00", "L1"),
+        refs=(Ref("bill", "B1"),),
+        posted_at=POSTED_AT + timedelta(hours=3),
+    )
     assert ledger.post(retry) is first
     assert ledger.post(later) is first
     assert len(ledger.transfers()) == 1
@@ -76,8 +81,16 @@ def test_payment_reduces_receivable_and_balances_are_per_billing_account():
     ledger = new_ledger()
     ledger.post(bill("B1", "100.00"))
     ledger.post(bill("B9", "7.00", ban=OTHER_BAN))
-    ledger.post(transfer("P1", ("cash", "60.00"), ("receivable", "-60.00"), kind=Kind.PAYMENT,
-                         on=date(2012, 8, 20), refs=(Ref("payment", "P1"), Ref("bill", "B1"))))
+    ledger.post(
+        transfer(
+            "P1",
+            ("cash", "60.00"),
+            ("receivable", "-60.00"),
+            kind=Kind.PAYMENT,
+            on=date(2012, 8, 20),
+            refs=(Ref("payment", "P1"), Ref("bill", "B1")),
+        )
+    )
     assert ledger.balance(BAN, "receivable").posted == D("40.00")
     assert ledger.balance(OTHER_BAN, "receivable").posted == D("7.00")
     assert set(ledger.balances(BAN)) == {"cash", "receivable", "revenue:recurring"}
@@ -88,11 +101,18 @@ def test_entries_filtered_by_reference_give_billing_what_a_bill_owes():
     ledger = new_ledger()
     ledger.post(bill("B1", "100.00"))
     ledger.post(bill("B2", "30.00"))
-    ledger.post(transfer("P1", ("cash", "60.00"), ("receivable", "-60.00"), kind=Kind.PAYMENT,
-                         on=date(2012, 8, 20), refs=(Ref("payment", "P1"), Ref("bill", "B1"))))
+    ledger.post(
+        transfer(
+            "P1",
+            ("cash", "60.00"),
+            ("receivable", "-60.00"),
+            kind=Kind.PAYMENT,
+            on=date(2012, 8, 20),
+            refs=(Ref("payment", "P1"), Ref("bill", "B1")),
+        )
+    )
     entries = ledger.entries(BAN, "receivable", ref=Ref("bill", "B1"))
-    assert [(e.transfer_key, e.debit, e.credit) for e in entries] == [
-        ("B1", D("100.00"), 0), ("P1", 0, D("60.00"))]
+    assert [(e.transfer_key, e.debit, e.credit) for e in entries] == [("B1", D("100.00"), 0), ("P1", 0, D("60.00"))]
     assert [t.key for t in ledger.transfers(Ref("bill", "B1"))] == ["B1", "P1"]
 
 
@@ -116,8 +136,15 @@ def test_dispute_resolved_against_billed_party_voids_the_hold():
     ledger = new_ledger()
     ledger.post(bill("B1", "100.00"))
     ledger.post(hold("H1", "30.00", on=date(2012, 8, 10)))
-    void = transfer("R1", kind=Kind.DISPUTE_RELEASE, on=date(2012, 9, 10), clause="III.9.4",
-                    flow=Flow.VOID_PENDING, pending_key="H1", refs=(Ref("dispute", "D1"),))
+    void = transfer(
+        "R1",
+        kind=Kind.DISPUTE_RELEASE,
+        on=date(2012, 9, 10),
+        clause="III.9.4",
+        flow=Flow.VOID_PENDING,
+        pending_key="H1",
+        refs=(Ref("dispute", "D1"),),
+    )
     assert not isinstance(ledger.post(void), LedgerError)
     receivable = ledger.balance(BAN, "receivable")
     assert (receivable.posted, receivable.pending) == (D("100.00"), 0)
@@ -131,12 +158,26 @@ def test_dispute_resolved_in_part_for_billed_party_posts_that_part_then_credits(
     ledger = new_ledger()
     ledger.post(bill("B1", "100.00"))
     ledger.post(hold("H1", "30.00", on=date(2012, 8, 10)))
-    post = transfer("R1", ("disputes:pending", "20.00"), ("receivable", "-20.00"),
-                    kind=Kind.DISPUTE_RELEASE, on=date(2012, 9, 10), clause="III.9.4.1",
-                    flow=Flow.POST_PENDING, pending_key="H1", refs=(Ref("dispute", "D1"),))
-    credit = transfer("C1", ("credits", "20.00"), ("disputes:pending", "-20.00"),
-                      kind=Kind.CREDIT, on=date(2012, 9, 30), clause="III.9.4.1",
-                      refs=(Ref("dispute", "D1"), Ref("bill", "B2")))
+    post = transfer(
+        "R1",
+        ("disputes:pending", "20.00"),
+        ("receivable", "-20.00"),
+        kind=Kind.DISPUTE_RELEASE,
+        on=date(2012, 9, 10),
+        clause="III.9.4.1",
+        flow=Flow.POST_PENDING,
+        pending_key="H1",
+        refs=(Ref("dispute", "D1"),),
+    )
+    credit = transfer(
+        "C1",
+        ("credits", "20.00"),
+        ("disputes:pending", "-20.00"),
+        kind=Kind.CREDIT,
+        on=date(2012, 9, 30),
+        clause="III.9.4.1",
+        refs=(Ref("dispute", "D1"), Ref("bill", "B2")),
+    )
     assert replay(ledger, [post, credit])[0].flow is Flow.POST_PENDING
     receivable = ledger.balance(BAN, "receivable")
     assert (receivable.posted, receivable.pending) == (D("80.00"), 0)
@@ -153,9 +194,16 @@ def test_correction_is_a_new_transfer_in_an_open_period():
     ledger.close(Period(BAN, date(2012, 7, 1), date(2012, 7, 31)))
     late = ledger.post(bill("B1b", "5.00", on=date(2012, 7, 15)))
     assert isinstance(late, LedgerError) and late.code is Code.PERIOD_CLOSED
-    reversal = transfer("B1-rev", ("receivable", "-100.00"), ("revenue:recurring", "100.00"),
-                        kind=Kind.REVERSAL, on=date(2012, 8, 5), clause="III.9.1",
-                        corrects="B1", refs=(Ref("bill", "B1"),))
+    reversal = transfer(
+        "B1-rev",
+        ("receivable", "-100.00"),
+        ("revenue:recurring", "100.00"),
+        kind=Kind.REVERSAL,
+        on=date(2012, 8, 5),
+        clause="III.9.1",
+        corrects="B1",
+        refs=(Ref("bill", "B1"),),
+    )
     stored = ledger.post(reversal)
     assert not isinstance(stored, LedgerError) and stored.corrects == "B1"
     assert ledger.transfers()[0] is original
@@ -184,9 +232,15 @@ def test_retry_after_close_still_returns_the_original():
 def test_family_accounts_from_the_chart_are_admitted():
     """The chart is data: `taxes_payable:*` admits any jurisdiction."""
     ledger = new_ledger()
-    result = ledger.post(transfer("B1", ("receivable", "10.60"), ("revenue:usage", "-10.00", "L1"),
-                                  ("taxes_payable:ID", "-0.50", "L2"),
-                                  ("surcharges_payable:e911", "-0.10", "L3")))
+    result = ledger.post(
+        transfer(
+            "B1",
+            ("receivable", "10.60"),
+            ("revenue:usage", "-10.00", "L1"),
+            ("taxes_payable:ID", "-0.50", "L2"),
+            ("surcharges_payable:e911", "-0.10", "L3"),
+        )
+    )
     assert not isinstance(result, LedgerError)
     assert ledger.balance(BAN, "taxes_payable:ID").posted == D("0.50")
     assert [leg.line for leg in result.legs] == ["", "L1", "L2", "L3"]
@@ -197,9 +251,15 @@ def test_posted_at_in_any_zone_is_accepted_and_digest_uses_utc():
     one, two = new_ledger(), new_ledger()
     mountain = timezone(timedelta(hours=-6))
     one.post(bill("B1", "1.00"))
-    two.post(transfer("B1", ("receivable", "1.00"), ("revenue:recurring", "-1.00", "L1"),
-                      refs=(Ref("bill", "B1"),),
-                      posted_at=datetime(2012, 8, 1, 0, 0, tzinfo=mountain)))
+    two.post(
+        transfer(
+            "B1",
+            ("receivable", "1.00"),
+            ("revenue:recurring", "-1.00", "L1"),
+            refs=(Ref("bill", "B1"),),
+            posted_at=datetime(2012, 8, 1, 0, 0, tzinfo=mountain),
+        )
+    )
     assert one.state().digest() == two.state().digest()
 
 

@@ -16,9 +16,18 @@ from .helpers import BAN, OTHER_BAN, new_ledger, transfer
 
 pytestmark = pytest.mark.slow
 
-ACCOUNTS = ("receivable", "cash", "credits", "disputes:pending", "revenue:recurring",
-            "revenue:usage", "revenue:late_charges", "taxes_payable:ID",
-            "surcharges_payable:e911", "deposits_held")
+ACCOUNTS = (
+    "receivable",
+    "cash",
+    "credits",
+    "disputes:pending",
+    "revenue:recurring",
+    "revenue:usage",
+    "revenue:late_charges",
+    "taxes_payable:ID",
+    "surcharges_payable:e911",
+    "deposits_held",
+)
 START = date(2012, 7, 1)
 CENTS = Decimal("0.01")
 
@@ -36,8 +45,7 @@ def balanced_rows(draw):
     cuts = [c for c in cuts if 0 < c < total]
     credits = [b - a for a, b in zip([0, *cuts], [*cuts, total])]
     amounts = [_cents(d) for d in debits] + [-_cents(c) for c in credits]
-    accounts = draw(st.lists(st.sampled_from(ACCOUNTS), min_size=len(amounts),
-                             max_size=len(amounts)))
+    accounts = draw(st.lists(st.sampled_from(ACCOUNTS), min_size=len(amounts), max_size=len(amounts)))
     return [(a, x, f"L{i}") for i, (a, x) in enumerate(zip(accounts, amounts))]
 
 
@@ -51,48 +59,64 @@ def commands(draw):
         ban = draw(st.sampled_from((BAN, OTHER_BAN)))
         day = START + timedelta(days=draw(st.integers(0, 90)))
         key = f"k{draw(st.integers(0, 40))}"
-        what = draw(st.sampled_from(("post", "post", "post", "hold", "resolve", "correct",
-                                     "close")))
+        what = draw(st.sampled_from(("post", "post", "post", "hold", "resolve", "correct", "close")))
         if what == "close":
             out.append(Period(ban, day, day + timedelta(days=draw(st.integers(0, 20)))))
         elif what == "hold":
             amount = _cents(draw(st.integers(1, 10**6)))
-            out.append(transfer(key, ("disputes:pending", amount), ("receivable", -amount),
-                                ban=ban, on=day, kind=Kind.DISPUTE_HOLD, clause="III.9.4",
-                                flow=Flow.PENDING, refs=(Ref("dispute", key),)))
+            out.append(
+                transfer(
+                    key,
+                    ("disputes:pending", amount),
+                    ("receivable", -amount),
+                    ban=ban,
+                    on=day,
+                    kind=Kind.DISPUTE_HOLD,
+                    clause="III.9.4",
+                    flow=Flow.PENDING,
+                    refs=(Ref("dispute", key),),
+                )
+            )
             holds.append(out[-1])
         elif what == "resolve" and holds:
             out.append(_resolution(draw, key, draw(st.sampled_from(holds)), day))
         elif what == "correct" and posted:
             original = draw(st.sampled_from(posted))
             rows = [(leg.account, -leg.amount, leg.line) for leg in original.legs]
-            out.append(transfer(key, *rows, ban=original.billing_account, on=day,
-                                kind=Kind.REVERSAL, corrects=original.key))
+            out.append(
+                transfer(key, *rows, ban=original.billing_account, on=day, kind=Kind.REVERSAL, corrects=original.key)
+            )
         else:
-            out.append(transfer(key, *draw(balanced_rows()), ban=ban, on=day,
-                                kind=draw(st.sampled_from(list(Kind)))))
+            out.append(transfer(key, *draw(balanced_rows()), ban=ban, on=day, kind=draw(st.sampled_from(list(Kind)))))
             posted.append(out[-1])
     return out
 
 
 def _resolution(draw, key: str, held: Transfer, day: date) -> Transfer:
-    common = dict(ban=held.billing_account, on=day, kind=Kind.DISPUTE_RELEASE,
-                  clause="III.9.4.1", pending_key=held.key)
+    common = {
+        "ban": held.billing_account,
+        "on": day,
+        "kind": Kind.DISPUTE_RELEASE,
+        "clause": "III.9.4.1",
+        "pending_key": held.key,
+    }
     if draw(st.booleans()):
         return transfer(key, flow=Flow.VOID_PENDING, **common)
     part = _cents(draw(st.integers(1, int(held.legs.amounts[0] / CENTS))))
-    return transfer(key, ("disputes:pending", part), ("receivable", -part),
-                    flow=Flow.POST_PENDING, **common)
+    return transfer(key, ("disputes:pending", part), ("receivable", -part), flow=Flow.POST_PENDING, **common)
 
 
 def _expected_totals(ledger):
     """Money by an independent route: from the stored transfers' legs, not from entries."""
     stored = ledger.transfers()
     resolved = {t.pending_key for t in stored if t.pending_key}
-    posted = sum((x for t in stored if t.flow in (Flow.POSTED, Flow.POST_PENDING)
-                  for x in t.legs.amounts if x > 0), Decimal(0))
-    pending = sum((x for t in stored if t.flow is Flow.PENDING and t.key not in resolved
-                   for x in t.legs.amounts if x > 0), Decimal(0))
+    posted = sum(
+        (x for t in stored if t.flow in (Flow.POSTED, Flow.POST_PENDING) for x in t.legs.amounts if x > 0), Decimal(0)
+    )
+    pending = sum(
+        (x for t in stored if t.flow is Flow.PENDING and t.key not in resolved for x in t.legs.amounts if x > 0),
+        Decimal(0),
+    )
     return posted, pending
 
 

@@ -15,11 +15,30 @@ from .helpers import BAN, bill, new_ledger
 
 def test_public_surface():
     """icaops.billing.ledger exports exactly these names, all defined."""
-    assert sorted(ledger_pkg.__all__) == sorted([
-        "AMOUNT_DIGITS_MAX", "Balance", "Chart", "Code", "Entry", "Flow", "Kind", "Leg",
-        "Ledger", "LedgerError", "LedgerState", "LedgerStore", "Legs", "MemoryStore",
-        "Normal", "Period", "Ref", "Transfer", "TrialBalance", "replay",
-    ])
+    assert sorted(ledger_pkg.__all__) == sorted(
+        [
+            "AMOUNT_DIGITS_MAX",
+            "Balance",
+            "Chart",
+            "Code",
+            "Entry",
+            "Flow",
+            "Kind",
+            "Leg",
+            "Ledger",
+            "LedgerError",
+            "LedgerState",
+            "LedgerStore",
+            "Legs",
+            "MemoryStore",
+            "Normal",
+            "Period",
+            "Ref",
+            "Transfer",
+            "TrialBalance",
+            "replay",
+        ]
+    )
     assert all(hasattr(ledger_pkg, name) for name in ledger_pkg.__all__)
 
 

@@ -34,13 +34,22 @@ def agreement() -> Agreement:
     """The agreement, with an interim tariff rate for the TBD Service Order Expedite."""
     base = load_agreement(AGREEMENT_ID)
     expedite = base.terms.prices["service_order_expedite"].value.model_dump(exclude_none=True)
-    return base.with_overrides({"prices.service_order_expedite": {**expedite, "interim_tariff_amount": INTERIM_TARIFF}}, source="test")
+    return base.with_overrides(
+        {"prices.service_order_expedite": {**expedite, "interim_tariff_amount": INTERIM_TARIFF}}, source="test"
+    )
 
 
 def _events():
     raw = [
-        {"id": "O1", "date": "2012-07-25", "type": "order.submitted", "account": "GRANITE", "channel": "electronic",
-         "variant": "standard", "expedite_granted": True},
+        {
+            "id": "O1",
+            "date": "2012-07-25",
+            "type": "order.submitted",
+            "account": "GRANITE",
+            "channel": "electronic",
+            "variant": "standard",
+            "expedite_granted": True,
+        },
         {"id": "T0", "date": "2011-06-01", "type": "trip.dispatched", "account": "GRANITE"},
     ]
     return [event_from_mapping(e, i, "test") for i, e in enumerate(raw)]
@@ -48,28 +57,87 @@ def _events():
 
 def _carried(terms, bill_id: str, account: Account) -> list[ChargeLine]:
     """A late payment charge on July's bill (III.9.3) and a credit, as collections would carry them."""
-    late = late_payment_charge(terms, Decimal("1000.00"), dt.date(2012, 7, 4), dt.date(2012, 8, 3), dt.date(2012, 8, 20))
+    late = late_payment_charge(
+        terms, Decimal("1000.00"), dt.date(2012, 7, 4), dt.date(2012, 8, 3), dt.date(2012, 8, 20)
+    )
     credit = Explained(Decimal("-5.00"), (Step("billing dispute D1 resolved for the CLEC: $5.00 credited", "III.9.4"),))
     return [
-        ChargeLine(f"{bill_id}:late:{account.id}:2012-07", bill_id, account.id, "late_charge", "late_payment",
-                   "Late payment charge on bill 2012-07", Decimal(1), None, late.value, terms.billing.late_payment.rate_per_month.clause,
-                   late, source=f"{account.id}:2012-07"),
-        ChargeLine(f"{bill_id}:credit:D1", bill_id, account.id, "credit", "dispute_credit", "Credit: billing dispute D1",
-                   Decimal(1), None, credit.value, "III.9.4", credit, source="D1"),
+        ChargeLine(
+            f"{bill_id}:late:{account.id}:2012-07",
+            bill_id,
+            account.id,
+            "late_charge",
+            "late_payment",
+            "Late payment charge on bill 2012-07",
+            Decimal(1),
+            None,
+            late.value,
+            terms.billing.late_payment.rate_per_month.clause,
+            late,
+            source=f"{account.id}:2012-07",
+        ),
+        ChargeLine(
+            f"{bill_id}:credit:D1",
+            bill_id,
+            account.id,
+            "credit",
+            "dispute_credit",
+            "Credit: billing dispute D1",
+            Decimal(1),
+            None,
+            credit.value,
+            "III.9.4",
+            credit,
+            source="D1",
+        ),
     ]
 
 
 def small_bill(account: Account = ACCOUNT) -> Bill:
     """The scenario's bill with interim, refused, late and credit lines (see the module docstring)."""
     terms = agreement().terms
-    inventory = inventory_table([
-        dict(line_id="2083451001", account_id=account.id, wtn="2083451001", usoc="1FR", class_of_service="residential", retail_mrc="18.50", start_date="2012-01-01"),
-        dict(line_id="2083451002", account_id=account.id, wtn="2083451002", usoc="1FB", class_of_service="business", retail_mrc="45.00", start_date="2012-07-20"),
-        dict(line_id="2083451003", account_id=account.id, wtn="2083451003", usoc="1FB", class_of_service="business", retail_mrc="45.00", start_date="2012-01-01", customer_specific_pricing=True),
-    ])
+    inventory = inventory_table(
+        [
+            {
+                "line_id": "2083451001",
+                "account_id": account.id,
+                "wtn": "2083451001",
+                "usoc": "1FR",
+                "class_of_service": "residential",
+                "retail_mrc": "18.50",
+                "start_date": "2012-01-01",
+            },
+            {
+                "line_id": "2083451002",
+                "account_id": account.id,
+                "wtn": "2083451002",
+                "usoc": "1FB",
+                "class_of_service": "business",
+                "retail_mrc": "45.00",
+                "start_date": "2012-07-20",
+            },
+            {
+                "line_id": "2083451003",
+                "account_id": account.id,
+                "wtn": "2083451003",
+                "usoc": "1FB",
+                "class_of_service": "business",
+                "retail_mrc": "45.00",
+                "start_date": "2012-01-01",
+                "customer_specific_pricing": True,
+            },
+        ]
+    )
     bill_id = f"{account.id}:{PERIOD}"
-    run = run_cycle([account], inventory, PERIOD, terms, _events(), messages={account.id: 123_456},
-                    carried={account.id: _carried(terms, bill_id, account)})
+    run = run_cycle(
+        [account],
+        inventory,
+        PERIOD,
+        terms,
+        _events(),
+        messages={account.id: 123_456},
+        carried={account.id: _carried(terms, bill_id, account)},
+    )
     return run.bills[account.id]
 
 
@@ -92,5 +160,11 @@ def notices() -> Notices:
 
 def envelope(control: int = 1, usage: str = "T") -> Envelope:
     """An interchange envelope with the given control number (the store's counter in production)."""
-    return Envelope("CENTURYLINK", "7125", dt.datetime(2012, 8, 4, tzinfo=dt.timezone.utc), interchange_control=control,
-                    group_control=control, usage=usage)  # type: ignore[arg-type]
+    return Envelope(
+        "CENTURYLINK",
+        "7125",
+        dt.datetime(2012, 8, 4, tzinfo=dt.UTC),
+        interchange_control=control,
+        group_control=control,
+        usage=usage,
+    )  # type: ignore[arg-type]

@@ -50,9 +50,16 @@ def test_other_lines_carry_clause_explanation_and_true_up():
     rows = {r["line_id"]: r for r in _rows(lines_csv(bill))}
     for line in bill.lines:
         row = rows[line.line_id]
-        assert (row["category"], row["code"], row["clause"], row["amount"]) == (line.category, line.code, line.clause, format(line.amount, "f"))
+        assert (row["category"], row["code"], row["clause"], row["amount"]) == (
+            line.category,
+            line.code,
+            line.clause,
+            format(line.amount, "f"),
+        )
         assert set(line.explanation.clauses) <= set(row["clauses"].split())
-        assert row["explanation"] == " | ".join(f"{i}. {plain(s.render())}" for i, s in enumerate(line.explanation.steps, 1))
+        assert row["explanation"] == " | ".join(
+            f"{i}. {plain(s.render())}" for i, s in enumerate(line.explanation.steps, 1)
+        )
         assert row["true_up"] == ("Y" if line.true_up else "")
         assert DECIMAL.fullmatch(row["quantity"])
         assert row["unit_price"] == ("" if line.unit_price is None else format(line.unit_price, "f"))
@@ -61,7 +68,9 @@ def test_other_lines_carry_clause_explanation_and_true_up():
     assert "III.45" in by_category["surcharge"]["clauses"]
     assert by_category["credit"]["amount"].startswith("-")
     usage = by_category["usage"]
-    assert round_money(Decimal(usage["quantity"]) * Decimal(usage["unit_price"]), agreement().terms.money) == Decimal(usage["amount"])
+    assert round_money(Decimal(usage["quantity"]) * Decimal(usage["unit_price"]), agreement().terms.money) == Decimal(
+        usage["amount"]
+    )
     assert "VIII" in usage["clauses"]
 
 
@@ -94,7 +103,8 @@ def test_one_physical_line_per_bill_line_with_account_and_dates():
     assert len(physical) == 1 + bill.recurring.num_rows + len(bill.lines)
     rows = _rows(text)
     assert {(r["account"], r["bill_date"], r["due_date"]) for r in rows} == {
-        (bill.account.id, bill.cycle.bill_date.value.isoformat(), bill.cycle.due_date.value.isoformat())}
+        (bill.account.id, bill.cycle.bill_date.value.isoformat(), bill.cycle.due_date.value.isoformat())
+    }
     assert rows[bill.recurring.num_rows]["description"] == "two lines and a separator"
 
 
@@ -102,5 +112,7 @@ def test_line_ids_are_the_ids_explain_takes():
     """Every line id is BILL_ID:LINE, the id `icaops explain` takes (a WTN's line too)."""
     bill = small_bill()
     rows = _rows(lines_csv(bill))
-    assert [r["line_id"] for r in rows if r["category"] == "mrc"] == [f"{bill.id}:{i}" for i in bill.recurring.column("line_id").to_pylist()]
+    assert [r["line_id"] for r in rows if r["category"] == "mrc"] == [
+        f"{bill.id}:{i}" for i in bill.recurring.column("line_id").to_pylist()
+    ]
     assert all(bill.line(r["line_id"]) is not None for r in rows if r["category"] != "mrc")

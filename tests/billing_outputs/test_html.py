@@ -119,7 +119,7 @@ def test_nrcs_are_subtotalled_by_type_with_the_detail_after():
     assert len(types) == len({(l.code, l.unit_price) for l in nrcs}) + 1  # and the total row
     total = sum((l.amount for l in nrcs), Decimal(0))
     assert money(total) in types[-1]
-    detail = page[page.index('<section class="nrc-detail">'):]
+    detail = page[page.index('<section class="nrc-detail">') :]
     assert page.index('class="nrc-types"') < page.index('<section class="nrc-detail">')
     for line in nrcs:
         assert f'id="{line.line_id}"' in detail
@@ -130,17 +130,34 @@ def test_account_summary_adds_up_to_the_total_due():
     """III.9.2, III.9.3, III.9.4.1: previous balance − payments + adjustments and credits + late payment charges
     = balance forward; + current charges = total amount due by the Bill Due Date."""
     bill = small_bill()
-    account = AccountSummary.of(bill, previous_balance=Decimal("1234.56"), payments=Decimal("1000.00"),
-                                previous_bill_id="GRANITE:2012-07", previous_bill_date=bill.cycle.bill_date.value.replace(month=7),
-                                in_dispute=Decimal("34.56"))
+    account = AccountSummary.of(
+        bill,
+        previous_balance=Decimal("1234.56"),
+        payments=Decimal("1000.00"),
+        previous_bill_id="GRANITE:2012-07",
+        previous_bill_date=bill.cycle.bill_date.value.replace(month=7),
+        in_dispute=Decimal("34.56"),
+    )
     totals = bill.totals()
-    assert account.late_charges == totals["late_charge"] and account.adjustments_credits == totals["credit"] + totals["adjustment"]
+    assert (
+        account.late_charges == totals["late_charge"]
+        and account.adjustments_credits == totals["credit"] + totals["adjustment"]
+    )
     assert account.balance_forward == Decimal("234.56") + account.late_charges + account.adjustments_credits
     assert account.total_due == Decimal("234.56") + bill.total
     page = invoice_html(bill, agreement(), account, notices())
-    expected = [account.previous_balance, -account.payments, account.adjustments_credits, account.late_charges,
-                account.balance_forward, account.current_charges, account.total_due]
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", re.search(r'<table class="account">(.*?)</table>', page, re.S).group(1), re.S)
+    expected = [
+        account.previous_balance,
+        -account.payments,
+        account.adjustments_credits,
+        account.late_charges,
+        account.balance_forward,
+        account.current_charges,
+        account.total_due,
+    ]
+    rows = re.findall(
+        r"<tr[^>]*>(.*?)</tr>", re.search(r'<table class="account">(.*?)</table>', page, re.S).group(1), re.S
+    )
     assert len(rows) == len(expected)
     for row, amount in zip(rows, expected):
         assert money(amount) in row
@@ -162,11 +179,18 @@ def test_how_and_by_when_to_dispute_and_where_to_send_notices():
         assert html.escape(address) in box
     assert cite("III.34.2") in box and cite("III.34.1") in box
     assert "e-mail" not in box  # not a valid way to give notice (III.34.1)
-    moved = agreement().with_overrides({"notices.addresses": {"ilec": ["Billing Disputes, 1 Main St, Boise, ID 83702"], "clec": []}}, source="test")
+    moved = agreement().with_overrides(
+        {"notices.addresses": {"ilec": ["Billing Disputes, 1 Main St, Boise, ID 83702"], "clec": []}}, source="test"
+    )
     other = invoice_html(bill, agreement(), summary(bill), Notices.from_terms(moved.terms))
-    assert "Billing Disputes, 1 Main St, Boise, ID 83702" in other and terms.notices.addresses.value["ilec"][0] not in other
+    assert (
+        "Billing Disputes, 1 Main St, Boise, ID 83702" in other
+        and terms.notices.addresses.value["ilec"][0] not in other
+    )
     strict = agreement().with_overrides({"billing.dispute_filing_on_due_date_allowed": False}, source="test")
-    assert f"before {bill.cycle.due_date.value.isoformat()}" in invoice_html(bill, agreement(), summary(bill), Notices.from_terms(strict.terms))
+    assert f"before {bill.cycle.due_date.value.isoformat()}" in invoice_html(
+        bill, agreement(), summary(bill), Notices.from_terms(strict.terms)
+    )
 
 
 def test_remittance_stub_and_clause_links():

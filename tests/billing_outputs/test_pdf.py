@@ -91,7 +91,11 @@ def test_an_empty_or_small_bill_prints_its_amount_due(lines):
 
     from .helpers import PERIOD
 
-    bill = run_cycle([ACCOUNT], inventory_table([]), PERIOD, agreement().terms).bills[ACCOUNT.id] if lines == 0 else small_bill()
+    bill = (
+        run_cycle([ACCOUNT], inventory_table([]), PERIOD, agreement().terms).bills[ACCOUNT.id]
+        if lines == 0
+        else small_bill()
+    )
     pages = laid_out(bill)
     assert f"{money(bill.total)} USD" in pages[0]
     if lines == 0:

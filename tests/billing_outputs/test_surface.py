@@ -9,9 +9,28 @@ import icaops.billing.outputs as outputs
 
 def test_public_names_are_locked():
     assert sorted(outputs.__all__) == [
-        "AccountSummary", "CSV_COLUMNS", "Delimiters", "Envelope", "InvoiceView", "Notices", "Parties", "Party", "Usage", "csv_batches",
-        "default_envelope", "invoice_html", "invoice_pdf", "invoice_view", "lines_csv", "render_811",
-        "render_html", "render_pdf", "write_811", "write_csv", "write_invoice_html", "write_invoice_pdf",
+        "AccountSummary",
+        "CSV_COLUMNS",
+        "Delimiters",
+        "Envelope",
+        "InvoiceView",
+        "Notices",
+        "Parties",
+        "Party",
+        "Usage",
+        "csv_batches",
+        "default_envelope",
+        "invoice_html",
+        "invoice_pdf",
+        "invoice_view",
+        "lines_csv",
+        "render_811",
+        "render_html",
+        "render_pdf",
+        "write_811",
+        "write_csv",
+        "write_invoice_html",
+        "write_invoice_pdf",
         "write_lines_csv",
     ]
     for name in outputs.__all__:

@@ -78,7 +78,10 @@ def test_heading_dates_and_parties():
     due = bill.cycle.due_date.value.strftime("%Y%m%d")
     assert el(itd, 6) == due and "III.9.2" in el(itd, 12)
     assert [el(s, 2) for s in segments(st, "DTM") if el(s, 1) in ("186", "187", "814")] == [
-        bill.cycle.start.strftime("%Y%m%d"), bill.cycle.close.strftime("%Y%m%d"), due]
+        bill.cycle.start.strftime("%Y%m%d"),
+        bill.cycle.close.strftime("%Y%m%d"),
+        due,
+    ]
     names = {el(s, 1): el(s, 2) for s in segments(st, "N1")}
     assert agreement().manifest["parties"]["ilec"]["name"].startswith(names["PE"])
     assert names["BT"] == bill.account.name
@@ -98,7 +101,14 @@ def test_wtn_detail_for_a_large_bill():
 
 def test_several_bills_and_envelope_numbers():
     """One interchange, one group, one transaction set per bill; control numbers as given."""
-    env = Envelope("CENTURYLINK", "GRANITE", dt.datetime(2012, 8, 4, 6, 30, tzinfo=dt.timezone.utc), interchange_control=42, group_control=7, usage="T")
+    env = Envelope(
+        "CENTURYLINK",
+        "GRANITE",
+        dt.datetime(2012, 8, 4, 6, 30, tzinfo=dt.UTC),
+        interchange_control=42,
+        group_control=7,
+        usage="T",
+    )
     bills = [small_bill(), big_bill(1_000)]
     interchange = parse(render_811(bills, agreement(), env))
     assert interchange.control_number == b"000000042" and interchange.usage_indicator == b"T"

@@ -29,11 +29,13 @@ OPEN = {"id": "open", "date": "2013-01-01", "type": "billing.account_opened", "a
 def test_late_recorded_charge_goes_on_the_next_bill_not_the_closed_one(agreement):
     """III.9.2 / ledger rule: a closed bill is never edited; activity recorded after the close
     but dated in the closed cycle is billed on the next bill (III.9.1 allows up to a year)."""
-    raw = [OPEN,
-           {"id": "T1", "date": "2013-02-10", "type": "trip.dispatched", "account": "G"},
-           {"id": "C1", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
-           {"id": "T2", "date": "2013-02-20", "type": "trip.dispatched", "account": "G"},  # recorded after C1
-           {"id": "C2", "date": "2013-04-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-04"}]
+    raw = [
+        OPEN,
+        {"id": "T1", "date": "2013-02-10", "type": "trip.dispatched", "account": "G"},
+        {"id": "C1", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
+        {"id": "T2", "date": "2013-02-20", "type": "trip.dispatched", "account": "G"},  # recorded after C1
+        {"id": "C2", "date": "2013-04-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-04"},
+    ]
     books = Books(agreement, _log(raw))
     history = books.history("G", dt.date(2013, 4, 10))
     first, second = history.full_bills["G:2013-03"], history.full_bills["G:2013-04"]
@@ -43,10 +45,12 @@ def test_late_recorded_charge_goes_on_the_next_bill_not_the_closed_one(agreement
 
 def test_back_billing_older_than_a_year_is_refused_with_its_reason(agreement):
     """III.9.1: charges for service more than one year before the bill are not billed."""
-    raw = [OPEN,
-           {"id": "C1", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
-           {"id": "T9", "date": "2013-01-15", "type": "trip.dispatched", "account": "G"},
-           {"id": "C2", "date": "2014-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2014-03"}]
+    raw = [
+        OPEN,
+        {"id": "C1", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
+        {"id": "T9", "date": "2013-01-15", "type": "trip.dispatched", "account": "G"},
+        {"id": "C2", "date": "2014-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2014-03"},
+    ]
     books = Books(agreement, _log(raw))
     bill = books.history("G", dt.date(2014, 3, 10)).full_bills["G:2014-03"]
     assert not [l for l in bill.lines if l.code == "trip_charge"]
@@ -56,9 +60,21 @@ def test_back_billing_older_than_a_year_is_refused_with_its_reason(agreement):
 def test_unbilled_events_takes_each_event_once():
     """Every billable event is billed by exactly one close (no double billing, none lost)."""
     d = dt.date
-    closes = [Event("C1", d(2013, 3, 3), "billing.cycle_closed", seq=3), Event("C2", d(2013, 4, 3), "billing.cycle_closed", seq=7)]
-    others = [Event(f"E{i}", day, "trip.dispatched", seq=i) for i, day in
-              [(1, d(2013, 2, 5)), (2, d(2013, 3, 3)), (4, d(2013, 3, 1)), (5, d(2013, 3, 20)), (6, d(2013, 4, 3)), (8, d(2013, 3, 30))]]
+    closes = [
+        Event("C1", d(2013, 3, 3), "billing.cycle_closed", seq=3),
+        Event("C2", d(2013, 4, 3), "billing.cycle_closed", seq=7),
+    ]
+    others = [
+        Event(f"E{i}", day, "trip.dispatched", seq=i)
+        for i, day in [
+            (1, d(2013, 2, 5)),
+            (2, d(2013, 3, 3)),
+            (4, d(2013, 3, 1)),
+            (5, d(2013, 3, 20)),
+            (6, d(2013, 4, 3)),
+            (8, d(2013, 3, 30)),
+        ]
+    ]
     events = sorted(closes + others, key=lambda e: e.seq)
     first = unbilled_events(events, closes[0], d(2013, 2, 4), d(2013, 3, 3))
     second = unbilled_events(events, closes[1], d(2013, 3, 4), d(2013, 4, 3))
@@ -68,22 +84,33 @@ def test_unbilled_events_takes_each_event_once():
 
 
 def _close(day, period):
-    return {"id": f"close:{period}", "date": day, "type": "billing.cycle_closed", "account": REFERENCE_ACCOUNT, "period": period}
+    return {
+        "id": f"close:{period}",
+        "date": day,
+        "type": "billing.cycle_closed",
+        "account": REFERENCE_ACCOUNT,
+        "period": period,
+    }
 
 
 def _closed(agreement, raw, period):
     """Close the period after the log (as `icaops bill run` does) and return the bill."""
     books = Books(agreement, _log(raw))
-    close_day = cycle_for(REFERENCE_ACCOUNT, period, books.accounts[REFERENCE_ACCOUNT].cycle_close_day, books.deadlines()).close
+    close_day = cycle_for(
+        REFERENCE_ACCOUNT, period, books.accounts[REFERENCE_ACCOUNT].cycle_close_day, books.deadlines()
+    ).close
     books = Books(agreement, _log(raw + [_close(close_day, period)]))
     return books, books.history(REFERENCE_ACCOUNT, close_day).full_bills[f"{REFERENCE_ACCOUNT}:{period}"]
 
 
 def test_period_closed_twice_is_refused_not_billed_twice(agreement):
     """III.9.2: a closed bill is never billed again; a second close of the period is an error."""
-    raw = [OPEN, {"id": "T1", "date": "2013-02-10", "type": "trip.dispatched", "account": "G"},
-           {"id": "C1", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
-           {"id": "C1b", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"}]
+    raw = [
+        OPEN,
+        {"id": "T1", "date": "2013-02-10", "type": "trip.dispatched", "account": "G"},
+        {"id": "C1", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
+        {"id": "C1b", "date": "2013-03-03", "type": "billing.cycle_closed", "account": "G", "period": "2013-03"},
+    ]
     history = Books(agreement, _log(raw)).history("G", dt.date(2013, 3, 10))
     assert list(history.bills) == ["G:2013-03"]
     assert history.book.unpaid(dt.date(2013, 3, 10)) == history.bills["G:2013-03"].total
@@ -121,14 +148,25 @@ def test_status_after_late_partial_payment_and_notice(agreement):
 def test_same_event_ids_in_two_accounts_post_separately():
     """III.9.2 payments: event ids are unique per account; the ledger keeps both payments P1."""
     from icaops.billing.collections.timeline import fold_account
-    from icaops.billing.postings import history_transfers, new_ledger
     from icaops.billing.ledger import LedgerError
+    from icaops.billing.postings import history_transfers, new_ledger
 
     terms = load_agreement("centurylink-granite-id-2012").terms
     ledger = new_ledger(["A", "B"])
     for acct in ("A", "B"):  # each account's own log (the store keeps one per tenant)
-        log = _log([{"id": "B1", "date": "2013-03-04", "type": "bill.issued", "account": acct, "bill": "B1", "amount": "100.00"},
-                    {"id": "P1", "date": "2013-03-20", "type": "payment.received", "account": acct, "amount": "100.00"}])
+        log = _log(
+            [
+                {
+                    "id": "B1",
+                    "date": "2013-03-04",
+                    "type": "bill.issued",
+                    "account": acct,
+                    "bill": "B1",
+                    "amount": "100.00",
+                },
+                {"id": "P1", "date": "2013-03-20", "type": "payment.received", "account": acct, "amount": "100.00"},
+            ]
+        )
         history = fold_account(acct, log, terms, dt.date(2013, 4, 1))
         for transfer in history_transfers(history):
             assert not isinstance(ledger.post(transfer), LedgerError)
@@ -143,8 +181,18 @@ def test_a_bill_whose_lines_net_to_zero_still_posts_its_lines():
     from icaops.billing.postings import history_transfers, new_ledger
 
     terms = load_agreement("centurylink-granite-id-2012").terms
-    log = _log([{"id": "B1", "date": "2013-03-04", "type": "bill.issued", "account": "A", "bill": "B1",
-                 "lines": {"charge": "10.00", "adjust": "-10.00"}}])
+    log = _log(
+        [
+            {
+                "id": "B1",
+                "date": "2013-03-04",
+                "type": "bill.issued",
+                "account": "A",
+                "bill": "B1",
+                "lines": {"charge": "10.00", "adjust": "-10.00"},
+            }
+        ]
+    )
     history = fold_account("A", log, terms, dt.date(2013, 3, 10))
     ledger = new_ledger(["A"])
     for transfer in history_transfers(history):

@@ -13,24 +13,56 @@ D = dt.date
 
 
 def _counts(rows):
-    return pa.table({"billing_number": [r[0] for r in rows], "message_type": ["01"] * len(rows),
-                     "call_date": pa.array([r[1] for r in rows], pa.date32()), "messages": [r[2] for r in rows]})
+    return pa.table(
+        {
+            "billing_number": [r[0] for r in rows],
+            "message_type": ["01"] * len(rows),
+            "call_date": pa.array([r[1] for r in rows], pa.date32()),
+            "messages": [r[2] for r in rows],
+        }
+    )
 
 
 def _inventory():
-    return inventory_table([
-        {"line_id": "2083450001", "account_id": "A", "wtn": "2083450001", "retail_mrc": "18.50", "start_date": D(2013, 1, 1)},
-        {"line_id": "2083450002", "account_id": "A", "wtn": "2083450002", "retail_mrc": "18.50", "start_date": D(2013, 1, 1),
-         "end_date": D(2013, 2, 14)},
-        {"line_id": "2083450003", "account_id": "B", "wtn": "2083450003", "retail_mrc": "18.50", "start_date": D(2013, 1, 1)},
-    ])
+    return inventory_table(
+        [
+            {
+                "line_id": "2083450001",
+                "account_id": "A",
+                "wtn": "2083450001",
+                "retail_mrc": "18.50",
+                "start_date": D(2013, 1, 1),
+            },
+            {
+                "line_id": "2083450002",
+                "account_id": "A",
+                "wtn": "2083450002",
+                "retail_mrc": "18.50",
+                "start_date": D(2013, 1, 1),
+                "end_date": D(2013, 2, 14),
+            },
+            {
+                "line_id": "2083450003",
+                "account_id": "B",
+                "wtn": "2083450003",
+                "retail_mrc": "18.50",
+                "start_date": D(2013, 1, 1),
+            },
+        ]
+    )
 
 
 def test_counts_go_to_the_account_of_the_line_on_the_call_date():
     """VIII per-message charge: each day's messages of an account's resold lines, summed."""
-    counts = _counts([("2083450001", D(2013, 2, 14), 5), ("2083450001", D(2013, 2, 14), 2),
-                      ("2083450002", D(2013, 2, 14), 3), ("2083450003", D(2013, 2, 14), 7),
-                      ("2083450001", D(2013, 2, 15), 1)])
+    counts = _counts(
+        [
+            ("2083450001", D(2013, 2, 14), 5),
+            ("2083450001", D(2013, 2, 14), 2),
+            ("2083450002", D(2013, 2, 14), 3),
+            ("2083450003", D(2013, 2, 14), 7),
+            ("2083450001", D(2013, 2, 15), 1),
+        ]
+    )
     events, unmatched = usage_events(counts, _inventory(), "DUF-20130215")
     got = [(e["account"], e["date"], e["count"]) for e in events]
     assert got == [("A", D(2013, 2, 14), 10), ("B", D(2013, 2, 14), 7), ("A", D(2013, 2, 15), 1)]

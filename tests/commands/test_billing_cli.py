@@ -50,10 +50,15 @@ def test_events_load_stores_nothing_of_a_file_with_a_bad_event(tmp_path: Path):
     """A refused event is reported with its file, line, field and what was expected; none of
     the file's events is stored (all or nothing), and the command exits 2."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump([{"id": "x", "date": "2013-13-01", "type": "payment.received", "account": "G",
-                                    "amount": "1.00"},
-                                   {"id": "ok", "date": "2013-01-01", "type": "billing.account_opened", "account": "G"}],
-                                  default_flow_style=True))
+    bad.write_text(
+        yaml.safe_dump(
+            [
+                {"id": "x", "date": "2013-13-01", "type": "payment.received", "account": "G", "amount": "1.00"},
+                {"id": "ok", "date": "2013-01-01", "type": "billing.account_opened", "account": "G"},
+            ],
+            default_flow_style=True,
+        )
+    )
     url = f"sqlite:///{tmp_path / 'b.sqlite'}"
     result = _run("events", "load", str(bad), db=url)
     assert result.exit_code == 2, result.output
@@ -123,9 +128,17 @@ def test_usage_from_a_traffic_check_is_billed_per_message(db: str, tmp_path: Pat
 
     check = tmp_path / "check"
     check.mkdir()
-    pq.write_table(pa.table({"billing_number": ["2083451001", "2083451001", "2089990000"], "message_type": ["01"] * 3,
-                             "call_date": pa.array([dt.date(2013, 2, 11), dt.date(2013, 2, 12), dt.date(2013, 2, 12)], pa.date32()),
-                             "messages": [60000, 40000, 5]}), check / "message_counts.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "billing_number": ["2083451001", "2083451001", "2089990000"],
+                "message_type": ["01"] * 3,
+                "call_date": pa.array([dt.date(2013, 2, 11), dt.date(2013, 2, 12), dt.date(2013, 2, 12)], pa.date32()),
+                "messages": [60000, 40000, 5],
+            }
+        ),
+        check / "message_counts.parquet",
+    )
     result = _run("events", "usage", str(check), db=db)
     text = " ".join(result.output.split())
     assert "100,000 messages on 2 account-days, 2 events added; 1 counts not billed (5 messages)" in text

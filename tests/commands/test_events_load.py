@@ -36,38 +36,66 @@ def _stored(tmp_path: Path) -> int:
 # event opens account G, and is refused with the rest: nothing of the file is stored.
 BAD = {
     # An unknown or misspelled event type is refused, with the closest known type.
-    "misspelled type": ("{id: P1, date: 2013-02-01, type: payment.recieved, account: G, amount: '10.00'}",
-                        "event P1: type: expected a known event type (did you mean payment.received?), got 'payment.recieved'"),
+    "misspelled type": (
+        "{id: P1, date: 2013-02-01, type: payment.recieved, account: G, amount: '10.00'}",
+        "event P1: type: expected a known event type (did you mean payment.received?), got 'payment.recieved'",
+    ),
     # III.9.2/III.9.3: a payment is an amount of money, written exactly.
-    "amount not a number": ("{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: abc}",
-                            "event P1: amount: expected a decimal string such as \"12.34\" or an int, got 'abc'"),
-    "amount a bare float": ("{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: 10.5}",
-                            "event P1: amount: expected a decimal string such as \"12.34\" or an int, never a bare float"),
-    "negative payment": ("{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '-50.00'}",
-                         "event P1: amount: expected an amount of zero or more, got -50.00"),
-    "more decimals than the currency": ("{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '10.005'}",
-                                        "event P1: amount: expected at most 2 decimal places, got 10.005"),
-    "26 digits": ("{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '12345678901234567890123456'}",
-                  "event P1: amount: expected at most 16 digits before the decimal point, got 26"),
-    "misspelled field": ("{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '1.00', amonut: '2.00'}",
-                         "event P1: amonut: expected no field 'amonut' on payment.received (did you mean amount?"),
+    "amount not a number": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: abc}",
+        "event P1: amount: expected a decimal string such as \"12.34\" or an int, got 'abc'",
+    ),
+    "amount a bare float": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: 10.5}",
+        'event P1: amount: expected a decimal string such as "12.34" or an int, never a bare float',
+    ),
+    "negative payment": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '-50.00'}",
+        "event P1: amount: expected an amount of zero or more, got -50.00",
+    ),
+    "more decimals than the currency": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '10.005'}",
+        "event P1: amount: expected at most 2 decimal places, got 10.005",
+    ),
+    "26 digits": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '12345678901234567890123456'}",
+        "event P1: amount: expected at most 16 digits before the decimal point, got 26",
+    ),
+    "misspelled field": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '1.00', amonut: '2.00'}",
+        "event P1: amonut: expected no field 'amonut' on payment.received (did you mean amount?",
+    ),
     # VIII / IV.3: a resold line's retail rate is the base of its resale price.
-    "retail rate in words": ("{id: S1, date: 2013-02-01, type: service.added, account: G, wtn: '2083451001', retail_mrc: eighteen}",
-                             "event S1: retail_mrc: expected a decimal string such as \"12.34\" or an int, got 'eighteen'"),
+    "retail rate in words": (
+        "{id: S1, date: 2013-02-01, type: service.added, account: G, wtn: '2083451001', retail_mrc: eighteen}",
+        "event S1: retail_mrc: expected a decimal string such as \"12.34\" or an int, got 'eighteen'",
+    ),
     # VIII: Message Provisioning is priced per message.
-    "count in words": ("{id: U1, date: 2013-02-01, type: usage.messages, account: G, count: lots}",
-                       "event U1: count: expected a whole number, got 'lots'"),
-    "account never opened": ("{id: P1, date: 2013-02-01, type: payment.received, account: GEM, amount: '10.00'}",
-                             "event P1: account: expected an account opened in the log or earlier in the file by "
-                             "billing.account_opened (known: G), got 'GEM'"),
-    "impossible date": ("{id: P1, date: 2013-02-30, type: payment.received, account: G, amount: '10.00'}",
-                        "event P1: date: expected a real date such as 2012-08-04, got '2013-02-30'"),
-    "no type": ("{id: P1, date: 2013-02-01, account: G, amount: '10.00'}",
-                "event P1: type: expected an event type such as payment.received"),
-    "id too long for its column": ("{id: " + "x" * 201 + ", date: 2013-02-01, type: trip.dispatched, account: G}",
-                                   "id: expected at most 200 characters"),
-    "notice of an unknown kind": ("{id: N1, date: 2013-02-01, type: notice.given, kind: terminashun, method: personal}",
-                                  "event N1: kind: expected one of 'termination', "),
+    "count in words": (
+        "{id: U1, date: 2013-02-01, type: usage.messages, account: G, count: lots}",
+        "event U1: count: expected a whole number, got 'lots'",
+    ),
+    "account never opened": (
+        "{id: P1, date: 2013-02-01, type: payment.received, account: GEM, amount: '10.00'}",
+        "event P1: account: expected an account opened in the log or earlier in the file by "
+        "billing.account_opened (known: G), got 'GEM'",
+    ),
+    "impossible date": (
+        "{id: P1, date: 2013-02-30, type: payment.received, account: G, amount: '10.00'}",
+        "event P1: date: expected a real date such as 2012-08-04, got '2013-02-30'",
+    ),
+    "no type": (
+        "{id: P1, date: 2013-02-01, account: G, amount: '10.00'}",
+        "event P1: type: expected an event type such as payment.received",
+    ),
+    "id too long for its column": (
+        "{id: " + "x" * 201 + ", date: 2013-02-01, type: trip.dispatched, account: G}",
+        "id: expected at most 200 characters",
+    ),
+    "notice of an unknown kind": (
+        "{id: N1, date: 2013-02-01, type: notice.given, kind: terminashun, method: personal}",
+        "event N1: kind: expected one of 'termination', ",
+    ),
 }
 
 
@@ -85,8 +113,11 @@ def test_a_bad_event_is_refused_with_file_line_field_and_nothing_is_stored(tmp_p
 
 def test_an_event_without_id_is_named_by_its_place_in_the_file(tmp_path: Path):
     """The fourth item of a file is `#4` (not its place in the whole log), with its line."""
-    body = OPEN + "".join(f"  - {{id: T{i}, date: 2013-02-0{i}, type: trip.dispatched, account: G}}\n" for i in (1, 2)) + \
-        "  - {date: 2013-02-05, type: payment.received, account: G, amount: 1.5}\n"
+    body = (
+        OPEN
+        + "".join(f"  - {{id: T{i}, date: 2013-02-0{i}, type: trip.dispatched, account: G}}\n" for i in (1, 2))
+        + "  - {date: 2013-02-05, type: payment.received, account: G, amount: 1.5}\n"
+    )
     code, output, path = _load(tmp_path, body)
     assert code == 2
     assert f"{path}:5: event #4: amount:" in " ".join(output.split())
@@ -94,9 +125,13 @@ def test_an_event_without_id_is_named_by_its_place_in_the_file(tmp_path: Path):
 
 def test_an_account_opened_earlier_in_the_file_or_in_the_log_is_known(tmp_path: Path):
     """The account may be opened by an earlier event of the same file, or by an earlier load."""
-    code, output, _ = _load(tmp_path, OPEN + "  - {id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '10.00'}\n")
+    code, output, _ = _load(
+        tmp_path, OPEN + "  - {id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '10.00'}\n"
+    )
     assert code == 0 and "2 events added" in output
-    code, output, _ = _load(tmp_path, "  - {id: P2, date: 2013-03-01, type: payment.received, account: G, amount: 25}\n", "more.yaml")
+    code, output, _ = _load(
+        tmp_path, "  - {id: P2, date: 2013-03-01, type: payment.received, account: G, amount: 25}\n", "more.yaml"
+    )
     assert code == 0 and "1 events added" in output
     assert _stored(tmp_path) == 3
 
@@ -113,12 +148,17 @@ def test_reloading_the_same_file_adds_nothing_and_is_not_an_error(tmp_path: Path
 def test_an_id_reused_with_other_content_refuses_the_file(tmp_path: Path):
     """An id already in the log with other content is refused, and so is the rest of its file."""
     _load(tmp_path, OPEN + "  - {id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '10.00'}\n")
-    code, output, path = _load(tmp_path, "  - {id: P2, date: 2013-03-01, type: payment.received, account: G, amount: '5.00'}\n"
-                                         "  - {id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '99.00'}\n",
-                               "again.yaml")
+    code, output, path = _load(
+        tmp_path,
+        "  - {id: P2, date: 2013-03-01, type: payment.received, account: G, amount: '5.00'}\n"
+        "  - {id: P1, date: 2013-02-01, type: payment.received, account: G, amount: '99.00'}\n",
+        "again.yaml",
+    )
     assert code == 2
-    assert f"{path}:3: event P1: id: expected a unique id (already used by the payment.received event of 2013-02-01" in \
-        " ".join(output.split())
+    assert (
+        f"{path}:3: event P1: id: expected a unique id (already used by the payment.received event of 2013-02-01"
+        in " ".join(output.split())
+    )
     assert _stored(tmp_path) == 2
 
 
@@ -137,6 +177,10 @@ def test_each_file_is_all_or_nothing_and_any_refusal_exits_2(tmp_path: Path):
 
 def test_a_price_trigger_field_misspelled_is_refused(tmp_path: Path):
     """VIII: a priced event's choice fields are its price triggers' keys (csr.searched: channel)."""
-    code, output, _ = _load(tmp_path, OPEN + "  - {id: C1, date: 2013-02-01, type: csr.searched, account: G, chanel: manual}\n")
+    code, output, _ = _load(
+        tmp_path, OPEN + "  - {id: C1, date: 2013-02-01, type: csr.searched, account: G, chanel: manual}\n"
+    )
     assert code == 2
-    assert "event C1: chanel: expected no field 'chanel' on csr.searched (did you mean channel?" in " ".join(output.split())
+    assert "event C1: chanel: expected no field 'chanel' on csr.searched (did you mean channel?" in " ".join(
+        output.split()
+    )

@@ -27,13 +27,16 @@ def db(tmp_path: Path) -> str:
     return url
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["deadline", "bill_due_date", "--from", "08/04/2012"], "--from '08/04/2012': expected a date YYYY-MM-DD"),
-    (["deadline", "bill_due_date", "--from", "2012-02-30"], "--from '2012-02-30': expected a date YYYY-MM-DD"),
-    (["account", "status", "G", "--as-of", "24/10/2012"], "--as-of '24/10/2012': expected a date YYYY-MM-DD"),
-    (["terms", "show", "--agreement", "no-such-agreement"], "no agreement 'no-such-agreement'"),
-    (["terms", "show", "--set", "novalue"], "--set 'novalue': expected KEY=VALUE"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["deadline", "bill_due_date", "--from", "08/04/2012"], "--from '08/04/2012': expected a date YYYY-MM-DD"),
+        (["deadline", "bill_due_date", "--from", "2012-02-30"], "--from '2012-02-30': expected a date YYYY-MM-DD"),
+        (["account", "status", "G", "--as-of", "24/10/2012"], "--as-of '24/10/2012': expected a date YYYY-MM-DD"),
+        (["terms", "show", "--agreement", "no-such-agreement"], "no agreement 'no-such-agreement'"),
+        (["terms", "show", "--set", "novalue"], "--set 'novalue': expected KEY=VALUE"),
+    ],
+)
 def test_bad_options_are_messages_with_exit_2(args: list[str], expected: str):
     result = _run(*args)
     assert result.exit_code == 2, result.output
@@ -42,7 +45,9 @@ def test_bad_options_are_messages_with_exit_2(args: list[str], expected: str):
 
 
 def test_an_unreachable_database_is_named_without_its_password(tmp_path: Path):
-    result = _run("account", "status", "G", "--as-of", "2013-01-01", "--db", "postgresql://ops:s3cret@127.0.0.1:1/icaops")
+    result = _run(
+        "account", "status", "G", "--as-of", "2013-01-01", "--db", "postgresql://ops:s3cret@127.0.0.1:1/icaops"
+    )
     assert result.exit_code == 2
     assert "cannot open the database" in result.output and "s3cret" not in result.output
     assert "ops:***@127.0.0.1:1" in result.output
@@ -110,7 +115,10 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch):
 
 def test_an_unknown_section_lists_the_sections():
     result = _run("terms", "show", "--section", "bogus")
-    assert result.exit_code == 2 and "--section 'bogus': no term starts with it; sections: audits, billing" in result.output
+    assert (
+        result.exit_code == 2
+        and "--section 'bogus': no term starts with it; sections: audits, billing" in result.output
+    )
 
 
 def test_an_unknown_deadline_offers_the_closest_names():

@@ -45,8 +45,9 @@ def pg_cluster(tmp_path_factory) -> Iterator[TempCluster]:
 def pg_url(pg_cluster: TempCluster) -> str:
     """The URL of the session's migrated PostgreSQL database, emptied for this test."""
     url = make_url(pg_cluster.url)
-    with psycopg.connect(host=str(pg_cluster.socket_dir), port=url.query["port"], user=url.username,
-                         dbname=url.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=str(pg_cluster.socket_dir), port=url.query["port"], user=url.username, dbname=url.database, autocommit=True
+    ) as conn:
         conn.execute(f"TRUNCATE {', '.join(Base.metadata.tables)} RESTART IDENTITY")
     return pg_cluster.url
 
@@ -68,7 +69,9 @@ def db_url(request) -> str:
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """An engine on `db_url`, disposed after the test."""
-    engine = make_engine(db_url, pool_size=10, max_overflow=0) if db_url.startswith("postgresql") else make_engine(db_url)
+    engine = (
+        make_engine(db_url, pool_size=10, max_overflow=0) if db_url.startswith("postgresql") else make_engine(db_url)
+    )
     yield engine
     engine.dispose()
 

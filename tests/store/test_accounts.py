@@ -13,10 +13,18 @@ from icaops.store import make_sessionmaker
 from icaops.store.accounts import load_account, save_accounts, save_agreement
 from icaops.store.models import AccountRow
 
-GRANITE = Account("GRANITE", "Granite Telecommunications", ocn="7342", company_code="GTL", ccna="GTL",
-                  certificate_on_file=True, usf_certified_years=frozenset({2012, 2013}),
-                  exemptions=frozenset({"resale_certificate"}), cycle_close_day=3,
-                  monthly_forecast=Decimal("12500.00"))
+GRANITE = Account(
+    "GRANITE",
+    "Granite Telecommunications",
+    ocn="7342",
+    company_code="GTL",
+    ccna="GTL",
+    certificate_on_file=True,
+    usf_certified_years=frozenset({2012, 2013}),
+    exemptions=frozenset({"resale_certificate"}),
+    cycle_close_day=3,
+    monthly_forecast=Decimal("12500.00"),
+)
 
 
 def test_an_account_reads_back_as_saved(engine):

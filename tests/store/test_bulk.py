@@ -47,14 +47,36 @@ def test_every_line_is_stored_with_its_exact_amount(engine, run):
             lines = _lines(conn, bill.id)
             for row in bill.recurring.to_pylist():
                 line = lines[row["line_id"]]
-                assert (line.amount, line.wtn, line.usoc, line.service_start, line.service_end, line.price_group,
-                        line.clause, line.category) == (row["amount"], row["wtn"], row["usoc"], row["service_start"],
-                                                        row["service_end"], row["price_group"], row["clause"], "mrc")
+                assert (
+                    line.amount,
+                    line.wtn,
+                    line.usoc,
+                    line.service_start,
+                    line.service_end,
+                    line.price_group,
+                    line.clause,
+                    line.category,
+                ) == (
+                    row["amount"],
+                    row["wtn"],
+                    row["usoc"],
+                    row["service_start"],
+                    row["service_end"],
+                    row["price_group"],
+                    row["clause"],
+                    "mrc",
+                )
                 assert type(line.amount) is Decimal and line.explanation is None
             for charge in bill.lines:
                 line = lines[charge.line_id]
                 assert (line.amount, line.category, line.code, line.clause, line.quantity, line.true_up) == (
-                    charge.amount, charge.category, charge.code, charge.clause, charge.quantity, charge.true_up)
+                    charge.amount,
+                    charge.category,
+                    charge.code,
+                    charge.clause,
+                    charge.quantity,
+                    charge.true_up,
+                )
                 assert line.explanation == charge.explanation.as_dict()
 
 
@@ -71,25 +93,37 @@ def test_headers_carry_the_bills_totals_and_dates(engine, run):
             assert (header.bill_date, header.due_date) == (bill.cycle.bill_date.value, bill.cycle.due_date.value)
             assert header.explanation["due_date"]["clauses"] == list(bill.cycle.due_date.clauses)
             assert header.closed is True and header.line_count == bill.recurring.num_rows + len(bill.lines)
-            line_sum = conn.execute(select(func.sum(BillLineRow.amount)).where(BillLineRow.bill_id == bill.id)).scalar_one()
+            line_sum = conn.execute(
+                select(func.sum(BillLineRow.amount)).where(BillLineRow.bill_id == bill.id)
+            ).scalar_one()
             assert line_sum == totals["total"]
 
 
 def test_no_line_without_its_bill_and_price_groups_explain_recurring_lines(engine, run):
     store_run(engine, run)
     with engine.connect() as conn:
-        orphans = conn.execute(select(func.count()).select_from(BillLineRow).where(
-            BillLineRow.bill_id.not_in(select(BillRow.id)))).scalar_one()
+        orphans = conn.execute(
+            select(func.count()).select_from(BillLineRow).where(BillLineRow.bill_id.not_in(select(BillRow.id)))
+        ).scalar_one()
         assert orphans == 0
-        unexplained = conn.execute(select(func.count()).select_from(BillLineRow).where(
-            BillLineRow.price_group.is_not(None),
-            ~select(PriceGroupRow.bill_id).where(PriceGroupRow.bill_id == BillLineRow.bill_id,
-                                                 PriceGroupRow.price_group == BillLineRow.price_group).exists())).scalar_one()
+        unexplained = conn.execute(
+            select(func.count())
+            .select_from(BillLineRow)
+            .where(
+                BillLineRow.price_group.is_not(None),
+                ~select(PriceGroupRow.bill_id)
+                .where(
+                    PriceGroupRow.bill_id == BillLineRow.bill_id, PriceGroupRow.price_group == BillLineRow.price_group
+                )
+                .exists(),
+            )
+        ).scalar_one()
         assert unexplained == 0
         bill = next(iter(run.bills.values()))
         group, explained = next(iter(bill.recurring_groups.items()))
-        row = conn.execute(select(PriceGroupRow).where(PriceGroupRow.bill_id == bill.id,
-                                                       PriceGroupRow.price_group == group)).one()
+        row = conn.execute(
+            select(PriceGroupRow).where(PriceGroupRow.bill_id == bill.id, PriceGroupRow.price_group == group)
+        ).one()
         assert row.amount == explained.value and row.explanation == explained.as_dict()
 
 
@@ -97,10 +131,13 @@ def test_rejected_inventory_is_kept_with_its_reason(engine, run):
     """A line that cannot be billed is not silently dropped: it is stored with the field and why."""
     store_run(engine, run)
     with engine.connect() as conn:
-        rows = conn.execute(select(BillingRejectionRow.record, BillingRejectionRow.field, BillingRejectionRow.reason)).all()
+        rows = conn.execute(
+            select(BillingRejectionRow.record, BillingRejectionRow.field, BillingRejectionRow.reason)
+        ).all()
     expected = run.rejected_inventory.to_pylist()
     assert Counter((r.record, r.field, r.reason) for r in rows) == Counter(
-        (e["line_id"], e["field"], e["reason"]) for e in expected)
+        (e["line_id"], e["field"], e["reason"]) for e in expected
+    )
 
 
 def test_storing_a_run_twice_changes_nothing(engine, run):
@@ -146,7 +183,9 @@ def test_an_unrounded_line_is_refused_and_nothing_is_stored(engine, run):
     bad_line = dataclasses.replace(bill.lines[0], amount=bill.lines[0].amount + Decimal("0.001"))
     bad_bill = dataclasses.replace(bill, lines=(bad_line, *bill.lines[1:]))
     bad = dataclasses.replace(run, bills={**run.bills, bill.account.id: bad_bill})
-    with pytest.raises(ValueError, match=f"bill {bill.id} line {bad_line.line_id}: amount: .* more than 2 decimal places"):
+    with pytest.raises(
+        ValueError, match=f"bill {bill.id} line {bad_line.line_id}: amount: .* more than 2 decimal places"
+    ):
         store_run(engine, bad)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(BillRow)).scalar_one() == 0

@@ -15,8 +15,14 @@ from icaops.store.models import EventRow
 
 RAW = [
     {"id": "B1", "date": "2013-03-04", "type": "bill.issued", "account": "GRANITE", "bill": "B1", "amount": "2000.00"},
-    {"id": "D1", "date": "2013-03-20", "type": "billing_dispute.filed", "account": "GRANITE", "bill": "B1",
-     "items": [{"line": "B1:charges", "amount": "300.00", "reason": "lines billed after disconnect order"}]},
+    {
+        "id": "D1",
+        "date": "2013-03-20",
+        "type": "billing_dispute.filed",
+        "account": "GRANITE",
+        "bill": "B1",
+        "items": [{"line": "B1:charges", "amount": "300.00", "reason": "lines billed after disconnect order"}],
+    },
     {"id": "P1", "date": "2013-04-03", "type": "payment.received", "account": "GRANITE", "amount": "1700.00"},
     {"id": "P0", "date": "2013-04-03", "type": "payment.received", "account": "GRANITE", "amount": "5.00"},
     {"id": "X1", "date": "2013-03-01", "type": "bill.issued", "account": "OTHER", "bill": "X1", "amount": "9.00"},
@@ -68,8 +74,9 @@ def test_an_event_without_tenant_is_refused(engine):
         result = append_events(conn, _events([{"id": "N1", "date": "2013-05-13", "type": "notice.given"}]))
         assert [(e.event, e.field) for e in result.errors] == [("N1", "account")]
         assert _count(conn) == 0
-        assert append_events(conn, _events([{"id": "N1", "date": "2013-05-13", "type": "notice.given"}]),
-                             tenant="GRANITE").stored == ["N1"]
+        assert append_events(
+            conn, _events([{"id": "N1", "date": "2013-05-13", "type": "notice.given"}]), tenant="GRANITE"
+        ).stored == ["N1"]
 
 
 def test_a_tenant_log_reads_back_as_the_ordered_log(engine):
@@ -87,9 +94,19 @@ def test_a_tenant_log_reads_back_as_the_ordered_log(engine):
 
 
 def test_payload_values_keep_their_types(engine):
-    raw = {"id": "Z", "date": "2013-01-02", "type": "deposit.requested", "account": "GRANITE",
-           "due": dt.date(2013, 2, 1), "amount": Decimal("12.30"), "count": 3, "share": 0.5, "flag": True,
-           "nested": [{"on": dt.date(2013, 1, 3), "x": None}], "at": dt.datetime(2013, 1, 2, 9, tzinfo=dt.timezone.utc)}
+    raw = {
+        "id": "Z",
+        "date": "2013-01-02",
+        "type": "deposit.requested",
+        "account": "GRANITE",
+        "due": dt.date(2013, 2, 1),
+        "amount": Decimal("12.30"),
+        "count": 3,
+        "share": 0.5,
+        "flag": True,
+        "nested": [{"on": dt.date(2013, 1, 3), "x": None}],
+        "at": dt.datetime(2013, 1, 2, 9, tzinfo=dt.UTC),
+    }
     [event] = _events([raw])
     with engine.begin() as conn:
         append_events(conn, [event])

@@ -23,7 +23,7 @@ from icaops.billing.postings import new_ledger
 from icaops.store.db import writing
 from icaops.store.ledger import SqlLedgerStore, entry_sums, posting, stored_balances
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 A, B = "CLEC001", "CLEC002"
 
 
@@ -37,33 +37,137 @@ def commands() -> list[Transfer | Period]:
     III.9.4.1), one voided, a payment (III.9.2), a closed period, a correction, refusals."""
     d = dt.date
     return [
-        _t("bill:A-07", A, Kind.BILL_LINE, d(2012, 8, 4), [("receivable", "130.00"), ("revenue:recurring", "-100.00", "L1"),
-           ("surcharges_payable:fusc", "-17.40", "L2"), ("taxes_payable:ID", "-12.60", "L3")], "III.9.2", (Ref("bill", "A-07"),)),
-        _t("bill:B-07", B, Kind.BILL_LINE, d(2012, 8, 4), [("receivable", "50.00"), ("revenue:usage", "-50.00", "U1")],
-           "III.9.2", (Ref("bill", "B-07"),)),
-        _t("dispute:D1", A, Kind.DISPUTE_HOLD, d(2012, 8, 10), [("disputes:pending", "30.00"), ("receivable", "-30.00")],
-           "III.9.4", (Ref("dispute", "D1"), Ref("bill", "A-07")), flow=Flow.PENDING),
-        _t("resolution:D1", A, Kind.DISPUTE_RELEASE, d(2012, 8, 20), [("disputes:pending", "20.00"), ("receivable", "-20.00")],
-           "III.9.4.1", (Ref("dispute", "D1"),), flow=Flow.POST_PENDING, pending_key="dispute:D1"),
-        _t("resolution:D1-again", A, Kind.DISPUTE_RELEASE, d(2012, 8, 21), [], "III.9.4.1", (Ref("dispute", "D1"),),
-           flow=Flow.VOID_PENDING, pending_key="dispute:D1"),  # refused: already resolved
-        _t("dispute:D2", B, Kind.DISPUTE_HOLD, d(2012, 8, 10), [("disputes:pending", "5.00"), ("receivable", "-5.00")],
-           "III.9.4", (Ref("dispute", "D2"),), flow=Flow.PENDING),
-        _t("resolution:D2", B, Kind.DISPUTE_RELEASE, d(2012, 8, 25), [], "III.9.4.1", (Ref("dispute", "D2"),),
-           flow=Flow.VOID_PENDING, pending_key="dispute:D2"),
-        _t("payment:P1", A, Kind.PAYMENT, d(2012, 9, 4), [("cash", "80.00"), ("receivable", "-80.00")], "III.9.2",
-           (Ref("payment", "P1"),)),
+        _t(
+            "bill:A-07",
+            A,
+            Kind.BILL_LINE,
+            d(2012, 8, 4),
+            [
+                ("receivable", "130.00"),
+                ("revenue:recurring", "-100.00", "L1"),
+                ("surcharges_payable:fusc", "-17.40", "L2"),
+                ("taxes_payable:ID", "-12.60", "L3"),
+            ],
+            "III.9.2",
+            (Ref("bill", "A-07"),),
+        ),
+        _t(
+            "bill:B-07",
+            B,
+            Kind.BILL_LINE,
+            d(2012, 8, 4),
+            [("receivable", "50.00"), ("revenue:usage", "-50.00", "U1")],
+            "III.9.2",
+            (Ref("bill", "B-07"),),
+        ),
+        _t(
+            "dispute:D1",
+            A,
+            Kind.DISPUTE_HOLD,
+            d(2012, 8, 10),
+            [("disputes:pending", "30.00"), ("receivable", "-30.00")],
+            "III.9.4",
+            (Ref("dispute", "D1"), Ref("bill", "A-07")),
+            flow=Flow.PENDING,
+        ),
+        _t(
+            "resolution:D1",
+            A,
+            Kind.DISPUTE_RELEASE,
+            d(2012, 8, 20),
+            [("disputes:pending", "20.00"), ("receivable", "-20.00")],
+            "III.9.4.1",
+            (Ref("dispute", "D1"),),
+            flow=Flow.POST_PENDING,
+            pending_key="dispute:D1",
+        ),
+        _t(
+            "resolution:D1-again",
+            A,
+            Kind.DISPUTE_RELEASE,
+            d(2012, 8, 21),
+            [],
+            "III.9.4.1",
+            (Ref("dispute", "D1"),),
+            flow=Flow.VOID_PENDING,
+            pending_key="dispute:D1",
+        ),  # refused: already resolved
+        _t(
+            "dispute:D2",
+            B,
+            Kind.DISPUTE_HOLD,
+            d(2012, 8, 10),
+            [("disputes:pending", "5.00"), ("receivable", "-5.00")],
+            "III.9.4",
+            (Ref("dispute", "D2"),),
+            flow=Flow.PENDING,
+        ),
+        _t(
+            "resolution:D2",
+            B,
+            Kind.DISPUTE_RELEASE,
+            d(2012, 8, 25),
+            [],
+            "III.9.4.1",
+            (Ref("dispute", "D2"),),
+            flow=Flow.VOID_PENDING,
+            pending_key="dispute:D2",
+        ),
+        _t(
+            "payment:P1",
+            A,
+            Kind.PAYMENT,
+            d(2012, 9, 4),
+            [("cash", "80.00"), ("receivable", "-80.00")],
+            "III.9.2",
+            (Ref("payment", "P1"),),
+        ),
         Period(A, d(2012, 7, 4), d(2012, 8, 3)),
-        _t("late:A-07", A, Kind.LATE_CHARGE, d(2012, 8, 3), [("receivable", "1.00"), ("revenue:late_charges", "-1.00")],
-           "III.9.3"),  # refused: in the closed period
-        _t("credit:D1", A, Kind.CREDIT, d(2012, 9, 4), [("credits", "20.00"), ("disputes:pending", "-20.00")], "III.9.4.1",
-           (Ref("dispute", "D1"), Ref("bill", "A-08"))),
-        _t("correct:A-07", A, Kind.REVERSAL, d(2012, 9, 5), [("receivable", "-12.60"), ("taxes_payable:ID", "12.60", "L3")],
-           "III.45", (Ref("bill", "A-07"),), corrects="bill:A-07"),
-        _t("payment:P1", A, Kind.PAYMENT, d(2012, 9, 4), [("cash", "80.00"), ("receivable", "-80.00")], "III.9.2",
-           (Ref("payment", "P1"),)),  # a retry: the original comes back
-        _t("payment:P1", A, Kind.PAYMENT, d(2012, 9, 4), [("cash", "81.00"), ("receivable", "-81.00")], "III.9.2",
-           (Ref("payment", "P1"),)),  # key_conflict
+        _t(
+            "late:A-07",
+            A,
+            Kind.LATE_CHARGE,
+            d(2012, 8, 3),
+            [("receivable", "1.00"), ("revenue:late_charges", "-1.00")],
+            "III.9.3",
+        ),  # refused: in the closed period
+        _t(
+            "credit:D1",
+            A,
+            Kind.CREDIT,
+            d(2012, 9, 4),
+            [("credits", "20.00"), ("disputes:pending", "-20.00")],
+            "III.9.4.1",
+            (Ref("dispute", "D1"), Ref("bill", "A-08")),
+        ),
+        _t(
+            "correct:A-07",
+            A,
+            Kind.REVERSAL,
+            d(2012, 9, 5),
+            [("receivable", "-12.60"), ("taxes_payable:ID", "12.60", "L3")],
+            "III.45",
+            (Ref("bill", "A-07"),),
+            corrects="bill:A-07",
+        ),
+        _t(
+            "payment:P1",
+            A,
+            Kind.PAYMENT,
+            d(2012, 9, 4),
+            [("cash", "80.00"), ("receivable", "-80.00")],
+            "III.9.2",
+            (Ref("payment", "P1"),),
+        ),  # a retry: the original comes back
+        _t(
+            "payment:P1",
+            A,
+            Kind.PAYMENT,
+            d(2012, 9, 4),
+            [("cash", "81.00"), ("receivable", "-81.00")],
+            "III.9.2",
+            (Ref("payment", "P1"),),
+        ),  # key_conflict
     ]
 
 
@@ -123,8 +227,14 @@ def test_ledger_rows_are_append_only(engine):
 
 
 def test_a_refused_posting_stores_nothing(engine):
-    bad = _t("bill:bad", A, Kind.BILL_LINE, dt.date(2012, 8, 4),
-             [("receivable", "1.00"), ("revenue:recurring", "-0.99")], "III.9.2")
+    bad = _t(
+        "bill:bad",
+        A,
+        Kind.BILL_LINE,
+        dt.date(2012, 8, 4),
+        [("receivable", "1.00"), ("revenue:recurring", "-0.99")],
+        "III.9.2",
+    )
     assert _run_on_database(engine, [bad]) == [("error", Code.LEGS_UNBALANCED)]
     with engine.connect() as conn:
         assert list(SqlLedgerStore(conn).transfers()) == [] and SqlLedgerStore(conn).accounts() == ()

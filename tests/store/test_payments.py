@@ -27,8 +27,13 @@ DISTINCT = 24
 
 
 def payment(n: int, amount: str | None = None, account: str = ACCOUNT, prefix: str = "") -> Event:
-    raw = {"id": f"{prefix}P{n:02d}", "date": f"2013-04-{1 + n % 28:02d}", "type": "payment.received",
-           "account": account, "amount": amount or f"{100 + n}.{n:02d}"}
+    raw = {
+        "id": f"{prefix}P{n:02d}",
+        "date": f"2013-04-{1 + n % 28:02d}",
+        "type": "payment.received",
+        "account": account,
+        "amount": amount or f"{100 + n}.{n:02d}",
+    }
     event = event_from_mapping(raw, n, "test")
     assert isinstance(event, Event)
     return event
@@ -104,7 +109,9 @@ def test_a_payment_the_terms_refuse_leaves_nothing_but_its_reason(engine, terms)
 
 
 def test_a_payment_event_without_amount_is_rejected_with_its_field(engine, terms):
-    event = event_from_mapping({"id": "P9", "date": "2013-04-03", "type": "payment.received", "account": ACCOUNT}, 0, "test")
+    event = event_from_mapping(
+        {"id": "P9", "date": "2013-04-03", "type": "payment.received", "account": ACCOUNT}, 0, "test"
+    )
     result = post_payment(engine, event, terms)
     assert result.status == "rejected" and "amount" in result.reason
     with engine.connect() as conn:

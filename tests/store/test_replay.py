@@ -18,17 +18,43 @@ ACCOUNT = "GRANITE"
 AS_OF = dt.date(2013, 8, 31)
 RAW = [
     {"id": "B1", "date": "2013-03-04", "type": "bill.issued", "account": ACCOUNT, "bill": "B1", "amount": "2000.00"},
-    {"id": "D1", "date": "2013-03-20", "type": "billing_dispute.filed", "account": ACCOUNT, "bill": "B1",
-     "items": [{"line": "B1:charges", "amount": "300.00", "reason": "lines billed after disconnect order"}]},
+    {
+        "id": "D1",
+        "date": "2013-03-20",
+        "type": "billing_dispute.filed",
+        "account": ACCOUNT,
+        "bill": "B1",
+        "items": [{"line": "B1:charges", "amount": "300.00", "reason": "lines billed after disconnect order"}],
+    },
     {"id": "P1", "date": "2013-04-03", "type": "payment.received", "account": ACCOUNT, "amount": "1700.00"},
     {"id": "B2", "date": "2013-04-04", "type": "bill.issued", "account": ACCOUNT, "bill": "B2", "amount": "800.00"},
-    {"id": "R1", "date": "2013-04-15", "type": "billing_dispute.resolved", "account": ACCOUNT, "refers_to": "D1",
-     "amount_for_clec": "200.00"},
+    {
+        "id": "R1",
+        "date": "2013-04-15",
+        "type": "billing_dispute.resolved",
+        "account": ACCOUNT,
+        "refers_to": "D1",
+        "amount_for_clec": "200.00",
+    },
     {"id": "Q1", "date": "2013-04-20", "type": "deposit.requested", "account": ACCOUNT, "amount": "1000.00"},
-    {"id": "Q1R", "date": "2013-04-25", "type": "deposit.received", "account": ACCOUNT, "refers_to": "Q1",
-     "amount": "1000.00", "form": "cash"},
-    {"id": "A1", "date": "2013-04-26", "type": "audit.adjustment_agreed", "account": ACCOUNT, "kind": "overcharge",
-     "amount": "50.00", "originated_on": dt.date(2013, 1, 10)},
+    {
+        "id": "Q1R",
+        "date": "2013-04-25",
+        "type": "deposit.received",
+        "account": ACCOUNT,
+        "refers_to": "Q1",
+        "amount": "1000.00",
+        "form": "cash",
+    },
+    {
+        "id": "A1",
+        "date": "2013-04-26",
+        "type": "audit.adjustment_agreed",
+        "account": ACCOUNT,
+        "kind": "overcharge",
+        "amount": "50.00",
+        "originated_on": dt.date(2013, 1, 10),
+    },
     {"id": "B3", "date": "2013-05-04", "type": "bill.issued", "account": ACCOUNT, "bill": "B3", "amount": "800.00"},
     {"id": "P2", "date": "2013-05-30", "type": "payment.received", "account": ACCOUNT, "amount": "600.00"},
     {"id": "B4", "date": "2013-06-04", "type": "bill.issued", "account": ACCOUNT, "bill": "B4", "amount": "800.00"},
@@ -43,9 +69,19 @@ def _log() -> list[Event]:
 
 
 def _summary(history) -> tuple:
-    return (history.bills, history.carried, history.payments, history.disputes, history.resolutions,
-            history.deposits_received, history.audits, history.book.tranches, history.book.unapplied,
-            history.book.applications, history.errors)
+    return (
+        history.bills,
+        history.carried,
+        history.payments,
+        history.disputes,
+        history.resolutions,
+        history.deposits_received,
+        history.audits,
+        history.book.tranches,
+        history.book.unapplied,
+        history.book.applications,
+        history.errors,
+    )
 
 
 def test_the_stored_log_folds_to_the_in_memory_history(engine, terms):

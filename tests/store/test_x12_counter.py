@@ -18,7 +18,10 @@ def _isa13(text: str) -> bytes:
 def test_two_files_get_distinct_isa13(engine):
     """VI.10.1.2: each 811 interchange takes the next number of the persistent counter; none is given twice."""
     bill = small_bill()
-    files = [render_811(bill, agreement(), default_envelope(bill, agreement(), next_control_number(engine))) for _ in range(2)]
+    files = [
+        render_811(bill, agreement(), default_envelope(bill, agreement(), next_control_number(engine)))
+        for _ in range(2)
+    ]
     assert [_isa13(f) for f in files] == [b"000000001", b"000000002"]
 
 

@@ -49,8 +49,7 @@ def postgres_available(bin_dir: Path = PG_BIN) -> str | None:
 class TempCluster:
     """A PostgreSQL cluster living in one folder, for as long as the caller needs it."""
 
-    def __init__(self, path: str | Path | None = None, *, durable: bool = False,
-                 bin_dir: Path = PG_BIN) -> None:
+    def __init__(self, path: str | Path | None = None, *, durable: bool = False, bin_dir: Path = PG_BIN) -> None:
         """`path` is the folder to create the cluster in (a fresh temporary folder if None
         or if the server user could not reach it); `durable=False` turns fsync off, which
         is what a throw-away cluster wants."""
@@ -98,14 +97,34 @@ class TempCluster:
             user = pwd.getpwnam(SERVER_USER)
             for folder in (root, self.socket_dir):
                 os.chown(folder, user.pw_uid, user.pw_gid)
-        self._run("initdb", "-D", str(self.data_dir), "-U", ROLE, "--auth=trust",
-                  "--no-locale", "--encoding=UTF8", "--no-sync", "--no-instructions")
-        options = [f"-k {self.socket_dir}", "-c listen_addresses=''", f"-p {PORT}",
-                   "-c max_connections=50"]
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            ROLE,
+            "--auth=trust",
+            "--no-locale",
+            "--encoding=UTF8",
+            "--no-sync",
+            "--no-instructions",
+        )
+        options = [f"-k {self.socket_dir}", "-c listen_addresses=''", f"-p {PORT}", "-c max_connections=50"]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(root / "server.log"),
-                  "-o", " ".join(options), "-w", "-t", "60", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(root / "server.log"),
+            "-o",
+            " ".join(options),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         self._running = True
         self._create_database()
 
@@ -147,7 +166,7 @@ class TempCluster:
         command = [str(self.bin_dir / tool), *args]
         if self._as_root:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, cwd="/")
+        done = subprocess.run(command, capture_output=True, text=True, cwd="/", check=False)
         if done.returncode != 0:
             log = self._root() / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -156,15 +175,16 @@ class TempCluster:
     def _create_database(self) -> None:
         import psycopg
 
-        with psycopg.connect(host=str(self.socket_dir), port=PORT, user=ROLE, dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host=str(self.socket_dir), port=PORT, user=ROLE, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
 def _reachable_by(path: Path, user: str) -> bool:
     """Whether `user` could traverse every existing ancestor of `path`."""
     entry = pwd.getpwnam(user)
-    groups = {entry.pw_gid} | {g for g in os.getgrouplist(user, entry.pw_gid)}
+    groups = {entry.pw_gid} | set(os.getgrouplist(user, entry.pw_gid))
     folder = path.resolve()
     for ancestor in [folder, *folder.parents]:
         if not ancestor.exists():

@@ -17,7 +17,7 @@ from icaops.terms.loader import load_agreement
 
 def _refused(agreement, key: str, value: object) -> str:
     with pytest.raises(TermsLoadError) as info:
-        agreement.with_overrides({key: value}, source="--set").terms
+        _ = agreement.with_overrides({key: value}, source="--set").terms
     return str(info.value)
 
 
@@ -47,19 +47,40 @@ def _refused(agreement, key: str, value: object) -> str:
         # III.6.2: "estimated two-month charges".
         ("deposit.estimated_months", 0, r"a number of months from 1 to 24"),
         # III.9.3 daily rate reading: one of the documented readings only (an enumeration).
-        ("billing.late_payment.daily_rate_method", "monthly_over_31", r"'nominal_annual_365', 'monthly_over_30' or 'monthly_over_days_in_month'"),
+        (
+            "billing.late_payment.daily_rate_method",
+            "monthly_over_31",
+            r"'nominal_annual_365', 'monthly_over_30' or 'monthly_over_days_in_month'",
+        ),
         # II.2.10: "Central Standard or Daylight Savings time" — an IANA zone.
         ("calendar.timezone", "Central", r"an IANA time zone such as 'America/Chicago' \(got 'Central'\)"),
         # II.2.10: "8 am to 5 pm" — the start of business hours is before their end.
-        ("calendar.business_hours", {"start": "17:00", "end": "08:00"}, r"business hours whose start is before their end"),
+        (
+            "calendar.business_hours",
+            {"start": "17:00", "end": "08:00"},
+            r"business hours whose start is before their end",
+        ),
         # III.9.6.2: "no later than February 1 of each calendar year" — a real month and day.
         ("billing.usf_certification_due", "02-30", r"a month and day written MM-DD"),
         # III.34.1: "three (3) Business Days after mailing" — a period of zero or more.
-        ("notices.methods.first_class_mail", {"label": "mail", "received": "after_mailing", "after": "-3 business days"}, r"a period such as"),
+        (
+            "notices.methods.first_class_mail",
+            {"label": "mail", "received": "after_mailing", "after": "-3 business days"},
+            r"a period such as",
+        ),
         # CPA.8 operational thresholds: ratios are fractions, a rate per second is above zero.
-        ("carrier_partner.dos_thresholds", {"window_seconds": 60, "max_attempts_per_second": "0", "short_call_seconds": 6,
-                                            "max_short_call_ratio": "1.2", "min_answer_seizure_ratio": "0.15", "min_attempts_in_window": 600},
-         r"max_attempts_per_second: expected a number of events per second above zero[\s\S]*max_short_call_ratio: expected a rate from 0 to 1"),
+        (
+            "carrier_partner.dos_thresholds",
+            {
+                "window_seconds": 60,
+                "max_attempts_per_second": "0",
+                "short_call_seconds": 6,
+                "max_short_call_ratio": "1.2",
+                "min_answer_seizure_ratio": "0.15",
+                "min_attempts_in_window": 600,
+            },
+            r"max_attempts_per_second: expected a number of events per second above zero[\s\S]*max_short_call_ratio: expected a rate from 0 to 1",
+        ),
     ],
 )
 def test_out_of_range_override_is_refused(agreement, key, value, expected):
@@ -71,7 +92,9 @@ def test_out_of_range_override_is_refused(agreement, key, value, expected):
 
 def test_boundaries_are_accepted(agreement):
     """0 and 1 are rates (no charge, 100 %); 0 and 6 decimal places are scales (III.9.3, VIII, III.9.2)."""
-    changed = agreement.with_overrides({"billing.late_payment.rate_per_month": "0", "resale.discount_rate": "100%", "money.scale": 6})
+    changed = agreement.with_overrides(
+        {"billing.late_payment.rate_per_month": "0", "resale.discount_rate": "100%", "money.scale": 6}
+    )
     assert changed.terms.billing.late_payment.rate_per_month.value == 0
     assert changed.terms.resale.discount_rate.value == Decimal(1)
     assert changed.terms.money.scale.value == 6
@@ -83,13 +106,19 @@ def test_negative_price_in_a_terms_file_names_file_and_line(agreement_copy):
     path.write_text(path.read_text().replace('amount: "27.16"', 'amount: "-27.16"', 1))
     with pytest.raises(TermsLoadError) as info:
         load_agreement(agreement_copy)
-    assert re.search(r"prices\.yaml:\d+: prices\.trip_charge\.value\.amount: expected an amount of money of zero or more", str(info.value))
+    assert re.search(
+        r"prices\.yaml:\d+: prices\.trip_charge\.value\.amount: expected an amount of money of zero or more",
+        str(info.value),
+    )
 
 
 def test_fusc_rows_must_be_in_date_order(agreement):
     """III.9.6: a dated table of factors is in date order, one row per date."""
     fusc = agreement.terms.taxes.fusc.value.model_dump(by_alias=True, mode="json", exclude_none=True)
-    fusc["rates"] = [{"from": "2020-01-01", "rate": "0.2", "source": "test"}, {"from": "2019-01-01", "rate": "0.1", "source": "test"}]
+    fusc["rates"] = [
+        {"from": "2020-01-01", "rate": "0.2", "source": "test"},
+        {"from": "2019-01-01", "rate": "0.1", "source": "test"},
+    ]
     assert "rows in date order" in _refused(agreement, "taxes.fusc", fusc)
 
 
@@ -120,5 +149,5 @@ def test_holiday_sources_name_real_calendars():
         ("calendar.company_holidays", {"kind": "dates", "dates": ["2012-13-04"]}, "an ISO date"),
     ):
         with pytest.raises(TermsLoadError) as caught:
-            agreement.with_overrides({key: value}, source="--set").terms
+            _ = agreement.with_overrides({key: value}, source="--set").terms
         assert expected in str(caught.value.errors[0])

@@ -53,11 +53,21 @@ def test_informational_terms_are_not_read_by_name(agreement, text):
 def test_the_terms_the_issue_names(agreement):
     """Issue 10 §2 names these as never read: each is now informational or pending."""
     terms = agreement.terms
-    for key in ("billing.late_filed_disputes_accrue_late_charges", "deposit.cash_interest_annual_rate", "deposit.triggers",
-                "notices.addresses", "lifecycle.termination_time"):
+    for key in (
+        "billing.late_filed_disputes_accrue_late_charges",
+        "deposit.cash_interest_annual_rate",
+        "deposit.triggers",
+        "notices.addresses",
+        "lifecycle.termination_time",
+    ):
         assert key in PENDING, key
-    for key in ("billing.bill_same_day_each_month", "billing.late_payment.compounding", "billing.late_payment.accrues_until",
-                "carrier_partner.rules.originated_as_clec", "prices.galley_first"):
+    for key in (
+        "billing.bill_same_day_each_month",
+        "billing.late_payment.compounding",
+        "billing.late_payment.accrues_until",
+        "carrier_partner.rules.originated_as_clec",
+        "prices.galley_first",
+    ):
         assert terms.get(key).informational, key
     # Prices with no trigger are charged by no event (VIII): informational.
     untriggered = [k for k, t in terms.prices.items() if t.value.trigger is None and t.value.basis != "per_message"]
@@ -70,12 +80,16 @@ def test_overriding_an_informational_term_is_refused(agreement):
     with pytest.raises(TermsLoadError) as info:
         agreement.with_overrides({"billing.late_payment.compounding": "daily"}, source="--set")
     message = str(info.value)
-    assert re.match(r"--set: billing\.late_payment\.compounding: expected a term the code reads; this one is informational", message)
+    assert re.match(
+        r"--set: billing\.late_payment\.compounding: expected a term the code reads; this one is informational", message
+    )
 
 
 def test_cli_set_informational_exits_2():
     """`--set` on an informational term (CPA.2 rule description) is a usage error with the reason."""
-    out = CliRunner().invoke(app, ["terms", "show", "--set", "carrier_partner.rules.originated_as_clec={description: x}"])
+    out = CliRunner().invoke(
+        app, ["terms", "show", "--set", "carrier_partner.rules.originated_as_clec={description: x}"]
+    )
     assert out.exit_code == 2
     assert "informational" in out.output
 

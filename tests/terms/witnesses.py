@@ -56,7 +56,11 @@ def _variants(value: Any) -> Iterator[Any]:
     if isinstance(value, str) and not re.fullmatch(r"-?\d+(\.\d+)?", value):
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             day = dt.date.fromisoformat(value)
-            yield from (str(day + dt.timedelta(days=1)), str(day - dt.timedelta(days=1)), str(day + dt.timedelta(days=45)))
+            yield from (
+                str(day + dt.timedelta(days=1)),
+                str(day - dt.timedelta(days=1)),
+                str(day + dt.timedelta(days=45)),
+            )
         elif re.fullmatch(r"\d{2}:\d{2}:\d{2}", value):
             hour = int(value[:2])
             yield from (f"{(hour + 1) % 24:02d}{value[2:]}", f"{(hour - 1) % 24:02d}{value[2:]}")
@@ -71,11 +75,14 @@ def _variants(value: Any) -> Iterator[Any]:
             yield list(reversed(value))
         for i, item in enumerate(value):
             for other in _variants(item):
-                yield value[:i] + [other] + value[i + 1:]
+                yield value[:i] + [other] + value[i + 1 :]
     elif isinstance(value, dict):
         # round-robin over the fields, so that every field is tried among the first values
-        per_field = [iter([{**value, key: other} for other in _variants(item)])
-                     for key, item in value.items() if key not in _FREE_TEXT]
+        per_field = [
+            iter([{**value, key: other} for other in _variants(item)])
+            for key, item in value.items()
+            if key not in _FREE_TEXT
+        ]
         while per_field:
             for it in list(per_field):
                 nxt = next(it, None)
@@ -93,7 +100,9 @@ def perturbations(term: Term[Any]) -> Iterator[Any]:
 
 
 def _actuals(result: ScenarioResult) -> tuple[tuple[str, str], ...]:
-    return tuple((r.expectation.label(), repr(r.actual)) for r in result.results) + tuple((e, "") for e in result.errors)
+    return tuple((r.expectation.label(), repr(r.actual)) for r in result.results) + tuple(
+        (e, "") for e in result.errors
+    )
 
 
 @cache
@@ -113,7 +122,7 @@ def valid_override(agreement: Agreement, key: str, value: Any) -> Agreement | No
     """The agreement with `key` set to `value`, or None if the terms refuse that value."""
     try:
         changed = agreement.with_overrides({key: value}, source="witness")
-        changed.terms
+        _ = changed.terms
         return changed
     except TermsLoadError:
         return None
@@ -129,7 +138,7 @@ def changed_by(path: Path, key: str, value: Any) -> bool:
         return False
     try:
         result = run_loaded(LoadedScenario(loaded.scenario, agreement, loaded.errors))
-    except Exception:  # noqa: BLE001 - a value the code cannot take is no witness
+    except Exception:
         return False
     return _actuals(result) != _base(path)
 
@@ -137,9 +146,11 @@ def changed_by(path: Path, key: str, value: Any) -> bool:
 def _scenarios_for(key: str, term: Term[Any], paths: list[Path]) -> list[Path]:
     """Scenario files most likely to depend on the term first: naming it, then citing its clause."""
     last = key.rsplit(".", 1)[-1]
+
     def rank(p: Path) -> int:
         text = p.read_text(encoding="utf-8")
         return 0 if key in text else 1 if last in text else 2 if term.clause in text else 3
+
     return sorted(paths, key=rank)
 
 
@@ -162,7 +173,12 @@ def search(budget_s: float = 60.0, keys: frozenset[str] | None = None) -> dict[s
                 break
             if time.monotonic() - started > budget_s:
                 break
-        print(("found " if key in found else "NONE  ") + key, f"{time.monotonic() - started:.1f}s", file=sys.stderr, flush=True)
+        print(
+            ("found " if key in found else "NONE  ") + key,
+            f"{time.monotonic() - started:.1f}s",
+            file=sys.stderr,
+            flush=True,
+        )
     return found
 
 
@@ -171,5 +187,8 @@ if __name__ == "__main__":
     witnesses = search(float(sys.argv[1]) if len(sys.argv) > 1 else 60.0, only)
     if only is not None:  # a search for some terms adds to the table
         witnesses = {**(yaml.safe_load(WITNESSES.read_text(encoding="utf-8")) or {}), **witnesses}
-    WITNESSES.write_text("# term key -> an override and a scenario file whose results it changes (tests/terms/witnesses.py)\n"
-                         + yaml.safe_dump(witnesses, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    WITNESSES.write_text(
+        "# term key -> an override and a scenario file whose results it changes (tests/terms/witnesses.py)\n"
+        + yaml.safe_dump(witnesses, sort_keys=True, allow_unicode=True),
+        encoding="utf-8",
+    )

@@ -41,8 +41,11 @@ def registry() -> ProviderRegistry:
     carried; confined (Z205) carried, then a DoS and a separate trunk group TG77 (CPA.8)."""
     amendment = AgreementSigned("amend", dt.date(2012, 6, 20), AgreementKind.AMENDMENT)
     facts = [amendment]
-    for name, ocn, block in (("voipco", "Z204", "2082637"), ("dosco", "Z201", "2086345"),
-                             ("confined", "Z205", "2087563")):
+    for name, ocn, block in (
+        ("voipco", "Z204", "2082637"),
+        ("dosco", "Z201", "2086345"),
+        ("confined", "Z205", "2087563"),
+    ):
         facts += [
             ProviderAdded(f"{name}-add", dt.date(2024, 2, 1), name, ocns=(ocn,), npa_nxxs=(block,)),
             AgreementSigned(f"{name}-na", dt.date(2024, 2, 1), AgreementKind.NUMBERING, name),
@@ -58,17 +61,40 @@ def registry() -> ProviderRegistry:
     return ProviderRegistry.from_facts(facts)
 
 
-def call(no: int, *, at: dt.datetime, calling: str | None, called: str | None, ind: str | None = "2",
-          trunk: str | None = "TG01", orig_ocn: str | None = None, sending: str | None = CLEC_OCN,
-          term_ocn: str | None = None, orig_lrn: str | None = None, seconds: int = 120,
-          record_type: str = "110101", billing: str | None = None, message_type: str | None = None) -> dict:
+def call(
+    no: int,
+    *,
+    at: dt.datetime,
+    calling: str | None,
+    called: str | None,
+    ind: str | None = "2",
+    trunk: str | None = "TG01",
+    orig_ocn: str | None = None,
+    sending: str | None = CLEC_OCN,
+    term_ocn: str | None = None,
+    orig_lrn: str | None = None,
+    seconds: int = 120,
+    record_type: str = "110101",
+    billing: str | None = None,
+    message_type: str | None = None,
+) -> dict:
     local = int((at - dt.datetime(1970, 1, 1)).total_seconds())
     return {
-        "record_no": no, "record_type": record_type, "connect_time_local": local,
-        "calling_number": calling, "called_number": called, "duration_tenths": seconds * 10,
+        "record_no": no,
+        "record_type": record_type,
+        "connect_time_local": local,
+        "calling_number": calling,
+        "called_number": called,
+        "duration_tenths": seconds * 10,
         "conversation_tenths": seconds * 10 if record_type == "110101" else None,
-        "orig_term_ind": ind, "trunk_group": trunk, "orig_ocn": orig_ocn, "sending_ocn": sending,
-        "term_ocn": term_ocn, "orig_lrn": orig_lrn, "billing_number": billing, "message_type": message_type,
+        "orig_term_ind": ind,
+        "trunk_group": trunk,
+        "orig_ocn": orig_ocn,
+        "sending_ocn": sending,
+        "term_ocn": term_ocn,
+        "orig_lrn": orig_lrn,
+        "billing_number": billing,
+        "message_type": message_type,
         "cic": None if record_type != "110101" else "0288",
     }
 
@@ -90,42 +116,76 @@ def named_calls() -> dict[str, dict]:
         "cpn_invalid": call(7, at=at(6), calling="12345", called=ILEC_SANDPOINT, **v),
         "cpn_unassigned": call(8, at=at(7), calling="2089990000", called=ILEC_SANDPOINT, **v),
         "cpn_foreign_ocn": call(9, at=at(8), calling="2082631111", called=ILEC_PRIEST_RIVER, **v),
-        "cpn_ported": call(10, at=at(9), calling="2082631112", called=ILEC_PRIEST_RIVER,
-                            orig_lrn="2082637999", **v),
+        "cpn_ported": call(10, at=at(9), calling="2082631112", called=ILEC_PRIEST_RIVER, orig_lrn="2082637999", **v),
         "not_authorized": call(11, at=at(10), calling="9862021001", called=ILEC_SANDPOINT, orig_ocn="Z202"),
-        "before_confirmation": call(12, at=at(11, day=dt.date(2024, 2, 28)), calling="2082637006",
-                                     called=ILEC_SANDPOINT, **v),
-        "ilec_to_voip": call(13, at=at(12), calling=ILEC_SANDPOINT, called="2082637009", ind="1",
-                              sending=None, term_ocn=CLEC_OCN),
-        "ilec_to_clec": call(14, at=at(13), calling=ILEC_SANDPOINT, called=LEVEL3, ind="1",
-                              sending=None, term_ocn=CLEC_OCN),
+        "before_confirmation": call(
+            12, at=at(11, day=dt.date(2024, 2, 28)), calling="2082637006", called=ILEC_SANDPOINT, **v
+        ),
+        "ilec_to_voip": call(
+            13, at=at(12), calling=ILEC_SANDPOINT, called="2082637009", ind="1", sending=None, term_ocn=CLEC_OCN
+        ),
+        "ilec_to_clec": call(
+            14, at=at(13), calling=ILEC_SANDPOINT, called=LEVEL3, ind="1", sending=None, term_ocn=CLEC_OCN
+        ),
         "clec_not_voip": call(15, at=at(14), calling=LEVEL3, called=ILEC_SANDPOINT, orig_ocn="Z211"),
         "confined_wrong_trunk": call(16, at=at(15), calling="2087563001", called=ILEC_SALMON, orig_ocn="Z205"),
-        "confined_own_trunk": call(17, at=at(16), calling="2087563002", called=ILEC_SALMON, orig_ocn="Z205",
-                                    trunk="TG77"),
-        "resale_message": call(18, at=at(17), calling=ILEC_SANDPOINT, called=ILEC_SALMON, ind=None, trunk=None,
-                                sending=None, record_type="010101", billing="2082630000", message_type="1"),
-        "resale_message_2": call(19, at=at(18), calling=ILEC_SANDPOINT, called=ILEC_SANDPOINT, ind=None,
-                                  trunk=None, sending=None, record_type="010101", billing="2082630000",
-                                  message_type="1"),
+        "confined_own_trunk": call(
+            17, at=at(16), calling="2087563002", called=ILEC_SALMON, orig_ocn="Z205", trunk="TG77"
+        ),
+        "resale_message": call(
+            18,
+            at=at(17),
+            calling=ILEC_SANDPOINT,
+            called=ILEC_SALMON,
+            ind=None,
+            trunk=None,
+            sending=None,
+            record_type="010101",
+            billing="2082630000",
+            message_type="1",
+        ),
+        "resale_message_2": call(
+            19,
+            at=at(18),
+            calling=ILEC_SANDPOINT,
+            called=ILEC_SANDPOINT,
+            ind=None,
+            trunk=None,
+            sending=None,
+            record_type="010101",
+            billing="2082630000",
+            message_type="1",
+        ),
     }
 
 
 def dos_burst() -> list[dict]:
     """DOS_ATTEMPTS unanswered calls from dosco on DOS_TRUNK inside one minute."""
-    return [call(1000 + i, at=at(30, i * 60 // DOS_ATTEMPTS), calling=f"2086345{i % 1000:03d}",
-                  called=ILEC_SANDPOINT, orig_ocn="Z201", trunk=DOS_TRUNK, seconds=0)
-            for i in range(DOS_ATTEMPTS)]
+    return [
+        call(
+            1000 + i,
+            at=at(30, i * 60 // DOS_ATTEMPTS),
+            calling=f"2086345{i % 1000:03d}",
+            called=ILEC_SANDPOINT,
+            orig_ocn="Z201",
+            trunk=DOS_TRUNK,
+            seconds=0,
+        )
+        for i in range(DOS_ATTEMPTS)
+    ]
 
 
 def to_table(rows: list[dict], source_file: str = "fixture") -> pa.Table:
     """Canonical call records (CALL_RECORD_SCHEMA) from call dicts."""
     names = rows[0].keys()
-    types = {"record_no": pa.int64(), "connect_time_local": pa.int64(), "duration_tenths": pa.int64(),
-             "conversation_tenths": pa.int64()}
+    types = {
+        "record_no": pa.int64(),
+        "connect_time_local": pa.int64(),
+        "duration_tenths": pa.int64(),
+        "conversation_tenths": pa.int64(),
+    }
     cols = {k: pa.array([r[k] for r in rows], types.get(k, pa.string())) for k in names}
-    return pa.Table.from_batches([finish_batch(cols, n=len(rows), source_file=source_file,
-                                               source_format="synthetic")])
+    return pa.Table.from_batches([finish_batch(cols, n=len(rows), source_file=source_file, source_format="synthetic")])
 
 
 def fixture_calls() -> pa.Table:

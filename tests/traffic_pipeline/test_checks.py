@@ -59,11 +59,14 @@ def test_cpa_9_destination_outside_the_ilec_serving_area(duck, duck_checks):
     assert result.findings.num_rows == 0
 
 
-@pytest.mark.parametrize("name, why", [
-    ("cpn_invalid", "not a valid ten-digit NANP number"),
-    ("cpn_unassigned", "not assigned"),
-    ("cpn_foreign_ocn", "belongs in the LERG to OCN Z101"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("cpn_invalid", "not a valid ten-digit NANP number"),
+        ("cpn_unassigned", "not assigned"),
+        ("cpn_foreign_ocn", "belongs in the LERG to OCN Z101"),
+    ],
+)
 def test_cpa_7_altered_calling_number(duck, name, why):
     """CPA.7 / 47 C.F.R. 64.1601: the CPN must pass unaltered; our reading of "altered" (interpretations.md#cpn-altered)."""
     assert kinds_of(duck, name) == {"cpn_altered": "CPA.7"}
@@ -94,22 +97,27 @@ def test_cpa_8_dos_burst_breaches_per_trunk_group_and_per_provider(duck, agreeme
     a window-level finding each, and one dos_detected event each with the remedy from the terms."""
     windows = duck.dos_windows.to_pylist()
     assert [(w["scope"], w["key"], w["attempts"], w["answered"]) for w in windows] == [
-        ("provider", "dosco", fixture.DOS_ATTEMPTS, 0), ("trunk_group", fixture.DOS_TRUNK, fixture.DOS_ATTEMPTS, 0)]
+        ("provider", "dosco", fixture.DOS_ATTEMPTS, 0),
+        ("trunk_group", fixture.DOS_TRUNK, fixture.DOS_ATTEMPTS, 0),
+    ]
     assert {w["breached"] for w in windows} == {"answer_seizure_ratio<0.15"}
     assert {w["clause"] for w in windows} == {"CPA.8"}
     dos = [r for r in duck.findings.to_pylist() if r["kind"].startswith("dos_")]
     assert sorted((r["kind"], r["record_id"]) for r in dos) == [("dos_provider", None), ("dos_trunk_group", None)]
     remedy = agreement.terms.carrier_partner.rules["denial_of_service"].value.remedy
     assert [(e.type, e.get("scope"), e.get("key"), e.get("remedy")) for e in duck.events] == [
-        ("dos_detected", "provider", "dosco", remedy), ("dos_detected", "trunk_group", fixture.DOS_TRUNK, remedy)]
+        ("dos_detected", "provider", "dosco", remedy),
+        ("dos_detected", "trunk_group", fixture.DOS_TRUNK, remedy),
+    ]
     assert all(e.get("clause") == "CPA.8" and e.date == fixture.DAY for e in duck.events)
 
 
 def test_cpa_8_thresholds_come_from_the_terms(fixture_table, agreement, reference, providers):
     """CPA.8 names no numbers: with a higher minimum of attempts per window (a term) the burst is no flood."""
     dos = agreement.terms.carrier_partner.dos_thresholds.value.model_dump()
-    raised = agreement.with_overrides({"carrier_partner.dos_thresholds": {**dos, "min_attempts_in_window":
-                                                                           fixture.DOS_ATTEMPTS + 1}})
+    raised = agreement.with_overrides(
+        {"carrier_partner.dos_thresholds": {**dos, "min_attempts_in_window": fixture.DOS_ATTEMPTS + 1}}
+    )
     result = checked(fixture_table, {"terms": raised.terms, "reference": reference, "registry": providers})
     assert result.dos_windows.num_rows == 0 and result.events == ()
 
@@ -136,28 +144,35 @@ def test_compensation_minutes_by_jurisdiction(duck, fixture_table):
     """Every call on the CLEC's trunks falls in exactly one compensation row; conversation time sums to
     those calls' total. Resale usage (message records, category 01) is billed per message (VIII), not
     compensated, and has no row; every call is still counted as checked."""
-    trunk_calls = [r for r in fixture_table.select(["category", "conversation_tenths", "duration_tenths"]).to_pylist()
-                   if r["category"] not in ("01", "10")]
+    trunk_calls = [
+        r
+        for r in fixture_table.select(["category", "conversation_tenths", "duration_tenths"]).to_pylist()
+        if r["category"] not in ("01", "10")
+    ]
     assert len(trunk_calls) == fixture_table.num_rows - 2  # the two resale messages
     assert sum(duck.compensation["calls"].to_pylist()) == len(trunk_calls)
-    talk = [r["conversation_tenths"] if r["conversation_tenths"] is not None else r["duration_tenths"]
-            for r in trunk_calls]
+    talk = [
+        r["conversation_tenths"] if r["conversation_tenths"] is not None else r["duration_tenths"] for r in trunk_calls
+    ]
     assert sum(duck.compensation["conversation_tenths"].to_pylist()) == sum(talk)
     assert "resale_usage" not in duck.compensation["direction"].to_pylist()
     assert duck.records == fixture_table.num_rows
 
 
-@pytest.mark.parametrize("name, direction, jurisdiction", [
-    ("local", "clec_to_ilec", "local"),
-    ("intralata_toll", "clec_to_ilec", "intralata_toll"),
-    ("interlata", "clec_to_ilec", "interlata"),
-    ("transit_outside_area", "transit", "transit"),
-    ("voip_911", "clec_to_ilec", "911"),
-    ("ilec_to_voip", "ilec_to_clec", "local"),
-    ("ilec_to_clec", "ilec_to_clec", "intralata_toll"),
-    ("resale_message", "resale_usage", "interlata"),
-    ("resale_message_2", "resale_usage", "local"),
-])
+@pytest.mark.parametrize(
+    "name, direction, jurisdiction",
+    [
+        ("local", "clec_to_ilec", "local"),
+        ("intralata_toll", "clec_to_ilec", "intralata_toll"),
+        ("interlata", "clec_to_ilec", "interlata"),
+        ("transit_outside_area", "transit", "transit"),
+        ("voip_911", "clec_to_ilec", "911"),
+        ("ilec_to_voip", "ilec_to_clec", "local"),
+        ("ilec_to_clec", "ilec_to_clec", "intralata_toll"),
+        ("resale_message", "resale_usage", "interlata"),
+        ("resale_message_2", "resale_usage", "local"),
+    ],
+)
 def test_classification(fixture_table, duck_checks, name, direction, jurisdiction):
     """Local = same rate center, intraLATA toll = same LATA, else interLATA; transit and 911 first."""
     ids = dict(zip(fixture_table["record_no"].to_pylist(), fixture_table["record_id"].to_pylist()))
@@ -169,7 +184,8 @@ def test_classification(fixture_table, duck_checks, name, direction, jurisdictio
 def test_message_counts_per_billing_number(duck):
     """Messages per billing number, type and day feed per-message billing (VI.9)."""
     assert duck.message_counts.to_pylist() == [
-        {"billing_number": "2082630000", "message_type": "1", "call_date": fixture.DAY, "messages": 2}]
+        {"billing_number": "2082630000", "message_type": "1", "call_date": fixture.DAY, "messages": 2}
+    ]
 
 
 def test_per_minute_counts_every_call_on_a_trunk_group(duck, fixture_table):
@@ -249,16 +265,25 @@ def test_cpa_11_a_providers_own_ocn_is_never_taken_for_the_clec(context, duck_ch
     """CPA.2, 6, 11: without a given CLEC OCN, the CLEC is read from the records, but an OCN identified for a
     provider is the provider's: CenturyLink's call delivered to voipco's own OCN names no CLEC (not voipco),
     and a received call takes the CLEC's sending OCN, not the provider's originating one."""
-    delivered = fixture.call(1, at=fixture.at(0), calling=fixture.ILEC_SANDPOINT, called="2082637009", ind="1",
-                             sending=None, term_ocn="Z204")
-    received = fixture.call(2, at=fixture.at(1), calling="2082637001", called=fixture.ILEC_SANDPOINT,
-                            orig_ocn="Z204")
-    only_provider = fixture.call(3, at=fixture.at(2), calling="2082637002", called=fixture.ILEC_SANDPOINT,
-                                 orig_ocn="Z204", sending="Z204")
+    delivered = fixture.call(
+        1, at=fixture.at(0), calling=fixture.ILEC_SANDPOINT, called="2082637009", ind="1", sending=None, term_ocn="Z204"
+    )
+    received = fixture.call(2, at=fixture.at(1), calling="2082637001", called=fixture.ILEC_SANDPOINT, orig_ocn="Z204")
+    only_provider = fixture.call(
+        3, at=fixture.at(2), calling="2082637002", called=fixture.ILEC_SANDPOINT, orig_ocn="Z204", sending="Z204"
+    )
     table = fixture.to_table([delivered, received, only_provider])
     rows = {r["record_id"]: r for r in classify_calls(calls_from_arrow(table), duck_checks).to_pylist()}
     by_no = [rows[i] for i in table["record_id"].to_pylist()]
     assert [(r["clec_ocn"], r["provider_id"]) for r in by_no] == [
-        (None, "voipco"), (fixture.CLEC_OCN, "voipco"), (None, "voipco")]
-    given = {r["record_id"]: r for r in classify_calls(calls_from_arrow(table), prepare_checks(con=connect("duckdb"), clec_ocn="Z999", **context)).to_pylist()}
+        (None, "voipco"),
+        (fixture.CLEC_OCN, "voipco"),
+        (None, "voipco"),
+    ]
+    given = {
+        r["record_id"]: r
+        for r in classify_calls(
+            calls_from_arrow(table), prepare_checks(con=connect("duckdb"), clec_ocn="Z999", **context)
+        ).to_pylist()
+    }
     assert {r["clec_ocn"] for r in given.values()} == {"Z999"}

@@ -22,8 +22,10 @@ def test_compiled_sql_gives_what_ibis_gives(duck, fixture_table, context):
 def test_epoch_is_taken_from_the_instant(duck_checks):
     """The rewrite of Ibis's EPOCH(CAST(connect_time AS TIMESTAMP)) still finds its pattern in the
     compiled query (else an Ibis upgrade would silently bring back the per-call time-zone conversion)."""
-    raw = ibis.to_sql(ibis.table({"connect_time": "timestamp('UTC')"}, name="c").connect_time.epoch_seconds().name("e"),
-                      dialect="duckdb")
+    raw = ibis.to_sql(
+        ibis.table({"connect_time": "timestamp('UTC')"}, name="c").connect_time.epoch_seconds().name("e"),
+        dialect="duckdb",
+    )
     assert compiled.epoch_of_instants(str(raw)) != str(raw)
     assert duck_checks.sql is not None, "checks prepared on DuckDB compile their queries"
-    assert 'EPOCH(CAST(' not in duck_checks.sql.check and "EPOCH(" in duck_checks.sql.check
+    assert "EPOCH(CAST(" not in duck_checks.sql.check and "EPOCH(" in duck_checks.sql.check

@@ -21,10 +21,20 @@ def params(agreement):
 
 def buckets(attempts: int, answered: int, short: int) -> pa.Table:
     """One trunk group's and one provider's counts in one window."""
-    return pa.Table.from_pylist([
-        {"scope": scope, "key": key, "window_start": START, "attempts": attempts, "answered": answered,
-         "short_calls": short} for scope, key in (("trunk_group", "TG01"), ("provider", "vp"))],
-        schema=WINDOW_COUNT_SCHEMA)
+    return pa.Table.from_pylist(
+        [
+            {
+                "scope": scope,
+                "key": key,
+                "window_start": START,
+                "attempts": attempts,
+                "answered": answered,
+                "short_calls": short,
+            }
+            for scope, key in (("trunk_group", "TG01"), ("provider", "vp"))
+        ],
+        schema=WINDOW_COUNT_SCHEMA,
+    )
 
 
 def breached(table: pa.Table) -> set[str]:
@@ -67,10 +77,20 @@ def test_short_call_ratio_above_the_maximum(params):
 
 def burst(n: int, *, ind: str, minute: int = 30, spread: int = 60, first_no: int = 5000) -> list[dict]:
     """`n` unanswered calls from dosco's block to a CenturyLink number on one trunk group, over `spread` seconds."""
-    return [fixture.call(first_no + i, at=fixture.at(minute, i * spread // n), calling=f"2086345{i % 1000:03d}",
-                         called=fixture.ILEC_SANDPOINT, orig_ocn="Z201", trunk="TG42", seconds=0, ind=ind,
-                         sending=fixture.CLEC_OCN if ind == "2" else None)
-            for i in range(n)]
+    return [
+        fixture.call(
+            first_no + i,
+            at=fixture.at(minute, i * spread // n),
+            calling=f"2086345{i % 1000:03d}",
+            called=fixture.ILEC_SANDPOINT,
+            orig_ocn="Z201",
+            trunk="TG42",
+            seconds=0,
+            ind=ind,
+            sending=fixture.CLEC_OCN if ind == "2" else None,
+        )
+        for i in range(n)
+    ]
 
 
 def test_traffic_centurylink_sends_is_not_counted(params, duck_checks):
@@ -78,14 +98,18 @@ def test_traffic_centurylink_sends_is_not_counted(params, duck_checks):
     sent = check_traffic(calls_from_arrow(fixture.to_table(burst(params.min_attempts, ind="1"))), duck_checks)
     assert sent.dos_windows.num_rows == 0
     received = check_traffic(calls_from_arrow(fixture.to_table(burst(params.min_attempts, ind="2"))), duck_checks)
-    assert {(r["scope"], r["key"]) for r in received.dos_windows.to_pylist()} == {("trunk_group", "TG42"),
-                                                                                  ("provider", "dosco")}
+    assert {(r["scope"], r["key"]) for r in received.dos_windows.to_pylist()} == {
+        ("trunk_group", "TG42"),
+        ("provider", "dosco"),
+    }
 
 
 def test_resale_usage_is_not_counted(params, duck_checks):
     """CPA.8 counts traffic on the CLEC's trunks; message records of resold lines (EMI category 01) are not."""
-    resale = [{**c, "record_type": "010101", "trunk_group": None, "orig_term_ind": None, "conversation_tenths": None}
-              for c in burst(params.min_attempts, ind="2")]
+    resale = [
+        {**c, "record_type": "010101", "trunk_group": None, "orig_term_ind": None, "conversation_tenths": None}
+        for c in burst(params.min_attempts, ind="2")
+    ]
     assert check_traffic(calls_from_arrow(fixture.to_table(resale)), duck_checks).dos_windows.num_rows == 0
 
 

@@ -6,7 +6,13 @@ import ibis
 import pytest
 
 from icaops.traffic.pipeline import (
-    FINDING_KINDS, calls_from_arrow, calls_from_parquet, check_traffic, classify_calls, prepare_checks)
+    FINDING_KINDS,
+    calls_from_arrow,
+    calls_from_parquet,
+    check_traffic,
+    classify_calls,
+    prepare_checks,
+)
 
 TABLES = ("findings", "dos_windows", "per_minute", "compensation", "message_counts")
 

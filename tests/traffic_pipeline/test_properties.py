@@ -13,17 +13,41 @@ from tests.traffic_pipeline.fixture import at, call, to_table
 
 pytestmark = pytest.mark.slow
 
-NUMBERS = [fixture.ILEC_SANDPOINT, fixture.ILEC_PRIEST_RIVER, fixture.ILEC_SALMON, fixture.NOT_SERVED,
-           fixture.LEVEL3, "2082637001", "9862021001", "2086345001", "12082631234", "911", "2089990000", "12345",
-           "", None]
+NUMBERS = [
+    fixture.ILEC_SANDPOINT,
+    fixture.ILEC_PRIEST_RIVER,
+    fixture.ILEC_SALMON,
+    fixture.NOT_SERVED,
+    fixture.LEVEL3,
+    "2082637001",
+    "9862021001",
+    "2086345001",
+    "12082631234",
+    "911",
+    "2089990000",
+    "12345",
+    "",
+    None,
+]
 OCNS = [None, "Z204", "Z202", "Z201", "Z211", fixture.CLEC_OCN]
 
-calls = st.lists(st.builds(
-    dict, calling=st.sampled_from(NUMBERS), called=st.sampled_from(NUMBERS),
-    ind=st.sampled_from(["1", "2", None]), orig_ocn=st.sampled_from(OCNS), sending=st.sampled_from(OCNS),
-    term_ocn=st.sampled_from(OCNS), trunk=st.sampled_from(["TG01", "TG77", None]),
-    record_type=st.sampled_from(["110101", "010101", "100101"]),
-    minute=st.integers(0, 120), seconds=st.integers(0, 600)), min_size=1, max_size=40)
+calls = st.lists(
+    st.builds(
+        dict,
+        calling=st.sampled_from(NUMBERS),
+        called=st.sampled_from(NUMBERS),
+        ind=st.sampled_from(["1", "2", None]),
+        orig_ocn=st.sampled_from(OCNS),
+        sending=st.sampled_from(OCNS),
+        term_ocn=st.sampled_from(OCNS),
+        trunk=st.sampled_from(["TG01", "TG77", None]),
+        record_type=st.sampled_from(["110101", "010101", "100101"]),
+        minute=st.integers(0, 120),
+        seconds=st.integers(0, 600),
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

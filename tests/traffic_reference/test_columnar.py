@@ -7,7 +7,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from icaops.traffic.reference import (
-    BLOCK_INDEX_SCHEMA, ENTRY_SCHEMA, block_index_arrow, load_lata_list, numbering_arrow, register_duckdb)
+    BLOCK_INDEX_SCHEMA,
+    ENTRY_SCHEMA,
+    block_index_arrow,
+    load_lata_list,
+    numbering_arrow,
+    register_duckdb,
+)
 
 from .conftest import LATA_LIST
 
@@ -19,7 +25,11 @@ def test_entries_as_arrow_keep_schema_and_source(sample_table):
     assert arrow.schema == ENTRY_SCHEMA and arrow.num_rows == len(sample_table)
     first = arrow.slice(0, 1).to_pylist()[0]
     assert (first["npanxx"], first["block"], first["lata_name"], first["source_line"]) == (
-        "208263", None, "COEUR D'ALENE ID", 10)
+        "208263",
+        None,
+        "COEUR D'ALENE ID",
+        10,
+    )
 
 
 def test_block_index_block_beats_nxx(sample_table):

@@ -19,17 +19,20 @@ def _one_bad_row(write, bad_row: str):
     return issues[0]
 
 
-@pytest.mark.parametrize("bad_row, column, expected", [
-    ("108,263,A,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "NPA", "an NPA of three digits starting 2-9"),
-    ("208,26,A,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "NXX", "an NXX of three digits starting 2-9"),
-    ("208,265,B,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "BLOCK_ID", "a thousands-block digit"),
-    ("208,265,A,Z10,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "OCN", "a four-character OCN"),
-    ("208,265,A,Z101,X,SANDPOINT,9600,ID,SNPTIDZZDS0,Y\n", "LATA", "a three-digit LATA"),
-    ("208,265,A,Z101,X,SANDPOINT,960,Idaho,SNPTIDZZDS0,Y\n", "State", "a two-letter state"),
-    ("208,265,A,Z101,X,SANDPOINT,960,ID,SNPTID,Y\n", "Switch", "an eleven-character switch CLLI"),
-    ("208,265,A,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,maybe\n", "ILEC_Switch", "Y or N"),
-    ("208,265,A,Z101,X,SANDPOINT,960,ID,,Y\n", "Switch", "a switch CLLI on a row flagged as an ILEC switch"),
-])
+@pytest.mark.parametrize(
+    "bad_row, column, expected",
+    [
+        ("108,263,A,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "NPA", "an NPA of three digits starting 2-9"),
+        ("208,26,A,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "NXX", "an NXX of three digits starting 2-9"),
+        ("208,265,B,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "BLOCK_ID", "a thousands-block digit"),
+        ("208,265,A,Z10,X,SANDPOINT,960,ID,SNPTIDZZDS0,Y\n", "OCN", "a four-character OCN"),
+        ("208,265,A,Z101,X,SANDPOINT,9600,ID,SNPTIDZZDS0,Y\n", "LATA", "a three-digit LATA"),
+        ("208,265,A,Z101,X,SANDPOINT,960,Idaho,SNPTIDZZDS0,Y\n", "State", "a two-letter state"),
+        ("208,265,A,Z101,X,SANDPOINT,960,ID,SNPTID,Y\n", "Switch", "an eleven-character switch CLLI"),
+        ("208,265,A,Z101,X,SANDPOINT,960,ID,SNPTIDZZDS0,maybe\n", "ILEC_Switch", "Y or N"),
+        ("208,265,A,Z101,X,SANDPOINT,960,ID,,Y\n", "Switch", "a switch CLLI on a row flagged as an ILEC switch"),
+    ],
+)
 def test_bad_field_names_file_line_column_and_expectation(write, bad_row, column, expected):
     """A bad field skips its row, keeps it in the issue, and the message reads file:line: column: expected."""
     issue = _one_bad_row(write, bad_row)
@@ -91,8 +94,9 @@ def test_lata_list_bad_line(write):
 
 def test_serving_area_csv_bad_rows(write):
     """Serving-area CSV: a short CLLI and a row with neither NPA-NXX nor rate center are reported."""
-    path = write("areas.csv", "Switch,NPA-NXX,RateCenter\nSNPTIDZZDS0,208-263,SANDPOINT\n"
-                              "SNPTID,208-448,\nSNPTIDZZDS0,,\n")
+    path = write(
+        "areas.csv", "Switch,NPA-NXX,RateCenter\nSNPTIDZZDS0,208-263,SANDPOINT\nSNPTID,208-448,\nSNPTIDZZDS0,,\n"
+    )
     areas, issues = load_serving_areas(path)
     assert [(i.line, i.column) for i in issues] == [(3, "Switch"), (4, "RateCenter")]
     assert areas.by_switch["SNPTIDZZDS0"].npa_nxxs == {"208263"}

@@ -50,15 +50,18 @@ def test_npa_report_real_defects_are_reported(npa_report):
     assert table.get("469").time_zone_code is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("05-SEP-17", date(2017, 9, 5)),
-    ("01-JAN-47", date(1947, 1, 1)),
-    ("31-dec-99", date(1999, 12, 31)),
-    ("03/04/2020", date(2020, 3, 4)),
-    ("2020-03-04", date(2020, 3, 4)),
-    ("31-FEB-20", None),
-    ("soon", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("05-SEP-17", date(2017, 9, 5)),
+        ("01-JAN-47", date(1947, 1, 1)),
+        ("31-dec-99", date(1999, 12, 31)),
+        ("03/04/2020", date(2020, 3, 4)),
+        ("2020-03-04", date(2020, 3, 4)),
+        ("31-FEB-20", None),
+        ("soon", None),
+    ],
+)
 def test_nanpa_dates(text, expected):
     """NANPA report dates use DD-MON-YY; the file date uses MM/DD/YYYY."""
     assert parse_nanpa_date(text) == expected

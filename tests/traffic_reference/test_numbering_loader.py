@@ -41,15 +41,23 @@ def test_sample_entry_carries_lerg_fields(sample_table):
     """Synthetic sample: OCN, rate center, LATA, state, switch and the ILEC flag are read."""
     e = sample_table.lookup("2084481234")
     assert (e.ocn, e.rate_center, e.lata, e.state, e.switch, e.ilec_switch) == (
-        "Z101", "PRIEST RIVER", "960", "ID", "SNPTIDZZDS0", True)
+        "Z101",
+        "PRIEST RIVER",
+        "960",
+        "ID",
+        "SNPTIDZZDS0",
+        True,
+    )
     assert str(e.source).endswith("lerg_sample_id.csv:13")
 
 
 def test_nanpa_co_code_report_layout_tab_delimited(write):
     """NANPA Central Office Code Assignment Records: tab-delimited, "NPA-NXX", "RateCenter"."""
-    path = write("allutlzd.txt",
-                 "State\tNPA-NXX\tOCN\tCompany\tRateCenter\tEffectiveDate\tUse\tAssignDate\tInitial/Growth\n"
-                 "ID\t208-263\tZ101\tCENTURYTEL OF THE GEM STATE, INC.\tSANDPOINT\t01/01/2000\tAS\t\tI\n")
+    path = write(
+        "allutlzd.txt",
+        "State\tNPA-NXX\tOCN\tCompany\tRateCenter\tEffectiveDate\tUse\tAssignDate\tInitial/Growth\n"
+        "ID\t208-263\tZ101\tCENTURYTEL OF THE GEM STATE, INC.\tSANDPOINT\t01/01/2000\tAS\t\tI\n",
+    )
     table, issues = load_numbering(path)
     assert issues == ()
     e = table.lookup("2082631234")
@@ -58,9 +66,11 @@ def test_nanpa_co_code_report_layout_tab_delimited(write):
 
 def test_pooling_block_report_layout_prefers_assigned_to_over_code_holder(write):
     """National Pooling block report: NPA, NXX, X, Code Holder, Assigned To, OCN, Rate Center."""
-    path = write("blocks.csv",
-                 "Region,State,NPA,NXX,X,STATUS,Code Holder,Rate Center,Assigned To,OCN,Date Assigned\n"
-                 'West,ID,986,202,1,Assigned,"ONVOY, LLC - ID",BOISE,TELNYX LLC,Z202,2019-01-01\n')
+    path = write(
+        "blocks.csv",
+        "Region,State,NPA,NXX,X,STATUS,Code Holder,Rate Center,Assigned To,OCN,Date Assigned\n"
+        'West,ID,986,202,1,Assigned,"ONVOY, LLC - ID",BOISE,TELNYX LLC,Z202,2019-01-01\n',
+    )
     table, issues = load_numbering(path)
     assert issues == ()
     e = table.get("986", "202", "1")
@@ -69,8 +79,10 @@ def test_pooling_block_report_layout_prefers_assigned_to_over_code_holder(write)
 
 def test_lerg6_style_headers_and_combined_npa_nxx_x(write):
     """LERG 6 style: BLOCK_ID "A" = whole NXX, RC_ABBRE, LOC_STATE, SWITCH; and a combined NPA-NXX-X."""
-    lerg = write("lerg6.csv", "LATA,NPA,NXX,BLOCK_ID,OCN,RC_ABBRE,LOC_STATE,SWITCH\n"
-                              "960,208,267,A,Z101,BONNERSFRY,ID,BNFRIDZZDS0\n")
+    lerg = write(
+        "lerg6.csv",
+        "LATA,NPA,NXX,BLOCK_ID,OCN,RC_ABBRE,LOC_STATE,SWITCH\n960,208,267,A,Z101,BONNERSFRY,ID,BNFRIDZZDS0\n",
+    )
     table, issues = load_numbering(lerg)
     assert issues == ()
     assert table.get("208", "267").rate_center == "BONNERSFRY"
@@ -86,15 +98,18 @@ def test_combine_earlier_source_wins(sample_table, operator_table):
     assert combined.lookup("9862030000").company == "ONVOY, LLC - ID"  # only in the operator file
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("9862021234", "9862021234"),
-    ("1-986-202-1234", "9862021234"),
-    ("+1 (208) 263-7001", "2082637001"),
-    ("1862021234", None),   # NPA may not start with 1
-    ("9861021234", None),   # NXX may not start with 1
-    ("986202123", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("9862021234", "9862021234"),
+        ("1-986-202-1234", "9862021234"),
+        ("+1 (208) 263-7001", "2082637001"),
+        ("1862021234", None),  # NPA may not start with 1
+        ("9861021234", None),  # NXX may not start with 1
+        ("986202123", None),
+        ("", None),
+    ],
+)
 def test_normalize_number_nanp_ten_digits(raw, expected):
     """NANP numbers: ten digits, NPA and NXX start 2-9; a leading 1 and punctuation are dropped."""
     assert normalize_number(raw) == expected

@@ -8,8 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icaops.traffic.providers import (
-    AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService,
-    ProviderAdded, ProviderRegistry, SeparateTrunkGroupEstablished, StopNoticeGiven)
+    AgreementKind,
+    AgreementSigned,
+    AgreementTerminated,
+    CarryConfirmed,
+    CarryNoticeGiven,
+    DenialOfService,
+    ProviderAdded,
+    ProviderRegistry,
+    SeparateTrunkGroupEstablished,
+    StopNoticeGiven,
+)
 
 TELNYX = "TELNYX LLC"
 ONVOY = "ONVOY, LLC - ID"
@@ -61,13 +70,16 @@ def test_cpa_1_1_confirmation_without_notice_is_an_issue_and_authorizes_nothing(
 
 def test_cpa_1_1_terminated_numbering_agreement_needs_a_new_notice_and_confirmation():
     """CPA.1.1: after the provider's agreement ends, re-signing alone does not restore carrying."""
-    reg = registry(*TELNYX_FACTS,
-                   AgreementTerminated("na-end", D(2021, 1, 1), AgreementKind.NUMBERING, TELNYX),
-                   AgreementSigned("na-again", D(2021, 2, 1), AgreementKind.NUMBERING, TELNYX))
+    reg = registry(
+        *TELNYX_FACTS,
+        AgreementTerminated("na-end", D(2021, 1, 1), AgreementKind.NUMBERING, TELNYX),
+        AgreementSigned("na-again", D(2021, 2, 1), AgreementKind.NUMBERING, TELNYX),
+    )
     assert not reg.may_carry(TELNYX, on=D(2021, 1, 1)).allowed
     assert not reg.may_carry(TELNYX, on=D(2021, 2, 1)).allowed
-    reg = reg.with_facts(CarryNoticeGiven("notice-2", D(2021, 2, 2), TELNYX),
-                         CarryConfirmed("confirm-2", D(2021, 2, 3), TELNYX))
+    reg = reg.with_facts(
+        CarryNoticeGiven("notice-2", D(2021, 2, 2), TELNYX), CarryConfirmed("confirm-2", D(2021, 2, 3), TELNYX)
+    )
     assert reg.may_carry(TELNYX, on=D(2021, 2, 3)).allowed
 
 
@@ -112,9 +124,11 @@ def test_cpa_1_4_provider_needs_identified_ocns_or_npa_nxxs():
 
 def test_cpa_1_4_lookups_by_ocn_and_npa_nxx_as_of_a_date():
     """CPA.1.4: OCN and NPA-NXX(-X) lead to the provider from the date identified; re-adding replaces them."""
-    reg = registry(*TELNYX_FACTS,
-                   ProviderAdded("add-onvoy", D(2020, 3, 1), ONVOY, ("Z201",), ("986202",)),
-                   ProviderAdded("telnyx-more", D(2021, 1, 1), TELNYX, ("Z202",), ("9862021", "986-666-4")))
+    reg = registry(
+        *TELNYX_FACTS,
+        ProviderAdded("add-onvoy", D(2020, 3, 1), ONVOY, ("Z201",), ("986202",)),
+        ProviderAdded("telnyx-more", D(2021, 1, 1), TELNYX, ("Z202",), ("9862021", "986-666-4")),
+    )
     assert reg.provider_for_ocn("z202", on=D(2020, 1, 31)) is None
     assert reg.provider_for_ocn("Z202", on=D(2020, 2, 1)) == TELNYX
     assert reg.provider_for_number("9862021234", on=D(2020, 3, 1)) == TELNYX  # block beats NXX
@@ -129,16 +143,20 @@ def test_cpa_1_4_ocn_already_identified_for_another_provider_is_refused():
     reg = registry(*TELNYX_FACTS, ProviderAdded("add-onvoy", D(2020, 3, 1), ONVOY, ("Z202", "Z201"), ("986-202-1",)))
     assert reg.provider_for_ocn("Z202", on=D(2020, 3, 1)) == TELNYX
     assert reg.provider_for_ocn("Z201", on=D(2020, 3, 1)) == ONVOY
-    assert [i.message for i in reg.issues()] == ["Z202 is already identified for TELNYX LLC",
-                                                 "9862021 is already identified for TELNYX LLC"]
+    assert [i.message for i in reg.issues()] == [
+        "Z202 is already identified for TELNYX LLC",
+        "9862021 is already identified for TELNYX LLC",
+    ]
 
 
 def test_cpa_1_4_malformed_ocn_or_npa_nxx_is_an_issue():
     """CPA.1.4: an OCN is four letters/digits; an NPA-NXX six digits (seven with the block)."""
     reg = registry(ProviderAdded("add", D(2020, 3, 1), ONVOY, ("Z2O", "Z201"), ("986-02", "986202")))
     assert reg.state(D(2020, 3, 1)).status(ONVOY).ocns == {"Z201"}
-    assert [i.message for i in reg.issues()] == ["expected a four-character OCN, found 'Z2O'",
-                                                 "expected an NPA-NXX (six digits) or NPA-NXX-X (seven), found '986-02'"]
+    assert [i.message for i in reg.issues()] == [
+        "expected a four-character OCN, found 'Z2O'",
+        "expected an NPA-NXX (six digits) or NPA-NXX-X (seven), found '986-02'",
+    ]
 
 
 def test_cpa_8_dos_removes_the_provider_until_a_separate_trunk_group():
@@ -155,16 +173,22 @@ def test_cpa_8_dos_removes_the_provider_until_a_separate_trunk_group():
 
 def test_cpa_8_a_later_dos_needs_a_new_separate_trunk_group():
     """CPA.8 "following any such event": a second DoS voids the earlier separate trunk group."""
-    reg = registry(*TELNYX_FACTS, DenialOfService("dos1", D(2021, 1, 1), TELNYX),
-                   SeparateTrunkGroupEstablished("tg", D(2021, 2, 1), TELNYX, "TGSN-0042"),
-                   DenialOfService("dos2", D(2021, 5, 1), TELNYX))
+    reg = registry(
+        *TELNYX_FACTS,
+        DenialOfService("dos1", D(2021, 1, 1), TELNYX),
+        SeparateTrunkGroupEstablished("tg", D(2021, 2, 1), TELNYX, "TGSN-0042"),
+        DenialOfService("dos2", D(2021, 5, 1), TELNYX),
+    )
     assert not reg.may_carry(TELNYX, on=D(2021, 5, 1)).allowed
 
 
 def test_cpa_8_dos_and_trunk_group_on_the_same_day_apply_in_that_order():
     """CPA.8: same-day facts apply in the Amendment's sequence (DoS, then the separate trunk group)."""
-    reg = registry(*TELNYX_FACTS, SeparateTrunkGroupEstablished("a-tg", D(2021, 1, 1), TELNYX, "TGSN-0042"),
-                   DenialOfService("z-dos", D(2021, 1, 1), TELNYX))
+    reg = registry(
+        *TELNYX_FACTS,
+        SeparateTrunkGroupEstablished("a-tg", D(2021, 1, 1), TELNYX, "TGSN-0042"),
+        DenialOfService("z-dos", D(2021, 1, 1), TELNYX),
+    )
     assert reg.may_carry(TELNYX, on=D(2021, 1, 1)).trunk_group == "TGSN-0042"
 
 
@@ -182,17 +206,21 @@ def test_cpa_11_clec_own_ocn_needs_the_commercial_numbering_agreement():
     answer = plain.may_carry(GRANITE_VOIP, on=D(2020, 5, 1))
     assert not answer.allowed
     assert [(r.clause, r.text) for r in answer.unmet] == [
-        ("CPA.11", "no Commercial Interconnected VoIP Provider Numbering Agreement in effect")]
+        ("CPA.11", "no Commercial Interconnected VoIP Provider Numbering Agreement in effect")
+    ]
     commercial = plain.with_facts(
-        AgreementSigned("cna", D(2020, 4, 1), AgreementKind.COMMERCIAL_NUMBERING, GRANITE_VOIP))
+        AgreementSigned("cna", D(2020, 4, 1), AgreementKind.COMMERCIAL_NUMBERING, GRANITE_VOIP)
+    )
     assert commercial.may_carry(GRANITE_VOIP, on=D(2020, 5, 1)).allowed
 
 
 def test_cpa_11_clec_own_ocn_needs_the_amendment_too():
     """CPA.11: "both" agreements; without the Amendment the CLEC's VoIP OCN may not be routed."""
-    reg = registry(*GRANITE_FACTS,
-                   AgreementSigned("cna", D(2020, 4, 1), AgreementKind.COMMERCIAL_NUMBERING, GRANITE_VOIP),
-                   AgreementTerminated("amend-end", D(2022, 1, 1), AgreementKind.AMENDMENT))
+    reg = registry(
+        *GRANITE_FACTS,
+        AgreementSigned("cna", D(2020, 4, 1), AgreementKind.COMMERCIAL_NUMBERING, GRANITE_VOIP),
+        AgreementTerminated("amend-end", D(2022, 1, 1), AgreementKind.AMENDMENT),
+    )
     assert reg.may_carry(GRANITE_VOIP, on=D(2021, 12, 31)).allowed
     answer = reg.may_carry(GRANITE_VOIP, on=D(2022, 1, 1))
     assert [(r.clause, r.text) for r in answer.unmet] == [("CPA.11", "Carrier Partner Amendment not in effect")]
@@ -200,9 +228,11 @@ def test_cpa_11_clec_own_ocn_needs_the_amendment_too():
 
 def test_agreement_facts_must_match_their_kind():
     """The Amendment names no provider; a numbering agreement names one."""
-    reg = registry(AgreementSigned("bad1", D(2020, 1, 1), AgreementKind.AMENDMENT, TELNYX),
-                   AgreementSigned("bad2", D(2020, 1, 1), AgreementKind.NUMBERING),
-                   AgreementTerminated("bad3", D(2020, 1, 1), AgreementKind.NUMBERING, ONVOY))
+    reg = registry(
+        AgreementSigned("bad1", D(2020, 1, 1), AgreementKind.AMENDMENT, TELNYX),
+        AgreementSigned("bad2", D(2020, 1, 1), AgreementKind.NUMBERING),
+        AgreementTerminated("bad3", D(2020, 1, 1), AgreementKind.NUMBERING, ONVOY),
+    )
     assert [i.fact_id for i in reg.issues()] == ["bad1", "bad2", "bad3"]
     assert reg.state(D(2020, 1, 1)).agreements == {}
 
@@ -221,14 +251,16 @@ def test_one_id_for_two_different_facts_is_refused():
     assert [(i.fact_id, i.on) for i in reg.issues()] == [("confirm-telnyx", D(2020, 2, 10))]
 
 
-ALL_FACTS = (*TELNYX_FACTS,
-             ProviderAdded("add-onvoy", D(2020, 2, 3), ONVOY, ("Z201",), ("986202",)),
-             AgreementSigned("na-onvoy", D(2020, 2, 3), AgreementKind.NUMBERING, ONVOY),
-             CarryNoticeGiven("notice-onvoy", D(2020, 2, 3), ONVOY),
-             CarryConfirmed("confirm-onvoy", D(2020, 2, 3), ONVOY),
-             StopNoticeGiven("stop-telnyx", D(2020, 6, 1), TELNYX),
-             DenialOfService("dos-onvoy", D(2020, 6, 1), ONVOY),
-             SeparateTrunkGroupEstablished("tg-onvoy", D(2020, 7, 1), ONVOY, "TGSN-0007"))
+ALL_FACTS = (
+    *TELNYX_FACTS,
+    ProviderAdded("add-onvoy", D(2020, 2, 3), ONVOY, ("Z201",), ("986202",)),
+    AgreementSigned("na-onvoy", D(2020, 2, 3), AgreementKind.NUMBERING, ONVOY),
+    CarryNoticeGiven("notice-onvoy", D(2020, 2, 3), ONVOY),
+    CarryConfirmed("confirm-onvoy", D(2020, 2, 3), ONVOY),
+    StopNoticeGiven("stop-telnyx", D(2020, 6, 1), TELNYX),
+    DenialOfService("dos-onvoy", D(2020, 6, 1), ONVOY),
+    SeparateTrunkGroupEstablished("tg-onvoy", D(2020, 7, 1), ONVOY, "TGSN-0007"),
+)
 PROBE_DATES = (D(2020, 2, 3), D(2020, 2, 10), D(2020, 6, 1), D(2020, 7, 1))
 
 

@@ -10,23 +10,62 @@ import icaops.traffic.reference as reference
 
 def test_reference_public_surface():
     """icaops.traffic.reference exports exactly these names, all defined."""
-    assert sorted(reference.__all__) == sorted([
-        "BLOCK_INDEX_SCHEMA", "ENTRY_SCHEMA", "NUMBERING_COLUMNS", "REFERENCE_DIR", "Localities", "LoadIssue",
-        "NpaInfo", "NpaTable", "NumberingEntry", "NumberingTable", "ReferenceData", "ServingArea", "ServingAreas",
-        "SourceLine", "block_index_arrow", "load_lata_list", "load_localities", "load_npa_report",
-        "load_numbering", "load_reference", "load_serving_areas", "load_shipped_reference", "normalize_number",
-        "numbering_arrow", "parse_nanpa_date", "register_duckdb", "serving_areas_from_table",
-    ])
+    assert sorted(reference.__all__) == sorted(
+        [
+            "BLOCK_INDEX_SCHEMA",
+            "ENTRY_SCHEMA",
+            "NUMBERING_COLUMNS",
+            "REFERENCE_DIR",
+            "Localities",
+            "LoadIssue",
+            "NpaInfo",
+            "NpaTable",
+            "NumberingEntry",
+            "NumberingTable",
+            "ReferenceData",
+            "ServingArea",
+            "ServingAreas",
+            "SourceLine",
+            "block_index_arrow",
+            "load_lata_list",
+            "load_localities",
+            "load_npa_report",
+            "load_numbering",
+            "load_reference",
+            "load_serving_areas",
+            "load_shipped_reference",
+            "normalize_number",
+            "numbering_arrow",
+            "parse_nanpa_date",
+            "register_duckdb",
+            "serving_areas_from_table",
+        ]
+    )
     assert all(hasattr(reference, name) for name in reference.__all__)
 
 
 def test_providers_public_surface():
     """icaops.traffic.providers exports exactly these names, all defined."""
-    assert sorted(providers.__all__) == sorted([
-        "AgreementKind", "AgreementSigned", "AgreementTerminated", "CarryAnswer", "CarryConfirmed",
-        "CarryNoticeGiven", "DenialOfService", "Fact", "FactIssue", "ProviderAdded", "ProviderRegistry",
-        "ProviderStatus", "Reason", "RegistryState", "SeparateTrunkGroupEstablished", "StopNoticeGiven",
-    ])
+    assert sorted(providers.__all__) == sorted(
+        [
+            "AgreementKind",
+            "AgreementSigned",
+            "AgreementTerminated",
+            "CarryAnswer",
+            "CarryConfirmed",
+            "CarryNoticeGiven",
+            "DenialOfService",
+            "Fact",
+            "FactIssue",
+            "ProviderAdded",
+            "ProviderRegistry",
+            "ProviderStatus",
+            "Reason",
+            "RegistryState",
+            "SeparateTrunkGroupEstablished",
+            "StopNoticeGiven",
+        ]
+    )
     assert all(hasattr(providers, name) for name in providers.__all__)
 
 

@@ -31,8 +31,9 @@ def test_cpa_9_centurylink_clec_affiliate_block_is_not_an_ilec_switch(sample_tab
 
 def test_serving_areas_by_ilec_ocn_when_the_file_has_no_flag(write):
     """A real LERG has no ILEC column: the ILEC's OCNs (given by the terms, not code) pick its rows."""
-    path = write("lerg.csv", "NPA,NXX,OCN,RateCenter,Switch\n208,756,Z102,SALMON,SALMIDZZDS0\n"
-                             "208,345,Z203,BOISE,BOISIDZZ3BW\n")
+    path = write(
+        "lerg.csv", "NPA,NXX,OCN,RateCenter,Switch\n208,756,Z102,SALMON,SALMIDZZDS0\n208,345,Z203,BOISE,BOISIDZZ3BW\n"
+    )
     table, _ = load_numbering(path)
     assert serving_areas_from_table(table).by_switch == {}
     areas = serving_areas_from_table(table, ilec_ocns=["z102"])

@@ -58,5 +58,10 @@ def test_shipped_reference_loads_with_only_the_known_npa_report_defects(shipped_
     ref = shipped_reference
     assert len(ref.issues) == 5
     assert ref.lookup("9862021234").company == "TELNYX LLC"
-    assert set(ref.serving_areas.by_switch) == {"SNPTIDZZDS0", "BNFRIDZZDS0", "SPLKIDZZDS0", "SALMIDZZDS0",
-                                                "MCCLIDZZDS0"}
+    assert set(ref.serving_areas.by_switch) == {
+        "SNPTIDZZDS0",
+        "BNFRIDZZDS0",
+        "SPLKIDZZDS0",
+        "SALMIDZZDS0",
+        "MCCLIDZZDS0",
+    }

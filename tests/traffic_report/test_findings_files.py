@@ -17,16 +17,29 @@ from tests.traffic_report import handbuilt
 def test_every_finding_kind_is_written_with_its_clause_to_parquet_and_csv(tmp_path):
     """CPA.1.1, 7, 8, 9, 10: each finding keeps the clause it breaks, in both formats."""
     written = write_check(handbuilt.check(), tmp_path)
-    assert {"findings.parquet", "findings.csv", "dos_windows.csv", "compensation.csv", "message_counts.csv",
-            "per_minute.parquet", "check.json"} <= set(written)
+    assert {
+        "findings.parquet",
+        "findings.csv",
+        "dos_windows.csv",
+        "compensation.csv",
+        "message_counts.csv",
+        "per_minute.parquet",
+        "check.json",
+    } <= set(written)
     table = pq.read_table(tmp_path / "findings.parquet")
     assert table.schema.names == FINDINGS_SCHEMA.names
     with open(tmp_path / "findings.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     by_kind = {r["kind"]: r["clause"] for r in rows}
-    assert by_kind == {"provider_not_authorized": "CPA.1.1", "outside_serving_area": "CPA.9", "cpn_missing": "CPA.7",
-                       "cpn_altered": "CPA.7", "voip_911_to_ilec": "CPA.10", "dos_trunk_group": "CPA.8",
-                       "dos_provider": "CPA.8"}
+    assert by_kind == {
+        "provider_not_authorized": "CPA.1.1",
+        "outside_serving_area": "CPA.9",
+        "cpn_missing": "CPA.7",
+        "cpn_altered": "CPA.7",
+        "voip_911_to_ilec": "CPA.10",
+        "dos_trunk_group": "CPA.8",
+        "dos_provider": "CPA.8",
+    }
     assert set(by_kind) == set(FINDING_KINDS)
     assert len(rows) == len(handbuilt.FINDINGS)
 
@@ -37,7 +50,10 @@ def test_dos_windows_csv_names_the_thresholds_breached_and_cpa8(tmp_path):
     with open(tmp_path / "dos_windows.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["scope"], r["key"], r["clause"]) for r in rows] == [
-        ("trunk_group", "4101", "CPA.8"), ("trunk_group", "4101", "CPA.8"), ("provider", "TELNYX", "CPA.8")]
+        ("trunk_group", "4101", "CPA.8"),
+        ("trunk_group", "4101", "CPA.8"),
+        ("provider", "TELNYX", "CPA.8"),
+    ]
     assert rows[0]["breached"] == "attempts_per_second>50,answer_seizure_ratio<0.15"
 
 
@@ -66,7 +82,7 @@ def test_a_table_without_a_contract_column_is_refused_by_name(tmp_path):
     broken = check.findings.drop_columns(["clause"])
     from dataclasses import replace
 
-    with pytest.raises(ValueError, match="findings: .*missing clause"):
+    with pytest.raises(ValueError, match=r"findings: .*missing clause"):
         write_check(replace(check, findings=broken), tmp_path)
 
 

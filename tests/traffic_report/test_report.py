@@ -46,9 +46,19 @@ def test_dos_section_shows_breached_thresholds_and_the_remedy_from_the_terms(tmp
 
 def test_thresholds_shown_are_the_terms_not_constants(tmp_path, agreement):
     """A term override (carrier_partner.dos_thresholds, CPA.8) changes what the report states."""
-    changed = agreement.with_overrides({"carrier_partner.dos_thresholds": {
-        "window_seconds": 30, "max_attempts_per_second": "40", "short_call_seconds": 6, "max_short_call_ratio": "0.60",
-        "min_answer_seizure_ratio": "0.15", "min_attempts_in_window": 300}}, source="test").terms
+    changed = agreement.with_overrides(
+        {
+            "carrier_partner.dos_thresholds": {
+                "window_seconds": 30,
+                "max_attempts_per_second": "40",
+                "short_call_seconds": 6,
+                "max_short_call_ratio": "0.60",
+                "min_answer_seizure_ratio": "0.15",
+                "min_attempts_in_window": 300,
+            }
+        },
+        source="test",
+    ).terms
     html = write_report(handbuilt.check(), changed, tmp_path).read_text(encoding="utf-8")
     assert "window_seconds = 30; max_attempts_per_second = 40" in html
     assert "DoS threshold CPA.8: 40 attempts/s = 2,400 per minute" in html
@@ -63,8 +73,11 @@ def test_finding_details_are_escaped(tmp_path, terms):
 def test_first_findings_are_the_calls_in_time_order(terms):
     """Window-level DoS findings are the DoS section's rows, not call findings (they have no record)."""
     data = report_data(handbuilt.check(), terms, first_findings=3)
-    assert [f.kind for f in data.first_findings] == ["provider_not_authorized", "provider_not_authorized",
-                                                     "outside_serving_area"]
+    assert [f.kind for f in data.first_findings] == [
+        "provider_not_authorized",
+        "provider_not_authorized",
+        "outside_serving_area",
+    ]
     assert data.call_findings == 6
     everything = report_data(handbuilt.check(), terms, first_findings=100)
     assert all(f.record_no is not None for f in everything.first_findings)
@@ -74,7 +87,9 @@ def test_adjacent_dos_windows_merge_into_one_shaded_span_per_scope():
     """CPA.8: trunk group 4101's two adjacent windows are one span."""
     spans = dos_spans(handbuilt.check().dos_windows)
     assert [(s.label, s.start.time().isoformat(), s.end.time().isoformat(), s.clause) for s in spans] == [
-        ("provider TELNYX", "15:15:00", "15:16:00", "CPA.8"), ("trunk group 4101", "15:15:00", "15:17:00", "CPA.8")]
+        ("provider TELNYX", "15:15:00", "15:16:00", "CPA.8"),
+        ("trunk group 4101", "15:15:00", "15:17:00", "CPA.8"),
+    ]
 
 
 def test_a_quiet_day_reports_no_findings_and_no_dos(tmp_path, terms):

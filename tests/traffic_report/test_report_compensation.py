@@ -57,7 +57,11 @@ def test_messages_are_priced_at_the_terms_per_message_rate_with_its_clause(tmp_p
     charges = {m.code: m for m in data.message_charges}
     assert set(charges) == {c for c, t in terms.prices.items() if t.value.basis == "per_message"}
     provisioning = charges["message_provisioning"]
-    assert (provisioning.messages, provisioning.rate, provisioning.amount) == (25_000, Decimal("0.000581"), Decimal("14.53"))
+    assert (provisioning.messages, provisioning.rate, provisioning.amount) == (
+        25_000,
+        Decimal("0.000581"),
+        Decimal("14.53"),
+    )
     assert provisioning.clause == terms.prices["message_provisioning"].clause == "VIII"
     assert charges["data_transmission"].amount_text == "$0.00"
     html = write_report(handbuilt.check(), terms, tmp_path).read_text(encoding="utf-8")
@@ -67,9 +71,17 @@ def test_messages_are_priced_at_the_terms_per_message_rate_with_its_clause(tmp_p
 
 def test_a_price_override_changes_the_amount(agreement):
     """The rate is the term's, not a constant: $0.001 × 25,000 = $25.00."""
-    changed = agreement.with_overrides({"prices.message_provisioning": {
-        "description": "Message Provisioning, per message", "basis": "per_message", "amount": "0.001",
-        "kind": "usage"}}, source="test").terms
+    changed = agreement.with_overrides(
+        {
+            "prices.message_provisioning": {
+                "description": "Message Provisioning, per message",
+                "basis": "per_message",
+                "amount": "0.001",
+                "kind": "usage",
+            }
+        },
+        source="test",
+    ).terms
     charges = {m.code: m for m in report_data(handbuilt.check(), changed).message_charges}
     assert charges["message_provisioning"].amount_text == "$25.00"
 
@@ -84,8 +96,9 @@ def test_per_provider_minutes_and_the_compensable_part(terms):
 
 def test_messages_without_a_per_message_price_are_not_priced(tmp_path, terms):
     """Terms pricing no message: the count is shown and no rate is invented."""
-    unpriced = terms.model_copy(update={"prices": {c: t for c, t in terms.prices.items()
-                                                   if t.value.basis != "per_message"}})
+    unpriced = terms.model_copy(
+        update={"prices": {c: t for c, t in terms.prices.items() if t.value.basis != "per_message"}}
+    )
     html = write_report(handbuilt.check(), unpriced, tmp_path).read_text(encoding="utf-8")
     assert 'id="message-charges"' not in html
     assert '25,000 messages: <span class="unpriced">not priced in the agreement</span>' in html

@@ -18,9 +18,15 @@ def _group(pattern: str, text: str) -> str:
 def test_findings_are_counted_per_provider_and_kind(terms):
     data = report_data(handbuilt.check(), terms)
     kinds = [(k.kind, k.clause) for k in data.kinds]
-    assert kinds == [("provider_not_authorized", "CPA.1.1"), ("outside_serving_area", "CPA.9"),
-                     ("cpn_missing", "CPA.7"), ("cpn_altered", "CPA.7"), ("voip_911_to_ilec", "CPA.10"),
-                     ("dos_trunk_group", "CPA.8"), ("dos_provider", "CPA.8")]
+    assert kinds == [
+        ("provider_not_authorized", "CPA.1.1"),
+        ("outside_serving_area", "CPA.9"),
+        ("cpn_missing", "CPA.7"),
+        ("cpn_altered", "CPA.7"),
+        ("voip_911_to_ilec", "CPA.10"),
+        ("dos_trunk_group", "CPA.8"),
+        ("dos_provider", "CPA.8"),
+    ]
     rows = {p.provider: dict(zip(kinds, p.counts)) for p in data.providers}
     assert [p.provider for p in data.providers] == ["TELNYX", "BANDWIDTH", NO_PROVIDER]
     assert rows["BANDWIDTH"][("provider_not_authorized", "CPA.1.1")] == 2

@@ -18,9 +18,9 @@ def test_every_time_in_the_report_is_central_as_the_agreement_runs(tmp_path, ter
     """II.2.10 ("Central Standard or Daylight Savings time"): 15:15 UTC on 12 March 2024 is 10:15 CDT."""
     assert terms.calendar.timezone.clause == "II.2.10"
     html = write_report(handbuilt.check(), terms, tmp_path).read_text(encoding="utf-8")
-    assert "2024-03-12 10:15:00–10:16:00 CDT" in html                 # a DoS window
+    assert "2024-03-12 10:15:00–10:16:00 CDT" in html  # a DoS window
     assert "2024-03-12 10:15:00 CDT" in html and "2024-03-12 10:16:00 CDT" in html  # the dos_detected event
-    assert "2024-03-12 09:00:05 CDT" in html                          # the first finding, 14:00:05 UTC
+    assert "2024-03-12 09:00:05 CDT" in html  # the first finding, 14:00:05 UTC
     assert "UTC" not in html and "+00:00" not in html
     assert {t[-3:] for t in _times(html)} == {"CDT"}
     assert "America/Chicago</b> (CDT on these days)" in html and "II.2.10" in html
@@ -48,4 +48,4 @@ def test_charts_label_their_time_axis_with_the_zone(terms):
     assert ax.get_xlabel() == "time, America/Chicago (CDT)"
     first_tick = ax.xaxis.get_major_formatter()(ax.get_xticks()[0])
     assert re.fullmatch(r"\d\d:\d\d", first_tick)
-    assert 9 <= int(first_tick[:2]) <= 10                             # around 10:15 CDT, not 15:15 UTC
+    assert 9 <= int(first_tick[:2]) <= 10  # around 10:15 CDT, not 15:15 UTC

@@ -33,7 +33,9 @@ class Book:
     terms: Terms
     tranches: tuple[Tranche, ...] = ()
     unapplied: Decimal = ZERO
-    late_billed: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))  # bill id -> late charges billed on it so far
+    late_billed: Mapping[str, Decimal] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # bill id -> late charges billed on it so far
     applications: tuple[Application, ...] = ()
 
     def add_bill(self, bill: BillFact) -> Book:
@@ -90,8 +92,13 @@ class _Draft:
         self.applications = list(book.applications)
 
     def freeze(self) -> Book:
-        return replace(self.book, tranches=tuple(self.tranches), unapplied=self.unapplied,
-                       late_billed=MappingProxyType(self.late_billed), applications=tuple(self.applications))
+        return replace(
+            self.book,
+            tranches=tuple(self.tranches),
+            unapplied=self.unapplied,
+            late_billed=MappingProxyType(self.late_billed),
+            applications=tuple(self.applications),
+        )
 
     def add_bill(self, bill: BillFact) -> None:
         for line_id, category, amount in bill.lines:
@@ -104,7 +111,9 @@ class _Draft:
                 # A credit line settles what it credits first (III.9.4.1), then the rest, like a payment.
                 credit = -amount
                 if ":credit:" in line_id:
-                    credit = self.settle_dispute(line_id.rsplit(":credit:", 1)[1], credit, f"credit@{bill.bill_id}", bill.bill_date)
+                    credit = self.settle_dispute(
+                        line_id.rsplit(":credit:", 1)[1], credit, f"credit@{bill.bill_id}", bill.bill_date
+                    )
                 self.unapplied += credit
                 continue
             kind = "late_charge" if category == "late_charge" else "charge"
@@ -115,7 +124,9 @@ class _Draft:
     def _order(self, tranche: Tranche) -> tuple[dt.date, int]:
         rules = self.book.terms.billing.payment_application.value
         late_last = "late_payment_charges_first" not in rules
-        kind_rank = (1 if tranche.kind == "late_charge" else 0) if late_last else (0 if tranche.kind == "late_charge" else 1)
+        kind_rank = (
+            (1 if tranche.kind == "late_charge" else 0) if late_last else (0 if tranche.kind == "late_charge" else 1)
+        )
         return (tranche.bill_date, kind_rank)
 
     def apply(self, source: str, on: dt.date) -> None:
@@ -142,14 +153,21 @@ class _Draft:
 
     def add_dispute(self, dispute: DisputeFact) -> None:
         remaining = dispute.amount
+
         # Unpaid charges first; then what was paid last (a late payment made with, or just
         # before, a late-filed dispute is the disputed money, and its late charges go with it).
         def rank(i: int) -> tuple[int, int, int]:
             paid_on = self.tranches[i].paid_on
             return (0, 0, i) if paid_on is None else (1, -paid_on.toordinal(), i)
 
-        candidates = sorted((i for i, t in enumerate(self.tranches)
-                             if t.bill_id == dispute.bill_id and t.kind == "charge" and t.dispute_id is None), key=rank)
+        candidates = sorted(
+            (
+                i
+                for i, t in enumerate(self.tranches)
+                if t.bill_id == dispute.bill_id and t.kind == "charge" and t.dispute_id is None
+            ),
+            key=rank,
+        )
         for i in candidates:
             if remaining <= 0:
                 break
@@ -181,29 +199,49 @@ class _Draft:
         resolved against the billed Party, that surplus pays the disputed amount from the day
         it was received, and the charges it had prepaid, still not due, are unpaid again
         (interpretation payment-application)."""
+
         def owed(t: Tranche) -> bool:
             return t.dispute_id == dispute_id and t.outcome == "against" and t.unpaid and t.timely and t.due_date < on
 
         def surplus(p: Tranche, bill_date: dt.date) -> bool:
-            return (p.paid_on is not None and p.paid_by is not None and not p.paid_by.startswith("credit@") and p.dispute_id is None
-                    and bill_date <= p.paid_on < on and p.paid_on < p.due_date and on < p.due_date)
+            return (
+                p.paid_on is not None
+                and p.paid_by is not None
+                and not p.paid_by.startswith("credit@")
+                and p.dispute_id is None
+                and bill_date <= p.paid_on < on
+                and p.paid_on < p.due_date
+                and on < p.due_date
+            )
 
         while True:
             i = next((k for k, t in enumerate(self.tranches) if owed(t)), None)
             if i is None:
                 return
             t = self.tranches[i]
-            j = min((k for k, p in enumerate(self.tranches) if surplus(p, t.bill_date)), key=lambda k: (self.tranches[k].paid_on, k), default=None)
+            j = min(
+                (k for k, p in enumerate(self.tranches) if surplus(p, t.bill_date)),
+                key=lambda k: (self.tranches[k].paid_on, k),
+                default=None,
+            )
             if j is None:
                 return
             p = self.tranches[j]
             assert p.paid_on is not None and p.paid_by is not None
             take = min(p.amount, t.amount)
             # Split the later index first: a split inserts the rest after its tranche.
-            for k, changed in sorted(((i, replace(t, amount=take, paid_on=p.paid_on, paid_by=p.paid_by)),
-                                      (j, replace(p, amount=take, paid_on=None, paid_by=None))), key=lambda x: -x[0]):
+            for k, changed in sorted(
+                (
+                    (i, replace(t, amount=take, paid_on=p.paid_on, paid_by=p.paid_by)),
+                    (j, replace(p, amount=take, paid_on=None, paid_by=None)),
+                ),
+                key=lambda x: -x[0],
+            ):
                 self.split(k, take, changed)
-            self.applications += [Application(p.paid_by, t.bill_id, take, p.paid_on), Application(p.paid_by, p.bill_id, -take, on)]
+            self.applications += [
+                Application(p.paid_by, t.bill_id, take, p.paid_on),
+                Application(p.paid_by, p.bill_id, -take, on),
+            ]
 
     def settle_dispute(self, dispute_id: str, credit: Decimal, source: str, on: dt.date) -> Decimal:
         """Mark the unpaid tranches resolved for the CLEC as settled by the credit; return what is left."""

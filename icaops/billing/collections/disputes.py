@@ -26,11 +26,25 @@ def dispute_filed(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     bill_id = str(e.get("bill"))
     bill = h.bills.get(bill_id)
     if bill is None:
-        return h, (billing_error(Code.BILL_UNKNOWN, e, "refers_to", f"no bill {bill_id!r} (known: {', '.join(h.bills) or 'none'})"),)
-    items = tuple(DisputeItem(str(i.get("line")), to_money(i.get("amount")), str(i.get("reason", ""))) for i in (e.get("items") or []))
+        return h, (
+            billing_error(
+                Code.BILL_UNKNOWN, e, "refers_to", f"no bill {bill_id!r} (known: {', '.join(h.bills) or 'none'})"
+            ),
+        )
+    items = tuple(
+        DisputeItem(str(i.get("line")), to_money(i.get("amount")), str(i.get("reason", "")))
+        for i in (e.get("items") or [])
+    )
     amount = given if given is not None else sum((i.amount for i in items), ZERO)
     if not items and not e.get("reason"):
-        return h, (billing_error(Code.DISPUTE_ITEMS_MISSING, e, "items", "the specific details and reasons for each disputed item (III.9.4)"),)
+        return h, (
+            billing_error(
+                Code.DISPUTE_ITEMS_MISSING,
+                e,
+                "items",
+                "the specific details and reasons for each disputed item (III.9.4)",
+            ),
+        )
     if err := _not_disputable(h, e, bill, amount, items):
         return h, err
     filing = ft.terms.billing.dispute_filing_on_due_date_allowed.value
@@ -39,17 +53,40 @@ def dispute_filed(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     return replace(h, disputes=put(h.disputes, e.id, dispute), book=h.book.add_dispute(dispute)), ()
 
 
-def _not_disputable(h: AccountHistory, e: Event, bill: BillFact, amount: Decimal, items: tuple[DisputeItem, ...]) -> tuple[BillingError, ...]:
+def _not_disputable(
+    h: AccountHistory, e: Event, bill: BillFact, amount: Decimal, items: tuple[DisputeItem, ...]
+) -> tuple[BillingError, ...]:
     """A dispute can hold no more than the bill's charges not already disputed, nor an item more than its line (III.9.4)."""
     if amount <= 0:
         return (billing_error(Code.DISPUTE_AMOUNT_NOT_POSITIVE, e, "amount", "a disputed amount greater than zero"),)
     lines = {line.line_id: line.amount for line in bill.lines}
     for item in items:
         if item.line_id in lines and item.amount > lines[item.line_id]:
-            return (billing_error(Code.DISPUTE_ITEM_EXCEEDS_LINE, e, "items", f"at most the ${lines[item.line_id]} billed on line {item.line_id}, not ${item.amount}"),)
-    open_ = sum((t.amount for t in h.book.tranches if t.bill_id == bill.bill_id and t.kind == "charge" and t.dispute_id is None), ZERO)
+            return (
+                billing_error(
+                    Code.DISPUTE_ITEM_EXCEEDS_LINE,
+                    e,
+                    "items",
+                    f"at most the ${lines[item.line_id]} billed on line {item.line_id}, not ${item.amount}",
+                ),
+            )
+    open_ = sum(
+        (
+            t.amount
+            for t in h.book.tranches
+            if t.bill_id == bill.bill_id and t.kind == "charge" and t.dispute_id is None
+        ),
+        ZERO,
+    )
     if amount > open_:
-        return (billing_error(Code.DISPUTE_EXCEEDS_OPEN, e, "amount", f"at most the ${open_} of bill {bill.bill_id} not already disputed, not ${amount}"),)
+        return (
+            billing_error(
+                Code.DISPUTE_EXCEEDS_OPEN,
+                e,
+                "amount",
+                f"at most the ${open_} of bill {bill.bill_id} not already disputed, not ${amount}",
+            ),
+        )
     return ()
 
 
@@ -60,9 +97,20 @@ def dispute_resolved(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     ref = str(e.get("refers_to"))
     dispute = h.disputes.get(ref)
     if dispute is None:
-        return h, (billing_error(Code.DISPUTE_UNKNOWN, e, "refers_to", f"no billing dispute {ref!r} (known: {', '.join(h.disputes) or 'none'})"),)
+        return h, (
+            billing_error(
+                Code.DISPUTE_UNKNOWN,
+                e,
+                "refers_to",
+                f"no billing dispute {ref!r} (known: {', '.join(h.disputes) or 'none'})",
+            ),
+        )
     for_clec = to_money(e.get("amount_for_clec", "0"))
     if for_clec < 0 or for_clec > dispute.amount:
-        return h, (billing_error(Code.RESOLUTION_OUT_OF_RANGE, e, "amount_for_clec", f"an amount from 0 to the disputed {dispute.amount}"),)
+        return h, (
+            billing_error(
+                Code.RESOLUTION_OUT_OF_RANGE, e, "amount_for_clec", f"an amount from 0 to the disputed {dispute.amount}"
+            ),
+        )
     resolution = ResolutionFact(ref, e.date, for_clec)
     return replace(h, resolutions=put(h.resolutions, ref, resolution), book=h.book.resolve(ref, e.date, for_clec)), ()

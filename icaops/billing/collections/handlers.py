@@ -37,8 +37,14 @@ from .parse import amount_of, missing
 
 __all__ = ["AUDIT_KINDS", "HANDLERS"]
 
+
 def _with_bill(h: AccountHistory, fact: BillFact, carried: tuple[ChargeLine, ...]) -> AccountHistory:
-    return replace(h, bills=put(h.bills, fact.bill_id, fact), carried=put(h.carried, fact.bill_id, carried), book=h.book.add_bill(fact))
+    return replace(
+        h,
+        bills=put(h.bills, fact.bill_id, fact),
+        carried=put(h.carried, fact.bill_id, carried),
+        book=h.book.add_bill(fact),
+    )
 
 
 def bill_issued(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
@@ -62,25 +68,35 @@ def bill_issued(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     # A declared bill covers the month before its Bill Date unless it says otherwise.
     carried, h = carry(h, bill_id, e.date, period_start or e.date - relativedelta(months=1), ft.deadlines)
     lines += tuple(BillLine(c.line_id, c.category, c.amount) for c in carried)
-    return _with_bill(h, BillFact(bill_id, h.account_id, e.date, ft.deadlines.bill_due_date(e.date), lines), carried), ()
+    return _with_bill(
+        h, BillFact(bill_id, h.account_id, e.date, ft.deadlines.bill_due_date(e.date), lines), carried
+    ), ()
 
 
 def cycle_closed(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     """A computed bill: the cycle's charges from the inventory and billable events, plus the carried lines."""
     if ft.compute is None:
-        return h, (billing_error(Code.CYCLE_NOT_COMPUTABLE, e, "type", "bill.issued events (no inventory to compute bills from here)"),)
+        return h, (
+            billing_error(
+                Code.CYCLE_NOT_COMPUTABLE, e, "type", "bill.issued events (no inventory to compute bills from here)"
+            ),
+        )
     if err := missing(e, "period"):
         return h, err
     period = str(e.get("period"))
     closed = f"{h.account_id}:{period}"
     if closed in h.bills:  # a closed bill is never billed again nor edited (III.9.2)
-        return h, (billing_error(Code.PERIOD_CLOSED, e, "period", f"a period not closed yet ({closed} was closed before)"),)
+        return h, (
+            billing_error(Code.PERIOD_CLOSED, e, "period", f"a period not closed yet ({closed} was closed before)"),
+        )
     # II.2.8: the Bill Date follows the account's close day (an account closing on the 31st
     # closes on 30 April), not the day of month the close event happens to fall on.
     probe = cycle_for(h.account_id, period, ft.cycle_close_day or e.date.day, ft.deadlines)
     carried, h = carry(h, probe.bill_id, probe.bill_date.value, probe.start, ft.deadlines)
     bill = ft.compute(e, carried)
-    lines = (BillLine(f"{bill.id}:mrc", "mrc", bill.totals()["mrc"]),) + tuple(BillLine(l.line_id, l.category, l.amount) for l in bill.lines)
+    lines = (BillLine(f"{bill.id}:mrc", "mrc", bill.totals()["mrc"]),) + tuple(
+        BillLine(l.line_id, l.category, l.amount) for l in bill.lines
+    )
     fact = BillFact(bill.id, h.account_id, bill.cycle.bill_date.value, bill.cycle.due_date, lines)
     return _with_bill(replace(h, full_bills=put(h.full_bills, bill.id, bill)), fact, carried), ()
 
@@ -97,8 +113,13 @@ def payment_received(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
 def deposit_requested(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     """A deposit request, with its own amount or a forecast to compute it from (III.6.2)."""
     amount, forecast = e.get("amount"), e.get("monthly_forecast")
-    request = DepositRequestFact(e.id, h.account_id, e.date, to_money(amount) if amount is not None else None,
-                                 to_money(forecast) if forecast is not None else None)
+    request = DepositRequestFact(
+        e.id,
+        h.account_id,
+        e.date,
+        to_money(amount) if amount is not None else None,
+        to_money(forecast) if forecast is not None else None,
+    )
     return replace(h, deposits=replace(h.deposits, requests=put(h.deposits.requests, e.id, request))), ()
 
 
@@ -114,7 +135,9 @@ def deposit_received(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
         return h, (billing_error(Code.DEPOSIT_REQUEST_UNKNOWN, e, "refers_to", f"no deposit request {ref!r}"),)
     form, forms = str(e.get("form", "cash")), ft.terms.deposit.forms
     if form not in forms.value:
-        return h, (billing_error(Code.DEPOSIT_FORM_INVALID, e, "form", f"one of {', '.join(forms.value)} ({forms.clause})"),)
+        return h, (
+            billing_error(Code.DEPOSIT_FORM_INVALID, e, "form", f"one of {', '.join(forms.value)} ({forms.clause})"),
+        )
     receipt = DepositProvidedFact(e.id, ref, e.date, amount, form)
     deposits = replace(h.deposits, receipts=h.deposits.receipts + (receipt,), held=h.deposits.held + amount)
     return replace(h, deposits=deposits), ()
@@ -126,7 +149,9 @@ def deposit_drawn(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
     if isinstance(amount, BillingError):
         return h, (amount,)
     if amount > h.deposits.held:
-        return h, (billing_error(Code.DRAW_EXCEEDS_DEPOSIT, e, "amount", f"at most the deposit held, {h.deposits.held}"),)
+        return h, (
+            billing_error(Code.DRAW_EXCEEDS_DEPOSIT, e, "amount", f"at most the deposit held, {h.deposits.held}"),
+        )
     draw = PaymentFact(e.id, h.account_id, e.date, amount)
     return replace(h, deposits=replace(h.deposits, held=h.deposits.held - amount), book=h.book.add_payment(draw)), ()
 
@@ -156,14 +181,16 @@ def audit_agreed(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
 
 
 # In this order on a day: bills first, then payments, then disputes, then deposits.
-HANDLERS: Mapping[str, Handler] = MappingProxyType({
-    "bill.issued": bill_issued,
-    "billing.cycle_closed": cycle_closed,
-    "payment.received": payment_received,
-    "billing_dispute.filed": dispute_filed,
-    "billing_dispute.resolved": dispute_resolved,
-    "deposit.requested": deposit_requested,
-    "deposit.received": deposit_received,
-    "deposit.drawn": deposit_drawn,
-    "audit.adjustment_agreed": audit_agreed,
-})
+HANDLERS: Mapping[str, Handler] = MappingProxyType(
+    {
+        "bill.issued": bill_issued,
+        "billing.cycle_closed": cycle_closed,
+        "payment.received": payment_received,
+        "billing_dispute.filed": dispute_filed,
+        "billing_dispute.resolved": dispute_resolved,
+        "deposit.requested": deposit_requested,
+        "deposit.received": deposit_received,
+        "deposit.drawn": deposit_drawn,
+        "audit.adjustment_agreed": audit_agreed,
+    }
+)

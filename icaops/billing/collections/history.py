@@ -56,7 +56,9 @@ class AccountHistory:
     book: Book
     bills: Mapping[str, BillFact] = field(default_factory=_empty)
     full_bills: Mapping[str, Bill] = field(default_factory=_empty)  # computed bills (billing.cycle_closed)
-    carried: Mapping[str, tuple[ChargeLine, ...]] = field(default_factory=_empty)  # bill id -> lines collections put on it
+    carried: Mapping[str, tuple[ChargeLine, ...]] = field(
+        default_factory=_empty
+    )  # bill id -> lines collections put on it
     disputes: Mapping[str, DisputeFact] = field(default_factory=_empty)
     resolutions: Mapping[str, ResolutionFact] = field(default_factory=_empty)
     credited: Mapping[str, str] = field(default_factory=_empty)  # dispute id -> bill id carrying its credit

@@ -69,12 +69,21 @@ def bill_refused(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: D
         return QueryError(Code.QUERY_UNKNOWN, "unknown bill query 'refused'")
     source, full = args[0], h.full_bills.get(bill.bill_id)
     if full is None:
-        return QueryError(Code.BILL_NOT_COMPUTED, f"bill {bill.bill_id!r} is not a computed bill (billing.cycle_closed): it has no refused charges")
+        return QueryError(
+            Code.BILL_NOT_COMPUTED,
+            f"bill {bill.bill_id!r} is not a computed bill (billing.cycle_closed): it has no refused charges",
+        )
     refused = [r for r in full.refused if r.source == source]
     if refused:
-        return Explained(True, tuple(Step(f"{r.code} for event {source} refused: {r.reason}", r.clause) for r in refused))
+        return Explained(
+            True, tuple(Step(f"{r.code} for event {source} refused: {r.reason}", r.clause) for r in refused)
+        )
     billed = [l.line_id for l in full.lines if l.source == source]
-    text = f"event {source} billed on {bill.bill_id}: {', '.join(billed)}" if billed else f"event {source} is not on bill {bill.bill_id}"
+    text = (
+        f"event {source} billed on {bill.bill_id}: {', '.join(billed)}"
+        if billed
+        else f"event {source} is not on bill {bill.bill_id}"
+    )
     return Explained(False, (Step(text, BILLS),))
 
 
@@ -93,10 +102,17 @@ def bill_line(h: AccountHistory, bill: BillFact, args: tuple[str, ...], dl: Dead
 
 
 BillQuery = Callable[[AccountHistory, BillFact, tuple[str, ...], Deadlines], Answer]
-BILL_QUERIES: Mapping[str, BillQuery] = MappingProxyType({
-    "total": bill_total, "due_date": bill_due_date, "late_charge": bill_late_charge, "credit": bill_credit,
-    "adjustment": bill_adjustment, "refused": bill_refused, "line": bill_line,
-})
+BILL_QUERIES: Mapping[str, BillQuery] = MappingProxyType(
+    {
+        "total": bill_total,
+        "due_date": bill_due_date,
+        "late_charge": bill_late_charge,
+        "credit": bill_credit,
+        "adjustment": bill_adjustment,
+        "refused": bill_refused,
+        "line": bill_line,
+    }
+)
 
 
 def bill_query(h: AccountHistory, bill_id: str, rest: tuple[str, ...], dl: Deadlines) -> Answer:
@@ -116,8 +132,14 @@ def bill_query(h: AccountHistory, bill_id: str, rest: tuple[str, ...], dl: Deadl
 def dispute_timely(h: AccountHistory, dispute: DisputeFact, dl: Deadlines) -> Answer:
     """Filed by the Bill Due Date, so its amount is held (III.9.4)?"""
     filing = dl.dispute_filing_deadline(h.bills[dispute.bill_id].bill_date)
-    verdict = "timely" if dispute.timely else "after the Bill Due Date — the amount bears late payment charges until resolved"
-    return filing.then(dispute.timely, f"filed {dispute.filed_on.isoformat()}: {verdict}", dl.terms.billing.dispute_filing_on_due_date_allowed.clause)
+    verdict = (
+        "timely" if dispute.timely else "after the Bill Due Date — the amount bears late payment charges until resolved"
+    )
+    return filing.then(
+        dispute.timely,
+        f"filed {dispute.filed_on.isoformat()}: {verdict}",
+        dl.terms.billing.dispute_filing_on_due_date_allowed.clause,
+    )
 
 
 def dispute_credit_due_by(h: AccountHistory, dispute: DisputeFact, dl: Deadlines) -> Answer:
@@ -140,13 +162,26 @@ def dispute_credited_on(h: AccountHistory, dispute: DisputeFact, dl: Deadlines) 
 def dispute_held(h: AccountHistory, dispute: DisputeFact, dl: Deadlines) -> Answer:
     """The amount the dispute still holds apart (III.9.4)."""
     held = sum((t.amount for t in h.book.dispute_tranches(dispute.id) if t.outcome is None), ZERO)
-    return Explained(held, (Step(f"dispute {dispute.id}: amount still held apart", dl.terms.billing.dispute_filing_on_due_date_allowed.clause),))
+    return Explained(
+        held,
+        (
+            Step(
+                f"dispute {dispute.id}: amount still held apart",
+                dl.terms.billing.dispute_filing_on_due_date_allowed.clause,
+            ),
+        ),
+    )
 
 
 DisputeQuery = Callable[[AccountHistory, DisputeFact, Deadlines], Answer]
-DISPUTE_QUERIES: Mapping[str, DisputeQuery] = MappingProxyType({
-    "timely": dispute_timely, "credit_due_by": dispute_credit_due_by, "credited_on": dispute_credited_on, "held": dispute_held,
-})
+DISPUTE_QUERIES: Mapping[str, DisputeQuery] = MappingProxyType(
+    {
+        "timely": dispute_timely,
+        "credit_due_by": dispute_credit_due_by,
+        "credited_on": dispute_credited_on,
+        "held": dispute_held,
+    }
+)
 
 
 def dispute_query(h: AccountHistory, dispute_id: str, what: str, dl: Deadlines) -> Answer:
@@ -165,7 +200,9 @@ def dispute_query(h: AccountHistory, dispute_id: str, what: str, dl: Deadlines) 
 
 def _wanted(h: AccountHistory, request: DepositRequestFact, dl: Deadlines) -> Explained[Decimal]:
     if request.amount is not None:
-        return Explained(request.amount, (Step(f"amount requested ${request.amount}", dl.terms.deposit.minimum_amount.clause),))
+        return Explained(
+            request.amount, (Step(f"amount requested ${request.amount}", dl.terms.deposit.minimum_amount.clause),)
+        )
     return deposit_amount(request.monthly_forecast if request.monthly_forecast is not None else h.monthly_forecast, dl)
 
 
@@ -202,15 +239,27 @@ def deposit_in_default(h: AccountHistory, request: DepositRequestFact, on: dt.da
     if on <= due.value:
         return due.then(False, f"on {on.isoformat()} the 30 days have not run out", clause)
     if complete is not None and complete <= on:
-        return due.then(False, f"not provided in full by {due.value.isoformat()} (a default), but completed on {complete.isoformat()}", clause)
+        return due.then(
+            False,
+            f"not provided in full by {due.value.isoformat()} (a default), but completed on {complete.isoformat()}",
+            clause,
+        )
     got = sum((r.amount for r in h.deposits.receipts if r.request_id == request.id and r.provided_on <= on), ZERO)
-    return due.then(True, f"${got} of the ${wanted} requested provided by {on.isoformat()}; not provided by {due.value.isoformat()}: a default", clause)
+    return due.then(
+        True,
+        f"${got} of the ${wanted} requested provided by {on.isoformat()}; not provided by {due.value.isoformat()}: a default",
+        clause,
+    )
 
 
 DepositQuery = Callable[[AccountHistory, DepositRequestFact, dt.date, Deadlines], Answer]
-DEPOSIT_QUERIES: Mapping[str, DepositQuery] = MappingProxyType({
-    "amount": deposit_requested_amount, "due_by": deposit_due_by, "in_default": deposit_in_default,
-})
+DEPOSIT_QUERIES: Mapping[str, DepositQuery] = MappingProxyType(
+    {
+        "amount": deposit_requested_amount,
+        "due_by": deposit_due_by,
+        "in_default": deposit_in_default,
+    }
+)
 
 
 def deposit_query(h: AccountHistory, request_id: str, what: str, on: dt.date, dl: Deadlines) -> Answer:

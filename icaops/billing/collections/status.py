@@ -43,22 +43,38 @@ def _money(value: Decimal, text: str, clause: str) -> Explained[Decimal]:
 def balance(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """Unpaid charges less credit on account (III.9.2)."""
     book = h.book
-    return _money(book.unpaid(on) - book.unapplied, f"unpaid ${book.unpaid(on)} less credit on account ${book.unapplied}", dl.terms.deadlines["bill_due_date"].clause)
+    return _money(
+        book.unpaid(on) - book.unapplied,
+        f"unpaid ${book.unpaid(on)} less credit on account ${book.unapplied}",
+        dl.terms.deadlines["bill_due_date"].clause,
+    )
 
 
 def past_due(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """Undisputed charges unpaid after their Bill Due Date (III.9.3)."""
-    return _money(h.book.unpaid(on, held=False, past_due=True), "undisputed charges unpaid after their Bill Due Date", dl.terms.billing.late_payment.applies_to.clause)
+    return _money(
+        h.book.unpaid(on, held=False, past_due=True),
+        "undisputed charges unpaid after their Bill Due Date",
+        dl.terms.billing.late_payment.applies_to.clause,
+    )
 
 
 def undisputed_unpaid(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """All undisputed charges billed and unpaid, due or not (III.9.5.1)."""
-    return _money(h.book.unpaid(on, held=False), "all undisputed charges billed and unpaid, due or not", dl.terms.billing.resume_requires_full_undisputed_payment.clause)
+    return _money(
+        h.book.unpaid(on, held=False),
+        "all undisputed charges billed and unpaid, due or not",
+        dl.terms.billing.resume_requires_full_undisputed_payment.clause,
+    )
 
 
 def disputed_held(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """Amounts held apart by open disputes, or awaiting their credit (III.9.4)."""
-    return _money(h.book.unpaid(on, held=True), "amounts held apart by open disputes (or awaiting their credit)", dl.terms.billing.dispute_filing_on_due_date_allowed.clause)
+    return _money(
+        h.book.unpaid(on, held=True),
+        "amounts held apart by open disputes (or awaiting their credit)",
+        dl.terms.billing.dispute_filing_on_due_date_allowed.clause,
+    )
 
 
 def credit_on_account(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
@@ -68,8 +84,11 @@ def credit_on_account(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifec
 
 def late_charges_pending(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """Late payment charges on timely disputed amounts, due only if resolved against the CLEC (III.9.4)."""
-    return _money(pending_late_charges(h.book, on), "late payment charges on timely disputed amounts: due only if resolved against the billed Party",
-                  dl.terms.billing.late_filed_disputes_accrue_late_charges.clause)
+    return _money(
+        pending_late_charges(h.book, on),
+        "late payment charges on timely disputed amounts: due only if resolved against the billed Party",
+        dl.terms.billing.late_filed_disputes_accrue_late_charges.clause,
+    )
 
 
 def late_charges_accrued(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
@@ -80,12 +99,20 @@ def late_charges_accrued(h: AccountHistory, on: dt.date, dl: Deadlines, life: Li
     total = ZERO
     for bill_id, amount in per_bill.items():
         total += round_money(amount, h.book.terms.money) - h.book.late_billed.get(bill_id, ZERO)
-    return _money(total, "late payment charges accrued since the last statement, to be billed on the next", dl.terms.billing.late_payment.rate_per_month.clause)
+    return _money(
+        total,
+        "late payment charges accrued since the last statement, to be billed on the next",
+        dl.terms.billing.late_payment.rate_per_month.clause,
+    )
 
 
 def amount_to_resume(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
     """What must be paid for order processing to resume (III.9.5.1)."""
-    return _money(h.book.unpaid(on, held=False), "full payment of all past and current undisputed charges", dl.terms.billing.resume_requires_full_undisputed_payment.clause)
+    return _money(
+        h.book.unpaid(on, held=False),
+        "full payment of all past and current undisputed charges",
+        dl.terms.billing.resume_requires_full_undisputed_payment.clause,
+    )
 
 
 def repeatedly_delinquent(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[bool]:
@@ -98,7 +125,9 @@ def orders_may_be_refused(h: AccountHistory, on: dt.date, dl: Deadlines, life: L
     return orders_refusable(h, on, dl, life)
 
 
-def earliest_disconnection(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[dt.date | None]:
+def earliest_disconnection(
+    h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None
+) -> Explained[dt.date | None]:
     """The earliest day service may be disconnected for non-payment (III.9.5.2)."""
     return disconnection(h, on, dl, life)
 
@@ -118,25 +147,29 @@ def deposit_may_be_requested(h: AccountHistory, on: dt.date, dl: Deadlines, life
     return deposit_trigger(h, on, dl)
 
 
-QUERIES: Mapping[str, Query] = MappingProxyType({
-    "balance": balance,
-    "past_due": past_due,
-    "undisputed_unpaid": undisputed_unpaid,
-    "disputed_held": disputed_held,
-    "credit_on_account": credit_on_account,
-    "late_charges_pending": late_charges_pending,
-    "late_charges_accrued": late_charges_accrued,
-    "amount_to_resume": amount_to_resume,
-    "repeatedly_delinquent": repeatedly_delinquent,
-    "orders_may_be_refused": orders_may_be_refused,
-    "earliest_disconnection": earliest_disconnection,
-    "may_draw_deposit": may_draw_deposit,
-    "deposit_held": deposit_held,
-    "deposit_may_be_requested": deposit_may_be_requested,
-})
+QUERIES: Mapping[str, Query] = MappingProxyType(
+    {
+        "balance": balance,
+        "past_due": past_due,
+        "undisputed_unpaid": undisputed_unpaid,
+        "disputed_held": disputed_held,
+        "credit_on_account": credit_on_account,
+        "late_charges_pending": late_charges_pending,
+        "late_charges_accrued": late_charges_accrued,
+        "amount_to_resume": amount_to_resume,
+        "repeatedly_delinquent": repeatedly_delinquent,
+        "orders_may_be_refused": orders_may_be_refused,
+        "earliest_disconnection": earliest_disconnection,
+        "may_draw_deposit": may_draw_deposit,
+        "deposit_held": deposit_held,
+        "deposit_may_be_requested": deposit_may_be_requested,
+    }
+)
 
 
-def query(h: AccountHistory, name: str, on: dt.date, dl: Deadlines, lifecycle: Lifecycle | None = None) -> Explained[Any] | QueryError:
+def query(
+    h: AccountHistory, name: str, on: dt.date, dl: Deadlines, lifecycle: Lifecycle | None = None
+) -> Explained[Any] | QueryError:
     """Answer a collections query (docs/scenarios.md, `billing.ACCOUNT.…`) as of `on`, or say why not."""
     parts = name.split(".")
     if parts[0] == "bill" and len(parts) >= 3:

@@ -36,20 +36,33 @@ def _forecast(account_id: str, events: Iterable[Event], as_of: dt.date) -> Decim
     """III.6.2: a deposit request without its own figure uses the forecast on the account."""
     forecast = None
     for e in events:
-        if e.type == "billing.account_opened" and e.get("account") == account_id and e.get("monthly_forecast") is not None and e.date <= as_of:
+        if (
+            e.type == "billing.account_opened"
+            and e.get("account") == account_id
+            and e.get("monthly_forecast") is not None
+            and e.date <= as_of
+        ):
             forecast = to_money(e.get("monthly_forecast"))
     return forecast
 
 
-def fold_account(account_id: str, events: Iterable[Event], terms: Terms, as_of: dt.date, compute: BillComputer | None = None,
-                 cycle_close_day: int | None = None) -> AccountHistory:
+def fold_account(
+    account_id: str,
+    events: Iterable[Event],
+    terms: Terms,
+    as_of: dt.date,
+    compute: BillComputer | None = None,
+    cycle_close_day: int | None = None,
+) -> AccountHistory:
     """The account's history from its events dated on or before `as_of`.
 
     `compute` computes the bill of a `billing.cycle_closed` event; `cycle_close_day` is the
     account's cycle close day, which fixes those bills' Bill Dates (II.2.8)."""
     events = tuple(events)
     ft = FoldTerms(terms, Deadlines(terms), compute, cycle_close_day)
-    state = AccountHistory(account_id, as_of, Book(account_id, terms), monthly_forecast=_forecast(account_id, events, as_of))
+    state = AccountHistory(
+        account_id, as_of, Book(account_id, terms), monthly_forecast=_forecast(account_id, events, as_of)
+    )
     mine = [e for e in events if e.type in _RANK and e.get("account", account_id) == account_id and e.date <= as_of]
     seen: set[tuple[str, str]] = set()
     for e in sorted(mine, key=lambda e: (e.date, _RANK[e.type], e.seq)):

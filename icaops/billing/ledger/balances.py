@@ -61,5 +61,6 @@ class TrialBalance:
     @property
     def balanced(self) -> bool:
         """Debits equal credits, posted and pending alike: true unless the ledger has a bug."""
-        return (self.total("debits_posted") == self.total("credits_posted")
-                and self.total("debits_pending") == self.total("credits_pending"))
+        return self.total("debits_posted") == self.total("credits_posted") and self.total(
+            "debits_pending"
+        ) == self.total("credits_pending")

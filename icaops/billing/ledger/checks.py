@@ -39,23 +39,23 @@ def check_legs(transfer: Transfer, chart: Chart, scale: int) -> Totals | LedgerE
     balance; return their per-account totals."""
     legs, key = transfer.legs, transfer.key
     if len(legs) < 2:
-        return LedgerError(
-            Code.LEGS_TOO_FEW, f"{len(legs)} leg(s); a transfer needs a debit and a credit",
-            key, "legs")
+        return LedgerError(Code.LEGS_TOO_FEW, f"{len(legs)} leg(s); a transfer needs a debit and a credit", key, "legs")
     unknown = {name for name in set(legs.accounts) if chart.normal(name) is None}
     if unknown:
         index = min(legs.accounts.index(name) for name in unknown)
         return LedgerError(
             Code.ACCOUNT_UNKNOWN,
-            f"account {legs.accounts[index]!r} is not in the chart of billing account "
-            f"{transfer.billing_account!r}", key, "account", index)
+            f"account {legs.accounts[index]!r} is not in the chart of billing account {transfer.billing_account!r}",
+            key,
+            "account",
+            index,
+        )
     quantum, context = _scale_check(scale)
     if not _amounts_fit(legs.amounts, quantum, context):
         return _bad_amount(legs, key, quantum)
     if not all(legs.amounts):
         index = next(i for i, amount in enumerate(legs.amounts) if not amount)
-        return LedgerError(Code.AMOUNT_ZERO, "amount is zero; leave the leg out", key,
-                           "amount", index)
+        return LedgerError(Code.AMOUNT_ZERO, "amount is zero; leave the leg out", key, "amount", index)
     return _totals(legs, key, quantum)
 
 
@@ -79,20 +79,26 @@ def _amounts_fit(amounts: tuple[Decimal, ...], quantum: Decimal, context: Contex
 def _bad_amount(legs: Legs, key: str, quantum: Decimal) -> LedgerError:
     for index, amount in enumerate(legs.amounts):
         if not isinstance(amount, Decimal) or not amount.is_finite():
-            return LedgerError(Code.AMOUNT_INVALID,
-                               f"amount {amount!r} is not a finite Decimal", key, "amount", index)
+            return LedgerError(Code.AMOUNT_INVALID, f"amount {amount!r} is not a finite Decimal", key, "amount", index)
         if amount.adjusted() >= AMOUNT_DIGITS_MAX:
             return LedgerError(
                 Code.AMOUNT_INVALID,
                 f"amount {amount} has more than {AMOUNT_DIGITS_MAX} integer digits",
-                key, "amount", index)
+                key,
+                "amount",
+                index,
+            )
     exact = Context(prec=40)
     for index, amount in enumerate(legs.amounts):
         if amount != amount.quantize(quantum, context=exact):
             return LedgerError(
                 Code.AMOUNT_SCALE_EXCEEDED,
                 f"amount {amount} has more decimal places than {quantum} allows; "
-                "the billing engine rounds before posting", key, "amount", index)
+                "the billing engine rounds before posting",
+                key,
+                "amount",
+                index,
+            )
     raise AssertionError(f"{key}: an amount failed the fast check but no slow check")
 
 
@@ -111,7 +117,10 @@ def _totals(legs: Legs, key: str, quantum: Decimal) -> Totals | LedgerError:
             return LedgerError(
                 Code.LEGS_UNBALANCED,
                 f"debits {debit_total} and credits {credit_total} differ by "
-                f"{debit_total - credit_total}; legs must sum to zero", key, "legs")
+                f"{debit_total - credit_total}; legs must sum to zero",
+                key,
+                "legs",
+            )
         return Totals(
             {name: total.quantize(quantum) for name, total in debits.items()},
             {name: total.quantize(quantum) for name, total in credits.items()},
@@ -127,7 +136,10 @@ def check_resolution(resolution: Transfer, pending: Transfer) -> LedgerError | N
         return LedgerError(
             Code.PENDING_MISMATCH,
             f"billing account {resolution.billing_account!r}; pending {pending.key!r} "
-            f"belongs to {pending.billing_account!r}", key, "billing_account")
+            f"belongs to {pending.billing_account!r}",
+            key,
+            "billing_account",
+        )
     if resolution.flow is Flow.VOID_PENDING:
         return None
     accounts, held = resolution.legs.accounts, pending.legs.accounts
@@ -136,12 +148,17 @@ def check_resolution(resolution: Transfer, pending: Transfer) -> LedgerError | N
         return LedgerError(
             Code.PENDING_MISMATCH,
             f"legs must name the accounts of pending {pending.key!r} in its order: {held}",
-            key, "account", index)
-    for index, (amount, reserved) in enumerate(zip(resolution.legs.amounts,
-                                                   pending.legs.amounts)):
+            key,
+            "account",
+            index,
+        )
+    for index, (amount, reserved) in enumerate(zip(resolution.legs.amounts, pending.legs.amounts)):
         if (amount > 0) != (reserved > 0) or abs(amount) > abs(reserved):
             return LedgerError(
                 Code.PENDING_AMOUNT_EXCEEDED,
                 f"amount {amount} exceeds or reverses the pending amount {reserved}",
-                key, "amount", index)
+                key,
+                "amount",
+                index,
+            )
     return None

@@ -26,8 +26,9 @@ class Ledger:
     """A double-entry, append-only ledger in one currency at a declared scale, with one
     chart of accounts per CLEC billing account."""
 
-    def __init__(self, charts: Mapping[str, Chart], *, currency: str, scale: int,
-                 store: LedgerStore | None = None) -> None:
+    def __init__(
+        self, charts: Mapping[str, Chart], *, currency: str, scale: int, store: LedgerStore | None = None
+    ) -> None:
         assert scale >= 0 and currency, "ledger needs a currency and a scale"
         self.charts: Mapping[str, Chart] = MappingProxyType(dict(charts))
         self.currency = currency
@@ -61,37 +62,43 @@ class Ledger:
         if period.billing_account not in self.charts:
             return unknown_billing_account(period.billing_account, period.billing_account)
         if period.last < period.first:
-            return LedgerError(Code.PERIOD_INVALID,
-                               f"period ends {period.last} before it starts {period.first}",
-                               period.billing_account, "last")
+            return LedgerError(
+                Code.PERIOD_INVALID,
+                f"period ends {period.last} before it starts {period.first}",
+                period.billing_account,
+                "last",
+            )
         self.store.close(period)
         return period
 
-    def balance(self, billing_account: str, account: str,
-                as_of: date | None = None) -> Balance:
+    def balance(self, billing_account: str, account: str, as_of: date | None = None) -> Balance:
         """An account's balance from entries effective on or before `as_of` (all if None)."""
         chart = self.charts.get(billing_account)
         normal = None if chart is None else chart.normal(account)
         assert normal is not None, f"{account!r} is not in {billing_account!r}'s chart"
         return Balance.of(normal, self.store.entries(billing_account, account, as_of))
 
-    def balances(self, billing_account: str,
-                 as_of: date | None = None) -> Mapping[str, Balance]:
+    def balances(self, billing_account: str, as_of: date | None = None) -> Mapping[str, Balance]:
         """Every account of one billing account that has entries, with its balance."""
-        return MappingProxyType({
-            account: self.balance(ban, account, as_of)
-            for ban, account in self.store.accounts() if ban == billing_account
-        })
+        return MappingProxyType(
+            {
+                account: self.balance(ban, account, as_of)
+                for ban, account in self.store.accounts()
+                if ban == billing_account
+            }
+        )
 
     def trial_balance(self, as_of: date | None = None) -> TrialBalance:
         """All balances of all billing accounts; its debits always equal its credits."""
-        return TrialBalance(MappingProxyType({
-            (ban, account): self.balance(ban, account, as_of)
-            for ban, account in self.store.accounts()
-        }))
+        return TrialBalance(
+            MappingProxyType(
+                {(ban, account): self.balance(ban, account, as_of) for ban, account in self.store.accounts()}
+            )
+        )
 
-    def entries(self, billing_account: str, account: str | None = None,
-                as_of: date | None = None, ref: Ref | None = None) -> tuple[Entry, ...]:
+    def entries(
+        self, billing_account: str, account: str | None = None, as_of: date | None = None, ref: Ref | None = None
+    ) -> tuple[Entry, ...]:
         """Entries of a billing account, filtered by account, date and cause."""
         return tuple(self.store.entries(billing_account, account, as_of, ref))
 
@@ -102,16 +109,16 @@ class Ledger:
     def state(self) -> LedgerState:
         """The whole ledger as one immutable, comparable, hashable value."""
         return LedgerState(
-            self.currency, self.scale, self.transfers(),
+            self.currency,
+            self.scale,
+            self.transfers(),
             tuple(p for ban in sorted(self.charts) for p in self.store.closed(ban)),
         )
 
 
-def replay(ledger: Ledger, commands: Iterable[Transfer | Period]) -> tuple[
-        Transfer | Period | LedgerError, ...]:
+def replay(ledger: Ledger, commands: Iterable[Transfer | Period]) -> tuple[Transfer | Period | LedgerError, ...]:
     """Apply posting and closing commands in order; one result per command."""
-    return tuple(ledger.post(c) if isinstance(c, Transfer) else ledger.close(c)
-                 for c in commands)
+    return tuple(ledger.post(c) if isinstance(c, Transfer) else ledger.close(c) for c in commands)
 
 
 def _same_or_conflict(stored: Transfer, new: Transfer) -> Transfer | LedgerError:
@@ -122,4 +129,8 @@ def _same_or_conflict(stored: Transfer, new: Transfer) -> Transfer | LedgerError
     return LedgerError(
         Code.KEY_CONFLICT,
         f"key {new.key!r} was posted as transfer {stored.id} with a different {field}"
-        + (f" at leg {leg}" if leg is not None else ""), new.key, field, leg)
+        + (f" at leg {leg}" if leg is not None else ""),
+        new.key,
+        field,
+        leg,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from .transfers import Period, Transfer
 
@@ -35,11 +35,23 @@ class LedgerState:
 
 def _canonical(transfer: Transfer, scale: int) -> str:
     legs = transfer.legs
-    return json.dumps([
-        transfer.id, transfer.key, transfer.billing_account, str(transfer.kind),
-        str(transfer.effective_date), transfer.posted_at.astimezone(timezone.utc).isoformat(),
-        transfer.currency, transfer.clause, transfer.memo, str(transfer.flow),
-        transfer.pending_key, transfer.corrects,
-        [[ref.source, ref.id] for ref in transfer.refs],
-        legs.accounts, [int(amount.scaleb(scale)) for amount in legs.amounts], legs.lines,
-    ])
+    return json.dumps(
+        [
+            transfer.id,
+            transfer.key,
+            transfer.billing_account,
+            str(transfer.kind),
+            str(transfer.effective_date),
+            transfer.posted_at.astimezone(UTC).isoformat(),
+            transfer.currency,
+            transfer.clause,
+            transfer.memo,
+            str(transfer.flow),
+            transfer.pending_key,
+            transfer.corrects,
+            [[ref.source, ref.id] for ref in transfer.refs],
+            legs.accounts,
+            [int(amount.scaleb(scale)) for amount in legs.amounts],
+            legs.lines,
+        ]
+    )

@@ -53,8 +53,9 @@ class LedgerStore(Protocol):
         resolutions of one pending key must never both be stored."""
         ...
 
-    def entries(self, billing_account: str, account: str | None = None,
-                as_of: date | None = None, ref: Ref | None = None) -> Iterator[Entry]:
+    def entries(
+        self, billing_account: str, account: str | None = None, as_of: date | None = None, ref: Ref | None = None
+    ) -> Iterator[Entry]:
         """Entries of a billing account (one account, or all), effective on or before
         `as_of`, caused by `ref`; account by account, each in posting order."""
         ...
@@ -113,8 +114,9 @@ class MemoryStore:
             self._entries.setdefault((entry.billing_account, entry.account), []).append(entry)
         return stored
 
-    def entries(self, billing_account: str, account: str | None = None,
-                as_of: date | None = None, ref: Ref | None = None) -> Iterator[Entry]:
+    def entries(
+        self, billing_account: str, account: str | None = None, as_of: date | None = None, ref: Ref | None = None
+    ) -> Iterator[Entry]:
         """Entries filtered as LedgerStore.entries describes."""
         if account is None:
             names = [name for ban, name in self.accounts() if ban == billing_account]

@@ -79,10 +79,7 @@ class Legs:
     @classmethod
     def of(cls, *legs: Leg | tuple[str, Decimal] | tuple[str, Decimal, str]) -> Legs:
         """Legs from `Leg`s or `(account, amount[, line])` tuples, for small transfers."""
-        rows = [
-            (leg.account, leg.amount, leg.line) if isinstance(leg, Leg) else (*leg, "")[:3]
-            for leg in legs
-        ]
+        rows = [(leg.account, leg.amount, leg.line) if isinstance(leg, Leg) else (*leg, "")[:3] for leg in legs]
         accounts, amounts, lines = zip(*rows) if rows else ((), (), ())
         return cls(accounts, amounts, lines if any(lines) else ())
 
@@ -134,9 +131,21 @@ class Transfer:
     def with_id(self, id: int) -> Transfer:
         """This transfer as stored under `id` (cheaper than dataclasses.replace)."""
         return Transfer(
-            self.key, self.billing_account, self.kind, self.effective_date, self.posted_at,
-            self.currency, self.legs, self.clause, self.refs, self.memo, self.flow,
-            self.pending_key, self.corrects, id)
+            self.key,
+            self.billing_account,
+            self.kind,
+            self.effective_date,
+            self.posted_at,
+            self.currency,
+            self.legs,
+            self.clause,
+            self.refs,
+            self.memo,
+            self.flow,
+            self.pending_key,
+            self.corrects,
+            id,
+        )
 
 
 # Content is every field the caller chose, except the ledger's id and the posting
@@ -178,4 +187,3 @@ class Period:
 
     def __contains__(self, day: date) -> bool:
         return self.first <= day <= self.last
-

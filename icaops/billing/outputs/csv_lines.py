@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,11 +29,28 @@ import pyarrow.csv as pacsv
 from ..model import Bill, ChargeLine
 from .view import plain
 
-__all__ = ["CSV_COLUMNS", "csv_batches", "lines_csv", "write_lines_csv", "write_csv"]
+__all__ = ["CSV_COLUMNS", "csv_batches", "lines_csv", "write_csv", "write_lines_csv"]
 
 CSV_COLUMNS = (
-    "bill_id", "account", "bill_date", "due_date", "line_id", "category", "code", "description", "wtn", "service_start", "service_end",
-    "quantity", "unit_price", "amount", "clause", "clauses", "price_group", "true_up", "explanation",
+    "bill_id",
+    "account",
+    "bill_date",
+    "due_date",
+    "line_id",
+    "category",
+    "code",
+    "description",
+    "wtn",
+    "service_start",
+    "service_end",
+    "quantity",
+    "unit_price",
+    "amount",
+    "clause",
+    "clauses",
+    "price_group",
+    "true_up",
+    "explanation",
 )
 _SCHEMA = pa.schema([pa.field(name, pa.string()) for name in CSV_COLUMNS])
 
@@ -65,26 +83,41 @@ def _recurring_batch(batch: pa.RecordBatch, clauses_by_group: pa.Array, bill: Bi
     fixed = _fixed(bill)
     amount = _text(batch.column("amount"))
     description = pc.binary_join_element_wise(
-        "Monthly recurring charge (", _text(batch.column("days_in_service")), " days in service)", "",
+        "Monthly recurring charge (",
+        _text(batch.column("days_in_service")),
+        " days in service)",
+        "",
     )
     group = batch.column("price_group")
     columns = {
-        "bill_id": batch.column("bill_id"), **{k: pa.array([v] * n, pa.string()) for k, v in fixed.items()},
+        "bill_id": batch.column("bill_id"),
+        **{k: pa.array([v] * n, pa.string()) for k, v in fixed.items()},
         "line_id": pc.binary_join_element_wise(batch.column("bill_id"), _text(batch.column("line_id")), ":"),
         "category": pa.array(["mrc"] * n, pa.string()),
-        "code": batch.column("usoc"), "description": description, "wtn": batch.column("wtn"),
-        "service_start": _text(batch.column("service_start")), "service_end": _text(batch.column("service_end")),
-        "quantity": pa.array(["1"] * n, pa.string()), "unit_price": amount, "amount": amount,
-        "clause": batch.column("clause"), "clauses": pc.take(clauses_by_group, group), "price_group": _text(group),
-        "true_up": pa.array([""] * n, pa.string()), "explanation": pa.nulls(n, pa.string()),
+        "code": batch.column("usoc"),
+        "description": description,
+        "wtn": batch.column("wtn"),
+        "service_start": _text(batch.column("service_start")),
+        "service_end": _text(batch.column("service_end")),
+        "quantity": pa.array(["1"] * n, pa.string()),
+        "unit_price": amount,
+        "amount": amount,
+        "clause": batch.column("clause"),
+        "clauses": pc.take(clauses_by_group, group),
+        "price_group": _text(group),
+        "true_up": pa.array([""] * n, pa.string()),
+        "explanation": pa.nulls(n, pa.string()),
     }
     return pa.RecordBatch.from_arrays([_one_line(columns[c]) for c in CSV_COLUMNS], schema=_SCHEMA)
 
 
 def _fixed(bill: Bill) -> dict[str, str]:
     """The columns every row of one bill shares."""
-    return {"account": bill.account.id, "bill_date": bill.cycle.bill_date.value.isoformat(),
-            "due_date": bill.cycle.due_date.value.isoformat()}
+    return {
+        "account": bill.account.id,
+        "bill_date": bill.cycle.bill_date.value.isoformat(),
+        "due_date": bill.cycle.due_date.value.isoformat(),
+    }
 
 
 def _exact(value: Decimal | None) -> str | None:
@@ -94,11 +127,23 @@ def _exact(value: Decimal | None) -> str | None:
 def _row(line: ChargeLine, fixed: dict[str, str]) -> dict[str, str | None]:
     when = line.service_date.isoformat() if line.service_date else None
     return {
-        "bill_id": line.bill_id, **fixed, "line_id": _flat(line.line_id), "category": line.category, "code": _flat(line.code),
-        "description": _flat(line.description), "wtn": None, "service_start": when, "service_end": when,
-        "quantity": _exact(line.quantity), "unit_price": _exact(line.unit_price), "amount": _exact(line.amount),
-        "clause": line.clause, "clauses": " ".join(dict.fromkeys((line.clause, *line.explanation.clauses))),
-        "price_group": None, "true_up": "Y" if line.true_up else "", "explanation": " | ".join(f"{i}. {_flat(plain(s.render()))}" for i, s in enumerate(line.explanation.steps, 1)),
+        "bill_id": line.bill_id,
+        **fixed,
+        "line_id": _flat(line.line_id),
+        "category": line.category,
+        "code": _flat(line.code),
+        "description": _flat(line.description),
+        "wtn": None,
+        "service_start": when,
+        "service_end": when,
+        "quantity": _exact(line.quantity),
+        "unit_price": _exact(line.unit_price),
+        "amount": _exact(line.amount),
+        "clause": line.clause,
+        "clauses": " ".join(dict.fromkeys((line.clause, *line.explanation.clauses))),
+        "price_group": None,
+        "true_up": "Y" if line.true_up else "",
+        "explanation": " | ".join(f"{i}. {_flat(plain(s.render()))}" for i, s in enumerate(line.explanation.steps, 1)),
     }
 
 

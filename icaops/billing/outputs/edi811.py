@@ -14,20 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from collections.abc import Mapping
-from typing import IO, Any, Iterable, Literal, Sequence
+from typing import IO, Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model import Bill, ChargeLine
 from ...terms.loader import Agreement
+from ..model import Bill, ChargeLine
 from .postal import split_address
 from .view import LABELS, GroupRow, InvoiceView, Parties, invoice_view, plain
 from .x12 import Charset, Delimiters, Envelope, SegmentWriter, Text, Usage, d8, n2, r
 
-__all__ = ["RecurringDetail", "default_envelope", "write_811", "render_811"]
+__all__ = ["RecurringDetail", "default_envelope", "render_811", "write_811"]
 
 RecurringDetail = Literal["groups", "wtn"]
 _CLAUSE_REF = "AGREEMENT CLAUSE"
@@ -35,8 +35,9 @@ _WTN_SEGMENTS = 8  # HL, IT1, SI, PID, REF, DTM 150, DTM 151, AMT
 ONE = Decimal(1)
 
 
-def default_envelope(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], control: int,
-                     usage: Usage = "T") -> Envelope:
+def default_envelope(
+    bill: Bill, parties: Parties | Agreement | Mapping[str, Any], control: int, usage: Usage = "T"
+) -> Envelope:
     """Sender = the ILEC's short name, receiver = the CLEC's OCN (or account id), dated the Bill Date.
 
     `control` is the interchange (ISA13) and group (GS06) control number: the caller takes
@@ -46,8 +47,14 @@ def default_envelope(bill: Bill, parties: Parties | Agreement | Mapping[str, Any
     text = Text()
     sender = text.an((parties.ilec.short or parties.ilec.name).upper().replace(" ", ""), 15)
     receiver = text.an(bill.account.ocn or bill.account.id, 15)
-    return Envelope(sender, receiver, dt.datetime.combine(bill.cycle.bill_date.value, dt.time(0, 0), dt.timezone.utc),
-                    interchange_control=control, group_control=control, usage=usage)
+    return Envelope(
+        sender,
+        receiver,
+        dt.datetime.combine(bill.cycle.bill_date.value, dt.time(0, 0), dt.UTC),
+        interchange_control=control,
+        group_control=control,
+        usage=usage,
+    )
 
 
 def _wrap(text: str, width: int, parts: int) -> list[str]:
@@ -96,7 +103,21 @@ def _heading(w: SegmentWriter, v: InvoiceView, control: str) -> None:
     w.write("REF", "12", t.ident(acct.id, 30, "REF02 billing account (account id)"))
     due = cycle.due_date
     why = "BILL DUE DATE " + " ".join(due.clauses)
-    w.write("ITD", "01", "3", "", "", "", d8(due.value), str((due.value - cycle.bill_date.value).days), "", "", "", "", t.an(why, 80))
+    w.write(
+        "ITD",
+        "01",
+        "3",
+        "",
+        "",
+        "",
+        d8(due.value),
+        str((due.value - cycle.bill_date.value).days),
+        "",
+        "",
+        "",
+        "",
+        t.an(why, 80),
+    )
     w.write("DTM", "186", d8(cycle.start))
     w.write("DTM", "187", d8(cycle.close))
     w.write("DTM", "814", d8(due.value))
@@ -119,9 +140,20 @@ class _Detail:
         self.w.write("HL", str(self.hl), "" if parent is None else str(parent), code, "1" if has_children else "0")
         return self.hl
 
-    def item(self, parent: int, quantity: Decimal, unit: Decimal, qualifier: str, code: str, description: str,
-             clause: str, amount: Decimal, dates: Sequence[tuple[str, dt.date]] = (), tax: bool = False,
-             notes: Sequence[str] = ()) -> None:
+    def item(
+        self,
+        parent: int,
+        quantity: Decimal,
+        unit: Decimal,
+        qualifier: str,
+        code: str,
+        description: str,
+        clause: str,
+        amount: Decimal,
+        dates: Sequence[tuple[str, dt.date]] = (),
+        tax: bool = False,
+        notes: Sequence[str] = (),
+    ) -> None:
         """One line detail HL with its IT1 and the segments that describe and explain it."""
         w, t = self.w, self.w.text
         self.level(parent, "9", False)
@@ -143,9 +175,17 @@ class _Detail:
 def _group_items(d: _Detail, parent: int, groups: Iterable[GroupRow]) -> None:
     for g in groups:
         usocs = ", ".join(g.usocs) or "no USOC"
-        d.item(parent, Decimal(g.wtns), g.unit_amount, "ZZ", f"PRICE GROUP {g.price_group}",
-               f"Monthly recurring charges, USOC {usocs}", g.clause, g.subtotal,
-               notes=[s.render() for s in g.explanation.steps])
+        d.item(
+            parent,
+            Decimal(g.wtns),
+            g.unit_amount,
+            "ZZ",
+            f"PRICE GROUP {g.price_group}",
+            f"Monthly recurring charges, USOC {usocs}",
+            g.clause,
+            g.subtotal,
+            notes=[s.render() for s in g.explanation.steps],
+        )
 
 
 def _wtn_items(d: _Detail, parent: int, bill: Bill, batch_size: int) -> None:
@@ -167,13 +207,35 @@ def _wtn_items(d: _Detail, parent: int, bill: Bill, batch_size: int) -> None:
         start = pc.strftime(batch.column("service_start"), "%Y%m%d")
         close = pc.strftime(batch.column("service_end"), "%Y%m%d")
         text = pc.binary_join_element_wise(
-            f"HL{e}", hl, f"{e}{parent}{e}9{e}0{end}",
-            f"IT1{e}", item, f"{e}1{e}EA{e}", amount, f"{e}{e}SV{e}", usoc, f"{e}ZZ{e}PRICE GROUP ", group, end,
-            f"SI{e}TI{e}TN{e}", wtn, end,
+            f"HL{e}",
+            hl,
+            f"{e}{parent}{e}9{e}0{end}",
+            f"IT1{e}",
+            item,
+            f"{e}1{e}EA{e}",
+            amount,
+            f"{e}{e}SV{e}",
+            usoc,
+            f"{e}ZZ{e}PRICE GROUP ",
+            group,
+            end,
+            f"SI{e}TI{e}TN{e}",
+            wtn,
+            end,
             f"PID{e}F{e}{e}{e}{e}MONTHLY RECURRING CHARGE{end}",
-            f"REF{e}ZZ{e}", clause, f"{e}{_CLAUSE_REF}{end}",
-            f"DTM{e}150{e}", start, end, f"DTM{e}151{e}", close, end,
-            f"AMT{e}1{e}", amount, end, "",
+            f"REF{e}ZZ{e}",
+            clause,
+            f"{e}{_CLAUSE_REF}{end}",
+            f"DTM{e}150{e}",
+            start,
+            end,
+            f"DTM{e}151{e}",
+            close,
+            end,
+            f"AMT{e}1{e}",
+            amount,
+            end,
+            "",
         )
         assert text.null_count == 0, "a recurring line with a null wtn, amount, clause or service date"
         d.w.block("".join(text.to_pylist()), _WTN_SEGMENTS * n)
@@ -185,9 +247,22 @@ def _line_item(d: _Detail, parent: int, line: ChargeLine) -> None:
     dates = (("472", line.service_date),) if line.service_date else ()
     unit = line.unit_price if line.unit_price is not None else line.amount
     quantity = line.quantity if line.unit_price is not None else ONE
-    notes = (["INTERIM PRICE SUBJECT TO TRUE-UP"] if line.true_up else []) + [s.render() for s in line.explanation.steps]
-    d.item(parent, quantity, unit, "SV", line.code, line.description, line.clause, line.amount,
-           dates, tax=line.category in ("tax", "surcharge"), notes=notes)
+    notes = (["INTERIM PRICE SUBJECT TO TRUE-UP"] if line.true_up else []) + [
+        s.render() for s in line.explanation.steps
+    ]
+    d.item(
+        parent,
+        quantity,
+        unit,
+        "SV",
+        line.code,
+        line.description,
+        line.clause,
+        line.amount,
+        dates,
+        tax=line.category in ("tax", "surcharge"),
+        notes=notes,
+    )
 
 
 def _detail(w: SegmentWriter, v: InvoiceView, recurring: RecurringDetail, batch_size: int) -> int:
@@ -251,8 +326,18 @@ def write_811(
         partial = f"{os.fspath(sink)}.partial"
         try:
             with open(partial, "w", encoding="ascii", newline="") as out:
-                count = write_811(bills, out, parties, envelope, recurring=recurring, delimiters=delimiters,
-                                  charset=charset, line_breaks=line_breaks, currency=currency, batch_size=batch_size)
+                count = write_811(
+                    bills,
+                    out,
+                    parties,
+                    envelope,
+                    recurring=recurring,
+                    delimiters=delimiters,
+                    charset=charset,
+                    line_breaks=line_breaks,
+                    currency=currency,
+                    batch_size=batch_size,
+                )
             os.replace(partial, sink)  # a failed write never leaves a truncated file under the real name
             return count
         finally:
@@ -263,8 +348,17 @@ def write_811(
     text = Text(delimiters, charset)
     w = SegmentWriter(sink, text, line_breaks)
     w.isa(env)
-    w.write("GS", "CI", text.ident(env.sender_id, 15, "GS02 sender"), text.ident(env.receiver_id, 15, "GS03 receiver"),
-            env.created.strftime("%Y%m%d"), env.created.strftime("%H%M"), str(env.group_control), "X", "004010")
+    w.write(
+        "GS",
+        "CI",
+        text.ident(env.sender_id, 15, "GS02 sender"),
+        text.ident(env.receiver_id, 15, "GS03 receiver"),
+        env.created.strftime("%Y%m%d"),
+        env.created.strftime("%H%M"),
+        str(env.group_control),
+        "X",
+        "004010",
+    )
     for i, bill in enumerate(bills, 1):
         _transaction(w, invoice_view(bill, parties, currency=currency), f"{i:04d}", recurring, batch_size)
     w.write("GE", str(len(bills)), str(env.group_control))
@@ -272,8 +366,9 @@ def write_811(
     return w.total
 
 
-def render_811(bills: Bill | Sequence[Bill], parties: Parties | Agreement | Mapping[str, Any], envelope: Envelope,
-               **options: Any) -> str:
+def render_811(
+    bills: Bill | Sequence[Bill], parties: Parties | Agreement | Mapping[str, Any], envelope: Envelope, **options: Any
+) -> str:
     """The 811 interchange as a string (options as for `write_811`)."""
     buffer = io.StringIO()
     write_811(bills, buffer, parties, envelope, **options)

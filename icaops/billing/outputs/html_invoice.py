@@ -40,8 +40,16 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def invoice_html(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], summary: AccountSummary,
-                 notices: Notices, *, detail: bool = False, currency: str = "USD", steps_max: int = STEPS_MAX) -> str:
+def invoice_html(
+    bill: Bill,
+    parties: Parties | Agreement | Mapping[str, Any],
+    summary: AccountSummary,
+    notices: Notices,
+    *,
+    detail: bool = False,
+    currency: str = "USD",
+    steps_max: int = STEPS_MAX,
+) -> str:
     """The invoice of `bill` as one self-contained HTML page (print CSS inside).
 
     `parties` is a `Parties`, a loaded Agreement or its manifest (names and addresses of the
@@ -53,8 +61,16 @@ def invoice_html(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], s
     return template.render(v=view, detail=detail, rows=recurring_rows(bill) if detail else (), steps_max=steps_max)
 
 
-def write_invoice_html(bill: Bill, path: str | os.PathLike[str], parties: Parties | Agreement | Mapping[str, Any],
-                       summary: AccountSummary, notices: Notices, *, detail: bool = False, currency: str = "USD") -> None:
+def write_invoice_html(
+    bill: Bill,
+    path: str | os.PathLike[str],
+    parties: Parties | Agreement | Mapping[str, Any],
+    summary: AccountSummary,
+    notices: Notices,
+    *,
+    detail: bool = False,
+    currency: str = "USD",
+) -> None:
     """Write the HTML invoice of `bill` to `path` (UTF-8)."""
     text = invoice_html(bill, parties, summary, notices, detail=detail, currency=currency)
     with open(path, "w", encoding="utf-8", newline="\n") as out:

@@ -24,8 +24,15 @@ from .view import Parties
 __all__ = ["invoice_pdf", "render_pdf", "write_invoice_pdf"]
 
 
-def invoice_pdf(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], summary: AccountSummary,
-                notices: Notices, *, currency: str = "USD", steps_max: int = STEPS_MAX) -> bytes:
+def invoice_pdf(
+    bill: Bill,
+    parties: Parties | Agreement | Mapping[str, Any],
+    summary: AccountSummary,
+    notices: Notices,
+    *,
+    currency: str = "USD",
+    steps_max: int = STEPS_MAX,
+) -> bytes:
     """The invoice of `bill` as PDF bytes (arguments as for `invoice_html`)."""
     import weasyprint  # imported here: loading Pango takes a moment and only PDFs need it
 
@@ -34,8 +41,15 @@ def invoice_pdf(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], su
     return bytes(document.write_pdf() or b"")
 
 
-def write_invoice_pdf(bill: Bill, path: str | os.PathLike[str], parties: Parties | Agreement | Mapping[str, Any],
-                      summary: AccountSummary, notices: Notices, *, currency: str = "USD") -> None:
+def write_invoice_pdf(
+    bill: Bill,
+    path: str | os.PathLike[str],
+    parties: Parties | Agreement | Mapping[str, Any],
+    summary: AccountSummary,
+    notices: Notices,
+    *,
+    currency: str = "USD",
+) -> None:
     """Write the PDF invoice of `bill` to `path`."""
     data = invoice_pdf(bill, parties, summary, notices, currency=currency)
     with open(path, "wb") as out:

@@ -62,9 +62,16 @@ class AccountSummary:
         return self.balance_forward + self.current_charges
 
     @classmethod
-    def of(cls, bill: Bill, *, previous_balance: Decimal = ZERO_CENTS, payments: Decimal = ZERO_CENTS,
-           previous_bill_id: str | None = None, previous_bill_date: dt.date | None = None,
-           in_dispute: Decimal = ZERO_CENTS) -> AccountSummary:
+    def of(
+        cls,
+        bill: Bill,
+        *,
+        previous_balance: Decimal = ZERO_CENTS,
+        payments: Decimal = ZERO_CENTS,
+        previous_bill_id: str | None = None,
+        previous_bill_date: dt.date | None = None,
+        in_dispute: Decimal = ZERO_CENTS,
+    ) -> AccountSummary:
         """The summary of `bill` given the account's figures from before it.
 
         The bill's late payment charge lines (III.9.3) and its credit and adjustment lines
@@ -76,8 +83,18 @@ class AccountSummary:
         late = totals.get("late_charge", ZERO_CENTS)
         current = bill.total - adjustments - late
         through = bill.cycle.bill_date.value - dt.timedelta(days=1)
-        return cls(bill.id, previous_bill_id, previous_bill_date, previous_balance, payments, through, adjustments,
-                   late, current, in_dispute)
+        return cls(
+            bill.id,
+            previous_bill_id,
+            previous_bill_date,
+            previous_balance,
+            payments,
+            through,
+            adjustments,
+            late,
+            current,
+            in_dispute,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +116,15 @@ class Notices:
         methods = tuple(t.value.label for key, t in notices.methods.items() if t.value.valid and "_for_" not in key)
         any_method = next(iter(notices.methods.values()))
         dispute = terms.billing.dispute_filing_on_due_date_allowed
-        return cls(bool(dispute.value), dispute.clause, methods, any_method.clause,
-                   tuple(notices.addresses.value.get(billing_party, ())), notices.addresses.clause, clause_quotes(terms))
+        return cls(
+            bool(dispute.value),
+            dispute.clause,
+            methods,
+            any_method.clause,
+            tuple(notices.addresses.value.get(billing_party, ())),
+            notices.addresses.clause,
+            clause_quotes(terms),
+        )
 
     def dispute_by(self, due: dt.date) -> str:
         """`on or before 2012-10-04` or `before 2012-10-04`, as the terms read III.9.4."""

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import pyarrow.compute as pc
 from markupsafe import Markup, escape
@@ -21,8 +22,24 @@ from ...terms.loader import Agreement
 from ..model import CATEGORIES, Bill, ChargeLine, RefusedCharge
 from .statement import AccountSummary, Notices
 
-__all__ = ["Party", "Parties", "SummaryRow", "GroupRow", "ServiceCodeRow", "NrcTypeRow", "RejectedRow", "InvoiceView",
-           "invoice_view", "recurring_rows", "LABELS", "money", "quantity", "day", "plain", "breakable"]
+__all__ = [
+    "LABELS",
+    "GroupRow",
+    "InvoiceView",
+    "NrcTypeRow",
+    "Parties",
+    "Party",
+    "RejectedRow",
+    "ServiceCodeRow",
+    "SummaryRow",
+    "breakable",
+    "day",
+    "invoice_view",
+    "money",
+    "plain",
+    "quantity",
+    "recurring_rows",
+]
 
 LABELS: Mapping[str, str] = {
     "mrc": "Recurring charges",
@@ -54,7 +71,7 @@ class Parties:
     clec: Party
 
     @classmethod
-    def from_manifest(cls, manifest: Mapping[str, Any]) -> "Parties":
+    def from_manifest(cls, manifest: Mapping[str, Any]) -> Parties:
         """From an agreement manifest's `parties` (the `agreement.yaml` of `agreements/<id>/`)."""
         parties = manifest["parties"]
 
@@ -65,13 +82,15 @@ class Parties:
         return cls(one("ilec"), one("clec"))
 
     @classmethod
-    def of(cls, source: "Parties | Agreement | Mapping[str, Any]") -> "Parties":
+    def of(cls, source: Parties | Agreement | Mapping[str, Any]) -> Parties:
         """Parties from themselves, a loaded Agreement or its manifest."""
         if isinstance(source, Parties):
             return source
         manifest = source.manifest if isinstance(source, Agreement) else source
         if not isinstance(manifest, Mapping) or not isinstance(manifest.get("parties"), Mapping):
-            raise TypeError(f"parties: expected Parties, an Agreement or its manifest with a `parties` mapping, got {type(source).__name__}")
+            raise TypeError(
+                f"parties: expected Parties, an Agreement or its manifest with a `parties` mapping, got {type(source).__name__}"
+            )
         try:
             return cls.from_manifest(manifest)
         except KeyError as exc:
@@ -182,8 +201,12 @@ class InvoiceView:
     @property
     def nrc_lines(self) -> tuple[ChargeLine, ...]:
         """The non-recurring lines, by type then service date: the detail after `nrc_types`."""
-        return tuple(sorted((l for l in self.lines if l.category == "nrc"),
-                            key=lambda l: (l.code, l.service_date or dt.date.min, l.line_id)))
+        return tuple(
+            sorted(
+                (l for l in self.lines if l.category == "nrc"),
+                key=lambda l: (l.code, l.service_date or dt.date.min, l.line_id),
+            )
+        )
 
     @property
     def nrc_detail(self) -> tuple[tuple[NrcTypeRow, tuple[tuple[dt.date | None, tuple[ChargeLine, ...]], ...]], ...]:
@@ -229,7 +252,7 @@ def plain(text: str) -> str:
     return _EVENT_WORDS.sub(lambda m: m.group(0).replace(".", " ").replace("_", " "), text)
 
 
-_LONG_RUN = re.compile(r"\S{%d,}" % 40)
+_LONG_RUN = re.compile(r"\S{40,}")
 _CHUNK = 30
 
 
@@ -240,9 +263,9 @@ def breakable(text: object) -> Markup:
     raw = str(text)
     out, at = [], 0
     for run in _LONG_RUN.finditer(raw):
-        out.append(escape(raw[at:run.start()]))
+        out.append(escape(raw[at : run.start()]))
         word = run.group(0)
-        out.append(Markup("<wbr>").join(escape(word[i:i + _CHUNK]) for i in range(0, len(word), _CHUNK)))
+        out.append(Markup("<wbr>").join(escape(word[i : i + _CHUNK]) for i in range(0, len(word), _CHUNK)))
         at = run.end()
     out.append(escape(raw[at:]))
     return Markup("").join(out)
@@ -284,8 +307,17 @@ def _nrc_types(lines: tuple[ChargeLine, ...]) -> tuple[NrcTypeRow, ...]:
     rows = []
     for (code, unit), mine in sorted(by.items(), key=lambda kv: (kv[0][0], kv[0][1] or Decimal(0))):
         cited = dict.fromkeys(c for l in mine for c in (l.clause, *l.explanation.clauses))
-        rows.append(NrcTypeRow(code, mine[0].description, len(mine), sum((l.quantity for l in mine), Decimal(0)), unit,
-                               sum((l.amount for l in mine), Decimal("0.00")), tuple(cited)))
+        rows.append(
+            NrcTypeRow(
+                code,
+                mine[0].description,
+                len(mine),
+                sum((l.quantity for l in mine), Decimal(0)),
+                unit,
+                sum((l.amount for l in mine), Decimal("0.00")),
+                tuple(cited),
+            )
+        )
     return tuple(rows)
 
 
@@ -293,15 +325,36 @@ def _groups(bill: Bill) -> tuple[GroupRow, ...]:
     table = bill.recurring
     if table.num_rows == 0:
         return ()
-    agg = table.group_by("price_group").aggregate([
-        ("amount", "sum"), ("amount", "count"), ("clause", "min"), ("usoc", "distinct"), ("days_in_service", "min"),
-    ]).sort_by("price_group")
+    agg = (
+        table.group_by("price_group")
+        .aggregate(
+            [
+                ("amount", "sum"),
+                ("amount", "count"),
+                ("clause", "min"),
+                ("usoc", "distinct"),
+                ("days_in_service", "min"),
+            ]
+        )
+        .sort_by("price_group")
+    )
     rows = []
     for r in agg.to_pylist():
         gid = int(r["price_group"])
         explanation = bill.recurring_groups[gid]
         usocs = tuple(sorted(u for u in r["usoc_distinct"] if u))
-        rows.append(GroupRow(gid, usocs, int(r["days_in_service_min"]), int(r["amount_count"]), explanation.value, Decimal(r["amount_sum"]), r["clause_min"], explanation))
+        rows.append(
+            GroupRow(
+                gid,
+                usocs,
+                int(r["days_in_service_min"]),
+                int(r["amount_count"]),
+                explanation.value,
+                Decimal(r["amount_sum"]),
+                r["clause_min"],
+                explanation,
+            )
+        )
     return tuple(rows)
 
 
@@ -310,11 +363,26 @@ def _service_codes(bill: Bill) -> tuple[ServiceCodeRow, ...]:
     if table.num_rows == 0:
         return ()
     table = table.set_column(table.schema.get_field_index("usoc"), "usoc", pc.fill_null(table.column("usoc"), ""))
-    agg = table.group_by("usoc").aggregate([
-        ("amount", "sum"), ("amount", "count"), ("price_group", "count_distinct"), ("clause", "distinct"),
-    ]).sort_by("usoc")
+    agg = (
+        table.group_by("usoc")
+        .aggregate(
+            [
+                ("amount", "sum"),
+                ("amount", "count"),
+                ("price_group", "count_distinct"),
+                ("clause", "distinct"),
+            ]
+        )
+        .sort_by("usoc")
+    )
     return tuple(
-        ServiceCodeRow(r["usoc"], int(r["amount_count"]), int(r["price_group_count_distinct"]), Decimal(r["amount_sum"]), tuple(sorted(r["clause_distinct"])))
+        ServiceCodeRow(
+            r["usoc"],
+            int(r["amount_count"]),
+            int(r["price_group_count_distinct"]),
+            Decimal(r["amount_sum"]),
+            tuple(sorted(r["clause_distinct"])),
+        )
         for r in agg.to_pylist()
     )
 
@@ -338,11 +406,19 @@ def _rejected(bill: Bill) -> tuple[RejectedRow, ...]:
     table = bill.rejected_inventory
     if table is None or table.num_rows == 0:
         return ()
-    return tuple(RejectedRow(r["line_id"], r["field"], r["reason"]) for r in table.select(["line_id", "field", "reason"]).to_pylist())
+    return tuple(
+        RejectedRow(r["line_id"], r["field"], r["reason"])
+        for r in table.select(["line_id", "field", "reason"]).to_pylist()
+    )
 
 
-def invoice_view(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], account: AccountSummary | None = None,
-                 notices: Notices | None = None, currency: str = "USD") -> InvoiceView:
+def invoice_view(
+    bill: Bill,
+    parties: Parties | Agreement | Mapping[str, Any],
+    account: AccountSummary | None = None,
+    notices: Notices | None = None,
+    currency: str = "USD",
+) -> InvoiceView:
     """The view of `bill` every output prints: account summary, charges by category, price
     groups, non-recurring charges by type, other lines, how to dispute.
 
@@ -353,13 +429,35 @@ def invoice_view(bill: Bill, parties: Parties | Agreement | Mapping[str, Any], a
     groups = _groups(bill)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     lines = tuple(sorted(bill.lines, key=lambda l: order[l.category]))
-    return InvoiceView(bill, Parties.of(parties), account, notices, _summary(bill, groups), groups, _service_codes(bill),
-                       lines, _nrc_types(lines), tuple(bill.refused), _rejected(bill), bill.total, currency)
+    return InvoiceView(
+        bill,
+        Parties.of(parties),
+        account,
+        notices,
+        _summary(bill, groups),
+        groups,
+        _service_codes(bill),
+        lines,
+        _nrc_types(lines),
+        tuple(bill.refused),
+        _rejected(bill),
+        bill.total,
+        currency,
+    )
 
 
 def recurring_rows(bill: Bill, batch_size: int = 65_536) -> Iterator[dict[str, Any]]:
     """Each per-WTN recurring line as a dict, read batch by batch (for small bills' detail)."""
-    columns = ["line_id", "wtn", "usoc", "service_start", "service_end", "days_in_service", "amount", "price_group", "clause"]
+    columns = [
+        "line_id",
+        "wtn",
+        "usoc",
+        "service_start",
+        "service_end",
+        "days_in_service",
+        "amount",
+        "price_group",
+        "clause",
+    ]
     for batch in bill.recurring.select(columns).to_batches(max_chunksize=batch_size):
         yield from batch.to_pylist()
-

@@ -22,7 +22,7 @@ from typing import IO, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Usage", "Delimiters", "Envelope", "SegmentWriter", "Text", "r", "n2", "d8", "BASIC_SPECIALS"]
+__all__ = ["BASIC_SPECIALS", "Delimiters", "Envelope", "SegmentWriter", "Text", "Usage", "d8", "n2", "r"]
 
 Charset = Literal["basic", "extended"]
 Usage = Literal["P", "T"]  # ISA15: production or test data
@@ -43,9 +43,13 @@ class Delimiters:
         chars = (self.element, self.segment, self.component)
         for name, c in zip(("element", "segment", "component"), chars):
             if len(c) != 1 or not c.isascii() or c.isalnum() or c == " ":
-                raise ValueError(f"X12 {name} delimiter: expected one ASCII character, not a letter, digit or space; got {c!r}")
+                raise ValueError(
+                    f"X12 {name} delimiter: expected one ASCII character, not a letter, digit or space; got {c!r}"
+                )
         if len(set(chars)) != 3:
-            raise ValueError(f"X12 delimiters must differ from each other, got element {self.element!r}, segment {self.segment!r}, component {self.component!r}")
+            raise ValueError(
+                f"X12 delimiters must differ from each other, got element {self.element!r}, segment {self.segment!r}, component {self.component!r}"
+            )
 
 
 class Text:
@@ -87,7 +91,9 @@ class Text:
         text = self.an(raw, 10_000)
         expected = raw.upper() if self.charset == "basic" else raw
         if text != expected:
-            raise ValueError(f"X12 {element}: {raw!r} holds characters outside the {self.charset} character set or used as delimiters")
+            raise ValueError(
+                f"X12 {element}: {raw!r} holds characters outside the {self.charset} character set or used as delimiters"
+            )
         if not text or len(text) > max_len:
             raise ValueError(f"X12 {element}: expected 1 to {max_len} characters, got {len(text)} in {raw!r}")
         return text
@@ -130,7 +136,9 @@ class Envelope:
 
     def __post_init__(self) -> None:
         if not 0 < self.interchange_control < 10**9:
-            raise ValueError(f"ISA13 interchange control number: expected 1 to 999999999, got {self.interchange_control}")
+            raise ValueError(
+                f"ISA13 interchange control number: expected 1 to 999999999, got {self.interchange_control}"
+            )
         if not 0 < self.group_control < 10**9:
             raise ValueError(f"GS06 group control number: expected 1 to 999999999, got {self.group_control}")
         if self.usage not in ("P", "T"):
@@ -172,9 +180,21 @@ class SegmentWriter:
         """The fixed-width ISA segment (106 characters with its terminator) for release 00401."""
         t = self.text
         self.write(
-            "ISA", "00", " " * 10, "00", " " * 10,
-            f"{t.ident(env.sender_qualifier, 2, 'ISA05'):<2}", f"{t.ident(env.sender_id, 15, 'ISA06'):<15}",
-            f"{t.ident(env.receiver_qualifier, 2, 'ISA07'):<2}", f"{t.ident(env.receiver_id, 15, 'ISA08'):<15}",
-            env.created.strftime("%y%m%d"), env.created.strftime("%H%M"), "U", "00401",
-            f"{env.interchange_control:09d}", "0", env.usage, self.delimiters.component,
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            f"{t.ident(env.sender_qualifier, 2, 'ISA05'):<2}",
+            f"{t.ident(env.sender_id, 15, 'ISA06'):<15}",
+            f"{t.ident(env.receiver_qualifier, 2, 'ISA07'):<2}",
+            f"{t.ident(env.receiver_id, 15, 'ISA08'):<15}",
+            env.created.strftime("%y%m%d"),
+            env.created.strftime("%H%M"),
+            "U",
+            "00401",
+            f"{env.interchange_control:09d}",
+            "0",
+            env.usage,
+            self.delimiters.component,
         )

@@ -17,10 +17,14 @@ def connect(backend: str = "duckdb", *, memory_limit: str | None = None, threads
         from pyspark.sql import SparkSession
 
         session = SparkSession.getActiveSession() or (
-            SparkSession.builder.master(f"local[{threads or 2}]").appName("icaops-traffic")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.session.timeZone", "UTC").config("spark.driver.host", "127.0.0.1")
-            .getOrCreate())
+            SparkSession.builder.master(f"local[{threads or 2}]")
+            .appName("icaops-traffic")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.host", "127.0.0.1")
+            .getOrCreate()
+        )
         return arrow_transfers(ibis.pyspark.connect(session))
     raise ValueError(f"backend: expected 'duckdb' or 'pyspark', found {backend!r}")
 

@@ -21,8 +21,10 @@ def require_call_columns(table: ir.Table) -> ir.Table:
     """`table` itself, after making sure it has every CALL_RECORD_SCHEMA column (ValueError naming the missing)."""
     missing = [name for name in CALL_RECORD_SCHEMA.names if name not in table.columns]
     if missing:
-        raise ValueError(f"calls: expected the columns of CALL_RECORD_SCHEMA (icaops/traffic/records/schema.py), "
-                         f"missing {', '.join(missing)}")
+        raise ValueError(
+            f"calls: expected the columns of CALL_RECORD_SCHEMA (icaops/traffic/records/schema.py), "
+            f"missing {', '.join(missing)}"
+        )
     return table
 
 

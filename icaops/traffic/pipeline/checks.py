@@ -9,9 +9,9 @@ handed to `check_traffic` / `classify_calls` for any number of calls tables on t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import ibis
 import ibis.expr.types as ir
@@ -51,9 +51,16 @@ class TrafficChecks:
         return enrich(calls, lk["numbers"], lk["ocns"], lk["auth"], self.params, self.clec_ocn)
 
 
-def prepare_checks(terms: Terms, reference: ReferenceData, registry: ProviderRegistry, con: BaseBackend, *,
-                   as_of: dt.date | None = None, clec_ocn: str | None = None,
-                   compile_sql: bool = True) -> TrafficChecks:
+def prepare_checks(
+    terms: Terms,
+    reference: ReferenceData,
+    registry: ProviderRegistry,
+    con: BaseBackend,
+    *,
+    as_of: dt.date | None = None,
+    clec_ocn: str | None = None,
+    compile_sql: bool = True,
+) -> TrafficChecks:
     """The checks under `terms` (already resolved to the date wanted) on the backend `con`.
 
     `as_of` leaves out registry facts dated after it. `clec_ocn`, when given, attributes every call
@@ -61,9 +68,13 @@ def prepare_checks(terms: Terms, reference: ReferenceData, registry: ProviderReg
     compiled to SQL here, once, unless `compile_sql` is False (then Ibis runs them, as on PySpark).
     """
     registry = registry if as_of is None else ProviderRegistry.from_facts(f for f in registry.facts if f.on <= as_of)
-    look = MappingProxyType({"numbers": lookups.numbers_table(reference, registry),
-                             "ocns": lookups.provider_ocns_table(registry),
-                             "auth": lookups.authorization_table(registry)})
+    look = MappingProxyType(
+        {
+            "numbers": lookups.numbers_table(reference, registry),
+            "ocns": lookups.provider_ocns_table(registry),
+            "auth": lookups.authorization_table(registry),
+        }
+    )
     params = params_from_terms(terms)
     checks = TrafficChecks(params, terms.calendar.timezone.value, clec_ocn, look, arrow_transfers(con), None)
     if not compile_sql or con.name != "duckdb":

@@ -21,8 +21,17 @@ import pyarrow as pa
 
 from icaops.traffic.pipeline.calls import CALLS_SCHEMA
 
-__all__ = ["CALLS", "ENRICHED", "FLAGGED_KEYS", "LOOKUP_NAMES", "DuckdbQueries", "compile_duckdb",
-           "epoch_of_instants", "register_lookups", "run_sql"]
+__all__ = [
+    "CALLS",
+    "ENRICHED",
+    "FLAGGED_KEYS",
+    "LOOKUP_NAMES",
+    "DuckdbQueries",
+    "compile_duckdb",
+    "epoch_of_instants",
+    "register_lookups",
+    "run_sql",
+]
 
 CALLS = "icaops_calls"
 ENRICHED = "icaops_enriched"
@@ -38,11 +47,12 @@ class DuckdbQueries:
     flagged: str
 
 
-def compile_duckdb(look: Mapping[str, pa.Table],
-                   enriched: Callable[[ir.Table, Mapping[str, ir.Table]], ir.Table],
-                   finish: Callable[[ir.Table], ir.Table],
-                   flagged: Callable[[ir.Table, ir.Table, Callable[[ir.Table], ir.Table]], ir.Table]
-                   ) -> DuckdbQueries:
+def compile_duckdb(
+    look: Mapping[str, pa.Table],
+    enriched: Callable[[ir.Table, Mapping[str, ir.Table]], ir.Table],
+    finish: Callable[[ir.Table], ir.Table],
+    flagged: Callable[[ir.Table, ir.Table, Callable[[ir.Table], ir.Table]], ir.Table],
+) -> DuckdbQueries:
     """The compiled queries over calls in CALLS_SCHEMA and lookup tables of `look`'s schemas.
 
     `enriched(calls, lookups)` is the expression over tables named CALLS and LOOKUP_NAMES, and
@@ -52,15 +62,19 @@ def compile_duckdb(look: Mapping[str, pa.Table],
     `flagged(calls, keys, enrich)` returns the flagged calls whose keys are in FLAGGED_KEYS.
     """
     calls = ibis.table(CALLS_SCHEMA, name=CALLS)
-    lookups = {name: ibis.table(ibis.Schema.from_pyarrow(look[name].schema), name=table)
-               for name, table in LOOKUP_NAMES.items()}
+    lookups = {
+        name: ibis.table(ibis.Schema.from_pyarrow(look[name].schema), name=table)
+        for name, table in LOOKUP_NAMES.items()
+    }
     inner = enriched(calls, lookups)
     outer = finish(ibis.table(inner.schema(), name=ENRICHED))
     keys = ibis.table({"source_file": "string", "record_no": "int64"}, name=FLAGGED_KEYS)
     return DuckdbQueries(
-        check=epoch_of_instants(_with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")),
-                                      str(ibis.to_sql(outer, dialect="duckdb")))),
-        flagged=str(ibis.to_sql(flagged(calls, keys, lambda t: enriched(t, lookups)), dialect="duckdb")))
+        check=epoch_of_instants(
+            _with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")), str(ibis.to_sql(outer, dialect="duckdb")))
+        ),
+        flagged=str(ibis.to_sql(flagged(calls, keys, lambda t: enriched(t, lookups)), dialect="duckdb")),
+    )
 
 
 _EPOCH_OF_CAST = re.compile(r'EPOCH\(CAST\(("[^"]+"\."connect_time") AS TIMESTAMP\)\)')

@@ -20,6 +20,7 @@ from icaops.traffic.pipeline.result import DOS_WINDOW_SCHEMA, FINDINGS_SCHEMA
 
 __all__ = ["dos_events", "dos_findings", "dos_windows"]
 
+
 def dos_windows(counts: pa.Table, p: CheckParams) -> pa.Table:
     """Breached windows (DOS_WINDOW_SCHEMA) from per-window counts (`WINDOW_COUNT_SCHEMA`, onepass.py).
 
@@ -36,24 +37,31 @@ def dos_windows(counts: pa.Table, p: CheckParams) -> pa.Table:
     too_short = (answered > 0) & (short * scr.denominator > scr.numerator * answered)
     too_few = answered * asr.denominator < asr.numerator * attempts
     texts = [p.threshold_text[k] for k in ("attempts_per_second", "short_call_ratio", "answer_seizure_ratio")]
-    breached = [", ".join(text for text, hit in zip(texts, flags) if hit)
-                for flags in zip(over_rate.tolist(), too_short.tolist(), too_few.tolist())]
+    breached = [
+        ", ".join(text for text, hit in zip(texts, flags) if hit)
+        for flags in zip(over_rate.tolist(), too_short.tolist(), too_few.tolist())
+    ]
     keep = np.array([bool(b) for b in breached], dtype=bool)
     starts = g["window_start"].to_numpy().astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         scr_value = np.where(answered > 0, short / np.maximum(answered, 1), np.nan)
-    table = pa.table({
-        "scope": g["scope"],
-        "key": g["key"],
-        "window_start": pa.array(starts, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
-        "window_end": pa.array(starts + w, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
-        "attempts": pa.array(attempts), "answered": pa.array(answered), "short_calls": pa.array(short),
-        "attempts_per_second": pa.array(attempts / w, pa.float64()),
-        "short_call_ratio": pa.array(scr_value, pa.float64(), mask=answered == 0),
-        "answer_seizure_ratio": pa.array(answered / np.maximum(attempts, 1), pa.float64()),
-        "breached": pa.array(breached, pa.string()),
-        "clause": pa.array([p.clause_of_kind[f"dos_{s}"] for s in g["scope"].to_pylist()], pa.string()),
-    }, schema=DOS_WINDOW_SCHEMA)
+    table = pa.table(
+        {
+            "scope": g["scope"],
+            "key": g["key"],
+            "window_start": pa.array(starts, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+            "window_end": pa.array(starts + w, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+            "attempts": pa.array(attempts),
+            "answered": pa.array(answered),
+            "short_calls": pa.array(short),
+            "attempts_per_second": pa.array(attempts / w, pa.float64()),
+            "short_call_ratio": pa.array(scr_value, pa.float64(), mask=answered == 0),
+            "answer_seizure_ratio": pa.array(answered / np.maximum(attempts, 1), pa.float64()),
+            "breached": pa.array(breached, pa.string()),
+            "clause": pa.array([p.clause_of_kind[f"dos_{s}"] for s in g["scope"].to_pylist()], pa.string()),
+        },
+        schema=DOS_WINDOW_SCHEMA,
+    )
     table = table.filter(pa.array(keep))
     return table.sort_by([("scope", "ascending"), ("key", "ascending"), ("window_start", "ascending")])
 
@@ -69,16 +77,26 @@ def dos_findings(windows: pa.Table, zone: str) -> pa.Table:
     for w in windows.to_pylist():
         is_trunk = w["scope"] == "trunk_group"
         start, end = w["window_start"].astimezone(local), w["window_end"].astimezone(local)
-        rows.append({
-            "record_id": None, "source_file": None, "record_no": None,
-            "call_date": _local_date(w["window_start"], zone), "connect_time": w["window_start"],
-            "trunk_group": w["key"] if is_trunk else None, "clec_ocn": None,
-            "provider_id": None if is_trunk else w["key"], "kind": f"dos_{w['scope']}", "clause": w["clause"],
-            "detail": (f"{w['attempts']} attempts in {w['scope'].replace('_', ' ')} {w['key']} between "
-                       f"{start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} {end:%Z} "
-                       f"({w['attempts_per_second']:.2f}/s, {w['answered']} answered, {w['short_calls']} short) "
-                       f"breach {w['breached']}; expected traffic within the DoS thresholds"),
-        })
+        rows.append(
+            {
+                "record_id": None,
+                "source_file": None,
+                "record_no": None,
+                "call_date": _local_date(w["window_start"], zone),
+                "connect_time": w["window_start"],
+                "trunk_group": w["key"] if is_trunk else None,
+                "clec_ocn": None,
+                "provider_id": None if is_trunk else w["key"],
+                "kind": f"dos_{w['scope']}",
+                "clause": w["clause"],
+                "detail": (
+                    f"{w['attempts']} attempts in {w['scope'].replace('_', ' ')} {w['key']} between "
+                    f"{start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} {end:%Z} "
+                    f"({w['attempts_per_second']:.2f}/s, {w['answered']} answered, {w['short_calls']} short) "
+                    f"breach {w['breached']}; expected traffic within the DoS thresholds"
+                ),
+            }
+        )
     return pa.Table.from_pylist(rows, schema=FINDINGS_SCHEMA)
 
 
@@ -92,16 +110,26 @@ def dos_events(windows: pa.Table, p: CheckParams, zone: str) -> tuple[Event, ...
         first, last = ws[0], ws[-1]
         breached = sorted({b for w in ws for b in w["breached"].split(", ")})
         data = {
-            "scope": scope, "key": key, "clause": first["clause"], "windows": len(ws),
-            "first_window_start": first["window_start"].isoformat(), "last_window_end": last["window_end"].isoformat(),
+            "scope": scope,
+            "key": key,
+            "clause": first["clause"],
+            "windows": len(ws),
+            "first_window_start": first["window_start"].isoformat(),
+            "last_window_end": last["window_end"].isoformat(),
             "peak_attempts_per_second": max(w["attempts_per_second"] for w in ws),
-            "breached": ", ".join(breached), "remedy": p.dos_remedy,
+            "breached": ", ".join(breached),
+            "remedy": p.dos_remedy,
         }
         if scope == "provider":
             data["provider"] = key
         else:
             data["trunk_group"] = key
-        events.append(Event(id=f"dos-{scope}-{key}-{first['window_start']:%Y%m%dT%H%M%SZ}",
-                            date=_local_date(first["window_start"], zone), type="dos_detected",
-                            data=tuple(sorted(data.items()))))
+        events.append(
+            Event(
+                id=f"dos-{scope}-{key}-{first['window_start']:%Y%m%dT%H%M%SZ}",
+                date=_local_date(first["window_start"], zone),
+                type="dos_detected",
+                data=tuple(sorted(data.items())),
+            )
+        )
     return tuple(events)

@@ -50,54 +50,79 @@ def _prefixed(table: ir.Table, prefix: str) -> ir.Table:
     return table.rename({prefix + name: name for name in table.columns})
 
 
-def enrich(calls: ir.Table, numbers: ir.Table, ocns: ir.Table, auth: ir.Table, params: CheckParams,
-           clec_ocn: str | None = None) -> ir.Table:
+def enrich(
+    calls: ir.Table, numbers: ir.Table, ocns: ir.Table, auth: ir.Table, params: CheckParams, clec_ocn: str | None = None
+) -> ir.Table:
     """The calls with attribution, classification and one boolean per per-call check."""
     c = calls.mutate(calling10=_ten_digits(calls.calling_number), called10=_ten_digits(calls.called_number))
     a, b = _prefixed(numbers, "a_"), _prefixed(numbers, "b_")
     c = c.left_join(a, c.calling10.substr(0, 7) == a.a_npanxxx)
     c = c.left_join(b, c.called10.substr(0, 7) == b.b_npanxxx)
     a_ilec, b_ilec = c.a_ilec.fill_null(False), c.b_ilec.fill_null(False)
-    received = ibis.cases((c.orig_term_ind == "1", False), (c.orig_term_ind == "2", True),
-                          else_=~(a_ilec & ~b_ilec))
+    received = ibis.cases((c.orig_term_ind == "1", False), (c.orig_term_ind == "2", True), else_=~(a_ilec & ~b_ilec))
     is_911 = c.called10 == "911"
     resale = c.category.isin(RESALE_USAGE_CATEGORIES).fill_null(False)
     # view(): a barrier, so that later expressions refer to these columns instead of inlining copies.
     c = c.mutate(received=received & ~resale, is_911=is_911, b_ilec_known=b_ilec, resale=resale).view()
-    c = c.mutate(direction=ibis.cases((c.resale, "resale_usage"), (~c.received, "ilec_to_clec"),
-                                      (c.is_911 | c.b_ilec_known, "clec_to_ilec"), else_="transit"),
-                 ocn_key_1=ibis.ifelse(c.received, c.sending_ocn, c.term_ocn),
-                 ocn_key_2=ibis.ifelse(c.received, c.orig_ocn, ibis.null("string")))
+    c = c.mutate(
+        direction=ibis.cases(
+            (c.resale, "resale_usage"),
+            (~c.received, "ilec_to_clec"),
+            (c.is_911 | c.b_ilec_known, "clec_to_ilec"),
+            else_="transit",
+        ),
+        ocn_key_1=ibis.ifelse(c.received, c.sending_ocn, c.term_ocn),
+        ocn_key_2=ibis.ifelse(c.received, c.orig_ocn, ibis.null("string")),
+    )
     o1, o2 = _prefixed(ocns, "o1_"), _prefixed(ocns, "o2_")
     c = c.left_join(o1, c.ocn_key_1 == o1.o1_ocn).left_join(o2, c.ocn_key_2 == o2.o2_ocn)
     by_number = ibis.ifelse(c.received, c.a_provider, c.b_provider)
     provider = ibis.ifelse(c.resale, ibis.null("string"), ibis.coalesce(c.o1_provider, c.o2_provider, by_number))
     c = c.mutate(provider_id=provider).view()
     p = _prefixed(auth, "p_")
-    c = c.left_join(p, (c.provider_id == p.p_provider) & (c.call_date >= p.p_valid_from)
-                    & (c.call_date < p.p_valid_to))
+    c = c.left_join(p, (c.provider_id == p.p_provider) & (c.call_date >= p.p_valid_from) & (c.call_date < p.p_valid_to))
     # An OCN identified for a provider is the provider's, never the CLEC's (CPA.11).
-    clec = (ibis.literal(clec_ocn, "string") if clec_ocn is not None
-            else ibis.coalesce(ibis.ifelse(c.o1_provider.isnull(), c.ocn_key_1, ibis.null("string")),
-                               ibis.ifelse(c.o2_provider.isnull(), c.ocn_key_2, ibis.null("string"))))
+    clec = (
+        ibis.literal(clec_ocn, "string")
+        if clec_ocn is not None
+        else ibis.coalesce(
+            ibis.ifelse(c.o1_provider.isnull(), c.ocn_key_1, ibis.null("string")),
+            ibis.ifelse(c.o2_provider.isnull(), c.ocn_key_2, ibis.null("string")),
+        )
+    )
     same_rate_center = c.a_rate_center.notnull() & (c.a_rate_center == c.b_rate_center) & (c.a_state == c.b_state)
     jurisdiction = ibis.cases(
-        (c.is_911, "911"), (c.direction == "transit", "transit"), (same_rate_center, "local"),
-        (c.a_lata.notnull() & (c.a_lata == c.b_lata), "intralata_toll"), else_="interlata")
+        (c.is_911, "911"),
+        (c.direction == "transit", "transit"),
+        (same_rate_center, "local"),
+        (c.a_lata.notnull() & (c.a_lata == c.b_lata), "intralata_toll"),
+        else_="interlata",
+    )
     talk = ibis.coalesce(c.conversation_tenths, c.duration_tenths)
-    c = c.mutate(clec_ocn=clec, jurisdiction=jurisdiction, talk_tenths=talk, answered=talk > 0,
-                 epoch=c.connect_time.epoch_seconds().cast("int64"),
-                 short_call=(talk > 0) & (talk < params.short_call_tenths),
-                 voip_in=c.received & c.provider_id.notnull(),
-                 cpn_present=c.calling_number.notnull() & (c.calling_number != "")).view()
+    c = c.mutate(
+        clec_ocn=clec,
+        jurisdiction=jurisdiction,
+        talk_tenths=talk,
+        answered=talk > 0,
+        epoch=c.connect_time.epoch_seconds().cast("int64"),
+        short_call=(talk > 0) & (talk < params.short_call_tenths),
+        voip_in=c.received & c.provider_id.notnull(),
+        cpn_present=c.calling_number.notnull() & (c.calling_number != ""),
+    ).view()
     # CPA.7 (docs/interpretations.md#cpn-altered): not a NANP number, not assigned, or, not ported, a
     # number the LERG gives to an OCN other than the originating one and not identified to the provider.
     # Evaluated only for the provider's calls with a CPN: CASE spares every other call the string work.
-    foreign_ocn = (c.orig_lrn.isnull() & c.orig_ocn.notnull() & c.a_ocn.notnull() & (c.a_ocn != c.orig_ocn)
-                   & (c.a_provider.isnull() | (c.a_provider != c.provider_id)))
+    foreign_ocn = (
+        c.orig_lrn.isnull()
+        & c.orig_ocn.notnull()
+        & c.a_ocn.notnull()
+        & (c.a_ocn != c.orig_ocn)
+        & (c.a_provider.isnull() | (c.a_provider != c.provider_id))
+    )
     altered = c.a_npanxxx.isnull() | ~_is_nanp(c.calling10) | foreign_ocn.fill_null(False)
-    allowed = (c.p_authorized & (c.p_confined_trunk_group.isnull()
-                                 | (c.p_confined_trunk_group == c.trunk_group))).fill_null(False)
+    allowed = (
+        c.p_authorized & (c.p_confined_trunk_group.isnull() | (c.p_confined_trunk_group == c.trunk_group))
+    ).fill_null(False)
     return c.mutate(
         f_not_authorized=c.provider_id.notnull() & ~allowed,
         f_outside_area=c.voip_in & ~c.is_911 & ~c.b_in_ilec_area.fill_null(False),

@@ -28,15 +28,29 @@ __all__ = [
     "provider_ocns_table",
 ]
 
-NUMBERS_SCHEMA = pa.schema([
-    ("npanxxx", pa.string()), ("ocn", pa.string()), ("rate_center", pa.string()), ("lata", pa.string()),
-    ("state", pa.string()), ("ilec", pa.bool_()), ("in_ilec_area", pa.bool_()), ("provider", pa.string()),
-])
+NUMBERS_SCHEMA = pa.schema(
+    [
+        ("npanxxx", pa.string()),
+        ("ocn", pa.string()),
+        ("rate_center", pa.string()),
+        ("lata", pa.string()),
+        ("state", pa.string()),
+        ("ilec", pa.bool_()),
+        ("in_ilec_area", pa.bool_()),
+        ("provider", pa.string()),
+    ]
+)
 OCNS_SCHEMA = pa.schema([("ocn", pa.string()), ("provider", pa.string())])
-AUTHORIZATION_SCHEMA = pa.schema([
-    ("provider", pa.string()), ("valid_from", pa.date32()), ("valid_to", pa.date32()),
-    ("authorized", pa.bool_()), ("confined_trunk_group", pa.string()), ("reasons", pa.string()),
-])
+AUTHORIZATION_SCHEMA = pa.schema(
+    [
+        ("provider", pa.string()),
+        ("valid_from", pa.date32()),
+        ("valid_to", pa.date32()),
+        ("authorized", pa.bool_()),
+        ("confined_trunk_group", pa.string()),
+        ("reasons", pa.string()),
+    ]
+)
 _END_OF_TIME = dt.date(9999, 12, 31)
 
 
@@ -68,18 +82,33 @@ def numbers_table(reference: ReferenceData, registry: ProviderRegistry) -> pa.Ta
     area_rc = {r for a in reference.serving_areas.by_switch.values() for r in a.rate_centers}
     ocn_provider, codes = identified_codes(registry)
     rows: dict[str, dict] = {}
-    for r in index.select(["npanxxx", "npanxx", "ocn", "rate_center", "lata", "state", "switch",
-                           "ilec_switch"]).to_pylist():
+    for r in index.select(
+        ["npanxxx", "npanxx", "ocn", "rate_center", "lata", "state", "switch", "ilec_switch"]
+    ).to_pylist():
         rows[r["npanxxx"]] = {
-            "npanxxx": r["npanxxx"], "ocn": r["ocn"], "rate_center": r["rate_center"], "lata": r["lata"],
-            "state": r["state"], "ilec": bool(r["ilec_switch"]) or r["switch"] in ilec_switches,
+            "npanxxx": r["npanxxx"],
+            "ocn": r["ocn"],
+            "rate_center": r["rate_center"],
+            "lata": r["lata"],
+            "state": r["state"],
+            "ilec": bool(r["ilec_switch"]) or r["switch"] in ilec_switches,
             "in_ilec_area": r["npanxx"] in area_nxx or (r["rate_center"] or "") in area_rc,
             "provider": ocn_provider.get(r["ocn"] or ""),
         }
     for code7 in _expand(codes):
         provider = codes.get(code7) or codes[code7[:6]]  # a block beats its NXX (CPA.1.4)
-        row = rows.setdefault(code7, {"npanxxx": code7, "ocn": None, "rate_center": None, "lata": None,
-                                      "state": None, "ilec": False, "in_ilec_area": code7[:6] in area_nxx})
+        row = rows.setdefault(
+            code7,
+            {
+                "npanxxx": code7,
+                "ocn": None,
+                "rate_center": None,
+                "lata": None,
+                "state": None,
+                "ilec": False,
+                "in_ilec_area": code7[:6] in area_nxx,
+            },
+        )
         row["provider"] = provider
     return pa.Table.from_pylist(sorted(rows.values(), key=lambda r: r["npanxxx"]), schema=NUMBERS_SCHEMA)
 
@@ -112,9 +141,14 @@ def authorization_table(registry: ProviderRegistry) -> pa.Table:
         for provider in providers:
             answer = registry.may_carry(provider, day)
             unmet = [r for r in answer.unmet if not (r.clause == "CPA.8" and answer.trunk_group)]
-            rows.append({
-                "provider": provider, "valid_from": day, "valid_to": until, "authorized": not unmet,
-                "confined_trunk_group": answer.trunk_group,
-                "reasons": "; ".join(f"{r.text} [{r.clause}]" for r in unmet) or None,
-            })
+            rows.append(
+                {
+                    "provider": provider,
+                    "valid_from": day,
+                    "valid_to": until,
+                    "authorized": not unmet,
+                    "confined_trunk_group": answer.trunk_group,
+                    "reasons": "; ".join(f"{r.text} [{r.clause}]" for r in unmet) or None,
+                }
+            )
     return pa.Table.from_pylist(rows, schema=AUTHORIZATION_SCHEMA)

@@ -34,27 +34,61 @@ from ibis import _
 from icaops.traffic.pipeline.enrich import FLAGS
 from icaops.traffic.pipeline.params import CheckParams
 
-__all__ = ["FLAGGED_COLUMNS", "ONE_PASS_SCHEMA", "PARTS", "WINDOW_COUNT_SCHEMA", "flagged_calls", "one_pass",
-           "split"]
+__all__ = ["FLAGGED_COLUMNS", "ONE_PASS_SCHEMA", "PARTS", "WINDOW_COUNT_SCHEMA", "flagged_calls", "one_pass", "split"]
 
 PARTS = ("minute", "dos_trunk_group", "dos_provider", "compensation", "messages", "flagged")
 FLAGGED_COLUMNS = (
-    "record_id", "source_file", "record_no", "call_date", "connect_time", "trunk_group", "clec_ocn",
-    "provider_id", "calling_number", "called_number", "orig_ocn", "a_ocn", "a_npanxxx", "b_rate_center",
-    "p_authorized", "p_reasons", "p_confined_trunk_group", *FLAGS,
+    "record_id",
+    "source_file",
+    "record_no",
+    "call_date",
+    "connect_time",
+    "trunk_group",
+    "clec_ocn",
+    "provider_id",
+    "calling_number",
+    "called_number",
+    "orig_ocn",
+    "a_ocn",
+    "a_npanxxx",
+    "b_rate_center",
+    "p_authorized",
+    "p_reasons",
+    "p_confined_trunk_group",
+    *FLAGS,
 )
 """What `flagged_calls` returns of each flagged call: its identity and the evidence of its findings."""
-ONE_PASS_SCHEMA = ibis.schema({
-    "part": "int8", "t": "int64",
-    "trunk_group": "string", "provider_id": "string", "clec_ocn": "string", "direction": "string",
-    "jurisdiction": "string", "call_date": "date", "billing_number": "string", "message_type": "string",
-    "attempts": "int64", "dos_attempts": "int64", "answered": "int64", "short_calls": "int64", "talk_tenths": "int64",
-    "source_file": "string", "record_no": "int64",
-})
-WINDOW_COUNT_SCHEMA = pa.schema([
-    ("scope", pa.string()), ("key", pa.string()), ("window_start", pa.int64()),
-    ("attempts", pa.int64()), ("answered", pa.int64()), ("short_calls", pa.int64()),
-])
+ONE_PASS_SCHEMA = ibis.schema(
+    {
+        "part": "int8",
+        "t": "int64",
+        "trunk_group": "string",
+        "provider_id": "string",
+        "clec_ocn": "string",
+        "direction": "string",
+        "jurisdiction": "string",
+        "call_date": "date",
+        "billing_number": "string",
+        "message_type": "string",
+        "attempts": "int64",
+        "dos_attempts": "int64",
+        "answered": "int64",
+        "short_calls": "int64",
+        "talk_tenths": "int64",
+        "source_file": "string",
+        "record_no": "int64",
+    }
+)
+WINDOW_COUNT_SCHEMA = pa.schema(
+    [
+        ("scope", pa.string()),
+        ("key", pa.string()),
+        ("window_start", pa.int64()),
+        ("attempts", pa.int64()),
+        ("answered", pa.int64()),
+        ("short_calls", pa.int64()),
+    ]
+)
 """Counts of one DoS window of one trunk group or provider; window_start in epoch seconds (UTC)."""
 
 
@@ -93,7 +127,8 @@ def _window_counts(e: ir.Table, key: str, p: CheckParams) -> ir.Table:
     """Attempts, answered and short calls per DoS window of `key`, windows with the minimum attempts only."""
     rows = e.filter(_dos(e) & e[key].notnull())
     g = rows.group_by([_start(rows.epoch, p.window_seconds).name("t"), key]).aggregate(
-        attempts=_.count(), answered=_.answered.cast("int64").sum(), short_calls=_.short_call.cast("int64").sum())
+        attempts=_.count(), answered=_.answered.cast("int64").sum(), short_calls=_.short_call.cast("int64").sum()
+    )
     return g.filter(g.attempts >= p.min_attempts)
 
 
@@ -102,18 +137,26 @@ def one_pass(e: ir.Table, p: CheckParams) -> ir.Table:
     on_trunks = e.filter(e.trunk_group.notnull())
     dos = _dos(on_trunks)
     minute = on_trunks.group_by([_start(on_trunks.epoch, 60).name("t"), "trunk_group"]).aggregate(
-        attempts=_.count(), dos_attempts=dos.cast("int64").sum(),
+        attempts=_.count(),
+        dos_attempts=dos.cast("int64").sum(),
         answered=(dos & on_trunks.answered).cast("int64").sum(),
-        short_calls=(dos & on_trunks.short_call).cast("int64").sum())
+        short_calls=(dos & on_trunks.short_call).cast("int64").sum(),
+    )
     comp = e.group_by(["clec_ocn", "provider_id", "direction", "jurisdiction"]).aggregate(
-        attempts=_.count(), talk_tenths=_.talk_tenths.sum())
+        attempts=_.count(), talk_tenths=_.talk_tenths.sum()
+    )
     billed = e.filter(e.billing_number.notnull())
     messages = billed.group_by(["billing_number", "message_type", "call_date"]).aggregate(attempts=_.count())
     # Grouped, though each is one call: a part that ends in an aggregate lets DuckDB stream the
     # enriched calls to every part; a plain filtered part made it keep a copy of all of them.
     flagged = e.filter(_any_flag(e)).group_by(["source_file", "record_no"]).aggregate(attempts=_.count())
-    parts = [_shaped(minute, "minute"), _shaped(_window_counts(e, "provider_id", p), "dos_provider"),
-             _shaped(comp, "compensation"), _shaped(messages, "messages"), _shaped(flagged, "flagged")]
+    parts = [
+        _shaped(minute, "minute"),
+        _shaped(_window_counts(e, "provider_id", p), "dos_provider"),
+        _shaped(comp, "compensation"),
+        _shaped(messages, "messages"),
+        _shaped(flagged, "flagged"),
+    ]
     if not _trunk_windows_from_minutes(p):
         parts.append(_shaped(_window_counts(e, "trunk_group", p), "dos_trunk_group"))
     return ibis.union(*parts, distinct=False)
@@ -137,16 +180,24 @@ def _part(result: pa.Table, part: str, columns: list[str]) -> pa.Table:
 
 def _windows(scope: str, keys: pa.Array, t: pa.Array, counts: pa.Table) -> pa.Table:
     scopes = pa.array([scope], pa.string()).take(pa.array(np.zeros(len(keys), np.int32)))
-    return pa.table([scopes, keys, t, counts["attempts"], counts["answered"], counts["short_calls"]],
-                    schema=WINDOW_COUNT_SCHEMA)
+    return pa.table(
+        [scopes, keys, t, counts["attempts"], counts["answered"], counts["short_calls"]], schema=WINDOW_COUNT_SCHEMA
+    )
 
 
 def _trunk_windows(minutes: pa.Table, p: CheckParams) -> pa.Table:
     """Trunk group DoS window counts summed from the `minute` part (windows of whole minutes)."""
     m = minutes.filter(pc.greater(minutes["dos_attempts"], 0))
     w = pa.scalar(p.window_seconds, pa.int64())
-    m = pa.table({"trunk_group": m["trunk_group"], "t": pc.multiply(pc.divide(m["t"], w), w),
-                  "attempts": m["dos_attempts"], "answered": m["answered"], "short_calls": m["short_calls"]})
+    m = pa.table(
+        {
+            "trunk_group": m["trunk_group"],
+            "t": pc.multiply(pc.divide(m["t"], w), w),
+            "attempts": m["dos_attempts"],
+            "answered": m["answered"],
+            "short_calls": m["short_calls"],
+        }
+    )
     if p.window_seconds != 60:
         g = m.group_by(["trunk_group", "t"]).aggregate([(c, "sum") for c in ("attempts", "answered", "short_calls")])
         m = g.rename_columns([n.removesuffix("_sum") for n in g.column_names])
@@ -161,8 +212,9 @@ def split(result: pa.Table, p: CheckParams) -> dict[str, pa.Table]:
     minutes = _part(result, "minute", ["t", "trunk_group", "attempts", "dos_attempts", "answered", "short_calls"])
     out = {
         "minute": minutes.select(["t", "trunk_group", "attempts"]),
-        "compensation": _part(result, "compensation",
-                              ["clec_ocn", "provider_id", "direction", "jurisdiction", "attempts", "talk_tenths"]),
+        "compensation": _part(
+            result, "compensation", ["clec_ocn", "provider_id", "direction", "jurisdiction", "attempts", "talk_tenths"]
+        ),
         "messages": _part(result, "messages", ["billing_number", "message_type", "call_date", "attempts"]),
         "flagged": _part(result, "flagged", ["source_file", "record_no"]),
     }

@@ -40,8 +40,8 @@ class CheckParams:
     min_answer_seizure_ratio: Fraction
     min_attempts: int
     threshold_text: dict[str, str]
-    attribution_clause: str        # CPA.2: traffic of parties using the CLEC is the CLEC's
-    no_transit_clause: str         # CPA.3: no transit compensation to the CLEC toward a provider
+    attribution_clause: str  # CPA.2: traffic of parties using the CLEC is the CLEC's
+    no_transit_clause: str  # CPA.3: no transit compensation to the CLEC toward a provider
     transit_compensation_to_clec: bool
 
     @property

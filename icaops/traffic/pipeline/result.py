@@ -20,49 +20,82 @@ __all__ = [
     "TrafficCheck",
 ]
 
-FINDINGS_SCHEMA = pa.schema([
-    ("record_id", pa.string()),          # the call (CALL_RECORD_SCHEMA.record_id); null for window-level findings
-    ("source_file", pa.string()), ("record_no", pa.int64()),
-    ("call_date", pa.date32()), ("connect_time", pa.timestamp("s", tz="UTC")),
-    ("trunk_group", pa.string()), ("clec_ocn", pa.string()), ("provider_id", pa.string()),
-    ("kind", pa.string()),               # one of FINDING_KINDS
-    ("clause", pa.string()),             # from the terms, e.g. CPA.1.1, CPA.9, CPA.7, CPA.10, CPA.8
-    ("detail", pa.string()),             # human sentence: what was found, what was expected
-])
-FINDING_KINDS = ("provider_not_authorized", "outside_serving_area", "cpn_missing", "cpn_altered",
-                 "voip_911_to_ilec", "dos_trunk_group", "dos_provider")
+FINDINGS_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),  # the call (CALL_RECORD_SCHEMA.record_id); null for window-level findings
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("call_date", pa.date32()),
+        ("connect_time", pa.timestamp("s", tz="UTC")),
+        ("trunk_group", pa.string()),
+        ("clec_ocn", pa.string()),
+        ("provider_id", pa.string()),
+        ("kind", pa.string()),  # one of FINDING_KINDS
+        ("clause", pa.string()),  # from the terms, e.g. CPA.1.1, CPA.9, CPA.7, CPA.10, CPA.8
+        ("detail", pa.string()),  # human sentence: what was found, what was expected
+    ]
+)
+FINDING_KINDS = (
+    "provider_not_authorized",
+    "outside_serving_area",
+    "cpn_missing",
+    "cpn_altered",
+    "voip_911_to_ilec",
+    "dos_trunk_group",
+    "dos_provider",
+)
 
-DOS_WINDOW_SCHEMA = pa.schema([
-    ("scope", pa.string()),              # "trunk_group" | "provider"
-    ("key", pa.string()),                # trunk group id or provider id
-    ("window_start", pa.timestamp("s", tz="UTC")), ("window_end", pa.timestamp("s", tz="UTC")),
-    ("attempts", pa.int64()), ("answered", pa.int64()), ("short_calls", pa.int64()),
-    ("attempts_per_second", pa.float64()), ("short_call_ratio", pa.float64()),
-    ("answer_seizure_ratio", pa.float64()),   # traffic ratios, not money: float is fine here
-    ("breached", pa.string()),           # which thresholds, e.g. "attempts_per_second>50"
-    ("clause", pa.string()),
-])
-PER_MINUTE_SCHEMA = pa.schema([("trunk_group", pa.string()), ("minute", pa.timestamp("s", tz="UTC")),
-                               ("calls", pa.int64())])
-COMPENSATION_SCHEMA = pa.schema([("clec_ocn", pa.string()), ("provider_id", pa.string()),
-    ("direction", pa.string()),          # "clec_to_ilec" | "ilec_to_clec" | "transit"
-    ("jurisdiction", pa.string()),       # local | intralata_toll | interlata | transit | 911
-    ("calls", pa.int64()), ("conversation_tenths", pa.int64()),
-    ("compensable", pa.bool_()), ("clause", pa.string())])
-MESSAGE_COUNT_SCHEMA = pa.schema([("billing_number", pa.string()), ("message_type", pa.string()),
-    ("call_date", pa.date32()), ("messages", pa.int64())])
+DOS_WINDOW_SCHEMA = pa.schema(
+    [
+        ("scope", pa.string()),  # "trunk_group" | "provider"
+        ("key", pa.string()),  # trunk group id or provider id
+        ("window_start", pa.timestamp("s", tz="UTC")),
+        ("window_end", pa.timestamp("s", tz="UTC")),
+        ("attempts", pa.int64()),
+        ("answered", pa.int64()),
+        ("short_calls", pa.int64()),
+        ("attempts_per_second", pa.float64()),
+        ("short_call_ratio", pa.float64()),
+        ("answer_seizure_ratio", pa.float64()),  # traffic ratios, not money: float is fine here
+        ("breached", pa.string()),  # which thresholds, e.g. "attempts_per_second>50"
+        ("clause", pa.string()),
+    ]
+)
+PER_MINUTE_SCHEMA = pa.schema(
+    [("trunk_group", pa.string()), ("minute", pa.timestamp("s", tz="UTC")), ("calls", pa.int64())]
+)
+COMPENSATION_SCHEMA = pa.schema(
+    [
+        ("clec_ocn", pa.string()),
+        ("provider_id", pa.string()),
+        ("direction", pa.string()),  # "clec_to_ilec" | "ilec_to_clec" | "transit"
+        ("jurisdiction", pa.string()),  # local | intralata_toll | interlata | transit | 911
+        ("calls", pa.int64()),
+        ("conversation_tenths", pa.int64()),
+        ("compensable", pa.bool_()),
+        ("clause", pa.string()),
+    ]
+)
+MESSAGE_COUNT_SCHEMA = pa.schema(
+    [
+        ("billing_number", pa.string()),
+        ("message_type", pa.string()),
+        ("call_date", pa.date32()),
+        ("messages", pa.int64()),
+    ]
+)
 
 
 @dataclass(frozen=True)
 class TrafficCheck:
     """Everything one run of the Carrier Partner checks found, on one backend."""
 
-    findings: pa.Table          # FINDINGS_SCHEMA
-    dos_windows: pa.Table       # DOS_WINDOW_SCHEMA (only windows that breached)
-    per_minute: pa.Table        # PER_MINUTE_SCHEMA (all trunk groups, for charts)
-    compensation: pa.Table      # COMPENSATION_SCHEMA
-    message_counts: pa.Table    # MESSAGE_COUNT_SCHEMA (feeds per-message billing, VI.9 / VIII)
-    events: tuple               # relationship Events (icaops.relationship.events.Event): one
-                                # "dos_detected" event per breached provider/trunk group (CPA.8)
-    records: int                # calls checked
-    backend: str                # "duckdb" | "pyspark"
+    findings: pa.Table  # FINDINGS_SCHEMA
+    dos_windows: pa.Table  # DOS_WINDOW_SCHEMA (only windows that breached)
+    per_minute: pa.Table  # PER_MINUTE_SCHEMA (all trunk groups, for charts)
+    compensation: pa.Table  # COMPENSATION_SCHEMA
+    message_counts: pa.Table  # MESSAGE_COUNT_SCHEMA (feeds per-message billing, VI.9 / VIII)
+    events: tuple  # relationship Events (icaops.relationship.events.Event): one
+    # "dos_detected" event per breached provider/trunk group (CPA.8)
+    records: int  # calls checked
+    backend: str  # "duckdb" | "pyspark"

@@ -26,17 +26,23 @@ from icaops.traffic.pipeline.summaries import compensation, per_minute
 
 __all__ = ["CLASSIFIED_SCHEMA", "check_traffic", "classify_calls"]
 
-CLASSIFIED_SCHEMA = pa.schema([
-    ("record_id", pa.string()), ("clec_ocn", pa.string()), ("provider_id", pa.string()), ("direction", pa.string()),
-    ("jurisdiction", pa.string()),
-])
+CLASSIFIED_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("clec_ocn", pa.string()),
+        ("provider_id", pa.string()),
+        ("direction", pa.string()),
+        ("jurisdiction", pa.string()),
+    ]
+)
 
 
 def _calls(calls: ir.Table) -> ir.Table:
     """The CALL_RECORD_SCHEMA columns of `calls`, refused with a TypeError if it is not an Ibis table."""
     if not isinstance(calls, ir.Table):
-        raise TypeError(f"calls: expected an Ibis table (see calls_from_parquet, calls_from_arrow), "
-                        f"found {type(calls).__name__}")
+        raise TypeError(
+            f"calls: expected an Ibis table (see calls_from_parquet, calls_from_arrow), found {type(calls).__name__}"
+        )
     return require_call_columns(calls).select(*CALLS_SCHEMA.names)
 
 
@@ -44,15 +50,18 @@ def classify_calls(calls: ir.Table, checks: TrafficChecks) -> pa.Table:
     """Each call's attribution and classification (CLASSIFIED_SCHEMA), one row per call, by record_id."""
     e = checks.enriched(_calls(calls)).select(list(CLASSIFIED_SCHEMA.names))
     table = checks.con.to_pyarrow(e)
-    return pa.table([table[f.name].cast(f.type) for f in CLASSIFIED_SCHEMA],
-                    schema=CLASSIFIED_SCHEMA).sort_by("record_id")
+    return pa.table([table[f.name].cast(f.type) for f in CLASSIFIED_SCHEMA], schema=CLASSIFIED_SCHEMA).sort_by(
+        "record_id"
+    )
 
 
 def _no_flagged_calls() -> pa.Table:
     return pa.table({name: pa.array([], pa.null()) for name in FLAGGED_COLUMNS})
 
 
-def _run_sql(calls: ir.Table, checks: TrafficChecks, sql: compiled.DuckdbQueries) -> tuple[dict[str, pa.Table], pa.Table]:
+def _run_sql(
+    calls: ir.Table, checks: TrafficChecks, sql: compiled.DuckdbQueries
+) -> tuple[dict[str, pa.Table], pa.Table]:
     """The one-pass parts and the flagged calls, from the SQL compiled when the checks were prepared."""
     raw = checks.con.con
     compiled.register_lookups(raw, checks.lookups)
@@ -82,16 +91,27 @@ def check_traffic(calls: ir.Table, checks: TrafficChecks) -> TrafficCheck:
     params, zone = checks.params, checks.zone
     parts, flagged = _run_sql(table, checks, checks.sql) if checks.sql is not None else _run_ibis(table, checks)
     m = parts["messages"]
-    messages = pa.table([m["billing_number"], m["message_type"], m["call_date"], m["attempts"]],
-                        schema=MESSAGE_COUNT_SCHEMA).sort_by(
-        [("billing_number", "ascending"), ("call_date", "ascending"), ("message_type", "ascending")])
+    messages = pa.table(
+        [m["billing_number"], m["message_type"], m["call_date"], m["attempts"]], schema=MESSAGE_COUNT_SCHEMA
+    ).sort_by([("billing_number", "ascending"), ("call_date", "ascending"), ("message_type", "ascending")])
     windows = dos_windows(parts["windows"], params)
     findings = pa.concat_tables([per_call_findings(flagged, params), dos_findings(windows, zone)])
     findings = findings.cast(FINDINGS_SCHEMA).sort_by(
-        [("kind", "ascending"), ("connect_time", "ascending"), ("record_id", "ascending"),
-         ("trunk_group", "ascending"), ("provider_id", "ascending")])
+        [
+            ("kind", "ascending"),
+            ("connect_time", "ascending"),
+            ("record_id", "ascending"),
+            ("trunk_group", "ascending"),
+            ("provider_id", "ascending"),
+        ]
+    )
     return TrafficCheck(
-        findings=findings, dos_windows=windows, per_minute=per_minute(parts["minute"]),
-        compensation=compensation(parts["compensation"], params), message_counts=messages,
-        events=dos_events(windows, params, zone), records=int(pc.sum(parts["compensation"]["attempts"]).as_py() or 0),
-        backend=checks.con.name)
+        findings=findings,
+        dos_windows=windows,
+        per_minute=per_minute(parts["minute"]),
+        compensation=compensation(parts["compensation"], params),
+        message_counts=messages,
+        events=dos_events(windows, params, zone),
+        records=int(pc.sum(parts["compensation"]["attempts"]).as_py() or 0),
+        backend=checks.con.name,
+    )

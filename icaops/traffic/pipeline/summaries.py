@@ -14,9 +14,14 @@ __all__ = ["compensation", "compensation_terms", "per_minute"]
 
 def per_minute(minutes: pa.Table) -> pa.Table:
     """Calls per trunk group and minute (every direction) from the `minute` part, ordered by both."""
-    out = pa.table({"trunk_group": minutes["trunk_group"],
-                    "minute": minutes["t"].cast(pa.int64()).cast(pa.timestamp("s", tz="UTC")),
-                    "calls": minutes["attempts"].cast(pa.int64())}, schema=PER_MINUTE_SCHEMA)
+    out = pa.table(
+        {
+            "trunk_group": minutes["trunk_group"],
+            "minute": minutes["t"].cast(pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+            "calls": minutes["attempts"].cast(pa.int64()),
+        },
+        schema=PER_MINUTE_SCHEMA,
+    )
     return out.take(_trunk_then_time(minutes["trunk_group"], minutes["t"]))
 
 
@@ -59,13 +64,21 @@ def compensation(counts: pa.Table, p: CheckParams) -> pa.Table:
     """
     keys = ["clec_ocn", "provider_id", "direction", "jurisdiction"]
     g = counts.filter(pc.not_equal(counts["direction"], "resale_usage"))
-    terms = [compensation_terms(d, prov is not None, p)
-             for d, prov in zip(g["direction"].to_pylist(), g["provider_id"].to_pylist())]
-    out = pa.table({
-        "clec_ocn": g["clec_ocn"], "provider_id": g["provider_id"], "direction": g["direction"],
-        "jurisdiction": g["jurisdiction"], "calls": g["attempts"].cast(pa.int64()),
-        "conversation_tenths": g["talk_tenths"].cast(pa.int64()),
-        "compensable": pa.array([t[0] for t in terms], pa.bool_()),
-        "clause": pa.array([t[1] for t in terms], pa.string()),
-    }, schema=COMPENSATION_SCHEMA)
+    terms = [
+        compensation_terms(d, prov is not None, p)
+        for d, prov in zip(g["direction"].to_pylist(), g["provider_id"].to_pylist())
+    ]
+    out = pa.table(
+        {
+            "clec_ocn": g["clec_ocn"],
+            "provider_id": g["provider_id"],
+            "direction": g["direction"],
+            "jurisdiction": g["jurisdiction"],
+            "calls": g["attempts"].cast(pa.int64()),
+            "conversation_tenths": g["talk_tenths"].cast(pa.int64()),
+            "compensable": pa.array([t[0] for t in terms], pa.bool_()),
+            "clause": pa.array([t[1] for t in terms], pa.string()),
+        },
+        schema=COMPENSATION_SCHEMA,
+    )
     return out.sort_by([(k, "ascending") for k in keys])

@@ -8,8 +8,18 @@ Modules: `facts` (the dated facts), `replay` (facts applied in order into a stat
 """
 
 from icaops.traffic.providers.facts import (
-    AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService,
-    Fact, FactIssue, ProviderAdded, SeparateTrunkGroupEstablished, StopNoticeGiven)
+    AgreementKind,
+    AgreementSigned,
+    AgreementTerminated,
+    CarryConfirmed,
+    CarryNoticeGiven,
+    DenialOfService,
+    Fact,
+    FactIssue,
+    ProviderAdded,
+    SeparateTrunkGroupEstablished,
+    StopNoticeGiven,
+)
 from icaops.traffic.providers.registry import CarryAnswer, ProviderRegistry, Reason
 from icaops.traffic.providers.replay import ProviderStatus, RegistryState
 

@@ -83,14 +83,16 @@ class SeparateTrunkGroup(_ProviderEvent):
     trunk_group: Annotated[StrictStr, Field(min_length=1, max_length=20)]
 
 
-PROVIDER_EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({
-    "traffic.provider_added": ProviderAdded,
-    "traffic.agreement_signed": AgreementSigned,
-    "traffic.agreement_terminated": AgreementTerminated,
-    "traffic.provider_confirmed": ProviderConfirmed,
-    "traffic.provider_notice": ProviderNotice,
-    "traffic.provider_removed": ProviderRemoved,
-    "traffic.dos_detected": DosDetected,
-    "traffic.separate_trunk_group_established": SeparateTrunkGroup,
-})
+PROVIDER_EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {
+        "traffic.provider_added": ProviderAdded,
+        "traffic.agreement_signed": AgreementSigned,
+        "traffic.agreement_terminated": AgreementTerminated,
+        "traffic.provider_confirmed": ProviderConfirmed,
+        "traffic.provider_notice": ProviderNotice,
+        "traffic.provider_removed": ProviderRemoved,
+        "traffic.dos_detected": DosDetected,
+        "traffic.separate_trunk_group_established": SeparateTrunkGroup,
+    }
+)
 """The schema of each provider event type."""

@@ -7,8 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from .facts import (
-    AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService, Fact,
-    ProviderAdded, SeparateTrunkGroupEstablished, StopNoticeGiven)
+    AgreementKind,
+    AgreementSigned,
+    AgreementTerminated,
+    CarryConfirmed,
+    CarryNoticeGiven,
+    DenialOfService,
+    Fact,
+    ProviderAdded,
+    SeparateTrunkGroupEstablished,
+    StopNoticeGiven,
+)
 
 __all__ = ["SpecError", "parse_date", "provider_fact"]
 
@@ -17,12 +26,16 @@ class SpecError(ValueError):
     """A day description or provider fact that cannot be used: where, which key, what was expected."""
 
 
-_KINDS = {"amendment": AgreementKind.AMENDMENT, "numbering": AgreementKind.NUMBERING,
-          "commercial_numbering": AgreementKind.COMMERCIAL_NUMBERING}
+_KINDS = {
+    "amendment": AgreementKind.AMENDMENT,
+    "numbering": AgreementKind.NUMBERING,
+    "commercial_numbering": AgreementKind.COMMERCIAL_NUMBERING,
+}
 
 
 def provider_fact(raw: Mapping[str, Any], where: str, kind_key: str = "fact") -> Fact:
     """A registry fact from a mapping such as ``{fact: carry_notice, id: n1, on: 2020-02-10, provider: P}``."""
+
     def need(key: str) -> Any:
         if raw.get(key) in (None, ""):
             raise SpecError(f"{where}: {key}: expected a value")
@@ -35,14 +48,24 @@ def provider_fact(raw: Mapping[str, Any], where: str, kind_key: str = "fact") ->
         agreement = _KINDS.get(str(need("kind")))
         if agreement is None:
             raise SpecError(f"{where}: kind: expected one of {', '.join(_KINDS)}, got {raw['kind']!r}")
-        cls: type[AgreementSigned] | type[AgreementTerminated] = AgreementSigned if kind == "agreement_signed" else AgreementTerminated
+        cls: type[AgreementSigned] | type[AgreementTerminated] = (
+            AgreementSigned if kind == "agreement_signed" else AgreementTerminated
+        )
         return cls(fid, on, agreement, provider)
     provider = str(need("provider"))
     if kind == "provider_added":
-        return ProviderAdded(fid, on, provider, tuple(str(o) for o in raw.get("ocns") or ()),
-                             tuple(str(c) for c in raw.get("npa_nxxs") or ()), bool(raw.get("clec_own_ocn", False)))
-    simple: dict[str, type[CarryNoticeGiven] | type[StopNoticeGiven]] = {"carry_notice": CarryNoticeGiven,
-                                                                         "stop_notice": StopNoticeGiven}
+        return ProviderAdded(
+            fid,
+            on,
+            provider,
+            tuple(str(o) for o in raw.get("ocns") or ()),
+            tuple(str(c) for c in raw.get("npa_nxxs") or ()),
+            bool(raw.get("clec_own_ocn", False)),
+        )
+    simple: dict[str, type[CarryNoticeGiven] | type[StopNoticeGiven]] = {
+        "carry_notice": CarryNoticeGiven,
+        "stop_notice": StopNoticeGiven,
+    }
     if kind in simple:
         return simple[kind](fid, on, provider, bool(raw.get("to_cam", True)))
     if kind == "carry_confirmed":

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from icaops.traffic.providers.facts import AgreementKind, Fact, FactIssue, sort_key
 from icaops.traffic.providers.replay import ProviderStatus, RegistryState, replay
@@ -55,7 +55,7 @@ class ProviderRegistry:
     refused: tuple[FactIssue, ...]
 
     @classmethod
-    def from_facts(cls, facts: Iterable[Fact]) -> "ProviderRegistry":
+    def from_facts(cls, facts: Iterable[Fact]) -> ProviderRegistry:
         """A registry from facts in any order; exact repeats collapse, an id naming two different facts is refused."""
         distinct = sorted(set(facts), key=lambda f: (sort_key(f), repr(f)))
         by_id: dict[str, list[Fact]] = {}
@@ -63,12 +63,13 @@ class ProviderRegistry:
             by_id.setdefault(fact.id, []).append(fact)
         refused = tuple(
             FactIssue(fact_id, group[0].on, f"id names {len(group)} different facts; none applied")
-            for fact_id, group in sorted(by_id.items()) if len(group) > 1
+            for fact_id, group in sorted(by_id.items())
+            if len(group) > 1
         )
         applied = tuple(f for f in distinct if len(by_id[f.id]) == 1)
         return cls(tuple(distinct), applied, refused)
 
-    def with_facts(self, *facts: Fact) -> "ProviderRegistry":
+    def with_facts(self, *facts: Fact) -> ProviderRegistry:
         """A new registry with more facts (facts already known change nothing)."""
         return ProviderRegistry.from_facts((*self.facts, *facts))
 
@@ -97,7 +98,7 @@ class ProviderRegistry:
         """The provider identified for an NPA-NXX-X (block) or NPA-NXX on `on`; a block beats its NXX (CPA.1.4)."""
         digits = "".join(c for c in npanxx if c.isdigit())
         providers = self.state(on).providers.values()
-        for code in ((digits, digits[:6]) if len(digits) == 7 else (digits,)):
+        for code in (digits, digits[:6]) if len(digits) == 7 else (digits,):
             found = next((s.provider for s in providers if code in s.npa_nxxs), None)
             if found is not None:
                 return found
@@ -116,21 +117,43 @@ def _reasons(state: RegistryState, s: ProviderStatus, trunk_group: str | None) -
     amendment_on = state.agreements.get((None, AgreementKind.AMENDMENT))
     numbering_on = state.agreements.get((s.provider, numbering))
     reasons = [
-        _check("CPA.1.4", s.added_on is not None and bool(s.ocns or s.npa_nxxs),
-               f"OCNs/NPA-NXXs identified on {s.added_on}", "no OCN or NPA-NXX identified for the provider"),
-        _check("CPA.11" if own else "CPA.1", amendment_on is not None,
-               f"Carrier Partner Amendment in effect since {amendment_on}", "Carrier Partner Amendment not in effect"),
-        _check("CPA.11" if own else "CPA.1.1", numbering_on is not None,
-               f"{numbering.value} in effect since {numbering_on}", f"no {numbering.value} in effect"),
-        _check("CPA.1.1", s.notice_on is not None,
-               f"CLEC notified the CenturyLink CAM on {s.notice_on}", "CLEC has not notified CenturyLink"),
-        _check("CPA.1.1", s.confirmed_on is not None,
-               f"CenturyLink confirmed on {s.confirmed_on}", "CenturyLink has not confirmed"),
+        _check(
+            "CPA.1.4",
+            s.added_on is not None and bool(s.ocns or s.npa_nxxs),
+            f"OCNs/NPA-NXXs identified on {s.added_on}",
+            "no OCN or NPA-NXX identified for the provider",
+        ),
+        _check(
+            "CPA.11" if own else "CPA.1",
+            amendment_on is not None,
+            f"Carrier Partner Amendment in effect since {amendment_on}",
+            "Carrier Partner Amendment not in effect",
+        ),
+        _check(
+            "CPA.11" if own else "CPA.1.1",
+            numbering_on is not None,
+            f"{numbering.value} in effect since {numbering_on}",
+            f"no {numbering.value} in effect",
+        ),
+        _check(
+            "CPA.1.1",
+            s.notice_on is not None,
+            f"CLEC notified the CenturyLink CAM on {s.notice_on}",
+            "CLEC has not notified CenturyLink",
+        ),
+        _check(
+            "CPA.1.1",
+            s.confirmed_on is not None,
+            f"CenturyLink confirmed on {s.confirmed_on}",
+            "CenturyLink has not confirmed",
+        ),
     ]
     if s.misdirected_notice_on is not None and s.notice_on is None:
         reasons.append(Reason("CPA.1.3", f"notice of {s.misdirected_notice_on} did not go to the CAM", False))
     if s.stopped_on is not None and s.notice_on is None:
-        reasons.append(Reason("CPA.1.2", f"CLEC notified on {s.stopped_on} that it no longer routes this traffic", False))
+        reasons.append(
+            Reason("CPA.1.2", f"CLEC notified on {s.stopped_on} that it no longer routes this traffic", False)
+        )
     if s.dos_on is not None:
         reasons.append(_trunk_reason(s, trunk_group))
     return tuple(reasons)

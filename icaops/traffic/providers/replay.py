@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping
 
 from icaops.traffic.providers.facts import (
-    AgreementKind, AgreementSigned, AgreementTerminated, CarryConfirmed, CarryNoticeGiven, DenialOfService,
-    Fact, FactIssue, ProviderAdded, SeparateTrunkGroupEstablished, StopNoticeGiven)
+    AgreementKind,
+    AgreementSigned,
+    AgreementTerminated,
+    CarryConfirmed,
+    CarryNoticeGiven,
+    DenialOfService,
+    Fact,
+    FactIssue,
+    ProviderAdded,
+    SeparateTrunkGroupEstablished,
+    StopNoticeGiven,
+)
 
 __all__ = ["ProviderStatus", "RegistryState", "replay"]
 
@@ -76,8 +86,7 @@ def replay(facts: Iterable[Fact], on: date) -> RegistryState:
             r.warn(fact, "a provider name is required", None)
             continue
         _HANDLERS[type(fact)](r, fact)
-    return RegistryState(on, MappingProxyType(dict(r.providers)), MappingProxyType(dict(r.agreements)),
-                         tuple(r.issues))
+    return RegistryState(on, MappingProxyType(dict(r.providers)), MappingProxyType(dict(r.agreements)), tuple(r.issues))
 
 
 def _added(r: _Replay, f: ProviderAdded) -> None:
@@ -87,8 +96,14 @@ def _added(r: _Replay, f: ProviderAdded) -> None:
     r.put(status, added_on=status.added_on or f.on, ocns=ocns, npa_nxxs=codes, clec_own_ocn=f.clec_own_ocn)
 
 
-def _claims(r: _Replay, f: ProviderAdded, values: tuple[str, ...], attr: str,
-            normalize: Callable[[str], str | None], expected: str) -> frozenset[str]:
+def _claims(
+    r: _Replay,
+    f: ProviderAdded,
+    values: tuple[str, ...],
+    attr: str,
+    normalize: Callable[[str], str | None],
+    expected: str,
+) -> frozenset[str]:
     """The valid values not already identified for another provider; the rest become issues (CPA.1.4)."""
     kept = set()
     for value in values:
@@ -184,8 +199,15 @@ def _trunk_group(r: _Replay, f: SeparateTrunkGroupEstablished) -> None:
         r.put(r.get(f.provider), trunk_group=f.trunk_group.strip())
 
 
-_HANDLERS: Mapping[type, Callable] = MappingProxyType({
-    ProviderAdded: _added, AgreementSigned: _signed, AgreementTerminated: _terminated,
-    CarryNoticeGiven: _notice, CarryConfirmed: _confirmed, StopNoticeGiven: _stopped,
-    DenialOfService: _dos, SeparateTrunkGroupEstablished: _trunk_group,
-})
+_HANDLERS: Mapping[type, Callable] = MappingProxyType(
+    {
+        ProviderAdded: _added,
+        AgreementSigned: _signed,
+        AgreementTerminated: _terminated,
+        CarryNoticeGiven: _notice,
+        CarryConfirmed: _confirmed,
+        StopNoticeGiven: _stopped,
+        DenialOfService: _dos,
+        SeparateTrunkGroupEstablished: _trunk_group,
+    }
+)

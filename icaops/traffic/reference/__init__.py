@@ -12,12 +12,30 @@ report, LATA list, localities), `areas` (ILEC serving areas), `columnar` (Arrow 
 
 from icaops.traffic.reference.areas import ServingArea, ServingAreas, load_serving_areas, serving_areas_from_table
 from icaops.traffic.reference.columnar import (
-    BLOCK_INDEX_SCHEMA, ENTRY_SCHEMA, block_index_arrow, numbering_arrow, register_duckdb)
+    BLOCK_INDEX_SCHEMA,
+    ENTRY_SCHEMA,
+    block_index_arrow,
+    numbering_arrow,
+    register_duckdb,
+)
 from icaops.traffic.reference.load import REFERENCE_DIR, ReferenceData, load_reference, load_shipped_reference
 from icaops.traffic.reference.nanp import (
-    Localities, NpaInfo, NpaTable, load_lata_list, load_localities, load_npa_report, parse_nanpa_date)
+    Localities,
+    NpaInfo,
+    NpaTable,
+    load_lata_list,
+    load_localities,
+    load_npa_report,
+    parse_nanpa_date,
+)
 from icaops.traffic.reference.numbering import (
-    NUMBERING_COLUMNS, NumberingEntry, NumberingTable, SourceLine, load_numbering, normalize_number)
+    NUMBERING_COLUMNS,
+    NumberingEntry,
+    NumberingTable,
+    SourceLine,
+    load_numbering,
+    normalize_number,
+)
 from icaops.traffic.reference.sheets import LoadIssue
 
 __all__ = [
@@ -25,8 +43,8 @@ __all__ = [
     "ENTRY_SCHEMA",
     "NUMBERING_COLUMNS",
     "REFERENCE_DIR",
-    "Localities",
     "LoadIssue",
+    "Localities",
     "NpaInfo",
     "NpaTable",
     "NumberingEntry",

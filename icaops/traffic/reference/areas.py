@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
-from icaops.traffic.reference.sheets import LoadIssue, read_sheet
 from icaops.traffic.reference.numbering import NumberingEntry, NumberingTable
+from icaops.traffic.reference.sheets import LoadIssue, read_sheet
 
 __all__ = ["ServingArea", "ServingAreas", "load_serving_areas", "serving_areas_from_table"]
 
-_AREA_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "switch": ("switch", "switchclli", "clli", "switchid", "homingswitch"),
-    "npanxx": ("npanxx", "npanxxcode"),
-    "npa": ("npa",),
-    "nxx": ("nxx", "cocode"),
-    "rate_center": ("ratecenter", "ratecentername", "rcabbre", "rcname", "rc"),
-})
+_AREA_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "switch": ("switch", "switchclli", "clli", "switchid", "homingswitch"),
+        "npanxx": ("npanxx", "npanxxcode"),
+        "npa": ("npa",),
+        "nxx": ("nxx", "cocode"),
+        "rate_center": ("ratecenter", "ratecentername", "rcabbre", "rcname", "rc"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,13 @@ class ServingAreas:
     def serving_switches(self, entry: NumberingEntry) -> tuple[str, ...]:
         """ILEC switches whose area holds the entry's NPA-NXX or its rate center, in CLLI order (CPA.9)."""
         rate_center = (entry.rate_center or "").upper()
-        return tuple(sorted(
-            s for s, area in self.by_switch.items()
-            if entry.npanxx in area.npa_nxxs or (rate_center and rate_center in area.rate_centers)
-        ))
+        return tuple(
+            sorted(
+                s
+                for s, area in self.by_switch.items()
+                if entry.npanxx in area.npa_nxxs or (rate_center and rate_center in area.rate_centers)
+            )
+        )
 
     def serves(self, switch: str, entry: NumberingEntry) -> bool:
         """Whether `switch` serves the entry's NPA-NXX or rate center (CPA.9)."""
@@ -86,8 +91,11 @@ def load_serving_areas(path: Path | str) -> tuple[ServingAreas, tuple[LoadIssue,
             problem = ("rate_center", "an NPA-NXX or a rate center")
         if problem:
             name, expected = problem
-            found.append(LoadIssue(sheet.source, row.line, sheet.columns.get(name, name), expected,
-                                   v.get(name, ""), False, row.raw))
+            found.append(
+                LoadIssue(
+                    sheet.source, row.line, sheet.columns.get(name, name), expected, v.get(name, ""), False, row.raw
+                )
+            )
             continue
         if npanxx:
             npa_nxxs.setdefault(switch, set()).add(npanxx)
@@ -99,6 +107,8 @@ def load_serving_areas(path: Path | str) -> tuple[ServingAreas, tuple[LoadIssue,
 def _areas(npa_nxxs: Mapping[str, set[str]], rate_centers: Mapping[str, set[str]]) -> ServingAreas:
     """Freeze the collected sets into ServingAreas."""
     switches = sorted(npa_nxxs.keys() | rate_centers.keys())
-    return ServingAreas(MappingProxyType({
-        s: ServingArea(s, frozenset(npa_nxxs.get(s, ())), frozenset(rate_centers.get(s, ()))) for s in switches
-    }))
+    return ServingAreas(
+        MappingProxyType(
+            {s: ServingArea(s, frozenset(npa_nxxs.get(s, ())), frozenset(rate_centers.get(s, ()))) for s in switches}
+        )
+    )

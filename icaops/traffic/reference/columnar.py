@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pyarrow as pa
 
@@ -28,11 +28,13 @@ _ENTRY_FIELDS = [
 ]
 ENTRY_SCHEMA = pa.schema(_ENTRY_FIELDS)
 # One row per NPA-NXX-X: the join key is the first seven digits of a ten-digit number.
-BLOCK_INDEX_SCHEMA = pa.schema([
-    pa.field("npanxxx", pa.string(), nullable=False),
-    pa.field("matched", pa.string(), nullable=False),  # "block" or "nxx": which entry the row came from
-    *_ENTRY_FIELDS,
-])
+BLOCK_INDEX_SCHEMA = pa.schema(
+    [
+        pa.field("npanxxx", pa.string(), nullable=False),
+        pa.field("matched", pa.string(), nullable=False),  # "block" or "nxx": which entry the row came from
+        *_ENTRY_FIELDS,
+    ]
+)
 
 
 def numbering_arrow(table: NumberingTable, latas: Mapping[str, str] | None = None) -> pa.Table:
@@ -57,8 +59,9 @@ def block_index_arrow(table: NumberingTable, latas: Mapping[str, str] | None = N
     return pa.Table.from_pylist(rows, schema=BLOCK_INDEX_SCHEMA)
 
 
-def register_duckdb(con, table: NumberingTable, name: str = "numbering_blocks",
-                    latas: Mapping[str, str] | None = None) -> None:
+def register_duckdb(
+    con, table: NumberingTable, name: str = "numbering_blocks", latas: Mapping[str, str] | None = None
+) -> None:
     """Register the block index as view `name` on a DuckDB connection."""
     con.register(name, block_index_arrow(table, latas))
 
@@ -66,8 +69,18 @@ def register_duckdb(con, table: NumberingTable, name: str = "numbering_blocks",
 def _row(e: NumberingEntry, latas: Mapping[str, str]) -> dict:
     """The entry as a dict in ENTRY_SCHEMA's field names."""
     return {
-        "npa": e.npa, "nxx": e.nxx, "block": e.block, "npanxx": e.npanxx, "ocn": e.ocn, "company": e.company,
-        "rate_center": e.rate_center, "lata": e.lata, "lata_name": latas.get(e.lata) if e.lata else None,
-        "state": e.state, "switch": e.switch, "ilec_switch": e.ilec_switch,
-        "source_file": e.source.file, "source_line": e.source.line,
+        "npa": e.npa,
+        "nxx": e.nxx,
+        "block": e.block,
+        "npanxx": e.npanxx,
+        "ocn": e.ocn,
+        "company": e.company,
+        "rate_center": e.rate_center,
+        "lata": e.lata,
+        "lata_name": latas.get(e.lata) if e.lata else None,
+        "state": e.state,
+        "switch": e.switch,
+        "ilec_switch": e.ilec_switch,
+        "source_file": e.source.file,
+        "source_line": e.source.line,
     }

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 from icaops.traffic.reference.areas import ServingAreas, load_serving_areas, serving_areas_from_table
 from icaops.traffic.reference.nanp import NpaTable, load_lata_list, load_npa_report

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any
 
-from icaops.traffic.reference.sheets import LoadIssue, read_lines, read_sheet
 from icaops.traffic.reference.numbering import SourceLine, normalize_number
+from icaops.traffic.reference.sheets import LoadIssue, read_lines, read_sheet
 
 __all__ = [
     "Localities",
@@ -23,20 +24,26 @@ __all__ = [
 ]
 
 # NANPA column names (nanpa_npa_report_column_descriptions.csv) → canonical field.
-_NPA_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "npa": ("npaid", "npa"),
-    "use": ("use",),
-    "location": ("location",),
-    "country": ("country",),
-    "in_service": ("inservice",),
-    "in_service_dt": ("inservicedt", "inservicedate"),
-    "overlay_complex": ("overlaycomplex",),
-    "parent_npa": ("parentnpaid", "parentnpa"),
-    "time_zone": ("timezone",),
-    "area_served": ("areaserved",),
-})
-_MONTHS = MappingProxyType({m: i for i, m in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)})
+_NPA_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "npa": ("npaid", "npa"),
+        "use": ("use",),
+        "location": ("location",),
+        "country": ("country",),
+        "in_service": ("inservice",),
+        "in_service_dt": ("inservicedt", "inservicedate"),
+        "overlay_complex": ("overlaycomplex",),
+        "parent_npa": ("parentnpaid", "parentnpa"),
+        "time_zone": ("timezone",),
+        "area_served": ("areaserved",),
+    }
+)
+_MONTHS = MappingProxyType(
+    {
+        m: i
+        for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)
+    }
+)
 _ZONES = MappingProxyType({"A": "Atlantic", "E": "Eastern", "C": "Central", "M": "Mountain", "P": "Pacific"})
 
 
@@ -119,15 +126,25 @@ def load_npa_report(path: Path | str) -> tuple[NpaTable, tuple[LoadIssue, ...]]:
     if sheet is None:
         return NpaTable(None, MappingProxyType({})), issues
     found = list(issues)
-    file_date = next((parse_nanpa_date(p[1]) for p in sheet.preface
-                      if len(p) > 1 and p[0].strip().lower() == "file date"), None)
+    file_date = next(
+        (parse_nanpa_date(p[1]) for p in sheet.preface if len(p) > 1 and p[0].strip().lower() == "file date"), None
+    )
     by_npa: dict[str, NpaInfo] = {}
     for row in sheet.rows:
         v = row.values
 
-        def bad(name: str, expected: str, kept: bool = False) -> None:
-            found.append(LoadIssue(sheet.source, row.line, sheet.columns.get(name, name), expected,
-                                   v.get(name, ""), kept, row.raw))
+        def bad(name: str, expected: str, kept: bool = False, row: Any = row) -> None:
+            found.append(
+                LoadIssue(
+                    sheet.source,
+                    row.line,
+                    sheet.columns.get(name, name),
+                    expected,
+                    row.values.get(name, ""),
+                    kept,
+                    row.raw,
+                )
+            )
 
         npa = v["npa"]
         if not re.fullmatch(r"[0-9]{3}", npa) or npa in by_npa:
@@ -137,10 +154,16 @@ def load_npa_report(path: Path | str) -> tuple[NpaTable, tuple[LoadIssue, ...]]:
         if v.get("in_service_dt") and in_service_on is None:
             bad("in_service_dt", "a date such as 05-SEP-17 (read as blank)", kept=True)
         by_npa[npa] = NpaInfo(
-            npa, v.get("use") or None, v.get("location") or None, v.get("country") or None,
-            v.get("in_service", "").upper() in ("Y", "YES"), in_service_on,
+            npa,
+            v.get("use") or None,
+            v.get("location") or None,
+            v.get("country") or None,
+            v.get("in_service", "").upper() in ("Y", "YES"),
+            in_service_on,
             tuple(p for p in v.get("overlay_complex", "").split("/") if p.strip()),
-            v.get("parent_npa") or None, v.get("time_zone") or None, v.get("area_served") or None,
+            v.get("parent_npa") or None,
+            v.get("time_zone") or None,
+            v.get("area_served") or None,
             SourceLine(sheet.source, row.line),
         )
     return NpaTable(file_date, MappingProxyType(by_npa)), tuple(found)
@@ -158,8 +181,11 @@ def load_lata_list(path: Path | str) -> tuple[Mapping[str, str], tuple[LoadIssue
             continue
         match = re.fullmatch(r"\s*([0-9]{3}|[0-9]{5})\s+(\S.*?)\s*", line)
         if match is None or match.group(1) in latas:
-            issues.append(LoadIssue(str(path), number, "LATA", "a new LATA code of 3 or 5 digits, a space, a name",
-                                    line, False, (line,)))
+            issues.append(
+                LoadIssue(
+                    str(path), number, "LATA", "a new LATA code of 3 or 5 digits, a space, a name", line, False, (line,)
+                )
+            )
             continue
         latas[match.group(1)] = match.group(2)
     return MappingProxyType(latas), tuple(issues)
@@ -184,7 +210,9 @@ class Localities:
 
 def load_localities(path: Path | str) -> tuple[Localities, tuple[LoadIssue, ...]]:
     """Load the geocoding CSV (npa, prefix_after_npa, description_en)."""
-    columns = MappingProxyType({"npa": ("npa",), "prefix": ("prefixafternpa",), "name": ("descriptionen", "description")})
+    columns = MappingProxyType(
+        {"npa": ("npa",), "prefix": ("prefixafternpa",), "name": ("descriptionen", "description")}
+    )
     sheet, issues = read_sheet(path, columns, frozenset({"npa"}))
     if sheet is None:
         return Localities(MappingProxyType({})), issues
@@ -193,12 +221,30 @@ def load_localities(path: Path | str) -> tuple[Localities, tuple[LoadIssue, ...]
     for row in sheet.rows:
         prefix, name = row.values["npa"] + row.values.get("prefix", ""), row.values.get("name", "")
         if not re.fullmatch(r"[0-9]{3,10}", prefix) or not name:
-            found.append(LoadIssue(sheet.source, row.line, sheet.columns["npa"], "an NPA, a digit prefix and a name",
-                                   ",".join(row.raw), False, row.raw))
+            found.append(
+                LoadIssue(
+                    sheet.source,
+                    row.line,
+                    sheet.columns["npa"],
+                    "an NPA, a digit prefix and a name",
+                    ",".join(row.raw),
+                    False,
+                    row.raw,
+                )
+            )
             continue
         if name.endswith("\\"):
             # The shipped file cuts names at an apostrophe ("Coeur d\"): keep it, but say so.
-            found.append(LoadIssue(sheet.source, row.line, sheet.columns.get("name", "name"),
-                                   "a complete place name", name, True, row.raw))
+            found.append(
+                LoadIssue(
+                    sheet.source,
+                    row.line,
+                    sheet.columns.get("name", "name"),
+                    "a complete place name",
+                    name,
+                    True,
+                    row.raw,
+                )
+            )
         by_prefix[prefix] = name
     return Localities(MappingProxyType(by_prefix)), tuple(found)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from icaops.traffic.reference.sheets import LoadIssue, Row, read_sheet
 
@@ -23,25 +23,28 @@ __all__ = [
 # ("NPA-NXX", "OCN", "Company", "RateCenter", "State"), the pooling block report ("NPA", "NXX", "X",
 # "Assigned To", "Code Holder", "OCN", "Rate Center"), LERG 6 style ("BLOCK_ID", "RC_ABBRE", "LOC_STATE",
 # "SWITCH") and the shipped operator file ("npa", "nxx", "thousands_block", "operator").
-NUMBERING_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "npanxxx": ("npanxxx", "npanxxblock"),
-    "npanxx": ("npanxx", "npanxxcode"),
-    "npa": ("npa", "npaid", "areacode"),
-    "nxx": ("nxx", "cocode", "nxxcode", "exchange"),
-    "block": ("blockid", "block", "thousandsblock", "x", "blk", "thousands"),
-    "ocn": ("ocn", "operatingcompanynumber"),
-    "company": ("company", "companyname", "assignedto", "operator", "carrier", "ocnname", "codeholder"),
-    "rate_center": ("ratecenter", "ratecentername", "rcabbre", "rcname", "rc"),
-    "lata": ("lata", "latanumber", "latacode"),
-    "state": ("state", "st", "statecode", "locstate", "rcstate"),
-    "switch": ("switch", "switchclli", "clli", "switchid", "homingswitch"),
-    "ilec_switch": ("ilecswitch", "ilec", "isilec", "centurylinkswitch"),
-})
+NUMBERING_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "npanxxx": ("npanxxx", "npanxxblock"),
+        "npanxx": ("npanxx", "npanxxcode"),
+        "npa": ("npa", "npaid", "areacode"),
+        "nxx": ("nxx", "cocode", "nxxcode", "exchange"),
+        "block": ("blockid", "block", "thousandsblock", "x", "blk", "thousands"),
+        "ocn": ("ocn", "operatingcompanynumber"),
+        "company": ("company", "companyname", "assignedto", "operator", "carrier", "ocnname", "codeholder"),
+        "rate_center": ("ratecenter", "ratecentername", "rcabbre", "rcname", "rc"),
+        "lata": ("lata", "latanumber", "latacode"),
+        "state": ("state", "st", "statecode", "locstate", "rcstate"),
+        "switch": ("switch", "switchclli", "clli", "switchid", "homingswitch"),
+        "ilec_switch": ("ilecswitch", "ilec", "isilec", "centurylinkswitch"),
+    }
+)
 _KEY_FIELDS = frozenset({"npanxxx", "npanxx", "npa"})
 _CODE = re.compile(r"[2-9][0-9]{2}")
 _WHOLE_NXX = frozenset({"", "A", "-", "*"})
-_FLAGS = MappingProxyType({"Y": True, "YES": True, "TRUE": True, "1": True,
-                           "N": False, "NO": False, "FALSE": False, "0": False})
+_FLAGS = MappingProxyType(
+    {"Y": True, "YES": True, "TRUE": True, "1": True, "N": False, "NO": False, "FALSE": False, "0": False}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +91,7 @@ class NumberingTable:
     """Immutable lookup from a number to its thousands-block entry, else its whole-NXX entry."""
 
     entries: tuple[NumberingEntry, ...]
-    _index: Mapping[tuple[str, str, str | None], NumberingEntry] = field(
-        init=False, repr=False, compare=False)
+    _index: Mapping[tuple[str, str, str | None], NumberingEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = {}
@@ -121,7 +123,7 @@ class NumberingTable:
         return tuple(e for e in found if e is not None)
 
     @classmethod
-    def combine(cls, *tables: "NumberingTable") -> "NumberingTable":
+    def combine(cls, *tables: NumberingTable) -> NumberingTable:
         """One table from several sources; where two hold the same key, the earlier source wins."""
         chosen: dict[tuple[str, str, str | None], NumberingEntry] = {}
         for table in tables:
@@ -150,8 +152,11 @@ def load_numbering(path: Path | str) -> tuple[NumberingTable, tuple[LoadIssue, .
         return NumberingTable(()), issues
     found = list(issues)
     if "npanxxx" not in sheet.columns and "npanxx" not in sheet.columns and "nxx" not in sheet.columns:
-        found.append(LoadIssue(sheet.source, sheet.header_line, "NXX",
-                               "an NXX column (or NPA-NXX / NPA-NXX-X)", "no such column"))
+        found.append(
+            LoadIssue(
+                sheet.source, sheet.header_line, "NXX", "an NXX column (or NPA-NXX / NPA-NXX-X)", "no such column"
+            )
+        )
         return NumberingTable(()), tuple(found)
     first_line: dict[tuple[str, str, str | None], int] = {}
     entries = []
@@ -201,8 +206,17 @@ def _entry(source: str, columns: Mapping[str, str], row: Row) -> tuple[Numbering
     if problems:
         return None, tuple(problems)
     return NumberingEntry(
-        npa, nxx, block, ocn or None, v.get("company") or None, v.get("rate_center", "").upper() or None,
-        lata or None, state or None, switch or None, _FLAGS.get(flag), SourceLine(source, row.line),
+        npa,
+        nxx,
+        block,
+        ocn or None,
+        v.get("company") or None,
+        v.get("rate_center", "").upper() or None,
+        lata or None,
+        state or None,
+        switch or None,
+        _FLAGS.get(flag),
+        SourceLine(source, row.line),
     ), ()
 
 

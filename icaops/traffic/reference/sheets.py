@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = ["LoadIssue", "Row", "Sheet", "normalize_header", "read_lines", "read_sheet"]
 
@@ -113,8 +113,9 @@ def read_sheet(
         raw = tuple(fields)
         if len(raw) != len(header):
             kept = len(raw) < len(header)
-            issues.append(LoadIssue(source, line, "", f"{len(header)} fields as in the header",
-                                    f"{len(raw)} fields", kept, raw))
+            issues.append(
+                LoadIssue(source, line, "", f"{len(header)} fields as in the header", f"{len(raw)} fields", kept, raw)
+            )
             if not kept:
                 continue
         values = {name: (raw[i].strip() if i < len(raw) else "") for name, i in columns.items()}

@@ -28,8 +28,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-__all__ = ["DosSpan", "Threshold", "calls_per_minute_chart", "calls_per_minute_figure", "dos_spans",
-           "dos_windows_chart", "dos_windows_figure", "findings_by_kind_chart", "findings_by_kind_figure"]
+__all__ = [
+    "DosSpan",
+    "Threshold",
+    "calls_per_minute_chart",
+    "calls_per_minute_figure",
+    "dos_spans",
+    "dos_windows_chart",
+    "dos_windows_figure",
+    "findings_by_kind_chart",
+    "findings_by_kind_figure",
+]
 
 _DPI = 110
 _TRUNK_COLOUR = "tab:red"
@@ -112,12 +121,17 @@ def _x(instant: dt.datetime) -> float:
 def _shade(ax: Axes, spans: Sequence[DosSpan], *, label: bool) -> None:
     for i, span in enumerate(spans):
         colour = _TRUNK_COLOUR if span.scope == "trunk_group" else _PROVIDER_COLOUR
-        ax.axvspan(_x(span.start), _x(span.end), facecolor=colour, edgecolor=colour,
-                   alpha=0.3, linewidth=1.2)
+        ax.axvspan(_x(span.start), _x(span.end), facecolor=colour, edgecolor=colour, alpha=0.3, linewidth=1.2)
         if label:
-            ax.annotate(f"DoS {span.clause}: {span.label}", xy=(_x(span.end), 1),
-                        xycoords=("data", "axes fraction"), xytext=(5, -12 - 12 * i), textcoords="offset points",
-                        fontsize=8, color=colour)
+            ax.annotate(
+                f"DoS {span.clause}: {span.label}",
+                xy=(_x(span.end), 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(5, -12 - 12 * i),
+                textcoords="offset points",
+                fontsize=8,
+                color=colour,
+            )
 
 
 def _threshold(ax: Axes, peak: float, threshold: Threshold | None) -> None:
@@ -127,21 +141,34 @@ def _threshold(ax: Axes, peak: float, threshold: Threshold | None) -> None:
         ax.axhline(float(threshold.per_minute), color=_THRESHOLD_COLOUR, linestyle="--", linewidth=1)
         top = max(top, float(threshold.per_minute) * 1.12)
     elif threshold is not None:
-        ax.text(0.005, 0.93, f"{threshold.clause} threshold {threshold.per_minute:,.0f}/min: above this scale",
-                transform=ax.transAxes, fontsize=7, color=_THRESHOLD_COLOUR, va="top")
+        ax.text(
+            0.005,
+            0.93,
+            f"{threshold.clause} threshold {threshold.per_minute:,.0f}/min: above this scale",
+            transform=ax.transAxes,
+            fontsize=7,
+            color=_THRESHOLD_COLOUR,
+            va="top",
+        )
     ax.set_ylim(0, top)
 
 
-def calls_per_minute_chart(per_minute: pa.Table, dos_windows: pa.Table, path: Path, *, zone: str,
-                           threshold: Threshold | None = None) -> Path:
+def calls_per_minute_chart(
+    per_minute: pa.Table, dos_windows: pa.Table, path: Path, *, zone: str, threshold: Threshold | None = None
+) -> Path:
     """Save `calls_per_minute_figure` as a PNG at `path`."""
     calls_per_minute_figure(per_minute, dos_windows, zone=zone, threshold=threshold).savefig(path)
     return path
 
 
-def calls_per_minute_figure(per_minute: pa.Table, dos_windows: pa.Table, *, zone: str,
-                            threshold: Threshold | None = None,
-                            title: str = "Calls per minute, one panel per trunk group") -> Figure:
+def calls_per_minute_figure(
+    per_minute: pa.Table,
+    dos_windows: pa.Table,
+    *,
+    zone: str,
+    threshold: Threshold | None = None,
+    title: str = "Calls per minute, one panel per trunk group",
+) -> Figure:
     """Small multiples: one panel per trunk group (linear, each from 0 to its own peak), DoS windows shaded.
 
     A trunk group's own breached windows are shaded red in its panel, a provider's in orange in
@@ -160,13 +187,16 @@ def calls_per_minute_figure(per_minute: pa.Table, dos_windows: pa.Table, *, zone
         _shade(ax, mine, label=False)
         ax.plot(mdates.date2num(when), calls, linewidth=0.7, color="tab:blue", drawstyle="steps-post")
         peak_at = int(np.argmax(calls))
-        ax.set_title(f"trunk group {group}: peak {int(calls[peak_at]):,} calls/min at {when[peak_at]:%H:%M}",
-                     fontsize=9, loc="left")
+        ax.set_title(
+            f"trunk group {group}: peak {int(calls[peak_at]):,} calls/min at {when[peak_at]:%H:%M}",
+            fontsize=9,
+            loc="left",
+        )
         _threshold(ax, float(calls[peak_at]), threshold)
         ax.yaxis.set_major_formatter(_COMMA)
         ax.yaxis.set_major_locator(ticker.MaxNLocator(4, integer=True))
         ax.grid(alpha=0.3)
-    for ax in axes.flat[len(series):]:
+    for ax in axes.flat[len(series) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.xaxis.set_major_locator(mdates.HourLocator(byhour=range(0, 24, 3), tz=tz))
@@ -188,14 +218,17 @@ def _legend(spans: Sequence[DosSpan], threshold: Threshold | None) -> list[Line2
         if span.label not in seen:
             seen.add(span.label)
             colour = _TRUNK_COLOUR if span.scope == "trunk_group" else _PROVIDER_COLOUR
-            handles.append(Patch(facecolor=colour, alpha=0.3, edgecolor=colour, label=f"DoS {span.clause}: {span.label}"))
+            handles.append(
+                Patch(facecolor=colour, alpha=0.3, edgecolor=colour, label=f"DoS {span.clause}: {span.label}")
+            )
     if threshold is not None:
         handles.append(Line2D([], [], color=_THRESHOLD_COLOUR, linestyle="--", label=threshold.label))
     return handles
 
 
-def dos_windows_chart(per_minute: pa.Table, dos_windows: pa.Table, path: Path, *, zone: str,
-                      threshold: Threshold | None = None) -> Path | None:
+def dos_windows_chart(
+    per_minute: pa.Table, dos_windows: pa.Table, path: Path, *, zone: str, threshold: Threshold | None = None
+) -> Path | None:
     """Save `dos_windows_figure` as a PNG at `path`; None (nothing written) when no window breached."""
     fig = dos_windows_figure(per_minute, dos_windows, zone=zone, threshold=threshold)
     if fig is None:
@@ -204,8 +237,14 @@ def dos_windows_chart(per_minute: pa.Table, dos_windows: pa.Table, path: Path, *
     return path
 
 
-def dos_windows_figure(per_minute: pa.Table, dos_windows: pa.Table, *, zone: str,
-                       threshold: Threshold | None = None, zoom_minutes: int = 30) -> Figure | None:
+def dos_windows_figure(
+    per_minute: pa.Table,
+    dos_windows: pa.Table,
+    *,
+    zone: str,
+    threshold: Threshold | None = None,
+    zoom_minutes: int = 30,
+) -> Figure | None:
     """The DoS windows ± `zoom_minutes`: one line per trunk group with a legend, the threshold drawn; None without windows."""
     spans = dos_spans(dos_windows)
     if not spans:
@@ -222,11 +261,18 @@ def dos_windows_figure(per_minute: pa.Table, dos_windows: pa.Table, *, zone: str
     for group, (when, calls) in series.items():
         keep = [i for i, t in enumerate(when) if lo <= t <= hi]
         if keep:
-            ax.plot(mdates.date2num([when[i] for i in keep]), calls[keep], linewidth=1, drawstyle="steps-post", label=f"trunk group {group}")
+            ax.plot(
+                mdates.date2num([when[i] for i in keep]),
+                calls[keep],
+                linewidth=1,
+                drawstyle="steps-post",
+                label=f"trunk group {group}",
+            )
             peak = max(peak, float(calls[keep].max()))
     if threshold is not None:
-        ax.axhline(float(threshold.per_minute), color=_THRESHOLD_COLOUR, linestyle="--", linewidth=1,
-                   label=threshold.label)
+        ax.axhline(
+            float(threshold.per_minute), color=_THRESHOLD_COLOUR, linestyle="--", linewidth=1, label=threshold.label
+        )
         peak = max(peak, float(threshold.per_minute))
     ax.set_ylim(0, peak * 1.15)
     ax.set_xlim(_x(lo), _x(hi))
@@ -242,15 +288,19 @@ def dos_windows_figure(per_minute: pa.Table, dos_windows: pa.Table, *, zone: str
     return fig
 
 
-def findings_by_kind_chart(kinds: Sequence[tuple[str, str]], providers: Sequence[tuple[str, Sequence[int]]],
-                           path: Path) -> Path:
+def findings_by_kind_chart(
+    kinds: Sequence[tuple[str, str]], providers: Sequence[tuple[str, Sequence[int]]], path: Path
+) -> Path:
     """Save `findings_by_kind_figure` as a PNG at `path`."""
     findings_by_kind_figure(kinds, providers).savefig(path)
     return path
 
 
-def findings_by_kind_figure(kinds: Sequence[tuple[str, str]], providers: Sequence[tuple[str, Sequence[int]]],
-                            title: str = "Findings by kind and provider") -> Figure:
+def findings_by_kind_figure(
+    kinds: Sequence[tuple[str, str]],
+    providers: Sequence[tuple[str, Sequence[int]]],
+    title: str = "Findings by kind and provider",
+) -> Figure:
     """Horizontal bars, one per (kind, clause), stacked by provider (linear), each labelled with its total."""
     fig = Figure(figsize=(10, 0.45 * max(len(kinds), 2) + 1.6), dpi=_DPI)
     FigureCanvasAgg(fig)
@@ -262,7 +312,9 @@ def findings_by_kind_figure(kinds: Sequence[tuple[str, str]], providers: Sequenc
         ax.barh(labels, values, left=left, label=provider, color=f"C{i % 10}")
         left += values
     for y, total in enumerate(left):
-        ax.annotate(f"{int(total):,}", xy=(total, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"{int(total):,}", xy=(total, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+        )
     ax.invert_yaxis()
     ax.set_xlim(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.12)
     ax.xaxis.set_major_formatter(_COMMA)

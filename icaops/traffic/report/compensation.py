@@ -17,8 +17,16 @@ import pyarrow.compute as pc
 from icaops.money import CALC_CONTEXT, money_text, round_money
 from icaops.terms.schema import Rule, Term, Terms
 
-__all__ = ["NOT_PRICED", "CompensationRow", "MessageCharge", "ProviderMinutes", "compensation_quotes",
-           "compensation_rows", "message_charges", "provider_minutes"]
+__all__ = [
+    "NOT_PRICED",
+    "CompensationRow",
+    "MessageCharge",
+    "ProviderMinutes",
+    "compensation_quotes",
+    "compensation_rows",
+    "message_charges",
+    "provider_minutes",
+]
 
 NOT_PRICED = "not priced in the agreement"
 _TENTHS_PER_MINUTE = Decimal(600)
@@ -72,10 +80,19 @@ def compensation_rows(comp: pa.Table) -> tuple[CompensationRow, ...]:
     if comp.num_rows == 0:
         return ()
     grouped = comp.group_by(["direction", "jurisdiction", "compensable", "clause"]).aggregate(
-        [("calls", "sum"), ("conversation_tenths", "sum")])
-    rows = [CompensationRow(r["direction"], r["jurisdiction"], int(r["calls_sum"] or 0),
-                            _minutes(int(r["conversation_tenths_sum"] or 0)), bool(r["compensable"]), r["clause"])
-            for r in grouped.to_pylist()]
+        [("calls", "sum"), ("conversation_tenths", "sum")]
+    )
+    rows = [
+        CompensationRow(
+            r["direction"],
+            r["jurisdiction"],
+            int(r["calls_sum"] or 0),
+            _minutes(int(r["conversation_tenths_sum"] or 0)),
+            bool(r["compensable"]),
+            r["clause"],
+        )
+        for r in grouped.to_pylist()
+    ]
     return tuple(sorted(rows, key=lambda r: (r.direction, r.jurisdiction, r.clause)))
 
 
@@ -99,8 +116,18 @@ def message_charges(messages: pa.Table, terms: Terms) -> tuple[MessageCharge, ..
         if price.basis != "per_message" or price.amount is None:
             continue
         amount = round_money(CALC_CONTEXT.multiply(price.amount, Decimal(count)), terms.money)
-        out.append(MessageCharge(code, price.description, count, price.amount, amount,
-                                 money_text(amount, terms.money), term.clause, term.quote))
+        out.append(
+            MessageCharge(
+                code,
+                price.description,
+                count,
+                price.amount,
+                amount,
+                money_text(amount, terms.money),
+                term.clause,
+                term.quote,
+            )
+        )
     return tuple(out)
 
 

@@ -15,8 +15,11 @@ from icaops.traffic.report.summary import report_data
 __all__ = ["REPORT_FILE", "dos_threshold", "write_report"]
 
 REPORT_FILE = "report.html"
-_ENV = Environment(loader=PackageLoader("icaops.traffic.report", "templates"),
-                   autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+_ENV = Environment(
+    loader=PackageLoader("icaops.traffic.report", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    keep_trailing_newline=True,
+)
 _SECONDS_PER_MINUTE = 60
 
 
@@ -29,8 +32,15 @@ def dos_threshold(terms: Terms) -> Threshold | None:
     return Threshold(per_second * _SECONDS_PER_MINUTE, per_second, cp.dos_thresholds.clause)
 
 
-def write_report(check: TrafficCheck, terms: Terms, out_dir: Path | str, *, inline: bool = False,
-                 first_findings: int = 50, title: str = "Carrier Partner traffic report") -> Path:
+def write_report(
+    check: TrafficCheck,
+    terms: Terms,
+    out_dir: Path | str,
+    *,
+    inline: bool = False,
+    first_findings: int = 50,
+    title: str = "Carrier Partner traffic report",
+) -> Path:
     """Write report.html and its charts (calls_per_minute.png, findings_by_kind.png, dos_windows.png) to `out_dir`.
 
     dos_windows.png is drawn only when a window breached the thresholds. With `inline`, the
@@ -42,13 +52,17 @@ def write_report(check: TrafficCheck, terms: Terms, out_dir: Path | str, *, inli
     threshold = dos_threshold(terms)
     zone = data.zone.name
     charts = {
-        "calls_per_minute": calls_per_minute_chart(check.per_minute, check.dos_windows, out / "calls_per_minute.png",
-                                                   zone=zone, threshold=threshold),
-        "dos_windows": dos_windows_chart(check.per_minute, check.dos_windows, out / "dos_windows.png", zone=zone,
-                                         threshold=threshold),
-        "findings_by_kind": findings_by_kind_chart([(k.kind, k.clause) for k in data.kinds],
-                                                   [(p.provider, p.counts) for p in data.providers],
-                                                   out / "findings_by_kind.png"),
+        "calls_per_minute": calls_per_minute_chart(
+            check.per_minute, check.dos_windows, out / "calls_per_minute.png", zone=zone, threshold=threshold
+        ),
+        "dos_windows": dos_windows_chart(
+            check.per_minute, check.dos_windows, out / "dos_windows.png", zone=zone, threshold=threshold
+        ),
+        "findings_by_kind": findings_by_kind_chart(
+            [(k.kind, k.clause) for k in data.kinds],
+            [(p.provider, p.counts) for p in data.providers],
+            out / "findings_by_kind.png",
+        ),
     }
     stale = out / "dos_windows.png"
     if charts["dos_windows"] is None and stale.exists():

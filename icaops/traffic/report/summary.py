@@ -30,8 +30,18 @@ from icaops.traffic.report.compensation import (
     provider_minutes,
 )
 
-__all__ = ["NO_PROVIDER", "DosEventRow", "DosRow", "FindingRow", "KindRow", "ProviderFindings", "ReportData",
-           "TimeZone", "report_data", "rule_for_clause"]
+__all__ = [
+    "NO_PROVIDER",
+    "DosEventRow",
+    "DosRow",
+    "FindingRow",
+    "KindRow",
+    "ProviderFindings",
+    "ReportData",
+    "TimeZone",
+    "report_data",
+    "rule_for_clause",
+]
 
 NO_PROVIDER = "(no provider)"
 """How findings without a provider (trunk-group DoS windows) are grouped."""
@@ -192,9 +202,23 @@ def _providers(findings: pa.Table, kinds: tuple[KindRow, ...]) -> tuple[Provider
 
 def _dos(windows: pa.Table, zone: ZoneInfo) -> tuple[DosRow, ...]:
     rows = sorted(windows.to_pylist(), key=lambda r: (r["window_start"], r["scope"], r["key"]))
-    return tuple(DosRow(r["scope"], r["key"], r["window_start"].astimezone(zone), r["window_end"].astimezone(zone),
-                        r["attempts"], r["answered"], r["short_calls"], r["attempts_per_second"],
-                        r["short_call_ratio"], r["answer_seizure_ratio"], r["breached"], r["clause"]) for r in rows)
+    return tuple(
+        DosRow(
+            r["scope"],
+            r["key"],
+            r["window_start"].astimezone(zone),
+            r["window_end"].astimezone(zone),
+            r["attempts"],
+            r["answered"],
+            r["short_calls"],
+            r["attempts_per_second"],
+            r["short_call_ratio"],
+            r["answer_seizure_ratio"],
+            r["breached"],
+            r["clause"],
+        )
+        for r in rows
+    )
 
 
 def _instant(value: object, zone: ZoneInfo) -> dt.datetime | None:
@@ -217,10 +241,20 @@ def _events(events: tuple[Event, ...], zone: ZoneInfo) -> tuple[DosEventRow, ...
             continue
         d = dict(e.data)
         peak = d.get("peak_attempts_per_second")
-        rows.append(DosEventRow(e.date, str(d.get("scope", "")), str(d.get("key", "")), int(d.get("windows", 0)),
-                                _instant(d.get("first_window_start"), zone), _instant(d.get("last_window_end"), zone),
-                                float(peak) if isinstance(peak, int | float) else None, str(d.get("breached", "")),
-                                str(d.get("remedy", "")), str(d.get("clause", ""))))
+        rows.append(
+            DosEventRow(
+                e.date,
+                str(d.get("scope", "")),
+                str(d.get("key", "")),
+                int(d.get("windows", 0)),
+                _instant(d.get("first_window_start"), zone),
+                _instant(d.get("last_window_end"), zone),
+                float(peak) if isinstance(peak, int | float) else None,
+                str(d.get("breached", "")),
+                str(d.get("remedy", "")),
+                str(d.get("clause", "")),
+            )
+        )
     return tuple(rows)
 
 
@@ -228,17 +262,29 @@ def _first_findings(findings: pa.Table, zone: ZoneInfo, first: int) -> tuple[Fin
     """The first findings on calls in time order (window-level DoS findings are the DoS section's rows)."""
     calls = findings.filter(pc.is_valid(findings.column("record_id")))
     ordered = calls.sort_by([("connect_time", "ascending"), ("kind", "ascending"), ("record_no", "ascending")])
-    return tuple(FindingRow(r["connect_time"].astimezone(zone) if r["connect_time"] else None, r["kind"], r["clause"],
-                            r["trunk_group"], r["provider_id"], r["source_file"], r["record_no"], r["detail"])
-                 for r in ordered.slice(0, first).to_pylist())
+    return tuple(
+        FindingRow(
+            r["connect_time"].astimezone(zone) if r["connect_time"] else None,
+            r["kind"],
+            r["clause"],
+            r["trunk_group"],
+            r["provider_id"],
+            r["source_file"],
+            r["record_no"],
+            r["detail"],
+        )
+        for r in ordered.slice(0, first).to_pylist()
+    )
 
 
 def _abbreviations(zone: TimeZone, first: dt.date | None, last: dt.date | None) -> tuple[str, ...]:
     """The zone's names in force on the report's days, e.g. ('CDT',), or ('CST', 'CDT') across a change."""
     if first is None or last is None:
         return ()
-    names = (dt.datetime.combine(first, dt.time(0), zone.info).tzname(),
-             dt.datetime.combine(last, dt.time(23, 59), zone.info).tzname())
+    names = (
+        dt.datetime.combine(first, dt.time(0), zone.info).tzname(),
+        dt.datetime.combine(last, dt.time(23, 59), zone.info).tzname(),
+    )
     return tuple(dict.fromkeys(n for n in names if n))
 
 
@@ -250,8 +296,9 @@ def _days(check: TrafficCheck) -> tuple[dt.date | None, dt.date | None]:
     return None, None
 
 
-def report_data(check: TrafficCheck, terms: Terms, *, title: str = "Carrier Partner traffic report",
-                first_findings: int = 50) -> ReportData:
+def report_data(
+    check: TrafficCheck, terms: Terms, *, title: str = "Carrier Partner traffic report", first_findings: int = 50
+) -> ReportData:
     """The report's content: findings by kind and provider, DoS windows and remedy, compensation, first findings."""
     zone = _zone(terms)
     cp = terms.carrier_partner
@@ -261,17 +308,28 @@ def report_data(check: TrafficCheck, terms: Terms, *, title: str = "Carrier Part
     compensation = compensation_rows(check.compensation)
     first_day, last_day = _days(check)
     return ReportData(
-        title=title, zone=zone, zone_abbreviations=_abbreviations(zone, first_day, last_day), records=check.records, backend=check.backend,
-        first_day=first_day, last_day=last_day, total_findings=check.findings.num_rows,
-        kinds=kinds, providers=_providers(check.findings, kinds), dos=_dos(check.dos_windows, zone.info),
-        dos_clause=dos_rule.clause if dos_rule else "", dos_quote=dos_rule.quote if dos_rule else "",
+        title=title,
+        zone=zone,
+        zone_abbreviations=_abbreviations(zone, first_day, last_day),
+        records=check.records,
+        backend=check.backend,
+        first_day=first_day,
+        last_day=last_day,
+        total_findings=check.findings.num_rows,
+        kinds=kinds,
+        providers=_providers(check.findings, kinds),
+        dos=_dos(check.dos_windows, zone.info),
+        dos_clause=dos_rule.clause if dos_rule else "",
+        dos_quote=dos_rule.quote if dos_rule else "",
         dos_remedy=(dos_rule.value.remedy or dos_rule.value.description) if dos_rule else "",
         thresholds={k: str(v) for k, v in thresholds.value.model_dump().items()} if thresholds else {},
         thresholds_clause=thresholds.clause if thresholds else "",
-        events=_events(tuple(check.events), zone.info), compensation=compensation,
+        events=_events(tuple(check.events), zone.info),
+        compensation=compensation,
         provider_minutes=provider_minutes(check.compensation),
         messages=int(pc.sum(check.message_counts.column("messages")).as_py() or 0),
-        message_charges=message_charges(check.message_counts, terms), not_priced=NOT_PRICED,
+        message_charges=message_charges(check.message_counts, terms),
+        not_priced=NOT_PRICED,
         clause_quotes=compensation_quotes(terms, {c.clause for c in compensation}),
         first_findings=_first_findings(check.findings, zone.info, first_findings),
         call_findings=int(pc.sum(pc.is_valid(check.findings.column("record_id"))).as_py() or 0),

@@ -18,12 +18,23 @@ import pyarrow.parquet as pq
 
 from icaops.relationship.events import Event
 from icaops.traffic.pipeline.result import (
-    COMPENSATION_SCHEMA, DOS_WINDOW_SCHEMA, FINDINGS_SCHEMA, MESSAGE_COUNT_SCHEMA, PER_MINUTE_SCHEMA, TrafficCheck)
+    COMPENSATION_SCHEMA,
+    DOS_WINDOW_SCHEMA,
+    FINDINGS_SCHEMA,
+    MESSAGE_COUNT_SCHEMA,
+    PER_MINUTE_SCHEMA,
+    TrafficCheck,
+)
 
 __all__ = ["CSV_TABLES", "TABLES", "read_check", "write_check"]
 
-TABLES = {"findings": FINDINGS_SCHEMA, "dos_windows": DOS_WINDOW_SCHEMA, "compensation": COMPENSATION_SCHEMA,
-          "message_counts": MESSAGE_COUNT_SCHEMA, "per_minute": PER_MINUTE_SCHEMA}
+TABLES = {
+    "findings": FINDINGS_SCHEMA,
+    "dos_windows": DOS_WINDOW_SCHEMA,
+    "compensation": COMPENSATION_SCHEMA,
+    "message_counts": MESSAGE_COUNT_SCHEMA,
+    "per_minute": PER_MINUTE_SCHEMA,
+}
 """Each table of a TrafficCheck and its schema."""
 CSV_TABLES = ("findings", "dos_windows", "compensation", "message_counts")
 """The tables also written as CSV (per_minute is chart data only)."""
@@ -53,8 +64,10 @@ def read_check(out_dir: Path | str) -> TrafficCheck:
     out = Path(out_dir)
     missing = [f"{n}.parquet" for n in TABLES if not (out / f"{n}.parquet").exists()]
     if missing or not (out / META).exists():
-        raise FileNotFoundError(f"{out}: expected the output of `icaops traffic check` "
-                                f"(missing {', '.join(missing + ([] if (out / META).exists() else [META]))})")
+        raise FileNotFoundError(
+            f"{out}: expected the output of `icaops traffic check` "
+            f"(missing {', '.join(missing + ([] if (out / META).exists() else [META]))})"
+        )
     meta = json.loads((out / META).read_text(encoding="utf-8"))
     tables = {n: _conform(pq.read_table(out / f"{n}.parquet"), s, n) for n, s in TABLES.items()}
     events = tuple(_event_from_json(e) for e in meta.get("events", ()))

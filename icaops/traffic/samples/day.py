@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -35,9 +35,9 @@ import pyarrow.parquet as pq
 from icaops.traffic.emi import columns as C
 from icaops.traffic.emi import write_emi
 from icaops.traffic.emi.writer import PackInfo
+from icaops.traffic.records import CALL_RECORD_SCHEMA, finish_batch, local_to_utc
 from icaops.traffic.reference import NumberingEntry, ReferenceData
 from icaops.traffic.samples.day_spec import DaySpec, SpecError
-from icaops.traffic.records import CALL_RECORD_SCHEMA, finish_batch, local_to_utc
 
 __all__ = ["GeneratedDay", "generate_day", "write_day"]
 
@@ -78,9 +78,13 @@ def _entry(reference: ReferenceData, code: str) -> NumberingEntry:
 
 def _prefixes(reference: ReferenceData, codes: list[str]) -> _Prefixes:
     entries = [_entry(reference, code) for code in codes]
-    return _Prefixes(np.array([int(c) for c in codes], dtype=np.int64), tuple(e.ocn for e in entries),
-                     tuple(e.rate_center for e in entries), tuple(e.lata for e in entries),
-                     tuple(reference.serving_switches(c + "000") for c in codes))
+    return _Prefixes(
+        np.array([int(c) for c in codes], dtype=np.int64),
+        tuple(e.ocn for e in entries),
+        tuple(e.rate_center for e in entries),
+        tuple(e.lata for e in entries),
+        tuple(reference.serving_switches(c + "000") for c in codes),
+    )
 
 
 def _held_blocks(reference: ReferenceData, npa_nxx: str, ocns: frozenset[str]) -> list[str]:
@@ -99,12 +103,16 @@ def _check_blocks(spec: DaySpec, reference: ReferenceData) -> None:
             entry = reference.lookup(block + "000")
             if entry is None or entry.ocn != provider.ocn or entry.rate_center is None:
                 found = "no entry" if entry is None else f"OCN {entry.ocn}, rate center {entry.rate_center}"
-                raise SpecError(f"{spec.source}: providers: {provider.id}: block {block}: expected a block held by "
-                                f"{provider.ocn} with a rate center in the reference data, found {found}")
+                raise SpecError(
+                    f"{spec.source}: providers: {provider.id}: block {block}: expected a block held by "
+                    f"{provider.ocn} with a rate center in the reference data, found {found}"
+                )
     for block in spec.outside_blocks:
         if reference.lookup(block + "000") is None or reference.serving_switches(block + "000"):
-            raise SpecError(f"{spec.source}: outside_blocks: {block}: expected an assigned block outside every "
-                            f"CenturyLink serving area")
+            raise SpecError(
+                f"{spec.source}: outside_blocks: {block}: expected an assigned block outside every "
+                f"CenturyLink serving area"
+            )
     if reference.lookup(spec.unassigned_block + "000") is not None:
         raise SpecError(f"{spec.source}: unassigned_block: {spec.unassigned_block}: expected a block no one holds")
 
@@ -124,8 +132,16 @@ class _Draw:
         return {k: np.concatenate([p[k] for p in self.parts]) for k in self.parts[0]}
 
 
-def generate_day(spec: DaySpec, reference: ReferenceData, terms, *, calls: int, seed: int = 0,
-                 day: dt.date | None = None, source_file: str = "generated-day") -> GeneratedDay:
+def generate_day(
+    spec: DaySpec,
+    reference: ReferenceData,
+    terms,
+    *,
+    calls: int,
+    seed: int = 0,
+    day: dt.date | None = None,
+    source_file: str = "generated-day",
+) -> GeneratedDay:
     """About `calls` call records for one day (exactly `calls` unless the planted calls alone exceed it).
 
     Deterministic for a given spec, reference, terms, `calls` and `seed`.
@@ -143,7 +159,9 @@ def generate_day(spec: DaySpec, reference: ReferenceData, terms, *, calls: int, 
     table = g.table(source_file)
     counts = dict(g.planted)
     windows = tuple((dt.datetime.fromtimestamp(a, dt.UTC), dt.datetime.fromtimestamp(b, dt.UTC)) for a, b in g.windows)
-    return GeneratedDay(day, table, MappingProxyType(counts), windows, spec.dos_burst.provider, spec.dos_burst.trunk_group)
+    return GeneratedDay(
+        day, table, MappingProxyType(counts), windows, spec.dos_burst.provider, spec.dos_burst.trunk_group
+    )
 
 
 class _Generator:
@@ -155,8 +173,15 @@ class _Generator:
         self.planted: dict[str, int] = {}
         self.windows: list[tuple[int, int]] = []
         ilec = frozenset(spec.ilec_ocns)
-        self.ilec = _prefixes(reference, [b for area in reference.serving_areas.by_switch.values()
-                                          for nxx in sorted(area.npa_nxxs) for b in _held_blocks(reference, nxx, ilec)])
+        self.ilec = _prefixes(
+            reference,
+            [
+                b
+                for area in reference.serving_areas.by_switch.values()
+                for nxx in sorted(area.npa_nxxs)
+                for b in _held_blocks(reference, nxx, ilec)
+            ],
+        )
         self.provider_ids = tuple(p.id for p in spec.providers)
         self.prov = _prefixes(reference, [b for p in spec.providers for b in p.blocks])
         self.prov_owner = np.array([i for i, p in enumerate(spec.providers) for _ in p.blocks])
@@ -180,8 +205,10 @@ class _Generator:
 
     def _tg_for(self, dest: _Prefixes, idx: np.ndarray) -> np.ndarray:
         """A trunk group reaching the switch that serves each destination prefix (any, if none does)."""
-        choices = [[i for i, t in enumerate(self.spec.trunk_groups) if t.switch in sw] or list(range(len(self.tgs)))
-                   for sw in dest.switches]
+        choices = [
+            [i for i, t in enumerate(self.spec.trunk_groups) if t.switch in sw] or list(range(len(self.tgs)))
+            for sw in dest.switches
+        ]
         pick = self.rng.random(idx.size)
         out = np.empty(idx.size, dtype=np.int64)
         for j, options in enumerate(choices):
@@ -206,9 +233,16 @@ class _Generator:
         out = np.empty(src_idx.size, dtype=np.int64)
         for j in np.unique(src_idx):
             rows = np.flatnonzero(src_idx == j)
-            weight = _weights([w["local"] if rc == src.rate_centers[j] else
-                               w["intralata_toll"] if lata == src.latas[j] else w["interlata"]
-                               for rc, lata in zip(dst.rate_centers, dst.latas)])
+            weight = _weights(
+                [
+                    w["local"]
+                    if rc == src.rate_centers[j]
+                    else w["intralata_toll"]
+                    if lata == src.latas[j]
+                    else w["interlata"]
+                    for rc, lata in zip(dst.rate_centers, dst.latas)
+                ]
+            )
             out[rows] = self.rng.choice(len(dst.codes), size=rows.size, p=weight / weight.sum())
         return out
 
@@ -237,10 +271,18 @@ class _Generator:
         mine, my_ocn = self._lines(self.prov.codes[blocks]), self.names.prov_ocn[blocks]
         duration, conversation = self._durations(n)
         outbound = direction != 1
-        cols = dict(local=local, calling=np.where(outbound, mine, other), called=np.where(outbound, other, mine),
-                    orig_ocn=np.where(outbound, my_ocn, other_ocn), term_ocn=np.where(outbound, other_ocn, my_ocn),
-                    sending=np.full(n, self.names.clec if outbound else self.names.ilec_sender),
-                    ind=np.full(n, 1 if outbound else 0), tg=tg, duration=duration, conversation=conversation)
+        cols = {
+            "local": local,
+            "calling": np.where(outbound, mine, other),
+            "called": np.where(outbound, other, mine),
+            "orig_ocn": np.where(outbound, my_ocn, other_ocn),
+            "term_ocn": np.where(outbound, other_ocn, my_ocn),
+            "sending": np.full(n, self.names.clec if outbound else self.names.ilec_sender),
+            "ind": np.full(n, 1 if outbound else 0),
+            "tg": tg,
+            "duration": duration,
+            "conversation": conversation,
+        }
         cols.update(extra)
         self.draw.add(**cols)
 
@@ -274,14 +316,18 @@ class _Generator:
         n = per_window * b.minutes * 60 // window
         local = start + self.rng.integers(0, b.minutes * 60, n)
         local = np.sort(local)
-        self.windows = [(self._utc(start + k * window), self._utc(start + (k + 1) * window))
-                        for k in range(b.minutes * 60 // window)]
+        self.windows = [
+            (self._utc(start + k * window), self._utc(start + (k + 1) * window))
+            for k in range(b.minutes * 60 // window)
+        ]
         blocks = self._provider_blocks(n, np.full(n, provider))
         short_tenths = thresholds.short_call_seconds * 10
         # Answered half as often as the minimum ratio; short calls halfway between the maximum ratio and all.
         answered = self.rng.random(n) < _weights([Decimal(thresholds.min_answer_seizure_ratio) / 2])[0]
         short = answered | (self.rng.random(n) < _weights([(1 + Decimal(thresholds.max_short_call_ratio)) / 2])[0])
-        duration = np.where(short, self.rng.integers(1, short_tenths, n), self.rng.integers(short_tenths, 4 * short_tenths, n))
+        duration = np.where(
+            short, self.rng.integers(1, short_tenths, n), self.rng.integers(short_tenths, 4 * short_tenths, n)
+        )
         conversation = np.where(answered, np.maximum(duration - 5, 1), 0)
         self._trunk_calls(local, blocks, 0, tg=np.full(n, tg), duration=duration, conversation=conversation)
         self.planted["dos_burst_calls"] = int(n)
@@ -293,8 +339,11 @@ class _Generator:
     def anomalies(self) -> int:
         """Planted single calls from authorized providers during business hours (CPA.7, 9, 10)."""
         a = self.spec.anomalies
-        authorized = [i for i, p in enumerate(self.spec.providers) if p.id not in self.unauthorized
-                      and p.id != self.spec.dos_burst.provider]
+        authorized = [
+            i
+            for i, p in enumerate(self.spec.providers)
+            if p.id not in self.unauthorized and p.id != self.spec.dos_burst.provider
+        ]
         total = 0
         for kind in ("cpn_missing", "cpn_altered", "voip_911", "outside_serving_area"):
             n = int(a.get(kind, 0))
@@ -318,9 +367,11 @@ class _Generator:
             return {"called": self._lines(self.outside.codes[pick]), "term_ocn": self.names.outside_ocn[pick]}
         # cpn_altered: a calling number only alteration explains -- an unassigned NPA-NXX, a CenturyLink
         # end user's number sent with the provider's OCN, or digits that are not a NANP number.
-        variants = [self._lines(np.full(n, self.names.unassigned_code)),
-                    self._lines(self.ilec.codes[np.arange(n) % len(self.ilec.codes)]),
-                    np.full(n, self.names.invalid_number)]
+        variants = [
+            self._lines(np.full(n, self.names.unassigned_code)),
+            self._lines(self.ilec.codes[np.arange(n) % len(self.ilec.codes)]),
+            np.full(n, self.names.invalid_number),
+        ]
         return {"calling": np.choose(np.arange(n) % 3, variants)}
 
     def resale(self, n: int) -> None:
@@ -331,10 +382,19 @@ class _Generator:
         lines = self.ilec.codes[src] * 1000 + self.rng.integers(0, 40, n)  # 40 resold lines per block
         dst = self._distance_choice(self.ilec, src, self.ilec)
         duration, _ = self._durations(n)
-        self.draw.add(local=self._times(n), calling=lines, called=self._lines(self.ilec.codes[dst]),
-                      duration=duration, conversation=np.zeros(n, np.int64), orig_ocn=np.full(n, -1),
-                      term_ocn=np.full(n, -1), sending=np.full(n, -1), ind=np.full(n, -1), tg=np.full(n, -1),
-                      category=np.ones(n, np.int8))
+        self.draw.add(
+            local=self._times(n),
+            calling=lines,
+            called=self._lines(self.ilec.codes[dst]),
+            duration=duration,
+            conversation=np.zeros(n, np.int64),
+            orig_ocn=np.full(n, -1),
+            term_ocn=np.full(n, -1),
+            sending=np.full(n, -1),
+            ind=np.full(n, -1),
+            tg=np.full(n, -1),
+            category=np.ones(n, np.int8),
+        )
 
     def table(self, source_file: str) -> pa.Table:
         cols = self.draw.concat()
@@ -346,10 +406,22 @@ class _Generator:
 class _Names:
     """Text for the index columns: OCNs, trunk groups, record types; numbers as digit strings."""
 
-    def __init__(self, spec: DaySpec, tgs: tuple[str, ...], ilec: _Prefixes, prov: _Prefixes, transit: _Prefixes,
-                 outside: _Prefixes):
-        ocns = sorted({o for o in (*spec.ilec_ocns, spec.clec_ocn, *ilec.ocns, *prov.ocns, *transit.ocns, *outside.ocns)
-                       if o is not None})
+    def __init__(
+        self,
+        spec: DaySpec,
+        tgs: tuple[str, ...],
+        ilec: _Prefixes,
+        prov: _Prefixes,
+        transit: _Prefixes,
+        outside: _Prefixes,
+    ):
+        ocns = sorted(
+            {
+                o
+                for o in (*spec.ilec_ocns, spec.clec_ocn, *ilec.ocns, *prov.ocns, *transit.ocns, *outside.ocns)
+                if o is not None
+            }
+        )
         self.ocns = tuple(ocns)
         self.clec = ocns.index(spec.clec_ocn)
         self.ilec_sender = ocns.index(spec.ilec_ocns[0])
@@ -425,8 +497,21 @@ def write_day(day: GeneratedDay, path: Path, *, sending_ocn: str = "0000") -> Pa
 
 
 def _write_csv(calls: pa.Table, path: Path) -> None:
-    keep = [n for n in calls.column_names if n not in ("record_id", "source_file", "source_format", "record_no",
-                                                       "byte_offset", "category", "call_date", "connect_time")]
+    keep = [
+        n
+        for n in calls.column_names
+        if n
+        not in (
+            "record_id",
+            "source_file",
+            "source_format",
+            "record_no",
+            "byte_offset",
+            "category",
+            "call_date",
+            "connect_time",
+        )
+    ]
     table = calls.select(keep)
     local = pc.strftime(table.column("connect_time_local"), format="%Y-%m-%d %H:%M:%S")
     table = table.set_column(keep.index("connect_time_local"), "connect_time_local", local)

@@ -10,17 +10,26 @@ Errors name the file, the key and what was expected. Provider facts use the name
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from icaops.terms.yamlsource import read_yaml
 from icaops.traffic.providers import Fact, ProviderRegistry
 from icaops.traffic.providers.parse import SpecError, parse_date, provider_fact
 
-__all__ = ["DEMO_DAY_SPEC", "DaySpec", "DosBurst", "ProviderSpec", "SpecError", "TrunkGroup", "demo_registry",
-           "load_day_spec"]
+__all__ = [
+    "DEMO_DAY_SPEC",
+    "DaySpec",
+    "DosBurst",
+    "ProviderSpec",
+    "SpecError",
+    "TrunkGroup",
+    "demo_registry",
+    "load_day_spec",
+]
 
 DEMO_DAY_SPEC = Path(__file__).with_name("demo_day.yaml")
 
@@ -106,27 +115,39 @@ def load_day_spec(path: Path | str = DEMO_DAY_SPEC) -> DaySpec:
         return data[key]
 
     try:
-        providers = tuple(ProviderSpec(str(p["id"]), str(p["ocn"]), tuple(str(b) for b in p["blocks"]), str(p["share"]))
-                          for p in need("providers"))
+        providers = tuple(
+            ProviderSpec(str(p["id"]), str(p["ocn"]), tuple(str(b) for b in p["blocks"]), str(p["share"]))
+            for p in need("providers")
+        )
         burst = need("dos_burst")
         hh, mm = str(burst["start"]).split(":")
         spec = DaySpec(
-            source=doc.file, date=parse_date(need("date"), f"{doc.file}: date"),
-            clec_name=str(need("clec")["name"]), clec_ocn=str(need("clec")["ocn"]),
+            source=doc.file,
+            date=parse_date(need("date"), f"{doc.file}: date"),
+            clec_name=str(need("clec")["name"]),
+            clec_ocn=str(need("clec")["ocn"]),
             ilec_ocns=tuple(str(o) for o in need("ilec_ocns")),
             trunk_groups=tuple(TrunkGroup(str(t["id"]), str(t["switch"])) for t in need("trunk_groups")),
-            providers=providers, transit_blocks=tuple(str(b) for b in need("transit_blocks")),
+            providers=providers,
+            transit_blocks=tuple(str(b) for b in need("transit_blocks")),
             outside_blocks=tuple(str(b) for b in need("outside_blocks")),
-            unassigned_block=str(need("unassigned_block")), invalid_calling_number=str(need("invalid_calling_number")),
+            unassigned_block=str(need("unassigned_block")),
+            invalid_calling_number=str(need("invalid_calling_number")),
             direction_mix=MappingProxyType({k: str(v) for k, v in need("direction_mix").items()}),
             distance_weights=MappingProxyType({k: str(v) for k, v in need("distance_weights").items()}),
-            answer_ratio=str(need("answer_ratio")), answered_short_share=str(need("answered_short_share")),
+            answer_ratio=str(need("answer_ratio")),
+            answered_short_share=str(need("answered_short_share")),
             median_conversation_seconds=int(need("median_conversation_seconds")),
             hourly_profile=tuple(str(h) for h in need("hourly_profile")),
             resale_usage_share=str(need("resale_usage_share")),
             anomalies=MappingProxyType({k: int(v) for k, v in need("anomalies").items()}),
-            dos_burst=DosBurst(str(burst["provider"]), str(burst["trunk_group"]), int(hh) * 3600 + int(mm) * 60,
-                               int(burst["minutes"]), str(burst["factor"])),
+            dos_burst=DosBurst(
+                str(burst["provider"]),
+                str(burst["trunk_group"]),
+                int(hh) * 3600 + int(mm) * 60,
+                int(burst["minutes"]),
+                str(burst["factor"]),
+            ),
             facts=tuple(provider_fact(f, f"{doc.where(('facts', i))}") for i, f in enumerate(need("facts"))),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -143,10 +164,16 @@ def _check(spec: DaySpec, doc) -> None:
     if spec.dos_burst.provider not in {p.id for p in spec.providers}:
         raise SpecError(f"{where}: dos_burst.provider: expected one of the providers, got {spec.dos_burst.provider!r}")
     if spec.dos_burst.trunk_group not in {t.id for t in spec.trunk_groups}:
-        raise SpecError(f"{where}: dos_burst.trunk_group: expected one of the trunk groups, got {spec.dos_burst.trunk_group!r}")
+        raise SpecError(
+            f"{where}: dos_burst.trunk_group: expected one of the trunk groups, got {spec.dos_burst.trunk_group!r}"
+        )
     if len(spec.hourly_profile) != 24:
-        raise SpecError(f"{doc.where(('hourly_profile',))}: hourly_profile: expected 24 values, got {len(spec.hourly_profile)}")
-    for key, names in (("direction_mix", ("clec_to_ilec", "ilec_to_clec", "transit")),
-                       ("distance_weights", ("local", "intralata_toll", "interlata"))):
+        raise SpecError(
+            f"{doc.where(('hourly_profile',))}: hourly_profile: expected 24 values, got {len(spec.hourly_profile)}"
+        )
+    for key, names in (
+        ("direction_mix", ("clec_to_ilec", "ilec_to_clec", "transit")),
+        ("distance_weights", ("local", "intralata_toll", "interlata")),
+    ):
         if set(getattr(spec, key)) != set(names):
             raise SpecError(f"{doc.where((key,))}: {key}: expected keys {', '.join(names)}")
