@@ -4,9 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test lint install system clean
 
-$(STAMP): pyproject.toml
+system:
+	./scripts/system-deps.sh
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	./scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -17,7 +21,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/icaops demo
 
-test: $(STAMP)
+# Linters first (seconds), then the whole suite; `pytest -m "not slow"` is the fast suite.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/pytest
 
 clean:
