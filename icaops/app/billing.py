@@ -133,11 +133,12 @@ def write_outputs(ws: Workspace, bill: Bill, out: Path, x12_usage: Usage = "T") 
     notices = Notices.from_terms(ws.agreement.terms_at(bill.cycle.bill_date.value))
     stem = bill.id.replace(":", "_")
     paths = {kind: out / f"{stem}.{kind}" for kind in ("html", "pdf", "csv", "811")}
-    paths["html"].write_text(render_html(bill, parties, summary, notices), encoding="utf-8")
-    paths["pdf"].write_bytes(render_pdf(bill, parties, summary, notices))
+    currency = ws.agreement.terms.money.currency.value  # III.9.2: U.S. funds
+    paths["html"].write_text(render_html(bill, parties, summary, notices, currency=currency), encoding="utf-8")
+    paths["pdf"].write_bytes(render_pdf(bill, parties, summary, notices, currency=currency))
     write_csv(bill, paths["csv"])
     envelope = default_envelope(bill, parties, next_control_number(ws.engine), x12_usage)
-    write_811(bill, paths["811"], parties, envelope)
+    write_811(bill, paths["811"], parties, envelope, currency=currency)
     return paths
 
 

@@ -15,7 +15,6 @@ PENDING: dict[str, str] = {
     "billing.resume_requires_full_undisputed_payment": "icaops/billing/collections/status.py: the amount to pay for order processing to resume (III.9.5.1)",
     "deposit.triggers": "icaops/billing/collections: a deposit request must name one of these grounds (III.6.1)",
     "deposit.cash_interest_annual_rate": "icaops/billing/collections: interest on a cash deposit (III.6.6)",
-    "notices.addresses": "icaops/billing/outputs: where to send notices, printed on the invoice (III.34.2)",
     "lifecycle.termination_time": "icaops/relationship/lifecycle.py: the hour the Agreement ends on its termination date (III.2.5)",
     "audits.per_contract_year": "icaops/calendar/deadlines.py: next_audit_allowed, how many audits a Contract Year allows (III.7.1)",
     "directory.systemic_error_threshold": "icaops/calendar/deadlines.py: galley_systemic_corrections applies only above this share of listings (VII.2.g)",
