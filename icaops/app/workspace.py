@@ -157,7 +157,7 @@ class Workspace:
         posted = 0
         with posting(self.engine, account_id) as store:
             ledger = new_ledger([account_id], terms.money.currency.value, terms.money.scale.value, store=store)
-            for transfer in history_transfers(history):
+            for transfer in history_transfers(history, terms.money.currency.value):
                 before = store.get(transfer.key)
                 result = ledger.post(transfer)
                 if isinstance(result, LedgerError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,11 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), ZoneInfo("America/Chicago"))
 
 
+# ISO 4217's code for "no currency": set on every transfer built here, replaced by the terms'
+# currency (money.currency) before a transfer leaves this module.
+NO_CURRENCY = "XXX"
+
+
 def _transfer(
     key: str, account: str, kind: Kind, day: dt.date, legs: Legs, clause: str, refs: tuple[Ref, ...], **kw
 ) -> Transfer:
@@ -86,7 +92,7 @@ def _transfer(
         kind=kind,
         effective_date=day,
         posted_at=_at(day),
-        currency="USD",
+        currency=NO_CURRENCY,
         legs=legs,
         clause=clause,
         refs=refs,
@@ -113,8 +119,9 @@ def _bill_legs(lines: Iterable[tuple[str, str, str, Decimal]]) -> Legs:
     return Legs(tuple(accounts), tuple(amounts), tuple(ids))
 
 
-def bill_transfer(bill: Bill) -> Transfer:
-    """One transfer for a whole computed bill: a leg per WTN recurring line and per other line."""
+def bill_transfer(bill: Bill, currency: str) -> Transfer:
+    """One transfer for a whole computed bill in `currency` (money.currency): a leg per WTN
+    recurring line and per other line."""
     rec = bill.recurring
     accounts: list[str] = ["receivable"]
     amounts: list[Decimal] = [Decimal("0.00")]
@@ -136,25 +143,28 @@ def bill_transfer(bill: Bill) -> Transfer:
     amounts += list(other.amounts[1:])
     ids += list(other.lines[1:])
     amounts[0] += other.amounts[0]
-    return _transfer(
-        f"bill:{bill.id}",
-        bill.account.id,
-        Kind.BILL_LINE,
-        bill.cycle.bill_date.value,
-        _receivable_first(accounts, amounts, ids),
-        "III.9.2",
-        (Ref("bill", bill.id),),
+    return replace(
+        _transfer(
+            f"bill:{bill.id}",
+            bill.account.id,
+            Kind.BILL_LINE,
+            bill.cycle.bill_date.value,
+            _receivable_first(accounts, amounts, ids),
+            "III.9.2",
+            (Ref("bill", bill.id),),
+        ),
+        currency=currency,
     )
 
 
-def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
-    """Every transfer the account's history implies, in date order."""
+def history_transfers(h: AccountHistory, currency: str) -> Iterator[Transfer]:
+    """Every transfer the account's history implies, in date order, in `currency` (money.currency)."""
     acct = h.account_id
     out: list[tuple[dt.date, int, Transfer]] = []
     for bill_id, bill in h.bills.items():
         full = h.full_bills.get(bill_id)
         if full is not None:
-            t = bill_transfer(full)
+            t = bill_transfer(full, currency)
         else:
             lines = [(lid, cat, lid.rsplit(":", 1)[-1], amt) for lid, cat, amt in bill.lines if cat != "credit"]
             legs = _bill_legs(lines)
@@ -269,4 +279,4 @@ def history_transfers(h: AccountHistory) -> Iterator[Transfer]:
             )
         )
     for _, _, t in sorted(out, key=lambda x: (x[0], x[1], x[2].key)):
-        yield t
+        yield replace(t, currency=currency)

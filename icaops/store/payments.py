@@ -74,6 +74,6 @@ def _payment_transfer(event: Event, account: str | None, terms: Terms) -> Transf
     history = fold_account(account, [event], terms, as_of=event.date)
     if history.errors:
         return history.errors[0]
-    payments = [t for t in history_transfers(history) if t.kind is Kind.PAYMENT]
+    payments = [t for t in history_transfers(history, terms.money.currency.value) if t.kind is Kind.PAYMENT]
     assert len(payments) == 1, f"{event.id}: one payment transfer expected, got {len(payments)}"
     return payments[0]

@@ -168,7 +168,7 @@ def test_same_event_ids_in_two_accounts_post_separately():
             ]
         )
         history = fold_account(acct, log, terms, dt.date(2013, 4, 1))
-        for transfer in history_transfers(history):
+        for transfer in history_transfers(history, "USD"):
             assert not isinstance(ledger.post(transfer), LedgerError)
     assert len(list(ledger.transfers())) == 4
 
@@ -195,7 +195,7 @@ def test_a_bill_whose_lines_net_to_zero_still_posts_its_lines():
     )
     history = fold_account("A", log, terms, dt.date(2013, 3, 10))
     ledger = new_ledger(["A"])
-    for transfer in history_transfers(history):
+    for transfer in history_transfers(history, "USD"):
         assert not isinstance(ledger.post(transfer), LedgerError)
     assert ledger.trial_balance().balanced
     assert len(ledger.transfers()[0].legs.accounts) == 2

@@ -95,12 +95,12 @@ def test_the_stored_log_folds_to_the_in_memory_history(engine, terms):
     assert stored == ordered_log(_log())[0]
     replayed = fold_account(ACCOUNT, stored, terms, AS_OF)
     assert _summary(replayed) == _summary(memory)
-    assert list(history_transfers(replayed)) == list(history_transfers(memory))
+    assert list(history_transfers(replayed, "USD")) == list(history_transfers(memory, "USD"))
 
 
 def _replay(engine, terms, events) -> None:
     history = fold_account(ACCOUNT, events, terms, AS_OF)
-    for transfer in history_transfers(history):
+    for transfer in history_transfers(history, "USD"):
         with posting(engine, ACCOUNT) as store:
             result = new_ledger([ACCOUNT], store=store).post(transfer)
             assert result.key == transfer.key, result
@@ -108,7 +108,7 @@ def _replay(engine, terms, events) -> None:
 
 def test_replaying_the_log_twice_gives_the_same_ledger(engine, terms):
     memory = new_ledger([ACCOUNT])
-    for transfer in history_transfers(fold_account(ACCOUNT, _log(), terms, AS_OF)):
+    for transfer in history_transfers(fold_account(ACCOUNT, _log(), terms, AS_OF), "USD"):
         memory.post(transfer)
     with writing(engine) as conn:
         append_events(conn, _log())

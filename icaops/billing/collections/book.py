@@ -121,13 +121,17 @@ class _Draft:
         if self.unapplied > 0:
             self.apply(f"credit@{bill.bill_id}", bill.bill_date)
 
-    def _order(self, tranche: Tranche) -> tuple[dt.date, int]:
-        rules = self.book.terms.billing.payment_application.value
-        late_last = "late_payment_charges_first" not in rules
-        kind_rank = (
-            (1 if tranche.kind == "late_charge" else 0) if late_last else (0 if tranche.kind == "late_charge" else 1)
-        )
-        return (tranche.bill_date, kind_rank)
+    def _order(self, tranche: Tranche) -> tuple[object, ...]:
+        # billing.payment_application: the rules in their stated order, each one sort key
+        keys: list[object] = []
+        for rule in self.book.terms.billing.payment_application.value:
+            if rule == "oldest_bill_first":
+                keys.append(tranche.bill_date)
+            elif rule == "charges_before_late_payment_charges":
+                keys.append(1 if tranche.kind == "late_charge" else 0)
+            else:  # late_payment_charges_first
+                keys.append(0 if tranche.kind == "late_charge" else 1)
+        return (*keys, tranche.bill_date)
 
     def apply(self, source: str, on: dt.date) -> None:
         open_ = sorted(
