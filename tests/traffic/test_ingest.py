@@ -79,15 +79,21 @@ def test_same_calls_in_a_different_file_are_duplicates_not_new_rows(con, tmp_pat
     assert con.execute("SELECT count(DISTINCT record_id), count(*) FROM call_records").fetchone() == (300, 300)
 
 
-def test_duplicates_within_one_file_and_across_formats(con, tmp_path):
+def test_repeats_within_one_file_count_and_duplicates_across_formats(con, tmp_path):
+    """Identical records in one file are repeated attempts (CPA.8); the same records in another file,
+    whatever its format, are re-sent and counted once."""
     batch = synthetic_batch(50, 3)
     write_emi(tmp_path / "twice.emi", pa.Table.from_batches([batch, batch]), PACK)
     report = ingest_file(con, tmp_path / "twice.emi", emi=ONE)
-    assert (report.accepted, report.duplicates) == (50, 50)
+    assert (report.accepted, report.duplicates) == (100, 0)
     pq.write_table(interchange(batch), tmp_path / "same.parquet")
     csv_report = ingest_file(con, write_csv(tmp_path / "same.csv", batch))
     pq_report = ingest_file(con, tmp_path / "same.parquet")
     assert (csv_report.duplicates, pq_report.duplicates, pq_report.accepted) == (50, 50, 0)
+    pq.write_table(interchange(pa.concat_batches([batch] * 3)), tmp_path / "thrice.parquet")
+    third = ingest_file(con, tmp_path / "thrice.parquet")
+    assert (third.accepted, third.duplicates) == (50, 100)
+    assert con.execute("SELECT count(*) FROM call_records").fetchone() == (150,)
 
 
 def test_stored_rows_are_the_canonical_rows(con, tmp_path):
@@ -173,7 +179,7 @@ def test_csv_bad_utf8_row(tmp_path):
 def test_missing_required_column_names_file_and_columns(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("record_type,calling_number\n010101,2085551234\n")
-    with pytest.raises(SourceError, match=r"x\.csv: expected columns .*missing connect_time_local, duration_tenths"):
+    with pytest.raises(SourceError, match=r"x\.csv: expected a header row naming the columns .*missing connect_time_local, duration_tenths"):
         list(read_csv_records(path))
 
 

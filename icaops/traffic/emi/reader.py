@@ -27,12 +27,15 @@ from icaops.traffic.records import (
     AGREEMENT_ZONE,
     Quarantined,
     RecordChunk,
+    Repeats,
     empty_records,
     finish_batch,
     quarantine_batch,
 )
 
 DEFAULT_CHUNK_BYTES = FRAME_LENGTH * 65536  # about 13.9 MB, 65,536 records
+FIRST_CHUNK_BYTES = FRAME_LENGTH * 4096
+"""The first read is small, so that a file that is not EMI at all is seen as such after ~870 KB."""
 DECODE_ROWS = 16384
 """Records decoded at a time: small enough that a block's bytes stay in CPU cache."""
 
@@ -117,14 +120,16 @@ def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, 
     out["byte_offset"] = pa.array(job.byte_offset[keep])
     if job.modules is not None:
         out["modules"] = job.modules.take(pa.array(keep))
-    batch = finish_batch(out, n=keep.size, source_file=source, source_format="emi", zone=opts.zone)
+    batch = finish_batch(out, n=keep.size, source_file=source, source_format="emi", zone=opts.zone, numbered=False)
     return batch, q
 
 
 def _chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[bytes, bool]]:
     with open(path, "rb") as fh:
+        first = True
         while True:
-            data = fh.read(size)
+            data = fh.read(min(size, FIRST_CHUNK_BYTES) if first else size)
+            first = False
             yield data, not data
             if not data:
                 return
@@ -141,13 +146,20 @@ def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
     framer, packs = Framer(), Packs(source)
     pool = ThreadPoolExecutor(opts.threads) if opts.threads > 1 else None
     pending: deque[tuple[Future | tuple, list[Quarantined], int]] = deque()
+    repeats = Repeats()  # blocks decode out of order; identical calls are numbered here, in file order
 
     def finish(item) -> RecordChunk:
         fut, early, control = item
         batch, q = fut.result() if isinstance(fut, Future) else fut
         entries = sorted(early + q, key=lambda e: e.record_no or 0)
-        return RecordChunk(batch, quarantine_batch(entries), control)
+        return RecordChunk(repeats.number(batch), quarantine_batch(entries), control)
 
+    def due() -> bool:
+        """The oldest block is decoded, or too many wait (a caller may stop early on what it sees)."""
+        work = pending[0][0]
+        return len(pending) > 2 * max(opts.threads, 1) or not isinstance(work, Future) or work.done()
+
+    probing = True
     try:
         for data, final in _chunks(path, size):
             frames = framer.feed(data, final=final)
@@ -156,12 +168,15 @@ def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
                 work = pool.submit(_decode, job, source, opts) if pool else _decode(job, source, opts)
                 pending.append((work, q, packs.take_control()))
                 q = []
-                while len(pending) > 2 * max(opts.threads, 1):
+                while pending and due():
                     yield finish(pending.popleft())
             if final:
                 packs.finish(q)
             if q:
                 pending.append(((empty_records(), []), q, packs.take_control()))
+            while pending and (probing or due()):
+                yield finish(pending.popleft())
+            probing = False  # the first, small chunk is handed over whole before the next is read
         while pending:
             yield finish(pending.popleft())
     finally:
