@@ -37,7 +37,7 @@ class _Loader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:  # noqa: D102 - PyYAML hook
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         # An alias makes a few bytes stand for an exponential tree ("billion laughs") that every
         # later copy (the event log's JSON) expands; no shipped file uses one, so none is read.
         event = self.peek_event()

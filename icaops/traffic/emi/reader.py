@@ -25,9 +25,11 @@ from icaops.traffic.emi.framing import BadFrame, Framer, Frames
 from icaops.traffic.emi.packs import HEADER, TRAILER, Control, Packs
 from icaops.traffic.records import (
     AGREEMENT_ZONE,
+    BatchWords,
     Quarantined,
     RecordChunk,
     Repeats,
+    batch_words,
     empty_records,
     finish_batch,
     quarantine_batch,
@@ -104,8 +106,9 @@ def _split(frames: Frames, source: str, packs: Packs, q: list[Quarantined]) -> I
         yield _Job(block, rid, detail, nos, offs, None if modules is None else modules.slice(lo, n))
 
 
-def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, list[Quarantined]]:
-    """Decode one block's detail records (runs on a worker thread; touches no shared state)."""
+def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, list[Quarantined], BatchWords]:
+    """Decode one block's detail records (runs on a worker thread; touches no shared state), with
+    the words that number its repeated calls in file order later."""
     block = job.block
     cols, ok, failures = decode_details(block, job.rid, job.detail, opts.elapsed)
     q: list[Quarantined] = []
@@ -121,7 +124,7 @@ def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, 
     if job.modules is not None:
         out["modules"] = job.modules.take(pa.array(keep))
     batch = finish_batch(out, n=keep.size, source_file=source, source_format="emi", zone=opts.zone, numbered=False)
-    return batch, q
+    return batch, q, batch_words(batch)
 
 
 def _chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[bytes, bool]]:
@@ -150,9 +153,9 @@ def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
 
     def finish(item) -> RecordChunk:
         fut, early, control = item
-        batch, q = fut.result() if isinstance(fut, Future) else fut
+        batch, q, words = fut.result() if isinstance(fut, Future) else fut
         entries = sorted(early + q, key=lambda e: e.record_no or 0)
-        return RecordChunk(repeats.number(batch), quarantine_batch(entries), control)
+        return RecordChunk(repeats.number(batch, words), quarantine_batch(entries), control)
 
     def due() -> bool:
         """The oldest block is decoded, or too many wait (a caller may stop early on what it sees)."""
@@ -173,7 +176,7 @@ def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
             if final:
                 packs.finish(q)
             if q:
-                pending.append(((empty_records(), []), q, packs.take_control()))
+                pending.append(((empty_records(), [], batch_words(empty_records())), q, packs.take_control()))
             while pending and (probing or due()):
                 yield finish(pending.popleft())
             probing = False  # the first, small chunk is handed over whole before the next is read

@@ -7,7 +7,7 @@ decoded columns).
 
 from icaops.traffic.records.batches import empty_records, finish_batch
 from icaops.traffic.records.identity import IDENTITY_FIELDS, identity_keys, record_ids, xxh64_rows
-from icaops.traffic.records.repeats import Repeats, number_repeats
+from icaops.traffic.records.repeats import BatchWords, Repeats, batch_words, number_repeats
 from icaops.traffic.records.schema import (
     AGREEMENT_ZONE,
     AMOUNT_SCALE,
@@ -33,10 +33,12 @@ __all__ = [
     "PROVENANCE",
     "QUARANTINE_SCHEMA",
     "WIDTHS",
+    "BatchWords",
     "Quarantined",
     "RecordChunk",
     "Repeats",
     "amount_decimal",
+    "batch_words",
     "empty_records",
     "finish_batch",
     "identity_keys",
