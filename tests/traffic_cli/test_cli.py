@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -134,3 +136,21 @@ def test_demo_prints_findings_with_clauses_and_the_dos_event(tmp_path):
     text = captured.get()
     assert "dos_detected" in text and "[CPA.8]" in text and "cpn_altered" in text
     assert (tmp_path / "report" / "report.html").exists() and (tmp_path / "check" / "findings.parquet").exists()
+
+
+def test_ingest_of_random_bytes_exits_1_naming_the_file_and_stores_nothing(tmp_path):
+    """Issue 11: 200 MB of random bytes exited 0 after 41 s; now refused on its first chunk, with why."""
+    noise = tmp_path / "noise.emi"
+    noise.write_bytes(np.random.default_rng(4).integers(0, 256, 3_000_000, dtype=np.uint8).tobytes())
+    db = tmp_path / "t.duckdb"
+    result = invoke("ingest", noise, "--calls-db", db)
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "noise.emi" in text and "malformed (more than half)" in text and "nothing of the file was stored" in text
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+    finally:
+        con.close()
+    assert not (tmp_path / "quarantine").exists()
