@@ -65,7 +65,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +93,9 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[SourceDoc | None,
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [TermsError(name, None, "", f"a file of at most {MAX_FILE_BYTES:,} bytes, found {size:,}"
-                                     " (split it)")]
+            return None, [
+                TermsError(name, None, "", f"a file of at most {MAX_FILE_BYTES:,} bytes, found {size:,} (split it)")
+            ]
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return None, [TermsError(name, None, "", f"a readable file ({exc.strerror})")]
@@ -126,7 +129,9 @@ def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], errors: list[T
             line = key_node.start_mark.line + 1
             if key in seen:
                 # PyYAML silently keeps the last duplicate; a terms file must not.
-                errors.append(TermsError(name, line, ".".join(map(str, child)), "each key once in a mapping (duplicate key)"))
+                errors.append(
+                    TermsError(name, line, ".".join(map(str, child)), "each key once in a mapping (duplicate key)")
+                )
             seen.add(key)
             lines[child] = line
             _index(value_node, child, lines, errors, name)
@@ -135,7 +140,13 @@ def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], errors: list[T
             lines[path + (i,)] = item.start_mark.line + 1
             span = item.end_mark.index - item.start_mark.index
             if span > MAX_ITEM_BYTES:
-                errors.append(TermsError(name, item.start_mark.line + 1, ".".join(map(str, path + (i,))),
-                                         f"a list entry of at most {MAX_ITEM_BYTES:,} characters, found {span:,}"))
+                errors.append(
+                    TermsError(
+                        name,
+                        item.start_mark.line + 1,
+                        ".".join(map(str, path + (i,))),
+                        f"a list entry of at most {MAX_ITEM_BYTES:,} characters, found {span:,}",
+                    )
+                )
                 continue
             _index(item, path + (i,), lines, errors, name)

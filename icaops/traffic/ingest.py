@@ -81,8 +81,16 @@ TEXT_RULES: dict[str, tuple[str | None, str]] = {
 text up to their width (records.WIDTHS)."""
 
 REQUIRED = ("record_type", "connect_time_local", "duration_tenths")
-_DERIVED = {"record_id", "source_file", "source_format", "record_no", "byte_offset", "category", "call_date",
-            "connect_time"}
+_DERIVED = {
+    "record_id",
+    "source_file",
+    "source_format",
+    "record_no",
+    "byte_offset",
+    "category",
+    "call_date",
+    "connect_time",
+}
 INPUT_COLUMNS = tuple(n for n in CALL_RECORD_SCHEMA.names if n not in _DERIVED) + ("amount",)
 _INT_COLUMNS = ("duration_tenths", "conversation_tenths", "amount_minor")
 
@@ -130,15 +138,19 @@ def _amount_minor(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return pa.array(np.where(negative, -units, units), pa.int64(), mask=nulls), fits | nulls
 
 
-def from_text_columns(batch: pa.RecordBatch, source: str, fmt: str, record_no: np.ndarray,
-                      byte_offset: np.ndarray | None, zone: str) -> tuple[pa.RecordBatch, list[Rejection]]:
+def from_text_columns(
+    batch: pa.RecordBatch, source: str, fmt: str, record_no: np.ndarray, byte_offset: np.ndarray | None, zone: str
+) -> tuple[pa.RecordBatch, list[Rejection]]:
     """Validate string columns named as canonical fields; returns (good rows, rejections)."""
     missing = [c for c in REQUIRED if c not in batch.schema.names]
     if missing:
         raise SourceError(f"{source}: expected columns {', '.join(REQUIRED)}; missing {', '.join(missing)}")
     n = batch.num_rows
-    cols = {name: pc.if_else(pc.equal(batch.column(name), ""), None, batch.column(name))
-            for name in INPUT_COLUMNS if name in batch.schema.names}
+    cols = {
+        name: pc.if_else(pc.equal(batch.column(name), ""), None, batch.column(name))
+        for name in INPUT_COLUMNS
+        if name in batch.schema.names
+    }
     checks: list[tuple[str, np.ndarray, str]] = []
     for name, col in cols.items():
         pattern, expected = TEXT_RULES.get(name, (None, "text"))
@@ -197,8 +209,10 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         while line := self.fh.readline(CSV_LINE_BYTES + 1):
             if len(line) > CSV_LINE_BYTES:
-                raise SourceError(f"{self.source}: byte {self.offset}: expected CSV lines of at most "
-                                  f"{CSV_LINE_BYTES:,} bytes (a binary file?)")
+                raise SourceError(
+                    f"{self.source}: byte {self.offset}: expected CSV lines of at most "
+                    f"{CSV_LINE_BYTES:,} bytes (a binary file?)"
+                )
             if self.row_start is None:
                 self.row_start, self.raw, self.bad_utf8 = self.offset, [], False
             self.offset += len(line)
@@ -230,8 +244,9 @@ def _csv_header(source: str, reader: Iterator[list[str]], lines: _Lines) -> list
     return names
 
 
-def read_csv_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS,
-                     name: str | None = None) -> Iterator[RecordChunk]:
+def read_csv_records(
+    path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream a CSV of canonical columns as ``RecordChunk``s (header row required)."""
     source = name or os.fspath(path)
     with open(path, "rb") as fh:
@@ -243,7 +258,9 @@ def read_csv_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, bat
             raise SourceError(f"{source}: line {reader.line_num}: expected CSV text ({exc})") from None
 
 
-def _csv_rows(reader: Iterator[list[str]], lines: _Lines, source: str, zone: str, batch_rows: int) -> Iterator[RecordChunk]:
+def _csv_rows(
+    reader: Iterator[list[str]], lines: _Lines, source: str, zone: str, batch_rows: int
+) -> Iterator[RecordChunk]:
     header = _csv_header(source, reader, lines)
     lines.row_start = None
     repeats = Repeats()
@@ -260,8 +277,11 @@ def _csv_rows(reader: Iterator[list[str]], lines: _Lines, source: str, zone: str
         if bad:
             q.append(Quarantined(source, row_no, start, "encoding", "UTF-8 text", None, raw))
         elif len(row) != len(header):
-            q.append(Quarantined(source, row_no, start, "columns", f"{len(header)} columns as in the header",
-                                 str(len(row)), raw))
+            q.append(
+                Quarantined(
+                    source, row_no, start, "columns", f"{len(header)} columns as in the header", str(len(row)), raw
+                )
+            )
         else:
             rows.append(row)
             meta.append((row_no, start, raw))
@@ -273,8 +293,11 @@ def _csv_rows(reader: Iterator[list[str]], lines: _Lines, source: str, zone: str
 
 
 def _csv_chunk(rows, meta, header, q, source, zone, repeats: Repeats) -> RecordChunk:
-    arrays = [pa.array(list(col), pa.string()) for col in zip(*rows)] if rows else \
-        [pa.array([], pa.string()) for _ in header]
+    arrays = (
+        [pa.array(list(col), pa.string()) for col in zip(*rows)]
+        if rows
+        else [pa.array([], pa.string()) for _ in header]
+    )
     batch = pa.RecordBatch.from_arrays(arrays, names=header)
     nos = np.array([m[0] for m in meta], dtype=np.int64)
     offs = np.array([m[1] for m in meta], dtype=np.int64)
@@ -291,8 +314,10 @@ def _csv_chunk(rows, meta, header, q, source, zone, repeats: Repeats) -> RecordC
 
 def _as_text(col: pa.Array, name: str, source: str, zone: str) -> pa.Array:
     if pa.types.is_floating(col.type):
-        raise SourceError(f"{source}: column {name}: expected integer, decimal or text, found {col.type}"
-                          " (binary floating point cannot hold money or tenths exactly)")
+        raise SourceError(
+            f"{source}: column {name}: expected integer, decimal or text, found {col.type}"
+            " (binary floating point cannot hold money or tenths exactly)"
+        )
     if pa.types.is_timestamp(col.type):
         if col.type.tz is not None:
             col = pc.local_timestamp(col.cast(pa.timestamp(col.type.unit, tz=zone)))
@@ -300,8 +325,9 @@ def _as_text(col: pa.Array, name: str, source: str, zone: str) -> pa.Array:
     return col if pa.types.is_string(col.type) else col.cast(pa.string())
 
 
-def read_parquet_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS,
-                         name: str | None = None) -> Iterator[RecordChunk]:
+def read_parquet_records(
+    path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream a Parquet file of canonical columns as ``RecordChunk``s, row group by row group."""
     source = name or os.fspath(path)
     try:
@@ -310,8 +336,10 @@ def read_parquet_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE,
         raise SourceError(f"{source}: expected a Parquet file ({exc})") from None
     missing = [c for c in REQUIRED if c not in pf.schema_arrow.names]
     if missing:
-        raise SourceError(f"{source}: expected columns {', '.join(REQUIRED)} (CALL_RECORD_SCHEMA, docs/emi.md); "
-                          f"missing {', '.join(missing)}")
+        raise SourceError(
+            f"{source}: expected columns {', '.join(REQUIRED)} (CALL_RECORD_SCHEMA, docs/emi.md); "
+            f"missing {', '.join(missing)}"
+        )
     wanted = [c for c in pf.schema_arrow.names if c in INPUT_COLUMNS]
     repeats = Repeats()
     row_no = 0
@@ -321,8 +349,18 @@ def read_parquet_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE,
         )
         nos = np.arange(row_no + 1, row_no + batch.num_rows + 1, dtype=np.int64)
         good, rejected = from_text_columns(text, source, "parquet", nos, None, zone)
-        q = [Quarantined(source, int(nos[r.row]), None, r.field, r.expected, r.found,
-                         json.dumps(batch.slice(r.row, 1).to_pylist()[0], default=str)) for r in rejected]
+        q = [
+            Quarantined(
+                source,
+                int(nos[r.row]),
+                None,
+                r.field,
+                r.expected,
+                r.found,
+                json.dumps(batch.slice(r.row, 1).to_pylist()[0], default=str),
+            )
+            for r in rejected
+        ]
         row_no += batch.num_rows
         yield RecordChunk(repeats.number(good), quarantine_batch(q), 0)
 
@@ -340,8 +378,9 @@ def detect_format(path: str | os.PathLike) -> str:
     return fmt
 
 
-def read_records(path: str | os.PathLike, fmt: str | None = None, *, emi: ReadOptions = DEFAULT_OPTIONS,
-                 name: str | None = None) -> Iterator[RecordChunk]:
+def read_records(
+    path: str | os.PathLike, fmt: str | None = None, *, emi: ReadOptions = DEFAULT_OPTIONS, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream any supported file as canonical ``RecordChunk``s."""
     fmt = fmt or detect_format(path)
     if fmt == "emi":
@@ -371,14 +410,21 @@ class IngestReport:
     """Quarantined records kept in the quarantine table (at most QUARANTINE_KEPT)."""
 
 
-_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.date32(): "DATE", pa.timestamp("s"): "TIMESTAMP",
-               pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ"}
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int64(): "BIGINT",
+    pa.date32(): "DATE",
+    pa.timestamp("s"): "TIMESTAMP",
+    pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",
+}
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``call_records``, ``ingested_files`` and ``quarantine`` when absent."""
     cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in CALL_RECORD_SCHEMA)
-    con.execute(f"CREATE TABLE IF NOT EXISTS call_records ({cols}, file_sha256 VARCHAR NOT NULL, PRIMARY KEY (record_id))")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS call_records ({cols}, file_sha256 VARCHAR NOT NULL, PRIMARY KEY (record_id))"
+    )
     con.execute("""CREATE TABLE IF NOT EXISTS ingested_files (
         sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, format VARCHAR NOT NULL, size_bytes BIGINT,
         ingested_at TIMESTAMPTZ, records_read BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT,
@@ -405,8 +451,9 @@ def _cut(q: pa.RecordBatch) -> pa.RecordBatch:
     return q
 
 
-def _refuse_garbage(source: str, fmt: str, records: int, malformed: int, first: Quarantined | None, *,
-                    ended: bool) -> None:
+def _refuse_garbage(
+    source: str, fmt: str, records: int, malformed: int, first: Quarantined | None, *, ended: bool
+) -> None:
     """SourceError when the file is mostly malformed so far, or (at its end) has no readable record."""
     if malformed and ended and malformed == records:
         why = f"none of its {records:,} records could be read"
@@ -414,12 +461,19 @@ def _refuse_garbage(source: str, fmt: str, records: int, malformed: int, first: 
         why = f"{malformed:,} of its first {records:,} records are malformed (more than half)"
     else:
         return
-    raise SourceError(f"{source}: expected call records in {fmt} format; {why}, so nothing of the file was "
-                      f"stored. The first: {first}")
+    raise SourceError(
+        f"{source}: expected call records in {fmt} format; {why}, so nothing of the file was stored. The first: {first}"
+    )
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, fmt: str | None = None, *,
-                emi: ReadOptions = DEFAULT_OPTIONS, name: str | None = None) -> IngestReport:
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    *,
+    emi: ReadOptions = DEFAULT_OPTIONS,
+    name: str | None = None,
+) -> IngestReport:
     """Load one file into DuckDB in one transaction; idempotent by checksum and record_id."""
     started = time.perf_counter()
     source, fmt = name or os.fspath(path), fmt or detect_format(path)
@@ -435,8 +489,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, fmt: st
             records, q = chunk.records, chunk.quarantine
             if records.num_rows:
                 con.register("_icaops_records", records)
-                accepted += con.execute("INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records",
-                                        [sha]).fetchone()[0]
+                accepted += con.execute(
+                    "INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records", [sha]
+                ).fetchone()[0]
                 con.unregister("_icaops_records")
             if q.num_rows and kept < QUARANTINE_KEPT:
                 first = first or quarantined_rows(q.slice(0, 1))[0]
@@ -449,11 +504,34 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, fmt: st
             _refuse_garbage(source, fmt, read - control, quarantined, first, ended=False)
         _refuse_garbage(source, fmt, read - control, quarantined, first, ended=True)
         seconds = time.perf_counter() - started
-        report = IngestReport(source, sha, fmt, read, accepted, read - accepted - quarantined - control,
-                              quarantined, control, seconds, quarantine_kept=kept)
-        con.execute("INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sha, source, fmt, os.path.getsize(path), dt.datetime.now(dt.UTC), read, accepted,
-                     report.duplicates, quarantined, control, seconds])
+        report = IngestReport(
+            source,
+            sha,
+            fmt,
+            read,
+            accepted,
+            read - accepted - quarantined - control,
+            quarantined,
+            control,
+            seconds,
+            quarantine_kept=kept,
+        )
+        con.execute(
+            "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                sha,
+                source,
+                fmt,
+                os.path.getsize(path),
+                dt.datetime.now(dt.UTC),
+                read,
+                accepted,
+                report.duplicates,
+                quarantined,
+                control,
+                seconds,
+            ],
+        )
         con.commit()
     except BaseException:
         con.rollback()

@@ -47,7 +47,9 @@ def test_iii_9_2_bank_holidays_follow_the_federal_reserve(cal):
 
 def test_ii_2_10_3_company_holidays_from_the_terms(agreement):
     """II.2.10(3): a CenturyLink company holiday listed in the terms is not a Business Day."""
-    changed = agreement.with_overrides({"calendar.company_holidays": {"kind": "dates", "dates": ["2024-11-29 Day after Thanksgiving"]}})
+    changed = agreement.with_overrides(
+        {"calendar.company_holidays": {"kind": "dates", "dates": ["2024-11-29 Day after Thanksgiving"]}}
+    )
     cal = BusinessCalendar(changed.terms.calendar)
     assert cal.why_not_business_day(dt.date(2024, 11, 29)) == "Day after Thanksgiving, CenturyLink company holiday"
     assert BusinessCalendar(agreement.terms.calendar).is_business_day(dt.date(2024, 11, 29))

@@ -32,8 +32,10 @@ def con():
 
 
 def nothing_stored(con) -> bool:
-    return all(con.execute(f"SELECT count(*) FROM {t}").fetchone() == (0,)
-               for t in ("call_records", "quarantine", "ingested_files"))
+    return all(
+        con.execute(f"SELECT count(*) FROM {t}").fetchone() == (0,)
+        for t in ("call_records", "quarantine", "ingested_files")
+    )
 
 
 def refused(con, path, **kwargs) -> str:

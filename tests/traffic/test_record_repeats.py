@@ -107,8 +107,11 @@ def test_csv_numbers_repeats_across_its_batches_like_emi(tmp_path):
     write_emi(tmp_path / "f.emi", table, PACK)
     from_emi, _ = read_emi_table(tmp_path / "f.emi", ONE)
     text = from_emi.select([c for c in INPUT_COLUMNS if c in from_emi.schema.names])
-    text = text.set_column(text.schema.get_field_index("connect_time_local"), "connect_time_local",
-                           pc.strftime(text["connect_time_local"], "%Y-%m-%d %H:%M:%S"))
+    text = text.set_column(
+        text.schema.get_field_index("connect_time_local"),
+        "connect_time_local",
+        pc.strftime(text["connect_time_local"], "%Y-%m-%d %H:%M:%S"),
+    )
     pacsv.write_csv(text, tmp_path / "f.csv")
     from_csv = pa.Table.from_batches([c.records for c in read_csv_records(tmp_path / "f.csv", batch_rows=4)])
     assert from_csv.column("record_id").to_pylist() == from_emi.column("record_id").to_pylist()
@@ -133,8 +136,15 @@ def test_repeats_state_matches_one_pass_over_random_batches():
 def test_a_dos_flood_of_identical_attempts_is_counted_in_full(con, tmp_path, agreement):
     """CPA.8: 700 identical unanswered attempts in one second on one trunk group, ingested from a file,
     make a window of 700 attempts (before: one attempt, no window)."""
-    attempt = fixture.call(1, at=fixture.at(30), calling="2086345001", called=fixture.ILEC_SANDPOINT,
-                           orig_ocn="Z201", trunk=fixture.DOS_TRUNK, seconds=0)
+    attempt = fixture.call(
+        1,
+        at=fixture.at(30),
+        calling="2086345001",
+        called=fixture.ILEC_SANDPOINT,
+        orig_ocn="Z201",
+        trunk=fixture.DOS_TRUNK,
+        seconds=0,
+    )
     calls = fixture.to_table([attempt] * fixture.DOS_ATTEMPTS)
     assert pc.count_distinct(calls.column("record_id")).as_py() == fixture.DOS_ATTEMPTS
     path = tmp_path / "flood.parquet"

@@ -101,8 +101,11 @@ def _split(frames: Frames, source: str, packs: Packs, q: list[Quarantined]) -> I
             if rid[i] in (HEADER, TRAILER):
                 packs.see(int(rid[i]), Control(no, off, raw), q)
             else:
-                q.append(Quarantined(source, no, off, "record id (1-6)", f"one of {_SUPPORTED}",
-                                     _text(raw, slice(0, 6)), _text(raw)))
+                q.append(
+                    Quarantined(
+                        source, no, off, "record id (1-6)", f"one of {_SUPPORTED}", _text(raw, slice(0, 6)), _text(raw)
+                    )
+                )
         yield _Job(block, rid, detail, nos, offs, None if modules is None else modules.slice(lo, n))
 
 
@@ -115,8 +118,17 @@ def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, 
     for failure in failures:
         for i in failure.rows:
             raw = block.row(int(i))
-            q.append(Quarantined(source, int(job.record_no[i]), int(job.byte_offset[i]), failure.field.label,
-                                 failure.expected, _text(raw, failure.field.cols), _text(raw)))
+            q.append(
+                Quarantined(
+                    source,
+                    int(job.record_no[i]),
+                    int(job.byte_offset[i]),
+                    failure.field.label,
+                    failure.expected,
+                    _text(raw, failure.field.cols),
+                    _text(raw),
+                )
+            )
     keep = np.flatnonzero(ok)
     out = {k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in cols.items()}
     out["record_no"] = pa.array(job.record_no[keep])
@@ -138,8 +150,9 @@ def _chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[bytes, bool]]:
                 return
 
 
-def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
-             name: str | None = None) -> Iterator[RecordChunk]:
+def read_emi(
+    path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream an EMI file as canonical ``RecordChunk``s, in file order (VI.9.1.2).
 
     ``name`` is the source_file recorded on rows (default: the path as given).

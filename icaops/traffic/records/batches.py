@@ -35,9 +35,7 @@ def finish_batch(
     """
     cols = dict(columns)
     local = cols["connect_time_local"]
-    local_s = (local.cast(pa.int64()) if pa.types.is_timestamp(local.type) else local).to_numpy(
-        zero_copy_only=False
-    )
+    local_s = (local.cast(pa.int64()) if pa.types.is_timestamp(local.type) else local).to_numpy(zero_copy_only=False)
     cols["connect_time_local"] = pa.array(local_s, pa.int64()).view(pa.timestamp("s"))
     utc = local_to_utc(local_s, zone)
     cols["connect_time"] = pa.array(utc, pa.int64()).view(pa.timestamp("s", tz="UTC"))
