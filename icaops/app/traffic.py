@@ -17,8 +17,8 @@ import duckdb
 from ..terms.loader import Agreement
 from ..terms.yamlsource import read_yaml
 from ..traffic.providers import ProviderRegistry
-from ..traffic.reference import ReferenceData
 from ..traffic.providers.parse import SpecError, provider_fact
+from ..traffic.reference import ReferenceData
 from .errors import UserError
 
 if TYPE_CHECKING:  # the pipeline (Ibis) and the ingest load only when an operation needs them
@@ -26,9 +26,23 @@ if TYPE_CHECKING:  # the pipeline (Ibis) and the ingest load only when an operat
     from ..traffic.pipeline import TrafficCheck, TrafficChecks
     from ..traffic.samples.day import GeneratedDay
 
-__all__ = ["DEFAULT_CALLS_DB", "BACKENDS", "DemoDay", "FileIngested", "Ingested", "check_calls", "check_from_db",
-           "check_parquet", "demo_day", "export_quarantine", "generate_sample_day", "ingest_files", "load_registry",
-           "prepare", "write_report_from"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_CALLS_DB",
+    "DemoDay",
+    "FileIngested",
+    "Ingested",
+    "check_calls",
+    "check_from_db",
+    "check_parquet",
+    "demo_day",
+    "export_quarantine",
+    "generate_sample_day",
+    "ingest_files",
+    "load_registry",
+    "prepare",
+    "write_report_from",
+]
 
 DEFAULT_CALLS_DB = Path("out/traffic/traffic.duckdb")
 BACKENDS = ("duckdb", "pyspark")
@@ -38,12 +52,15 @@ def load_registry(path: Path) -> tuple[ProviderRegistry, str | None]:
     """The provider registry from a YAML file's `facts:` list, and its `clec: ocn` if any."""
     doc, errors = read_yaml(Path(path))
     if doc is None or errors:
-        raise UserError(f"--providers {path}: not a readable YAML file", field="--providers",
-                        details=tuple(str(e) for e in errors))
+        raise UserError(
+            f"--providers {path}: not a readable YAML file", field="--providers", details=tuple(str(e) for e in errors)
+        )
     data = doc.data if isinstance(doc.data, dict) else {}
     if not isinstance(data.get("facts"), list):
-        raise UserError(f"{doc.file}: facts: expected a list of provider facts (see icaops/traffic/samples/demo_day.yaml)",
-                        field="--providers")
+        raise UserError(
+            f"{doc.file}: facts: expected a list of provider facts (see icaops/traffic/samples/demo_day.yaml)",
+            field="--providers",
+        )
     try:
         facts = [provider_fact(f, doc.where(("facts", i))) for i, f in enumerate(data["facts"])]
     except SpecError as exc:
@@ -52,8 +69,15 @@ def load_registry(path: Path) -> tuple[ProviderRegistry, str | None]:
     return ProviderRegistry.from_facts(facts), (str(clec["ocn"]) if clec.get("ocn") else None)
 
 
-def prepare(agreement: Agreement, reference: ReferenceData, registry: ProviderRegistry, *, backend: str = "duckdb",
-            as_of: dt.date | None = None, clec_ocn: str | None = None) -> TrafficChecks:
+def prepare(
+    agreement: Agreement,
+    reference: ReferenceData,
+    registry: ProviderRegistry,
+    *,
+    backend: str = "duckdb",
+    as_of: dt.date | None = None,
+    clec_ocn: str | None = None,
+) -> TrafficChecks:
     """The checks under the terms in force on `as_of` (else the latest), on a new connection to `backend`."""
     from ..traffic.pipeline import connect, prepare_checks
 
@@ -80,8 +104,9 @@ def check_from_db(db: Path, checks: TrafficChecks) -> TrafficCheck:
     from ..traffic.records import CALL_RECORD_SCHEMA
 
     if not db.exists():
-        raise UserError(f"--calls-db {db}: no such file (run `icaops traffic ingest` first)", code="not_found",
-                        field="--calls-db")
+        raise UserError(
+            f"--calls-db {db}: no such file (run `icaops traffic ingest` first)", code="not_found", field="--calls-db"
+        )
     con = duckdb.connect(str(db), read_only=True)
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -92,8 +117,16 @@ def check_from_db(db: Path, checks: TrafficChecks) -> TrafficCheck:
     return check_traffic(calls_from_arrow(calls), checks)
 
 
-def check_calls(agreement: Agreement, registry: ProviderRegistry, *, db: Path | None, parquet: str | None,
-                backend: str = "duckdb", as_of: dt.date | None = None, clec_ocn: str | None = None) -> TrafficCheck:
+def check_calls(
+    agreement: Agreement,
+    registry: ProviderRegistry,
+    *,
+    db: Path | None,
+    parquet: str | None,
+    backend: str = "duckdb",
+    as_of: dt.date | None = None,
+    clec_ocn: str | None = None,
+) -> TrafficCheck:
     """Check the calls of the call store `db` or of the Parquet files `parquet` (one of them)."""
     from ..traffic.reference import load_shipped_reference
 
@@ -148,7 +181,9 @@ def ingest_files(db: Path, files: Iterable[Path], on_file: Callable[[Path], None
             except (SourceError, OSError, ValueError) as exc:
                 done.append(FileIngested(path, None, failure=str(exc)))
                 continue
-            quarantine = export_quarantine(con, report.sha256, path, db.parent / "quarantine") if report.quarantined else None
+            quarantine = (
+                export_quarantine(con, report.sha256, path, db.parent / "quarantine") if report.quarantined else None
+            )
             done.append(FileIngested(path, report, quarantine))
         total = con.execute("SELECT count(*) FROM call_records").fetchone()
     finally:
@@ -160,8 +195,11 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, sha256: str, source: Path,
     """Write the quarantined records of one ingested file to CSV (file, record, field, expected, found, raw)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{source.name}.{sha256[:12]}.quarantine.csv"
-    rows = con.execute("SELECT source_file, record_no, byte_offset, field, expected, found, raw FROM quarantine "
-                       "WHERE file_sha256 = ? ORDER BY record_no", [sha256]).fetchall()
+    rows = con.execute(
+        "SELECT source_file, record_no, byte_offset, field, expected, found, raw FROM quarantine "
+        "WHERE file_sha256 = ? ORDER BY record_no",
+        [sha256],
+    ).fetchall()
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["source_file", "record_no", "byte_offset", "field", "expected", "found", "raw"])
@@ -169,8 +207,9 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, sha256: str, source: Path,
     return path
 
 
-def write_report_from(check_dir: Path, agreement: Agreement, out: Path, *, inline: bool = False,
-                      first_findings: int = 50) -> Path:
+def write_report_from(
+    check_dir: Path, agreement: Agreement, out: Path, *, inline: bool = False, first_findings: int = 50
+) -> Path:
     """The HTML report (charts, findings by kind with clauses, compensation) of a check's output folder."""
     from ..traffic.report import read_check, write_report
 
@@ -181,8 +220,9 @@ def write_report_from(check_dir: Path, agreement: Agreement, out: Path, *, inlin
     return write_report(result, agreement.terms, out, inline=inline, first_findings=first_findings)
 
 
-def generate_sample_day(agreement: Agreement, spec_path: Path, out: Path, *, calls: int, seed: int = 0,
-                        day: dt.date | None = None) -> GeneratedDay:
+def generate_sample_day(
+    agreement: Agreement, spec_path: Path, out: Path, *, calls: int, seed: int = 0, day: dt.date | None = None
+) -> GeneratedDay:
     """A sample day of traffic (diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified
     provider) described by the spec file, written to `out` (.parquet, .emi/.dat or .csv)."""
     from ..traffic.reference import load_shipped_reference
@@ -190,8 +230,15 @@ def generate_sample_day(agreement: Agreement, spec_path: Path, out: Path, *, cal
     from ..traffic.samples.day_spec import load_day_spec
 
     try:
-        generated = generate_day(load_day_spec(spec_path), load_shipped_reference(), agreement.terms, calls=calls,
-                                 seed=seed, day=day, source_file=out.name)
+        generated = generate_day(
+            load_day_spec(spec_path),
+            load_shipped_reference(),
+            agreement.terms,
+            calls=calls,
+            seed=seed,
+            day=day,
+            source_file=out.name,
+        )
         write_day(generated, out)
     except (SpecError, ValueError) as exc:
         raise UserError(str(exc), field="--spec") from None

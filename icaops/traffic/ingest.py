@@ -4,7 +4,12 @@
   bounded memory; malformed records go to quarantine and reading goes on.
 - ``ingest_file`` loads one file in one transaction. A file already ingested (same sha256)
   is skipped; a call whose ``record_id`` is already stored, from any file, is counted as a
-  duplicate and not stored twice.
+  duplicate and not stored twice (identical calls within one file have distinct ids:
+  records/repeats.py).
+- Bounded for any input: at most ``QUARANTINE_KEPT`` malformed records of a file are kept,
+  their text cut to ``QUARANTINE_CHARS``; a file with more than half of its first
+  ``MALFORMED_SAMPLE`` or more records malformed, or with no readable record, is refused
+  (``SourceError``) and nothing of it is stored.
 
 CSV and Parquet carry canonical column names (see ``TEXT_RULES``): ``record_type``,
 ``connect_time_local`` ("YYYY-MM-DD HH:MM:SS", agreement zone wall clock) and
@@ -40,11 +45,19 @@ from icaops.traffic.records import (
     WIDTHS,
     Quarantined,
     RecordChunk,
+    Repeats,
     finish_batch,
     quarantine_batch,
+    quarantined_rows,
 )
 
 BATCH_ROWS = 65536
+QUARANTINE_KEPT = 10_000
+"""Malformed records of one file kept in the quarantine table (all are counted)."""
+QUARANTINE_CHARS = {"raw": 1024, "found": 256}
+"""Longest text kept of a quarantined record's raw text and found value: at most about 13 MB a file."""
+MALFORMED_SAMPLE = 1000
+"""Once this many records of a file are read, more than half of them malformed stops the file."""
 
 _DIGITS = r"^[0-9]+$"
 _TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$"
@@ -68,8 +81,16 @@ TEXT_RULES: dict[str, tuple[str | None, str]] = {
 text up to their width (records.WIDTHS)."""
 
 REQUIRED = ("record_type", "connect_time_local", "duration_tenths")
-_DERIVED = {"record_id", "source_file", "source_format", "record_no", "byte_offset", "category", "call_date",
-            "connect_time"}
+_DERIVED = {
+    "record_id",
+    "source_file",
+    "source_format",
+    "record_no",
+    "byte_offset",
+    "category",
+    "call_date",
+    "connect_time",
+}
 INPUT_COLUMNS = tuple(n for n in CALL_RECORD_SCHEMA.names if n not in _DERIVED) + ("amount",)
 _INT_COLUMNS = ("duration_tenths", "conversation_tenths", "amount_minor")
 
@@ -117,15 +138,19 @@ def _amount_minor(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return pa.array(np.where(negative, -units, units), pa.int64(), mask=nulls), fits | nulls
 
 
-def from_text_columns(batch: pa.RecordBatch, source: str, fmt: str, record_no: np.ndarray,
-                      byte_offset: np.ndarray | None, zone: str) -> tuple[pa.RecordBatch, list[Rejection]]:
+def from_text_columns(
+    batch: pa.RecordBatch, source: str, fmt: str, record_no: np.ndarray, byte_offset: np.ndarray | None, zone: str
+) -> tuple[pa.RecordBatch, list[Rejection]]:
     """Validate string columns named as canonical fields; returns (good rows, rejections)."""
     missing = [c for c in REQUIRED if c not in batch.schema.names]
     if missing:
         raise SourceError(f"{source}: expected columns {', '.join(REQUIRED)}; missing {', '.join(missing)}")
     n = batch.num_rows
-    cols = {name: pc.if_else(pc.equal(batch.column(name), ""), None, batch.column(name))
-            for name in INPUT_COLUMNS if name in batch.schema.names}
+    cols = {
+        name: pc.if_else(pc.equal(batch.column(name), ""), None, batch.column(name))
+        for name in INPUT_COLUMNS
+        if name in batch.schema.names
+    }
     checks: list[tuple[str, np.ndarray, str]] = []
     for name, col in cols.items():
         pattern, expected = TEXT_RULES.get(name, (None, "text"))
@@ -163,23 +188,33 @@ def from_text_columns(batch: pa.RecordBatch, source: str, fmt: str, record_no: n
     out["record_no"] = pa.array(record_no[ok], pa.int64())
     kept = int(ok.sum())
     out["byte_offset"] = pa.nulls(kept, pa.int64()) if byte_offset is None else pa.array(byte_offset[ok], pa.int64())
-    good_rows = finish_batch(out, n=kept, source_file=source, source_format=fmt, zone=zone)
+    good_rows = finish_batch(out, n=kept, source_file=source, source_format=fmt, zone=zone, numbered=False)
     return good_rows, rejections
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 
+CSV_LINE_BYTES = 1 << 20
+"""Longest CSV line read (a call record's row is a few hundred bytes)."""
+
+
 class _Lines:
     """Binary lines as text, remembering where the current CSV row started."""
 
-    def __init__(self, fh: io.BufferedReader) -> None:
+    def __init__(self, fh: io.BufferedReader, source: str) -> None:
         self.fh, self.offset, self.bad_utf8 = fh, 0, False
         self.row_start: int | None = None
         self.raw: list[str] = []
+        self.source = source
 
     def __iter__(self) -> Iterator[str]:
-        for line in self.fh:
+        while line := self.fh.readline(CSV_LINE_BYTES + 1):
+            if len(line) > CSV_LINE_BYTES:
+                raise SourceError(
+                    f"{self.source}: byte {self.offset}: expected CSV lines of at most "
+                    f"{CSV_LINE_BYTES:,} bytes (a binary file?)"
+                )
             if self.row_start is None:
                 self.row_start, self.raw, self.bad_utf8 = self.offset, [], False
             self.offset += len(line)
@@ -191,46 +226,81 @@ class _Lines:
             yield text
 
 
-def read_csv_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS,
-                     name: str | None = None) -> Iterator[RecordChunk]:
+def _csv_header(source: str, reader: Iterator[list[str]], lines: _Lines) -> list[str]:
+    """The header's column names; SourceError unless it is UTF-8 text naming every required column."""
+    expected = f"a header row naming the columns {', '.join(REQUIRED)} (CALL_RECORD_SCHEMA, docs/emi.md)"
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise SourceError(f"{source}: expected {expected}; found no CSV header row ({exc}; a binary file?)") from None
+    if header is None:
+        raise SourceError(f"{source}: expected {expected}; the file is empty")
+    if lines.bad_utf8:
+        raise SourceError(f"{source}: expected {expected}; found bytes that are not UTF-8 text (a binary file?)")
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        found = ", ".join(names)
+        found = found if len(found) <= 200 else found[:200] + "..."
+        raise SourceError(f"{source}: expected {expected}; missing {', '.join(missing)} in the header {found!r}")
+    return names
+
+
+def read_csv_records(
+    path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream a CSV of canonical columns as ``RecordChunk``s (header row required)."""
     source = name or os.fspath(path)
     with open(path, "rb") as fh:
-        lines = _Lines(fh)
+        lines = _Lines(fh, source)
         reader = csv.reader(lines)
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        rows: list[list[str]] = []
-        meta: list[tuple[int, int, str]] = []
-        q: list[Quarantined] = []
-        row_no = 0
-        for row in reader:
-            start, raw, bad = lines.row_start, "".join(lines.raw).rstrip("\r\n"), lines.bad_utf8
-            lines.row_start = None
-            assert start is not None, "csv.reader yields a row only after reading its lines"
-            if not row:
-                continue  # a blank line is not a record
-            row_no += 1
-            if bad:
-                q.append(Quarantined(source, row_no, start, "encoding", "UTF-8 text", None, raw))
-            elif len(row) != len(header):
-                q.append(Quarantined(source, row_no, start, "columns", f"{len(header)} columns as in the header",
-                                     str(len(row)), raw))
-            else:
-                rows.append(row)
-                meta.append((row_no, start, raw))
-            if len(rows) >= batch_rows:
-                yield _csv_chunk(rows, meta, header, q, source, zone)
-                rows, meta, q = [], [], []
-        if rows or q:
-            yield _csv_chunk(rows, meta, header, q, source, zone)
+        try:
+            yield from _csv_rows(reader, lines, source, zone, batch_rows)
+        except csv.Error as exc:
+            raise SourceError(f"{source}: line {reader.line_num}: expected CSV text ({exc})") from None
 
 
-def _csv_chunk(rows, meta, header, q, source, zone) -> RecordChunk:
-    arrays = [pa.array(list(col), pa.string()) for col in zip(*rows)] if rows else \
-        [pa.array([], pa.string()) for _ in header]
+def _csv_rows(
+    reader: Iterator[list[str]], lines: _Lines, source: str, zone: str, batch_rows: int
+) -> Iterator[RecordChunk]:
+    header = _csv_header(source, reader, lines)
+    lines.row_start = None
+    repeats = Repeats()
+    rows: list[list[str]] = []
+    meta: list[tuple[int, int, str]] = []
+    q: list[Quarantined] = []
+    row_no = 0
+    for row in reader:
+        start, raw, bad = lines.row_start, "".join(lines.raw).rstrip("\r\n"), lines.bad_utf8
+        lines.row_start = None
+        assert start is not None, "csv.reader yields a row only after reading its lines"
+        if not row:
+            continue  # a blank line is not a record
+        row_no += 1
+        if bad:
+            q.append(Quarantined(source, row_no, start, "encoding", "UTF-8 text", None, raw))
+        elif len(row) != len(header):
+            q.append(
+                Quarantined(
+                    source, row_no, start, "columns", f"{len(header)} columns as in the header", str(len(row)), raw
+                )
+            )
+        else:
+            rows.append(row)
+            meta.append((row_no, start, raw))
+        if len(rows) >= batch_rows:
+            yield _csv_chunk(rows, meta, header, q, source, zone, repeats)
+            rows, meta, q = [], [], []
+    if rows or q:
+        yield _csv_chunk(rows, meta, header, q, source, zone, repeats)
+
+
+def _csv_chunk(rows, meta, header, q, source, zone, repeats: Repeats) -> RecordChunk:
+    arrays = (
+        [pa.array(list(col), pa.string()) for col in zip(*rows)]
+        if rows
+        else [pa.array([], pa.string()) for _ in header]
+    )
     batch = pa.RecordBatch.from_arrays(arrays, names=header)
     nos = np.array([m[0] for m in meta], dtype=np.int64)
     offs = np.array([m[1] for m in meta], dtype=np.int64)
@@ -239,7 +309,7 @@ def _csv_chunk(rows, meta, header, q, source, zone) -> RecordChunk:
         no, off, raw = meta[r.row]
         q.append(Quarantined(source, no, off, r.field, r.expected, r.found, raw))
     q.sort(key=lambda e: e.record_no or 0)
-    return RecordChunk(good, quarantine_batch(q), 0)
+    return RecordChunk(repeats.number(good), quarantine_batch(q), 0)
 
 
 # --- Parquet ---------------------------------------------------------------------------------
@@ -247,8 +317,10 @@ def _csv_chunk(rows, meta, header, q, source, zone) -> RecordChunk:
 
 def _as_text(col: pa.Array, name: str, source: str, zone: str) -> pa.Array:
     if pa.types.is_floating(col.type):
-        raise SourceError(f"{source}: column {name}: expected integer, decimal or text, found {col.type}"
-                          " (binary floating point cannot hold money or tenths exactly)")
+        raise SourceError(
+            f"{source}: column {name}: expected integer, decimal or text, found {col.type}"
+            " (binary floating point cannot hold money or tenths exactly)"
+        )
     if pa.types.is_timestamp(col.type):
         if col.type.tz is not None:
             col = pc.local_timestamp(col.cast(pa.timestamp(col.type.unit, tz=zone)))
@@ -256,12 +328,23 @@ def _as_text(col: pa.Array, name: str, source: str, zone: str) -> pa.Array:
     return col if pa.types.is_string(col.type) else col.cast(pa.string())
 
 
-def read_parquet_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS,
-                         name: str | None = None) -> Iterator[RecordChunk]:
+def read_parquet_records(
+    path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE, batch_rows: int = BATCH_ROWS, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream a Parquet file of canonical columns as ``RecordChunk``s, row group by row group."""
     source = name or os.fspath(path)
-    pf = pq.ParquetFile(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceError(f"{source}: expected a Parquet file ({exc})") from None
+    missing = [c for c in REQUIRED if c not in pf.schema_arrow.names]
+    if missing:
+        raise SourceError(
+            f"{source}: expected columns {', '.join(REQUIRED)} (CALL_RECORD_SCHEMA, docs/emi.md); "
+            f"missing {', '.join(missing)}"
+        )
     wanted = [c for c in pf.schema_arrow.names if c in INPUT_COLUMNS]
+    repeats = Repeats()
     row_no = 0
     for batch in pf.iter_batches(batch_size=batch_rows, columns=wanted):
         text = pa.RecordBatch.from_arrays(
@@ -269,10 +352,20 @@ def read_parquet_records(path: str | os.PathLike, *, zone: str = AGREEMENT_ZONE,
         )
         nos = np.arange(row_no + 1, row_no + batch.num_rows + 1, dtype=np.int64)
         good, rejected = from_text_columns(text, source, "parquet", nos, None, zone)
-        q = [Quarantined(source, int(nos[r.row]), None, r.field, r.expected, r.found,
-                         json.dumps(batch.slice(r.row, 1).to_pylist()[0], default=str)) for r in rejected]
+        q = [
+            Quarantined(
+                source,
+                int(nos[r.row]),
+                None,
+                r.field,
+                r.expected,
+                r.found,
+                json.dumps(batch.slice(r.row, 1).to_pylist()[0], default=str),
+            )
+            for r in rejected
+        ]
         row_no += batch.num_rows
-        yield RecordChunk(good, quarantine_batch(q), 0)
+        yield RecordChunk(repeats.number(good), quarantine_batch(q), 0)
 
 
 # --- dispatch and DuckDB ---------------------------------------------------------------------
@@ -288,8 +381,9 @@ def detect_format(path: str | os.PathLike) -> str:
     return fmt
 
 
-def read_records(path: str | os.PathLike, fmt: str | None = None, *, emi: ReadOptions = DEFAULT_OPTIONS,
-                 name: str | None = None) -> Iterator[RecordChunk]:
+def read_records(
+    path: str | os.PathLike, fmt: str | None = None, *, emi: ReadOptions = DEFAULT_OPTIONS, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream any supported file as canonical ``RecordChunk``s."""
     fmt = fmt or detect_format(path)
     if fmt == "emi":
@@ -315,16 +409,25 @@ class IngestReport:
     control_records: int
     seconds: float
     already_ingested: bool = False
+    quarantine_kept: int = 0
+    """Quarantined records kept in the quarantine table (at most QUARANTINE_KEPT)."""
 
 
-_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.date32(): "DATE", pa.timestamp("s"): "TIMESTAMP",
-               pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ"}
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int64(): "BIGINT",
+    pa.date32(): "DATE",
+    pa.timestamp("s"): "TIMESTAMP",
+    pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",
+}
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``call_records``, ``ingested_files`` and ``quarantine`` when absent."""
     cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in CALL_RECORD_SCHEMA)
-    con.execute(f"CREATE TABLE IF NOT EXISTS call_records ({cols}, file_sha256 VARCHAR NOT NULL, PRIMARY KEY (record_id))")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS call_records ({cols}, file_sha256 VARCHAR NOT NULL, PRIMARY KEY (record_id))"
+    )
     con.execute("""CREATE TABLE IF NOT EXISTS ingested_files (
         sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, format VARCHAR NOT NULL, size_bytes BIGINT,
         ingested_at TIMESTAMPTZ, records_read BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT,
@@ -343,40 +446,99 @@ def file_sha256(path: str | os.PathLike, block: int = 1 << 22) -> str:
     return digest.hexdigest()
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, fmt: str | None = None, *,
-                emi: ReadOptions = DEFAULT_OPTIONS, name: str | None = None) -> IngestReport:
+def _cut(q: pa.RecordBatch) -> pa.RecordBatch:
+    """Quarantine rows with their raw text and found value cut to QUARANTINE_CHARS."""
+    for name, chars in QUARANTINE_CHARS.items():
+        i = q.schema.get_field_index(name)
+        q = q.set_column(i, q.schema.field(i), pc.utf8_slice_codeunits(q.column(i), 0, chars))
+    return q
+
+
+def _refuse_garbage(
+    source: str, fmt: str, records: int, malformed: int, first: Quarantined | None, *, ended: bool
+) -> None:
+    """SourceError when the file is mostly malformed so far, or (at its end) has no readable record."""
+    if malformed and ended and malformed == records:
+        why = f"none of its {records:,} records could be read"
+    elif records >= MALFORMED_SAMPLE and 2 * malformed > records:
+        why = f"{malformed:,} of its first {records:,} records are malformed (more than half)"
+    else:
+        return
+    raise SourceError(
+        f"{source}: expected call records in {fmt} format; {why}, so nothing of the file was stored. The first: {first}"
+    )
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    *,
+    emi: ReadOptions = DEFAULT_OPTIONS,
+    name: str | None = None,
+) -> IngestReport:
     """Load one file into DuckDB in one transaction; idempotent by checksum and record_id."""
     started = time.perf_counter()
     source, fmt = name or os.fspath(path), fmt or detect_format(path)
     ensure_schema(con)
     sha = file_sha256(path)
     if con.execute("SELECT 1 FROM ingested_files WHERE sha256 = ?", [sha]).fetchone():
-        return IngestReport(source, sha, fmt, 0, 0, 0, 0, 0, time.perf_counter() - started, True)
-    read = accepted = quarantined = control = 0
+        return IngestReport(source, sha, fmt, 0, 0, 0, 0, 0, time.perf_counter() - started, already_ingested=True)
+    read = accepted = quarantined = control = kept = 0
+    first: Quarantined | None = None
     con.begin()
     try:
         for chunk in read_records(path, fmt, emi=emi, name=source):
             records, q = chunk.records, chunk.quarantine
             if records.num_rows:
                 con.register("_icaops_records", records)
-                inserted = con.execute("INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records",
-                                       [sha]).fetchone()
+                inserted = con.execute(
+                    "INSERT OR IGNORE INTO call_records SELECT *, ? FROM _icaops_records", [sha]
+                ).fetchone()
                 assert inserted is not None, "an INSERT returns its row count"
                 accepted += inserted[0]
                 con.unregister("_icaops_records")
-            if q.num_rows:
-                con.register("_icaops_quarantine", q)
-                con.execute("INSERT INTO quarantine SELECT ?, * FROM _icaops_quarantine", [sha])
+            if q.num_rows and kept < QUARANTINE_KEPT:
+                first = first or quarantined_rows(q.slice(0, 1))[0]
+                con.register("_icaops_quarantine", _cut(q.slice(0, QUARANTINE_KEPT - kept)))
+                stored = con.execute("INSERT INTO quarantine SELECT ?, * FROM _icaops_quarantine", [sha]).fetchone()
+                assert stored is not None, "an INSERT returns its row count"
+                kept += stored[0]
                 con.unregister("_icaops_quarantine")
             read += records.num_rows + q.num_rows + chunk.control_records
             quarantined += q.num_rows
             control += chunk.control_records
+            _refuse_garbage(source, fmt, read - control, quarantined, first, ended=False)
+        _refuse_garbage(source, fmt, read - control, quarantined, first, ended=True)
         seconds = time.perf_counter() - started
-        report = IngestReport(source, sha, fmt, read, accepted, read - accepted - quarantined - control,
-                              quarantined, control, seconds)
-        con.execute("INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sha, source, fmt, os.path.getsize(path), dt.datetime.now(dt.UTC), read, accepted,
-                     report.duplicates, quarantined, control, seconds])
+        report = IngestReport(
+            source,
+            sha,
+            fmt,
+            read,
+            accepted,
+            read - accepted - quarantined - control,
+            quarantined,
+            control,
+            seconds,
+            quarantine_kept=kept,
+        )
+        con.execute(
+            "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                sha,
+                source,
+                fmt,
+                os.path.getsize(path),
+                dt.datetime.now(dt.UTC),
+                read,
+                accepted,
+                report.duplicates,
+                quarantined,
+                control,
+                seconds,
+            ],
+        )
         con.commit()
     except BaseException:
         con.rollback()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from icaops.calendar.business import BusinessCalendar
 from icaops.calendar.deadlines import Deadlines
 from icaops.calendar.periods import apply_rule, roll
-from icaops.terms.values import Roll, PeriodUnit
+from icaops.terms.values import PeriodUnit, Roll
 
 DATES = st.dates(min_value=dt.date(2012, 1, 1), max_value=dt.date(2027, 12, 31))
 
@@ -47,7 +47,9 @@ def test_iii_9_2_bank_holidays_follow_the_federal_reserve(cal):
 
 def test_ii_2_10_3_company_holidays_from_the_terms(agreement):
     """II.2.10(3): a CenturyLink company holiday listed in the terms is not a Business Day."""
-    changed = agreement.with_overrides({"calendar.company_holidays": {"kind": "dates", "dates": ["2024-11-29 Day after Thanksgiving"]}})
+    changed = agreement.with_overrides(
+        {"calendar.company_holidays": {"kind": "dates", "dates": ["2024-11-29 Day after Thanksgiving"]}}
+    )
     cal = BusinessCalendar(changed.terms.calendar)
     assert cal.why_not_business_day(dt.date(2024, 11, 29)) == "Day after Thanksgiving, CenturyLink company holiday"
     assert BusinessCalendar(agreement.terms.calendar).is_business_day(dt.date(2024, 11, 29))
@@ -62,12 +64,12 @@ def test_business_days_count_from_the_day_after(cal):
 
 def test_local_date_is_central_time(cal):
     """II.2.10: the agreement runs on Central time; 03:00 UTC is still the previous day in Idaho's agreement."""
-    moment = dt.datetime(2012, 9, 5, 3, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2012, 9, 5, 3, 0, tzinfo=dt.UTC)
     assert cal.local_date(moment) == dt.date(2012, 9, 4)
     with pytest.raises(ValueError, match="timezone-aware"):
         cal.local_date(dt.datetime(2012, 9, 5, 3, 0))
-    assert cal.within_business_hours(dt.datetime(2012, 9, 4, 15, 0, tzinfo=dt.timezone.utc))
-    assert not cal.within_business_hours(dt.datetime(2012, 9, 4, 23, 30, tzinfo=dt.timezone.utc))
+    assert cal.within_business_hours(dt.datetime(2012, 9, 4, 15, 0, tzinfo=dt.UTC))
+    assert not cal.within_business_hours(dt.datetime(2012, 9, 4, 23, 30, tzinfo=dt.UTC))
 
 
 @settings(max_examples=200, deadline=None)

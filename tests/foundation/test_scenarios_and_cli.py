@@ -76,11 +76,26 @@ def test_wrong_expectation_fails_and_missing_citation_fails(tmp_path):
     "mutation, message",
     [
         (("deadline: bill_due_date", "deadlin: bill_due_date"), "first key is one of"),
-        (("equals: \"0.1586\"", "value: \"0.1586\""), "expect[1].equals: expected the expected value"),
+        (('equals: "0.1586"', 'value: "0.1586"'), "expect[1].equals: expected the expected value"),
         (("date: 2014-03-03", "date: 2014-13-03"), "event N1: date: expected an ISO date"),
-        (("{id: setup, date: 2012-07-02, type: account.setup_completed}\n  - {id: setup", "{id: setup, date: 2012-07-02, type: account.setup_completed}\n  - {id: setup, kind: x"), "event setup: id: expected a unique id"),
-        (("agreement: centurylink-granite-id-2012", "agreement: centurylink-granite-id-2012\noverrides: {billing.late_payment.nope: 1}"), "billing.late_payment.nope: expected the key of an existing term"),
-        (("method: first_class_mail", "method: email"), "event N1: method: expected e-mail is not a valid way to give notice"),
+        (
+            (
+                "{id: setup, date: 2012-07-02, type: account.setup_completed}\n  - {id: setup",
+                "{id: setup, date: 2012-07-02, type: account.setup_completed}\n  - {id: setup, kind: x",
+            ),
+            "event setup: id: expected a unique id",
+        ),
+        (
+            (
+                "agreement: centurylink-granite-id-2012",
+                "agreement: centurylink-granite-id-2012\noverrides: {billing.late_payment.nope: 1}",
+            ),
+            "billing.late_payment.nope: expected the key of an existing term",
+        ),
+        (
+            ("method: first_class_mail", "method: email"),
+            "event N1: method: expected e-mail is not a valid way to give notice",
+        ),
     ],
 )
 def test_scenario_file_errors_name_file_and_field(tmp_path, mutation, message):
@@ -95,13 +110,16 @@ def test_cli_scenario_run_exit_codes_and_json(tmp_path):
     good = _scenario(tmp_path, GOOD)
     out = runner.invoke(app, ["scenario", "run", str(good)])
     assert out.exit_code == 0, out.output
-    assert "1 scenario files: 1 passed, 0 failed; 5 expectations: 5 passed, 0 failed" in out.output and "[III.9.2]" in out.output
+    assert (
+        "1 scenario files: 1 passed, 0 failed; 5 expectations: 5 passed, 0 failed" in out.output
+        and "[III.9.2]" in out.output
+    )
     bad = _scenario(tmp_path, GOOD.replace("equals: 2014-06-20", "equals: 2014-07-20"), "bad.yaml")
     out = runner.invoke(app, ["scenario", "run", str(good), str(bad), "--json"])
     assert out.exit_code == 1
     data = json.loads(out.output)
     assert [d["passed"] for d in data] == [True, False]
-    failed = [r for r in data[1]["results"] if not r["passed"]][0]
+    failed = next(r for r in data[1]["results"] if not r["passed"])
     assert failed["expected"] == "2014-07-20" and failed["actual"] == "2014-06-20"
     broken = _scenario(tmp_path, "scenario: x\n", "broken.yaml")
     assert runner.invoke(app, ["scenario", "run", str(broken)]).exit_code == 2
@@ -121,10 +139,22 @@ def test_cli_deadline_explains_clause_by_clause():
     """`icaops deadline KIND --from DATE` prints the date and its steps with clauses."""
     out = runner.invoke(app, ["deadline", "bill_due_date", "--from", "2012-08-04"])
     assert out.exit_code == 0 and "2012-09-04" in out.output and "Labor Day" in out.output
-    out = runner.invoke(app, ["deadline", "notice_received", "--from", "2021-12-30", "--method", "first_class_mail", "--json"])
+    out = runner.invoke(
+        app, ["deadline", "notice_received", "--from", "2021-12-30", "--method", "first_class_mail", "--json"]
+    )
     data = json.loads(out.output)
     assert data["value"] == "2022-01-05" and data["clauses"] == ["III.34.1"]
-    out = runner.invoke(app, ["deadline", "bill_due_date", "--from", "2012-08-04", "--set", "calendar.bank_holidays={kind: dates, dates: []}"])
+    out = runner.invoke(
+        app,
+        [
+            "deadline",
+            "bill_due_date",
+            "--from",
+            "2012-08-04",
+            "--set",
+            "calendar.bank_holidays={kind: dates, dates: []}",
+        ],
+    )
     assert "2012-09-03" in out.output  # with no bank holidays Labor Day does not roll
     assert runner.invoke(app, ["deadline", "list"]).exit_code == 0
     assert runner.invoke(app, ["deadline", "no_such", "--from", "2012-08-04"]).exit_code == 2

@@ -58,7 +58,15 @@ def test_every_required_deadline_is_encoded(terms):
 def test_resale_exclusions_iv(terms):
     """IV.3.5, IV.4.4, IV.4.6–IV.4.9, IV.4.12: no discount; IV.4.10 grandfathered: discount applies."""
     rules = {k: t.value for k, t in terms.resale.discount_rules.items()}
-    for name in ("nonrecurring_charges", "short_promotion", "customer_specific_pricing", "os_da", "special_access", "cocot", "own_use"):
+    for name in (
+        "nonrecurring_charges",
+        "short_promotion",
+        "customer_specific_pricing",
+        "os_da",
+        "special_access",
+        "cocot",
+        "own_use",
+    ):
         assert rules[name].discount_applies is False, name
     assert rules["grandfathered"].discount_applies is True
     assert rules["short_promotion"].max_promotion_days == 90
@@ -92,13 +100,16 @@ def test_every_interpretation_is_documented(terms):
 def test_amendment_override_keeps_both_citations(agreement_copy):
     """An amendment that changes a base term shows its own clause and keeps the base citation."""
     amendment = agreement_copy / "amendments" / "carrier-partner.yaml"
-    amendment.write_text(amendment.read_text() + '''
+    amendment.write_text(
+        amendment.read_text()
+        + """
 resale:
   discount_rate:
     value: "17.00%"
     clause: CPA.5
     quote: "a hypothetical amended discount, for this test only"
-''')
+"""
+    )
     term = load_agreement(agreement_copy).terms.resale.discount_rate
     assert term.value == Decimal("0.17") and term.clause == "CPA.5" and term.layer == "carrier-partner"
     assert [c.clause for c in term.supersedes] == ["VIII"]
@@ -116,14 +127,54 @@ def test_override_replaces_value_keeps_clause(agreement):
 @pytest.mark.parametrize(
     "file, old, new, expected",
     [
-        ("terms/billing.yaml", 'value: "0.015"', "value: 0.015", r"billing\.yaml:\d+: billing\.late_payment\.rate_per_month\.value: expected a decimal written as a quoted string"),
-        ("terms/billing.yaml", "      clause: III.9.3\n      quote: \"a late payment charge", "      clause: III-9-3\n      quote: \"a late payment charge", r"billing\.yaml:\d+: billing\.late_payment\.rate_per_month\.clause: expected a clause id"),
-        ("terms/deposit.yaml", "  estimated_months:", "  estimated_monthz:", r"deposit\.yaml:\d+: deposit\.estimated_monthz: expected no such key here"),
-        ("terms/deadlines.yaml", "offset: 30 calendar days, direction: after, roll: weekend", "offset: 30 fortnights, direction: after, roll: weekend", r"deadlines\.yaml:\d+: deadlines\.bill_due_date\.value\.offset: expected a period such as"),
-        ("terms/deadlines.yaml", "  inactivity:\n", "  inactivity_renamed:\n", r"deadlines: expected deadlines the engine needs are missing: inactivity"),
-        ("terms/calendar.yaml", "  timezone:\n", "  timezone:\n  timezone:\n", r"calendar\.yaml:\d+: calendar\.timezone: expected each key once"),
-        ("terms/money.yaml", "  scale:\n    value: 2", "  scale:\n    value: [2", r"money\.yaml:\d+: expected valid YAML"),
-        ("terms/lifecycle.yaml", "    value: 2012-06-20\n    clause: III.2.1", "    value: someday\n    clause: III.2.1", r"lifecycle\.yaml:\d+: lifecycle\.effective_date\.value: expected"),
+        (
+            "terms/billing.yaml",
+            'value: "0.015"',
+            "value: 0.015",
+            r"billing\.yaml:\d+: billing\.late_payment\.rate_per_month\.value: expected a decimal written as a quoted string",
+        ),
+        (
+            "terms/billing.yaml",
+            '      clause: III.9.3\n      quote: "a late payment charge',
+            '      clause: III-9-3\n      quote: "a late payment charge',
+            r"billing\.yaml:\d+: billing\.late_payment\.rate_per_month\.clause: expected a clause id",
+        ),
+        (
+            "terms/deposit.yaml",
+            "  estimated_months:",
+            "  estimated_monthz:",
+            r"deposit\.yaml:\d+: deposit\.estimated_monthz: expected no such key here",
+        ),
+        (
+            "terms/deadlines.yaml",
+            "offset: 30 calendar days, direction: after, roll: weekend",
+            "offset: 30 fortnights, direction: after, roll: weekend",
+            r"deadlines\.yaml:\d+: deadlines\.bill_due_date\.value\.offset: expected a period such as",
+        ),
+        (
+            "terms/deadlines.yaml",
+            "  inactivity:\n",
+            "  inactivity_renamed:\n",
+            r"deadlines: expected deadlines the engine needs are missing: inactivity",
+        ),
+        (
+            "terms/calendar.yaml",
+            "  timezone:\n",
+            "  timezone:\n  timezone:\n",
+            r"calendar\.yaml:\d+: calendar\.timezone: expected each key once",
+        ),
+        (
+            "terms/money.yaml",
+            "  scale:\n    value: 2",
+            "  scale:\n    value: [2",
+            r"money\.yaml:\d+: expected valid YAML",
+        ),
+        (
+            "terms/lifecycle.yaml",
+            "    value: 2012-06-20\n    clause: III.2.1",
+            "    value: someday\n    clause: III.2.1",
+            r"lifecycle\.yaml:\d+: lifecycle\.effective_date\.value: expected",
+        ),
     ],
 )
 def test_load_errors_name_file_line_key_and_expectation(agreement_copy, file, old, new, expected):
@@ -136,14 +187,20 @@ def test_load_errors_name_file_line_key_and_expectation(agreement_copy, file, ol
 def test_missing_clause_is_an_error(agreement_copy):
     """A term without its clause id does not load: every term must cite the agreement."""
     _edit(agreement_copy / "terms" / "deposit.yaml", "    clause: III.6.6\n", "")
-    assert re.search(r"deposit\.yaml:\d+: deposit\.cash_interest_annual_rate\.clause: expected this key to be present", _load_error(agreement_copy))
+    assert re.search(
+        r"deposit\.yaml:\d+: deposit\.cash_interest_annual_rate\.clause: expected this key to be present",
+        _load_error(agreement_copy),
+    )
 
 
 def test_duplicate_term_across_base_files(agreement_copy):
     """The same term defined in two base files is an error naming both places."""
     path = agreement_copy / "terms" / "directory.yaml"
     path.write_text(path.read_text() + (agreement_copy / "terms" / "money.yaml").read_text())
-    assert re.search(r"directory\.yaml:\d+: money\.currency: expected one definition of this term \(also at .*money\.yaml:\d+\)", _load_error(agreement_copy))
+    assert re.search(
+        r"directory\.yaml:\d+: money\.currency: expected one definition of this term \(also at .*money\.yaml:\d+\)",
+        _load_error(agreement_copy),
+    )
 
 
 def test_manifest_errors(agreement_copy):

@@ -22,16 +22,18 @@ def read(tmp_path, *records, opts=ONE):
 
 @pytest.mark.parametrize(
     "change,field,expected",
-    [({"p7": "240230"}, "date (7-12)", "YYMMDD calendar date"),
-     ({"p7": "24O301"}, "date (7-12)", "YYMMDD calendar date"),
-     ({"p13": "1A"}, "from number length (13-14)", "2 digits 00-10"),
-     ({"p13": "11"}, "from number length (13-14)", "2 digits 00-10"),
-     ({"p15": "20855512X4"}, "from number (15-24)", "digits up to the from number length"),
-     ({"p30": "208555987-"}, "to number (30-39)", "digits up to the to number length"),
-     ({"p40": "00012.0"}, "amount collected (40-46)", "7 digits"),
-     ({"p55": "246000"}, "connect time (55-60)", "HHMMSS time of day"),
-     ({"p61": "00001 5"}, "elapsed time (61-67)", "MMMMSST digits, seconds 00-59"),
-     ({"p113": "208555\x01000"}, "billing number (113-122)", "printable ASCII")],
+    [
+        ({"p7": "240230"}, "date (7-12)", "YYMMDD calendar date"),
+        ({"p7": "24O301"}, "date (7-12)", "YYMMDD calendar date"),
+        ({"p13": "1A"}, "from number length (13-14)", "2 digits 00-10"),
+        ({"p13": "11"}, "from number length (13-14)", "2 digits 00-10"),
+        ({"p15": "20855512X4"}, "from number (15-24)", "digits up to the from number length"),
+        ({"p30": "208555987-"}, "to number (30-39)", "digits up to the to number length"),
+        ({"p40": "00012.0"}, "amount collected (40-46)", "7 digits"),
+        ({"p55": "246000"}, "connect time (55-60)", "HHMMSS time of day"),
+        ({"p61": "00001 5"}, "elapsed time (61-67)", "MMMMSST digits, seconds 00-59"),
+        ({"p113": "208555\x01000"}, "billing number (113-122)", "printable ASCII"),
+    ],
 )
 def test_bad_field_is_quarantined_with_position_and_expectation(tmp_path, change, field, expected):
     recs, q = read(tmp_path, record(CAT_11), record(with_fields(CAT_01, **change)), record(CAT_01))
@@ -46,9 +48,11 @@ def test_bad_field_is_quarantined_with_position_and_expectation(tmp_path, change
 
 @pytest.mark.parametrize(
     "change,field",
-    [({"p46": "02A8"}, "carrier identification code (46-49)"),
-     ({"p150": "0000X00"}, "conversation time (150-156)"),
-     ({"p157": "20855500  "}, "originating LRN (157-166)")],
+    [
+        ({"p46": "02A8"}, "carrier identification code (46-49)"),
+        ({"p150": "0000X00"}, "conversation time (150-156)"),
+        ({"p157": "20855500  "}, "originating LRN (157-166)"),
+    ],
 )
 def test_category_11_fields_are_checked(tmp_path, change, field):
     """emi11.h: CIC, conversation time and LRNs are numeric (or blank when absent)."""
@@ -68,10 +72,13 @@ def test_first_failing_field_in_position_order_is_reported(tmp_path):
 
 
 def test_wrong_record_id(tmp_path):
-    recs, q = read(tmp_path, record(with_fields(CAT_01, p1="010102")), record(with_fields(CAT_01, p1="ABCDEF")),
-                   record(CAT_01))
-    assert [(e.record_no, e.field, e.found) for e in q] == [(1, "record id (1-6)", "010102"),
-                                                             (2, "record id (1-6)", "ABCDEF")]
+    recs, q = read(
+        tmp_path, record(with_fields(CAT_01, p1="010102")), record(with_fields(CAT_01, p1="ABCDEF")), record(CAT_01)
+    )
+    assert [(e.record_no, e.field, e.found) for e in q] == [
+        (1, "record id (1-6)", "010102"),
+        (2, "record id (1-6)", "ABCDEF"),
+    ]
     assert "one of 010101, 100101, 110101, 202401, 202402" in q[0].expected
     assert recs.column("record_no").to_pylist() == [3]
 
@@ -126,7 +133,8 @@ def test_non_ascii_byte_in_a_text_field(tmp_path):
 def test_trailer_count_mismatch(tmp_path):
     recs, q = read(tmp_path, record(HEADER), record(CAT_01), record(trailer(5)))
     assert [(e.record_no, e.field, e.expected, e.found) for e in q] == [
-        (3, "record count (24-30)", "1 (records between header and trailer)", "5")]
+        (3, "record count (24-30)", "1 (records between header and trailer)", "5")
+    ]
     assert recs.num_rows == 1
 
 
@@ -149,5 +157,5 @@ def test_malformed_records_across_chunks_and_blocks(tmp_path, monkeypatch):
     nos = recs.column("record_no").to_pylist()
     assert nos == [n for n in range(1, 41) if n not in (6, 18, 31)]
     offsets = recs.column("byte_offset").to_pylist()
-    starts = [sum(len(r) for r in rows[:n - 1]) for n in nos]
+    starts = [sum(len(r) for r in rows[: n - 1]) for n in nos]
     assert offsets == starts

@@ -72,8 +72,13 @@ def test_blank_text_fields_are_null_and_text_is_right_trimmed(tmp_path):
 
 @pytest.mark.parametrize(
     "elapsed,mmmmsst,seconds_tenths",
-    [("0000457", 457, 457), ("0000599", 599, 599), ("0001000", 600, 1000), ("0001234", 834, 1234),
-     ("0120000", 72000, 120000)],
+    [
+        ("0000457", 457, 457),
+        ("0000599", 599, 599),
+        ("0001000", 600, 1000),
+        ("0001234", 834, 1234),
+        ("0120000", 72000, 120000),
+    ],
 )
 def test_elapsed_time_readings(tmp_path, elapsed, mmmmsst, seconds_tenths):
     """61-67: emi11.h MMMMSST (default) vs Freeside seconds+tenths; equal under a minute."""
@@ -100,12 +105,14 @@ def test_mmmmsst_rejects_seconds_over_59_which_freeside_accepts(tmp_path):
 
 @pytest.mark.parametrize(
     "date,time,utc",
-    [("240110", "120000", dt.datetime(2024, 1, 10, 18, 0)),  # CST
-     ("240710", "120000", dt.datetime(2024, 7, 10, 17, 0)),  # CDT
-     ("241103", "013000", dt.datetime(2024, 11, 3, 6, 30)),  # fall back: ambiguous, earlier (CDT)
-     ("241103", "023000", dt.datetime(2024, 11, 3, 8, 30)),  # after fall back (CST)
-     ("240310", "023000", dt.datetime(2024, 3, 10, 8, 30)),  # spring gap: offset before the change
-     ("240310", "030000", dt.datetime(2024, 3, 10, 8, 0))],  # CDT
+    [
+        ("240110", "120000", dt.datetime(2024, 1, 10, 18, 0)),  # CST
+        ("240710", "120000", dt.datetime(2024, 7, 10, 17, 0)),  # CDT
+        ("241103", "013000", dt.datetime(2024, 11, 3, 6, 30)),  # fall back: ambiguous, earlier (CDT)
+        ("241103", "023000", dt.datetime(2024, 11, 3, 8, 30)),  # after fall back (CST)
+        ("240310", "023000", dt.datetime(2024, 3, 10, 8, 30)),  # spring gap: offset before the change
+        ("240310", "030000", dt.datetime(2024, 3, 10, 8, 0)),
+    ],  # CDT
 )
 def test_connect_time_in_the_agreement_zone_to_utc(tmp_path, date, time, utc):
     """Connect time (55-60) is US Central wall clock; UTC is stored alongside the original."""

@@ -70,15 +70,22 @@ def call_rows(draw, elapsed=ElapsedFormat.MMMMSST):
     }
     if kind == "110101":
         row |= {
-            "orig_term_ind": draw(_text(1)), "trunk_group": draw(_text(4)), "cic": draw(_digits(4)),
+            "orig_term_ind": draw(_text(1)),
+            "trunk_group": draw(_text(4)),
+            "cic": draw(_digits(4)),
             "conversation_tenths": draw(st.none() | st.integers(0, top - 1)),
-            "orig_lrn": draw(_digits(10)), "orig_ocn": draw(_text(4)), "term_lrn": draw(_digits(10)),
-            "term_ocn": draw(_text(4)), "sending_ocn": draw(_text(4)),
+            "orig_lrn": draw(_digits(10)),
+            "orig_ocn": draw(_text(4)),
+            "term_lrn": draw(_digits(10)),
+            "term_ocn": draw(_text(4)),
+            "sending_ocn": draw(_text(4)),
         }
     else:
         row |= {
-            "amount_minor": draw(st.integers(0, 10**7 - 1)) * UNIT, "rate_class": draw(_text(1)),
-            "message_type": draw(_text(1)), "billing_number": draw(_text(10)),
+            "amount_minor": draw(st.integers(0, 10**7 - 1)) * UNIT,
+            "rate_class": draw(_text(1)),
+            "message_type": draw(_text(1)),
+            "billing_number": draw(_text(10)),
         }
     return row
 
@@ -155,13 +162,26 @@ def test_pack_header_and_trailer_written_with_matching_count(tmp_path):
 
 def test_writer_places_fields_at_known_positions():
     """Encoding the hand-built category 01 record's values reproduces it byte for byte."""
-    batch = batch_of([{
-        "record_type": "010101", "connect_time_local": int((dt.datetime(2024, 3, 1, 14, 30, 5)
-                                                            - dt.datetime(1970, 1, 1)).total_seconds()),
-        "calling_number": "2085551234", "called_number": "2085559876", "duration_tenths": 1353,
-        "method_of_recording": "01", "indicators": "00000000000000000010", "settlement_code": "7",
-        "amount_minor": 1250 * UNIT, "rate_class": "1", "message_type": "1", "billing_number": "2085550000",
-    }])
+    batch = batch_of(
+        [
+            {
+                "record_type": "010101",
+                "connect_time_local": int(
+                    (dt.datetime(2024, 3, 1, 14, 30, 5) - dt.datetime(1970, 1, 1)).total_seconds()
+                ),
+                "calling_number": "2085551234",
+                "called_number": "2085559876",
+                "duration_tenths": 1353,
+                "method_of_recording": "01",
+                "indicators": "00000000000000000010",
+                "settlement_code": "7",
+                "amount_minor": 1250 * UNIT,
+                "rate_class": "1",
+                "message_type": "1",
+                "billing_number": "2085550000",
+            }
+        ]
+    )
     out = io.BytesIO()
     write_emi(out, batch)
     assert out.getvalue() == record(CAT_01)
@@ -169,17 +189,18 @@ def test_writer_places_fields_at_known_positions():
 
 @pytest.mark.parametrize(
     "change,field",
-    [({"trunk_group": "0123"}, "trunk group (41-44)"),
-     ({"amount_minor": 1}, "amount collected (40-46)"),
-     ({"calling_number": "20855512345"}, "from number (15-24)"),
-     ({"calling_number": "208555123X"}, "from number (15-24)"),
-     ({"duration_tenths": 10000 * 600}, "elapsed time (61-67)"),
-     ({"record_type": "010102"}, "record id (1-6)"),
-     ({"modules": "xyz"}, "modules (211-)")],
+    [
+        ({"trunk_group": "0123"}, "trunk group (41-44)"),
+        ({"amount_minor": 1}, "amount collected (40-46)"),
+        ({"calling_number": "20855512345"}, "from number (15-24)"),
+        ({"calling_number": "208555123X"}, "from number (15-24)"),
+        ({"duration_tenths": 10000 * 600}, "elapsed time (61-67)"),
+        ({"record_type": "010102"}, "record id (1-6)"),
+        ({"modules": "xyz"}, "modules (211-)"),
+    ],
 )
 def test_unrepresentable_values_are_encode_errors_naming_record_and_field(change, field):
-    base = {"record_type": "010101", "connect_time_local": 1_710_000_000, "duration_tenths": 10,
-            "amount_minor": 0}
+    base = {"record_type": "010101", "connect_time_local": 1_710_000_000, "duration_tenths": 10, "amount_minor": 0}
     rows = [dict(base), base | change]
     with pytest.raises(EncodeError) as err:
         write_emi(io.BytesIO(), batch_of(rows), PACK)

@@ -60,8 +60,13 @@ def test_emi_file_is_ingested_once_by_checksum(con, tmp_path):
     path = tmp_path / "duf.emi"
     write_emi(path, synthetic_batch(200, 1), PACK)
     first = ingest_file(con, path, emi=ONE)
-    assert (first.records_read, first.accepted, first.duplicates, first.quarantined, first.control_records) == \
-        (202, 200, 0, 0, 2)
+    assert (first.records_read, first.accepted, first.duplicates, first.quarantined, first.control_records) == (
+        202,
+        200,
+        0,
+        0,
+        2,
+    )
     again = ingest_file(con, shutil.copy(path, tmp_path / "renamed.emi"), emi=ONE)
     assert again.already_ingested and again.accepted == 0 and again.sha256 == first.sha256
     assert con.execute("SELECT count(*) FROM call_records").fetchone()[0] == 200
@@ -79,15 +84,21 @@ def test_same_calls_in_a_different_file_are_duplicates_not_new_rows(con, tmp_pat
     assert con.execute("SELECT count(DISTINCT record_id), count(*) FROM call_records").fetchone() == (300, 300)
 
 
-def test_duplicates_within_one_file_and_across_formats(con, tmp_path):
+def test_repeats_within_one_file_count_and_duplicates_across_formats(con, tmp_path):
+    """Identical records in one file are repeated attempts (CPA.8); the same records in another file,
+    whatever its format, are re-sent and counted once."""
     batch = synthetic_batch(50, 3)
     write_emi(tmp_path / "twice.emi", pa.Table.from_batches([batch, batch]), PACK)
     report = ingest_file(con, tmp_path / "twice.emi", emi=ONE)
-    assert (report.accepted, report.duplicates) == (50, 50)
+    assert (report.accepted, report.duplicates) == (100, 0)
     pq.write_table(interchange(batch), tmp_path / "same.parquet")
     csv_report = ingest_file(con, write_csv(tmp_path / "same.csv", batch))
     pq_report = ingest_file(con, tmp_path / "same.parquet")
     assert (csv_report.duplicates, pq_report.duplicates, pq_report.accepted) == (50, 50, 0)
+    pq.write_table(interchange(pa.concat_batches([batch] * 3)), tmp_path / "thrice.parquet")
+    third = ingest_file(con, tmp_path / "thrice.parquet")
+    assert (third.accepted, third.duplicates) == (50, 100)
+    assert con.execute("SELECT count(*) FROM call_records").fetchone() == (150,)
 
 
 def test_stored_rows_are_the_canonical_rows(con, tmp_path):
@@ -104,10 +115,13 @@ def test_quarantine_table_and_report_for_malformed_records(con, tmp_path):
     path.write_bytes(record(CAT_01) + record(with_fields(CAT_01, p7="240230")) + record(CAT_01)[:90])
     report = ingest_file(con, path, emi=ONE)
     assert (report.records_read, report.accepted, report.duplicates, report.quarantined) == (3, 1, 0, 2)
-    q = con.execute("SELECT record_no, byte_offset, field, expected, length(raw) FROM quarantine "
-                    "ORDER BY record_no").fetchall()
-    assert q == [(2, 212, "date (7-12)", "YYMMDD calendar date", 210),
-                 (3, 424, "record length", "210 bytes (or 210 + modules) then CR LF; found 90 bytes", 90)]
+    q = con.execute(
+        "SELECT record_no, byte_offset, field, expected, length(raw) FROM quarantine ORDER BY record_no"
+    ).fetchall()
+    assert q == [
+        (2, 212, "date (7-12)", "YYMMDD calendar date", 210),
+        (3, 424, "record length", "210 bytes (or 210 + modules) then CR LF; found 90 bytes", 90),
+    ]
     assert con.execute("SELECT quarantined FROM ingested_files").fetchone() == (2,)
 
 
@@ -140,13 +154,15 @@ def test_csv_roundtrip_and_positions(tmp_path):
 def test_csv_malformed_rows_are_quarantined_and_the_rest_read(tmp_path):
     path = tmp_path / "m.csv"
     head = "record_type,connect_time_local,calling_number,duration_tenths,amount\n"
-    rows = ["010101,2024-03-01 14:30:05,2085551234,12,1.25\n",
-            "010101,2024-02-30 14:30:05,2085551234,12,1.25\n",
-            "010101,2024-03-01 14:30:05,20855X1234,12,1.25\n",
-            "010101,2024-03-01 14:30:05,2085551234,12,1.2500001\n",
-            "010101,2024-03-01 14:30:05,2085551234\n",
-            "\n",
-            "110101,2024-03-01 14:30:06,2085551234,7,\n"]
+    rows = [
+        "010101,2024-03-01 14:30:05,2085551234,12,1.25\n",
+        "010101,2024-02-30 14:30:05,2085551234,12,1.25\n",
+        "010101,2024-03-01 14:30:05,20855X1234,12,1.25\n",
+        "010101,2024-03-01 14:30:05,2085551234,12,1.2500001\n",
+        "010101,2024-03-01 14:30:05,2085551234\n",
+        "\n",
+        "110101,2024-03-01 14:30:06,2085551234,7,\n",
+    ]
     path.write_text(head + "".join(rows))
     chunks = list(read_csv_records(path))
     good = pa.Table.from_batches([c.records for c in chunks])
@@ -154,7 +170,11 @@ def test_csv_malformed_rows_are_quarantined_and_the_rest_read(tmp_path):
     assert good.column("record_no").to_pylist() == [1, 6]
     assert good.column("amount_minor").to_pylist() == [125 * 10 ** (AMOUNT_SCALE - 2), None]
     assert [(b.record_no, b.field) for b in bad] == [
-        (2, "connect_time_local"), (3, "calling_number"), (4, "amount"), (5, "columns")]
+        (2, "connect_time_local"),
+        (3, "calling_number"),
+        (4, "amount"),
+        (5, "columns"),
+    ]
     assert bad[0].expected == "a real calendar date and time of day"
     assert bad[0].byte_offset == len(head) + len(rows[0])
     assert bad[2].expected.startswith("a decimal amount in dollars, at most 6 places")
@@ -163,8 +183,10 @@ def test_csv_malformed_rows_are_quarantined_and_the_rest_read(tmp_path):
 
 def test_csv_bad_utf8_row(tmp_path):
     path = tmp_path / "u.csv"
-    path.write_bytes(b"record_type,connect_time_local,duration_tenths,trunk_group\n"
-                     b"110101,2024-03-01 14:30:05,1,\xff\xfe\n110101,2024-03-01 14:30:05,1,0001\n")
+    path.write_bytes(
+        b"record_type,connect_time_local,duration_tenths,trunk_group\n"
+        b"110101,2024-03-01 14:30:05,1,\xff\xfe\n110101,2024-03-01 14:30:05,1,0001\n"
+    )
     chunks = list(read_csv_records(path))
     assert [q["field"] for c in chunks for q in c.quarantine.to_pylist()] == ["encoding"]
     assert sum(c.records.num_rows for c in chunks) == 1
@@ -173,17 +195,22 @@ def test_csv_bad_utf8_row(tmp_path):
 def test_missing_required_column_names_file_and_columns(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("record_type,calling_number\n010101,2085551234\n")
-    with pytest.raises(SourceError, match=r"x\.csv: expected columns .*missing connect_time_local, duration_tenths"):
+    with pytest.raises(
+        SourceError,
+        match=r"x\.csv: expected a header row naming the columns .*missing connect_time_local, duration_tenths",
+    ):
         list(read_csv_records(path))
 
 
 def test_parquet_with_typed_columns_and_negative_amounts(tmp_path):
-    table = pa.table({
-        "record_type": ["010101", "010101"],
-        "connect_time_local": pa.array([dt.datetime(2024, 3, 1, 14, 30, 5, 250000)] * 2, pa.timestamp("us")),
-        "duration_tenths": pa.array([12, 7], pa.int32()),
-        "amount": pa.array(["-1.250", "0.000001"], pa.string()).cast(pa.decimal128(12, 6)),
-    })
+    table = pa.table(
+        {
+            "record_type": ["010101", "010101"],
+            "connect_time_local": pa.array([dt.datetime(2024, 3, 1, 14, 30, 5, 250000)] * 2, pa.timestamp("us")),
+            "duration_tenths": pa.array([12, 7], pa.int32()),
+            "amount": pa.array(["-1.250", "0.000001"], pa.string()).cast(pa.decimal128(12, 6)),
+        }
+    )
     pq.write_table(table, tmp_path / "t.parquet")
     chunks = list(read_parquet_records(tmp_path / "t.parquet"))
     rows = chunks[0].records.to_pylist()
@@ -194,8 +221,14 @@ def test_parquet_with_typed_columns_and_negative_amounts(tmp_path):
 
 def test_parquet_float_money_is_refused(tmp_path):
     """Project rule: money is never binary floating point."""
-    table = pa.table({"record_type": ["010101"], "connect_time_local": ["2024-03-01 14:30:05"],
-                      "duration_tenths": [1], "amount": [1.25]})
+    table = pa.table(
+        {
+            "record_type": ["010101"],
+            "connect_time_local": ["2024-03-01 14:30:05"],
+            "duration_tenths": [1],
+            "amount": [1.25],
+        }
+    )
     pq.write_table(table, tmp_path / "f.parquet")
     with pytest.raises(SourceError, match="amount: expected integer, decimal or text"):
         list(read_parquet_records(tmp_path / "f.parquet"))

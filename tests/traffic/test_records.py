@@ -82,8 +82,10 @@ def test_identity_distinguishes_null_from_empty_padding():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2060, 1, 1)), min_size=1, max_size=20),
-       st.sampled_from(["America/Chicago", "America/Boise", "America/Los_Angeles", "UTC"]))
+@given(
+    st.lists(st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2060, 1, 1)), min_size=1, max_size=20),
+    st.sampled_from(["America/Chicago", "America/Boise", "America/Los_Angeles", "UTC"]),
+)
 def test_local_to_utc_agrees_with_zoneinfo_fold_0(times, zone):
     """Vectorised zone conversion = Python's PEP 495 reading (fold=0) for every wall time."""
     epoch = dt.datetime(1970, 1, 1)

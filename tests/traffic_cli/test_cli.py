@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -59,9 +61,12 @@ def test_ingest_counts_and_is_idempotent(tmp_path, day_file):
 
 def test_ingest_writes_the_quarantine_with_record_field_and_expectation(tmp_path):
     bad = tmp_path / "calls.csv"
-    bad.write_text("record_type,connect_time_local,duration_tenths,calling_number\n"
-                   "110101,2024-03-12 10:00:00,100,2082638001\n"
-                   "110101,2024-03-12 25:00:00,100,2082638002\n", encoding="utf-8")
+    bad.write_text(
+        "record_type,connect_time_local,duration_tenths,calling_number\n"
+        "110101,2024-03-12 10:00:00,100,2082638001\n"
+        "110101,2024-03-12 25:00:00,100,2082638002\n",
+        encoding="utf-8",
+    )
     result = invoke("ingest", bad, "--calls-db", tmp_path / "t.duckdb")
     assert result.exit_code == 0
     quarantine = next((tmp_path / "quarantine").glob("calls.csv.*.quarantine.csv"))
@@ -81,8 +86,13 @@ def test_ingest_of_an_unknown_format_fails_naming_the_file(tmp_path):
 def test_check_prints_kinds_with_clauses_and_writes_files(checked):
     """CPA.1.1, 7, 8, 9, 10 in the summary; findings files with clause ids."""
     out, output = checked
-    for kind, clause in (("provider_not_authorized", "CPA.1.1"), ("cpn_altered", "CPA.7"), ("voip_911_to_ilec", "CPA.10"),
-                         ("outside_serving_area", "CPA.9"), ("dos_provider", "CPA.8")):
+    for kind, clause in (
+        ("provider_not_authorized", "CPA.1.1"),
+        ("cpn_altered", "CPA.7"),
+        ("voip_911_to_ilec", "CPA.10"),
+        ("outside_serving_area", "CPA.9"),
+        ("dos_provider", "CPA.8"),
+    ):
         assert any(kind in line and clause in line for line in output.splitlines()), kind
     assert "dos_detected" in output and "remedy:" in output
     rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8")))
@@ -99,14 +109,17 @@ def test_check_from_the_database_finds_the_same_as_from_parquet(tmp_path, day_fi
     assert from_db == from_pq
 
 
-@pytest.mark.parametrize("args, message", [
-    ((), "out/traffic/traffic.duckdb: no such file"),  # the store `traffic ingest` writes by default
-    (("--calls-db", "a.duckdb", "--parquet", "x.parquet"), "one of --calls-db PATH or --parquet GLOB, not both"),
-    (("--parquet", "x.parquet", "--backend", "spark"), "expected duckdb or pyspark"),
-    (("--parquet", "nomatch*"), "--parquet 'nomatch*': no file matches"),
-    (("--as-of", "12/03/2024"), "--as-of '12/03/2024': expected a date YYYY-MM-DD"),
-    (("--calls-db", "missing.duckdb"), "no such file"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((), "out/traffic/traffic.duckdb: no such file"),  # the store `traffic ingest` writes by default
+        (("--calls-db", "a.duckdb", "--parquet", "x.parquet"), "one of --calls-db PATH or --parquet GLOB, not both"),
+        (("--parquet", "x.parquet", "--backend", "spark"), "expected duckdb or pyspark"),
+        (("--parquet", "nomatch*"), "--parquet 'nomatch*': no file matches"),
+        (("--as-of", "12/03/2024"), "--as-of '12/03/2024': expected a date YYYY-MM-DD"),
+        (("--calls-db", "missing.duckdb"), "no such file"),
+    ],
+)
 def test_check_refuses_bad_arguments(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     result = invoke("check", *args, "--out", tmp_path)
@@ -134,3 +147,21 @@ def test_demo_prints_findings_with_clauses_and_the_dos_event(tmp_path):
     text = captured.get()
     assert "dos_detected" in text and "[CPA.8]" in text and "cpn_altered" in text
     assert (tmp_path / "report" / "report.html").exists() and (tmp_path / "check" / "findings.parquet").exists()
+
+
+def test_ingest_of_random_bytes_exits_1_naming_the_file_and_stores_nothing(tmp_path):
+    """Issue 11: 200 MB of random bytes exited 0 after 41 s; now refused on its first chunk, with why."""
+    noise = tmp_path / "noise.emi"
+    noise.write_bytes(np.random.default_rng(4).integers(0, 256, 3_000_000, dtype=np.uint8).tobytes())
+    db = tmp_path / "t.duckdb"
+    result = invoke("ingest", noise, "--calls-db", db)
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "noise.emi" in text and "malformed (more than half)" in text and "nothing of the file was stored" in text
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+    finally:
+        con.close()
+    assert not (tmp_path / "quarantine").exists()

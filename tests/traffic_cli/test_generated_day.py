@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -46,7 +47,9 @@ def test_dos_burst_exceeds_the_terms_thresholds_in_every_planted_window(small_da
     t = agreement.terms.carrier_partner.dos_thresholds.value
     floor = max(t.min_attempts_in_window, math.floor(t.max_attempts_per_second * t.window_seconds))
     calls = small_day.calls
-    on_tg = pc.fill_null(pc.equal(calls.column("trunk_group"), small_day.dos_trunk_group), False).to_numpy(zero_copy_only=False)
+    on_tg = pc.fill_null(pc.equal(calls.column("trunk_group"), small_day.dos_trunk_group), False).to_numpy(
+        zero_copy_only=False
+    )
     counts = _minute_counts(calls, on_tg)
     assert len(small_day.dos_windows) == 3
     for start, end in small_day.dos_windows:
@@ -56,9 +59,19 @@ def test_dos_burst_exceeds_the_terms_thresholds_in_every_planted_window(small_da
 
 def test_burst_follows_the_terms_when_they_change(spec, reference, agreement):
     """The burst is sized from carrier_partner.dos_thresholds, never from a constant (CPA.8)."""
-    stricter = agreement.with_overrides({"carrier_partner.dos_thresholds": {
-        "window_seconds": 60, "max_attempts_per_second": "80", "short_call_seconds": 6, "max_short_call_ratio": "0.60",
-        "min_answer_seizure_ratio": "0.15", "min_attempts_in_window": 600}}, source="test").terms
+    stricter = agreement.with_overrides(
+        {
+            "carrier_partner.dos_thresholds": {
+                "window_seconds": 60,
+                "max_attempts_per_second": "80",
+                "short_call_seconds": 6,
+                "max_short_call_ratio": "0.60",
+                "min_answer_seizure_ratio": "0.15",
+                "min_attempts_in_window": 600,
+            }
+        },
+        source="test",
+    ).terms
     day = generate_day(spec, reference, stricter, calls=SMALL_DAY)
     # (80/s x 60 s + 1 attempt, to exceed the limit) x factor 1.25, for three one-minute windows
     assert day.planted["dos_burst_calls"] == math.ceil((80 * 60 + 1) * 1.25) * 3
@@ -98,16 +111,32 @@ def test_the_unnotified_provider_may_not_be_carried(spec):
 
 def test_the_check_finds_exactly_what_was_planted(small_day, spec, reference, agreement):
     """CPA.1.1, 7, 8, 9, 10: the pipeline's findings by kind equal the planted counts."""
-    checks = prepare_checks(agreement.terms_at(small_day.date), reference, demo_registry(spec), connect("duckdb"),
-                            as_of=small_day.date, clec_ocn=spec.clec_ocn)
+    checks = prepare_checks(
+        agreement.terms_at(small_day.date),
+        reference,
+        demo_registry(spec),
+        connect("duckdb"),
+        as_of=small_day.date,
+        clec_ocn=spec.clec_ocn,
+    )
     result = check_traffic(calls_from_arrow(small_day.calls), checks)
-    found = {r["kind"]: r["kind_count"] for r in result.findings.group_by("kind").aggregate([("kind", "count")]).to_pylist()}
+    found = {
+        r["kind"]: r["kind_count"] for r in result.findings.group_by("kind").aggregate([("kind", "count")]).to_pylist()
+    }
     p = small_day.planted
-    assert found == {"provider_not_authorized": p["provider_not_authorized"], "cpn_missing": p["cpn_missing"],
-                     "cpn_altered": p["cpn_altered"], "voip_911_to_ilec": p["voip_911"],
-                     "outside_serving_area": p["outside_serving_area"], "dos_trunk_group": 3, "dos_provider": 3}
+    assert found == {
+        "provider_not_authorized": p["provider_not_authorized"],
+        "cpn_missing": p["cpn_missing"],
+        "cpn_altered": p["cpn_altered"],
+        "voip_911_to_ilec": p["voip_911"],
+        "outside_serving_area": p["outside_serving_area"],
+        "dos_trunk_group": 3,
+        "dos_provider": 3,
+    }
     assert {(dict(e.data)["scope"], dict(e.data)["key"]) for e in result.events} == {
-        ("provider", small_day.dos_provider), ("trunk_group", small_day.dos_trunk_group)}
+        ("provider", small_day.dos_provider),
+        ("trunk_group", small_day.dos_trunk_group),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -128,15 +157,21 @@ def test_the_day_ingests_whole_from_every_format(tmp_path, mid_day, suffix):
 
 def test_bad_spec_errors_name_the_file_and_key(tmp_path):
     text = load_day_spec().source
-    body = open(text, encoding="utf-8").read().replace("provider: TELNYX, trunk_group", "provider: NOBODY, trunk_group")
+    body = (
+        Path(text).read_text(encoding="utf-8").replace("provider: TELNYX, trunk_group", "provider: NOBODY, trunk_group")
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(body, encoding="utf-8")
-    with pytest.raises(SpecError, match=r"bad\.yaml:\d+: dos_burst\.provider: expected one of the providers, got 'NOBODY'"):
+    with pytest.raises(
+        SpecError, match=r"bad\.yaml:\d+: dos_burst\.provider: expected one of the providers, got 'NOBODY'"
+    ):
         load_day_spec(bad)
 
 
 def test_a_block_not_held_by_its_provider_is_refused(tmp_path, reference, agreement):
-    body = open(load_day_spec().source, encoding="utf-8").read().replace('blocks: ["2082637"]', 'blocks: ["2082638"]')
+    body = (
+        Path(load_day_spec().source).read_text(encoding="utf-8").replace('blocks: ["2082637"]', 'blocks: ["2082638"]')
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(body, encoding="utf-8")
     with pytest.raises(SpecError, match="COMMIO: block 2082638: expected a block held by Z204"):

@@ -80,8 +80,9 @@ class RecordBlock:
         """A contiguous (n, width) copy of the field at 0-based ``start``."""
         if self.n == 0:
             return np.zeros((0, width), dtype=np.uint8)
-        field = np.ndarray((self.n,), dtype=f"S{width}", buffer=self.base, offset=self.first + start,
-                           strides=(self.stride,))
+        field = np.ndarray(
+            (self.n,), dtype=f"S{width}", buffer=self.base, offset=self.first + start, strides=(self.stride,)
+        )
         return field.copy().view(np.uint8).reshape(self.n, width)
 
     def padded_words(self, start: int, width: int) -> list[np.ndarray]:

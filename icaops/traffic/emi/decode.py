@@ -105,8 +105,12 @@ def _checks(block: RecordBlock, is01: np.ndarray, is11: np.ndarray, fmt: Elapsed
     checks.append((d_ok & C.valid_date(2000 + yy, mm, dd), F_DATE, "YYMMDD calendar date"))
     from_len, from_len_ok, from_ok = _telephone(block, F_FROM_LEN, F_FROM)
     to_len, to_len_ok, to_ok = _telephone(block, F_TO_LEN, F_TO)
-    checks += [(from_len_ok, F_FROM_LEN, "2 digits 00-10"), (from_ok, F_FROM, "digits up to the from number length"),
-               (to_len_ok, F_TO_LEN, "2 digits 00-10"), (to_ok, F_TO, "digits up to the to number length")]
+    checks += [
+        (from_len_ok, F_FROM_LEN, "2 digits 00-10"),
+        (from_ok, F_FROM, "digits up to the from number length"),
+        (to_len_ok, F_TO_LEN, "2 digits 00-10"),
+        (to_ok, F_TO, "digits up to the to number length"),
+    ]
     a_ok, amount = block.digits(F_AMOUNT.start - 1, F_AMOUNT.length)
     checks.append((~is01 | a_ok, F_AMOUNT, "7 digits"))
     t_ok, hms = block.digits(F_TIME.start - 1, 6)
@@ -131,8 +135,20 @@ def _checks(block: RecordBlock, is01: np.ndarray, is11: np.ndarray, fmt: Elapsed
             good, expected = C.printable_rows(data), "printable ASCII"
         checks.append((good if applies is None else good | ~applies, f, expected))
     checks.sort(key=lambda c: c[1].start)
-    values = {"yy": yy, "mm": mm, "dd": dd, "h": h, "mi": mi, "s": s, "duration": duration, "conv": conv,
-              "conv_blank": conv_blank, "amount": amount, "from_len": from_len, "to_len": to_len}
+    values = {
+        "yy": yy,
+        "mm": mm,
+        "dd": dd,
+        "h": h,
+        "mi": mi,
+        "s": s,
+        "duration": duration,
+        "conv": conv,
+        "conv_blank": conv_blank,
+        "amount": amount,
+        "from_len": from_len,
+        "to_len": to_len,
+    }
     return checks, values, texts
 
 

@@ -231,7 +231,6 @@ def markdown_table(layout: Layout) -> str:
     for f in sorted(layout.fields, key=lambda f: f.start):
         pos = f"{f.start}–{f.end}" if f.length > 1 else f"{f.start}"
         lines.append(
-            f"| {pos} | {f.length} | {f.name} | {f.kind.value} | {f.canonical or ''} "
-            f"| {f.source.value} | {f.note} |"
+            f"| {pos} | {f.length} | {f.name} | {f.kind.value} | {f.canonical or ''} | {f.source.value} | {f.note} |"
         )
     return "\n".join(lines)

@@ -140,8 +140,14 @@ class Framer:
         self._carry = buf[tail_start:]
         self._carry_offset = base + tail_start
         if len(self._carry) > MAX_LINE:
-            bad.append(BadFrame(self._next_no, self._carry_offset, self._carry[:MAX_RAW],
-                                f"a CR LF within {MAX_LINE} bytes (record terminator missing)"))
+            bad.append(
+                BadFrame(
+                    self._next_no,
+                    self._carry_offset,
+                    self._carry[:MAX_RAW],
+                    f"a CR LF within {MAX_LINE} bytes (record terminator missing)",
+                )
+            )
             self._next_no += 1
             self._carry_offset += len(self._carry)
             self._carry = b""

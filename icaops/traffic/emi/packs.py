@@ -60,7 +60,9 @@ class Packs:
         if kind == HEADER:
             done = 0
             if self.open is not None:
-                q.append(self._q(self.open, "pack header (1-6)", "a pack trailer 20-24-02 before the next header", "202401"))
+                q.append(
+                    self._q(self.open, "pack header (1-6)", "a pack trailer 20-24-02 before the next header", "202401")
+                )
             self.open = c
             return done
         if self.open is None:

@@ -25,14 +25,19 @@ from icaops.traffic.emi.framing import BadFrame, Framer, Frames
 from icaops.traffic.emi.packs import HEADER, TRAILER, Control, Packs
 from icaops.traffic.records import (
     AGREEMENT_ZONE,
+    BatchWords,
     Quarantined,
     RecordChunk,
+    Repeats,
+    batch_words,
     empty_records,
     finish_batch,
     quarantine_batch,
 )
 
 DEFAULT_CHUNK_BYTES = FRAME_LENGTH * 65536  # about 13.9 MB, 65,536 records
+FIRST_CHUNK_BYTES = FRAME_LENGTH * 4096
+"""The first read is small, so that a file that is not EMI at all is seen as such after ~870 KB."""
 DECODE_ROWS = 16384
 """Records decoded at a time: small enough that a block's bytes stay in CPU cache."""
 
@@ -96,42 +101,58 @@ def _split(frames: Frames, source: str, packs: Packs, q: list[Quarantined]) -> I
             if rid[i] in (HEADER, TRAILER):
                 packs.see(int(rid[i]), Control(no, off, raw), q)
             else:
-                q.append(Quarantined(source, no, off, "record id (1-6)", f"one of {_SUPPORTED}",
-                                     _text(raw, slice(0, 6)), _text(raw)))
+                q.append(
+                    Quarantined(
+                        source, no, off, "record id (1-6)", f"one of {_SUPPORTED}", _text(raw, slice(0, 6)), _text(raw)
+                    )
+                )
         yield _Job(block, rid, detail, nos, offs, None if modules is None else modules.slice(lo, n))
 
 
-def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, list[Quarantined]]:
-    """Decode one block's detail records (runs on a worker thread; touches no shared state)."""
+def _decode(job: _Job, source: str, opts: ReadOptions) -> tuple[pa.RecordBatch, list[Quarantined], BatchWords]:
+    """Decode one block's detail records (runs on a worker thread; touches no shared state), with
+    the words that number its repeated calls in file order later."""
     block = job.block
     cols, ok, failures = decode_details(block, job.rid, job.detail, opts.elapsed)
     q: list[Quarantined] = []
     for failure in failures:
         for i in failure.rows:
             raw = block.row(int(i))
-            q.append(Quarantined(source, int(job.record_no[i]), int(job.byte_offset[i]), failure.field.label,
-                                 failure.expected, _text(raw, failure.field.cols), _text(raw)))
+            q.append(
+                Quarantined(
+                    source,
+                    int(job.record_no[i]),
+                    int(job.byte_offset[i]),
+                    failure.field.label,
+                    failure.expected,
+                    _text(raw, failure.field.cols),
+                    _text(raw),
+                )
+            )
     keep = np.flatnonzero(ok)
     out = {k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in cols.items()}
     out["record_no"] = pa.array(job.record_no[keep])
     out["byte_offset"] = pa.array(job.byte_offset[keep])
     if job.modules is not None:
         out["modules"] = job.modules.take(pa.array(keep))
-    batch = finish_batch(out, n=keep.size, source_file=source, source_format="emi", zone=opts.zone)
-    return batch, q
+    batch = finish_batch(out, n=keep.size, source_file=source, source_format="emi", zone=opts.zone, numbered=False)
+    return batch, q, batch_words(batch)
 
 
 def _chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[bytes, bool]]:
     with open(path, "rb") as fh:
+        first = True
         while True:
-            data = fh.read(size)
+            data = fh.read(min(size, FIRST_CHUNK_BYTES) if first else size)
+            first = False
             yield data, not data
             if not data:
                 return
 
 
-def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
-             name: str | None = None) -> Iterator[RecordChunk]:
+def read_emi(
+    path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *, name: str | None = None
+) -> Iterator[RecordChunk]:
     """Stream an EMI file as canonical ``RecordChunk``s, in file order (VI.9.1.2).
 
     ``name`` is the source_file recorded on rows (default: the path as given).
@@ -141,13 +162,20 @@ def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
     framer, packs = Framer(), Packs(source)
     pool = ThreadPoolExecutor(opts.threads) if opts.threads > 1 else None
     pending: deque[tuple[Future | tuple, list[Quarantined], int]] = deque()
+    repeats = Repeats()  # blocks decode out of order; identical calls are numbered here, in file order
 
     def finish(item) -> RecordChunk:
         fut, early, control = item
-        batch, q = fut.result() if isinstance(fut, Future) else fut
+        batch, q, words = fut.result() if isinstance(fut, Future) else fut
         entries = sorted(early + q, key=lambda e: e.record_no or 0)
-        return RecordChunk(batch, quarantine_batch(entries), control)
+        return RecordChunk(repeats.number(batch, words), quarantine_batch(entries), control)
 
+    def due() -> bool:
+        """The oldest block is decoded, or too many wait (a caller may stop early on what it sees)."""
+        work = pending[0][0]
+        return len(pending) > 2 * max(opts.threads, 1) or not isinstance(work, Future) or work.done()
+
+    probing = True
     try:
         for data, final in _chunks(path, size):
             frames = framer.feed(data, final=final)
@@ -156,12 +184,15 @@ def read_emi(path: str | os.PathLike, opts: ReadOptions = DEFAULT_OPTIONS, *,
                 work = pool.submit(_decode, job, source, opts) if pool else _decode(job, source, opts)
                 pending.append((work, q, packs.take_control()))
                 q = []
-                while len(pending) > 2 * max(opts.threads, 1):
+                while pending and due():
                     yield finish(pending.popleft())
             if final:
                 packs.finish(q)
             if q:
-                pending.append(((empty_records(), []), q, packs.take_control()))
+                pending.append(((empty_records(), [], batch_words(empty_records())), q, packs.take_control()))
+            while pending and (probing or due()):
+                yield finish(pending.popleft())
+            probing = False  # the first, small chunk is handed over whole before the next is read
         while pending:
             yield finish(pending.popleft())
     finally:

@@ -17,8 +17,9 @@ from icaops.traffic.records import AGREEMENT_ZONE, AMOUNT_SCALE, finish_batch
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
-def _digit_strings(rng: np.random.Generator, n: int, width: int, prefix: bytes = b"",
-                   valid: np.ndarray | None = None) -> pa.Array:
+def _digit_strings(
+    rng: np.random.Generator, n: int, width: int, prefix: bytes = b"", valid: np.ndarray | None = None
+) -> pa.Array:
     body = rng.integers(48, 58, size=(n, width - len(prefix)), dtype=np.uint8)
     col = np.concatenate((np.tile(np.frombuffer(prefix, np.uint8), (n, 1)), body), axis=1) if prefix else body
     lengths = np.full(n, width) if valid is None else np.where(valid, width, 0)

@@ -131,14 +131,20 @@ def _number(enc: _Encoder, len_f: Field, num_f: Field, name: str) -> None:
     enc.out[:, num_f.cols] = np.where(inside, data, np.uint8(48))
 
 
-def encode_records(batch: pa.RecordBatch, *, elapsed: ElapsedFormat = ElapsedFormat.MMMMSST,
-                   target: str = "<memory>", first_record_no: int = 1) -> bytes:
+def encode_records(
+    batch: pa.RecordBatch,
+    *,
+    elapsed: ElapsedFormat = ElapsedFormat.MMMMSST,
+    target: str = "<memory>",
+    first_record_no: int = 1,
+) -> bytes:
     """Canonical rows as EMI detail records (210 bytes + CR LF each, modules before CR LF)."""
     enc = _Encoder(batch, target, first_record_no)
     rid_bytes, _ = C.fixed_bytes(batch.column("record_type"), 6)
     rid = np.where(C.is_digits(rid_bytes), C.to_int(rid_bytes), -1)
-    enc.fail(~np.isin(rid, [int(r) for r in DETAIL_IDS]), "record id (1-6)", f"one of {', '.join(DETAIL_IDS)}",
-             "record_type")
+    enc.fail(
+        ~np.isin(rid, [int(r) for r in DETAIL_IDS]), "record id (1-6)", f"one of {', '.join(DETAIL_IDS)}", "record_type"
+    )
     enc.out[:, 0:6] = rid_bytes
     is11 = rid == 110101
     is01 = ~is11
@@ -163,8 +169,12 @@ def encode_records(batch: pa.RecordBatch, *, elapsed: ElapsedFormat = ElapsedFor
     f_amount = CATEGORY_01.field("amount collected")
     unit = 10 ** (AMOUNT_SCALE - EMI_AMOUNT_SCALE)
     enc.fail(is11 & has_amount, f_amount.label, "null: category 11 has no amount", "amount_minor")
-    enc.fail(is01 & ((amount % unit != 0) | (amount < 0) | (amount >= unit * 10**7)), f_amount.label,
-             "whole thousandths of a dollar, 0 to 9999.999", "amount_minor")
+    enc.fail(
+        is01 & ((amount % unit != 0) | (amount < 0) | (amount >= unit * 10**7)),
+        f_amount.label,
+        "whole thousandths of a dollar, 0 to 9999.999",
+        "amount_minor",
+    )
     enc.digits(f_amount, amount // unit, is01)
     for f in _ONLY_01:
         if f.canonical != "amount_minor":
@@ -183,8 +193,9 @@ def _with_modules(enc: _Encoder, modules: pa.Array) -> bytes:
     if modules.null_count == len(modules):
         return enc.out.tobytes()
     values = modules.to_pylist()
-    bad = np.array([bool(m) and not (len(m) >= 4 and m[:3].isdigit() and m[3].isalpha() and m.isascii())
-                    for m in values])
+    bad = np.array(
+        [bool(m) and not (len(m) >= 4 and m[:3].isdigit() and m[3].isalpha() and m.isascii()) for m in values]
+    )
     enc.fail(bad, "modules (211-)", "module code: 3 digits and a version letter", "modules")
     lines = [
         enc.out[i, :RECORD_LENGTH].tobytes() + m.encode("ascii") + b"\r\n" if m else enc.out[i].tobytes()
@@ -195,6 +206,7 @@ def _with_modules(enc: _Encoder, modules: pa.Array) -> bytes:
 
 def pack_record(record_id: str, pack: PackInfo, count: int | None = None) -> bytes:
     """A pack header (20-24-01) or trailer (20-24-02) record, with CR LF."""
+
     def fixed(text: str, width: int) -> str:
         if len(text) > width or not text.isascii():
             raise ValueError(f"pack field {text!r}: expected at most {width} ASCII characters")
@@ -213,8 +225,13 @@ def pack_record(record_id: str, pack: PackInfo, count: int | None = None) -> byt
 class EmiWriter:
     """Writes a pack header, detail records batch by batch, then a trailer with the count."""
 
-    def __init__(self, dest: str | os.PathLike | BinaryIO, pack: PackInfo | None = None, *,
-                 elapsed: ElapsedFormat = ElapsedFormat.MMMMSST) -> None:
+    def __init__(
+        self,
+        dest: str | os.PathLike | BinaryIO,
+        pack: PackInfo | None = None,
+        *,
+        elapsed: ElapsedFormat = ElapsedFormat.MMMMSST,
+    ) -> None:
         self._own = isinstance(dest, (str, os.PathLike))
         self._fh: BinaryIO
         if isinstance(dest, (str, os.PathLike)):
@@ -240,15 +257,20 @@ class EmiWriter:
         if self._own:
             self._fh.close()
 
-    def __enter__(self) -> EmiWriter:  # noqa: PYI034 -- not subclassed
+    def __enter__(self) -> EmiWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def write_emi(dest: str | os.PathLike | BinaryIO, data: pa.RecordBatch | pa.Table, pack: PackInfo | None = None,
-              *, elapsed: ElapsedFormat = ElapsedFormat.MMMMSST) -> int:
+def write_emi(
+    dest: str | os.PathLike | BinaryIO,
+    data: pa.RecordBatch | pa.Table,
+    pack: PackInfo | None = None,
+    *,
+    elapsed: ElapsedFormat = ElapsedFormat.MMMMSST,
+) -> int:
     """Write ``data`` as one EMI pack; returns the number of detail records."""
     with EmiWriter(dest, pack, elapsed=elapsed) as writer:
         writer.write(data)

@@ -1,12 +1,13 @@
 """Call records in the canonical schema (VI.9 usage), whatever file they arrived in.
 
 Modules: `schema` (CALL_RECORD_SCHEMA, quarantine, money scale), `identity` (the record id: key
-bytes and XXH64), `zones` (agreement wall clock to UTC), `batches` (canonical RecordBatches from
+bytes and XXH64), `repeats` (ordinals of identical calls in one file), `zones` (agreement wall clock to UTC), `batches` (canonical RecordBatches from
 decoded columns).
 """
 
 from icaops.traffic.records.batches import empty_records, finish_batch
 from icaops.traffic.records.identity import IDENTITY_FIELDS, identity_keys, record_ids, xxh64_rows
+from icaops.traffic.records.repeats import BatchWords, Repeats, batch_words, number_repeats
 from icaops.traffic.records.schema import (
     AGREEMENT_ZONE,
     AMOUNT_SCALE,
@@ -32,13 +33,17 @@ __all__ = [
     "PROVENANCE",
     "QUARANTINE_SCHEMA",
     "WIDTHS",
+    "BatchWords",
     "Quarantined",
     "RecordChunk",
+    "Repeats",
     "amount_decimal",
+    "batch_words",
     "empty_records",
     "finish_batch",
     "identity_keys",
     "local_to_utc",
+    "number_repeats",
     "quarantine_batch",
     "quarantined_rows",
     "record_ids",

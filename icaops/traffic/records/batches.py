@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from icaops.traffic.records.identity import record_ids
+from icaops.traffic.records.repeats import number_repeats
 from icaops.traffic.records.schema import AGREEMENT_ZONE, CALL_RECORD_SCHEMA
 from icaops.traffic.records.zones import local_to_utc
 
@@ -20,18 +21,21 @@ def finish_batch(
     source_file: str,
     source_format: str,
     zone: str = AGREEMENT_ZONE,
+    numbered: bool = True,
 ) -> pa.RecordBatch:
     """A canonical RecordBatch from decoded columns.
 
     ``columns`` must hold ``record_no``, ``record_type``, ``connect_time_local`` (as int64
     local seconds or timestamp[s]) and ``duration_tenths``; missing optional columns become
     null. Derives ``category``, ``call_date``, ``connect_time`` (UTC) and ``record_id``.
+
+    The batch is taken as a whole source: identical calls in it get the ids of their ordinals
+    (repeats.py). A reader of a file in several batches passes ``numbered=False`` and numbers
+    them in file order with one ``Repeats`` for the file.
     """
     cols = dict(columns)
     local = cols["connect_time_local"]
-    local_s = (local.cast(pa.int64()) if pa.types.is_timestamp(local.type) else local).to_numpy(
-        zero_copy_only=False
-    )
+    local_s = (local.cast(pa.int64()) if pa.types.is_timestamp(local.type) else local).to_numpy(zero_copy_only=False)
     cols["connect_time_local"] = pa.array(local_s, pa.int64()).view(pa.timestamp("s"))
     utc = local_to_utc(local_s, zone)
     cols["connect_time"] = pa.array(utc, pa.int64()).view(pa.timestamp("s", tz="UTC"))
@@ -46,7 +50,8 @@ def finish_batch(
     cols["record_id"] = pa.nulls(n, pa.string())
     arrays = [cols[f.name].cast(f.type) if cols[f.name].type != f.type else cols[f.name] for f in CALL_RECORD_SCHEMA]
     batch = pa.RecordBatch.from_arrays(arrays, schema=CALL_RECORD_SCHEMA)
-    return batch.set_column(0, CALL_RECORD_SCHEMA.field(0), record_ids(batch))
+    batch = batch.set_column(0, CALL_RECORD_SCHEMA.field(0), record_ids(batch))
+    return number_repeats(batch) if numbered else batch
 
 
 def empty_records() -> pa.RecordBatch:

@@ -1,4 +1,5 @@
-"""A call's identity: its key bytes and their 128-bit hash (XXH64 twice), independent of the file it came in."""
+"""A call's identity: its key bytes, the call's ordinal among identical calls of its source, and their
+128-bit hash (XXH64 twice), independent of the file it came in."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ IDENTITY_FIELDS: tuple[tuple[str, int], ...] = (
 """What identifies a call, in key order, with key widths (bytes).
 
 Not the file, record number or amount: the same call re-sent in another file, or re-rated,
-is the same call and must not be counted twice.
+is the same call and must not be counted twice. Records identical in all these fields within one
+file are told apart by their ordinal (``repeats.py``): a flood of identical attempts in one second
+is that many attempts (CPA.8).
 """
 
 _KEY_BYTES = 64
@@ -103,11 +106,11 @@ def _round_into(acc: np.ndarray, lane: np.ndarray, tmp: np.ndarray) -> None:
     acc *= _P1
 
 
-def _xxh64_block(lanes: np.ndarray, seed: int, out: np.ndarray) -> None:
+def _xxh64_block(lanes: np.ndarray, seed: np.ndarray, out: np.ndarray) -> None:
     n = lanes.shape[1]
     tmp = np.empty(n, dtype=np.uint64)
-    seeds = [(seed + int(_P1) + int(_P2)) & _MASK, (seed + int(_P2)) & _MASK, seed, (seed - int(_P1)) & _MASK]
-    v = [np.full(n, s, dtype=np.uint64) for s in seeds]
+    # uint64 array arithmetic wraps modulo 2**64, as XXH64 wants.
+    v = [seed + np.uint64((int(_P1) + int(_P2)) & _MASK), seed + _P2, seed.copy(), seed - _P1]
     for stripe in (0, 4):
         for i in range(4):
             _round_into(v[i], lanes[stripe + i], tmp)
@@ -133,15 +136,17 @@ def _xxh64_block(lanes: np.ndarray, seed: int, out: np.ndarray) -> None:
     h ^= tmp
 
 
-def xxh64_rows(keys: np.ndarray, seed: int = 0) -> np.ndarray:
-    """XXH64 of each 64-byte row of ``keys`` (the reference algorithm, vectorised)."""
+def xxh64_rows(keys: np.ndarray, seed: int | np.ndarray = 0) -> np.ndarray:
+    """XXH64 of each 64-byte row of ``keys`` (the reference algorithm, vectorised); ``seed`` is one
+    seed for all rows or one per row."""
     n, width = keys.shape
     if width != _KEY_BYTES:
         raise ValueError(f"xxh64_rows hashes {_KEY_BYTES}-byte rows, got {width}")
+    seeds = np.broadcast_to(np.asarray(seed, dtype=np.uint64), (n,))
     out = np.empty(n, dtype=np.uint64)
     for lo in range(0, n, _BLOCK):
         block = np.ascontiguousarray(keys[lo : lo + _BLOCK]).view("<u8")
-        _xxh64_block(np.ascontiguousarray(block.T), seed, out[lo : lo + _BLOCK])
+        _xxh64_block(np.ascontiguousarray(block.T), np.array(seeds[lo : lo + _BLOCK]), out[lo : lo + _BLOCK])
     return out
 
 
@@ -150,13 +155,15 @@ _HEX_QUADS = (_HEX_PAIRS[np.arange(65536) & 255] | _HEX_PAIRS[np.arange(65536) >
 """Two bytes (read little-endian) to their four hex characters."""
 
 
-def record_ids(batch: pa.RecordBatch) -> pa.Array:
-    """128-bit record identities as 32 hex characters: XXH64 seeds 0 and 1 of the key."""
+def record_ids(batch: pa.RecordBatch, ordinals: np.ndarray | None = None) -> pa.Array:
+    """128-bit record identities as 32 hex characters: XXH64 of the key with seeds 2k and 2k + 1,
+    k the row's ordinal among identical calls of its source (0, the default, for the first)."""
     keys = identity_keys(batch)
     n = keys.shape[0]
+    seeds = np.zeros(n, np.uint64) if ordinals is None else np.asarray(ordinals, np.uint64) * np.uint64(2)
     digest = np.empty((n, 2), dtype=">u8")
-    digest[:, 0] = xxh64_rows(keys, 0)
-    digest[:, 1] = xxh64_rows(keys, 1)
+    digest[:, 0] = xxh64_rows(keys, seeds)
+    digest[:, 1] = xxh64_rows(keys, seeds + np.uint64(1))
     raw = digest.view(np.uint8).reshape(n, 16)
     text = np.take(_HEX_QUADS, raw.view("<u2")).view(np.uint8)
     offsets = np.arange(0, 32 * (n + 1), 32, dtype=np.int32)

@@ -7,8 +7,9 @@ Every reader (EMI, CSV, Parquet) yields ``RecordChunk``s: a RecordBatch of
   US Central by default); ``connect_time`` is the same instant in UTC.
 - Durations are int64 tenths of a second. Money is int64 minor units at ``AMOUNT_SCALE``
   decimal places (declared in the field's metadata); Decimal only when aggregating.
-- ``record_id`` identifies a call independently of the file it came in (idempotent ingest):
-  see ``identity.py`` for the fields and ``IDENTITY_VERSION``.
+- ``record_id`` identifies a call independently of the file it came in (idempotent ingest),
+  identical calls of one file told apart by their ordinal: see ``identity.py`` for the fields,
+  ``repeats.py`` for the ordinals and ``IDENTITY_VERSION``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ __all__ = [
 AGREEMENT_ZONE = "America/Chicago"
 AMOUNT_SCALE = 6
 """Decimal places of ``amount_minor`` (micro-dollars: EMI thousandths and cents both fit)."""
-IDENTITY_VERSION = 1
+IDENTITY_VERSION = 2
+"""2: identical calls of one file get ids of their ordinals (version 1 stored one of them); the
+first of them, and every call not repeated, keeps its version 1 id."""
 
 WIDTHS: dict[str, int] = {
     "record_type": 6,
