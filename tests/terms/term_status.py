@@ -18,7 +18,6 @@ PENDING: dict[str, str] = {
     "lifecycle.termination_time": "icaops/relationship/lifecycle.py: the hour the Agreement ends on its termination date (III.2.5)",
     "audits.per_contract_year": "icaops/calendar/deadlines.py: next_audit_allowed, how many audits a Contract Year allows (III.7.1)",
     "directory.systemic_error_threshold": "icaops/calendar/deadlines.py: galley_systemic_corrections applies only above this share of listings (VII.2.g)",
-    "resale.volume_term_discount_before_resale_discount": "icaops/billing/pricing.py: the order of the volume/term and resale discounts (IV.4.14)",
     "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
     "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
     "ordering.blanket_loa_required_for_cpni": "icaops/orders (not built yet): CPNI pre-order access needs the blanket LOA (VI.8.4.1)",
