@@ -347,8 +347,15 @@ class Deadlines:
 
     # -- audits (III.7) ----------------------------------------------------------------
 
-    def next_audit_allowed(self, last_audit_commenced: dt.date, finding_ratio: Decimal) -> Explained[dt.date]:
-        """The earliest day the next billing audit may start (III.7.1)."""
+    def next_audit_allowed(
+        self, last_audit_commenced: dt.date, finding_ratio: Decimal, audits_in_year: int = 1
+    ) -> Explained[dt.date]:
+        """The earliest day the next billing audit may start (III.7.1).
+
+        `audits_in_year` counts the audits commenced in the Contract Year of the last one,
+        that one included; while it is below `audits.per_contract_year`, the next may start
+        the day after the last.
+        """
         audits = self.terms.audits
         threshold = audits.accelerated_finding_threshold
         if finding_ratio >= threshold.value:
@@ -380,16 +387,27 @@ class Deadlines:
         year_start = eff
         while year_start + relativedelta(years=1) <= last_audit_commenced:
             year_start += relativedelta(years=1)
+        per_year = audits.per_contract_year
+        allowed = Step(
+            f"the last audit found {finding_ratio:.2%}, below {threshold.value:.1%}: "
+            f"{per_year.value} audit{'' if per_year.value == 1 else 's'} per Contract Year",
+            per_year.clause,
+        )
+        if audits_in_year < per_year.value:
+            nxt = last_audit_commenced + dt.timedelta(days=1)
+            counted = (
+                f"{audits_in_year} audit{'' if audits_in_year == 1 else 's'} commenced in the Contract Year starting "
+                f"{year_start.isoformat()}, the last on {last_audit_commenced.isoformat()}: another may start the day after, {fmt(nxt)}"
+            )
+            return Explained(nxt, (allowed, Step(counted, per_year.clause)))
         nxt = year_start + relativedelta(years=1)
         return Explained(
             nxt,
             (
+                allowed,
                 Step(
-                    f"the last audit found {finding_ratio:.2%}, below {threshold.value:.1%}: one audit per Contract Year",
-                    audits.per_contract_year.clause,
-                ),
-                Step(
-                    f"the audit of {last_audit_commenced.isoformat()} fell in the Contract Year starting {year_start.isoformat()}; the next starts {fmt(nxt)}",
+                    f"the audit of {last_audit_commenced.isoformat()} fell in the Contract Year starting {year_start.isoformat()}"
+                    f" ({audits_in_year} commenced in it); the next starts {fmt(nxt)}",
                     "II.2.22",
                 ),
             ),
