@@ -345,6 +345,22 @@ class Deadlines:
             "III.35.2",
         )
 
+    # -- directory (VII.2.g) -----------------------------------------------------------
+
+    def galley_corrections_by(self, business_office_close: dt.date, error_share: Decimal) -> Explained[dt.date]:
+        """The day Granite's galley corrections are due, or, for errors in more than the terms'
+        share of its listings, the day to start submitting them (VII.2.g)."""
+        threshold = self.terms.directory.systemic_error_threshold
+        systemic = error_share > threshold.value
+        name = "galley_systemic_corrections" if systemic else "galley_corrections"
+        when = self.rule(name, business_office_close, "Business Office Close (BOC)")
+        share = f"corrections to {error_share:%} of Granite's listings"
+        if systemic:
+            why = f"{share}, more than {threshold.value:%}: pervasive or systemic errors, corrections started by the earlier day"
+        else:
+            why = f"{share}, not more than {threshold.value:%}: not systemic, the cut-off date applies"
+        return Explained(when.value, (Step(why, threshold.clause), *when.steps))
+
     # -- audits (III.7) ----------------------------------------------------------------
 
     def next_audit_allowed(

@@ -30,6 +30,9 @@ def deadline(
     audits: int | None = typer.Option(
         None, help="next_audit: audits commenced in the Contract Year of --from, that one included (default 1)."
     ),
+    share: str | None = typer.Option(
+        None, help="galley_corrections_by: the share of Granite's listings needing corrections, e.g. 0.12."
+    ),
     year: int | None = typer.Option(None, help="usf_certification: the calendar year."),
     setup: str | None = typer.Option(None, help="ordering_allowed: account set-up completion date."),
     agreement: str = AgreementOpt,
@@ -55,6 +58,7 @@ def deadline(
         "notice": notice,
         "finding": finding,
         "audits": audits,
+        "share": share,
         "year": year,
         "setup": setup,
     }

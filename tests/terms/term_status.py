@@ -16,7 +16,6 @@ PENDING: dict[str, str] = {
     "deposit.triggers": "icaops/billing/collections: a deposit request must name one of these grounds (III.6.1)",
     "deposit.cash_interest_annual_rate": "icaops/billing/collections: interest on a cash deposit (III.6.6)",
     "lifecycle.termination_time": "icaops/relationship/lifecycle.py: the hour the Agreement ends on its termination date (III.2.5)",
-    "directory.systemic_error_threshold": "icaops/calendar/deadlines.py: galley_systemic_corrections applies only above this share of listings (VII.2.g)",
     "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
     "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
     "ordering.blanket_loa_required_for_cpni": "icaops/orders (not built yet): CPNI pre-order access needs the blanket LOA (VI.8.4.1)",
