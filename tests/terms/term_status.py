@@ -15,7 +15,6 @@ PENDING: dict[str, str] = {
     "billing.resume_requires_full_undisputed_payment": "icaops/billing/collections/status.py: the amount to pay for order processing to resume (III.9.5.1)",
     "deposit.triggers": "icaops/billing/collections: a deposit request must name one of these grounds (III.6.1)",
     "deposit.cash_interest_annual_rate": "icaops/billing/collections: interest on a cash deposit (III.6.6)",
-    "lifecycle.termination_time": "icaops/relationship/lifecycle.py: the hour the Agreement ends on its termination date (III.2.5)",
     "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
     "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
     "ordering.blanket_loa_required_for_cpni": "icaops/orders (not built yet): CPNI pre-order access needs the blanket LOA (VI.8.4.1)",
