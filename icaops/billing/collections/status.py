@@ -83,11 +83,17 @@ def credit_on_account(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifec
 
 
 def late_charges_pending(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
-    """Late payment charges on timely disputed amounts, due only if resolved against the CLEC (III.9.4)."""
+    """Late payment charges on amounts under open dispute, due only if resolved against the CLEC (III.9.4)."""
+    late_filed = dl.terms.billing.late_filed_disputes_accrue_late_charges
+    which = (
+        "timely disputed amounts"
+        if late_filed.value
+        else "timely disputed amounts, and amounts disputed after the Bill Due Date from the day of filing"
+    )
     return _money(
         pending_late_charges(h.book, on),
-        "late payment charges on timely disputed amounts: due only if resolved against the billed Party",
-        dl.terms.billing.late_filed_disputes_accrue_late_charges.clause,
+        f"late payment charges on {which}: due only if resolved against the billed Party",
+        late_filed.clause,
     )
 
 
