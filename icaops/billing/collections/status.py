@@ -113,11 +113,17 @@ def late_charges_accrued(h: AccountHistory, on: dt.date, dl: Deadlines, life: Li
 
 
 def amount_to_resume(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
-    """What must be paid for order processing to resume (III.9.5.1)."""
+    """What must be paid for order processing to resume (III.9.5.1): all undisputed charges billed
+    and unpaid, or, with `billing.resume_requires_full_undisputed_payment` false, the past-due ones."""
+    full = dl.terms.billing.resume_requires_full_undisputed_payment
+    if full.value:
+        return _money(
+            h.book.unpaid(on, held=False), "full payment of all past and current undisputed charges", full.clause
+        )
     return _money(
-        h.book.unpaid(on, held=False),
-        "full payment of all past and current undisputed charges",
-        dl.terms.billing.resume_requires_full_undisputed_payment.clause,
+        h.book.unpaid(on, held=False, past_due=True),
+        "payment of the undisputed charges past their Bill Due Date (current charges not required)",
+        full.clause,
     )
 
 
