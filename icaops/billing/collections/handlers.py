@@ -161,7 +161,8 @@ def deposit_drawn(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
             billing_error(Code.DRAW_EXCEEDS_DEPOSIT, e, "amount", f"at most the deposit held, {h.deposits.held}"),
         )
     draw = PaymentFact(e.id, h.account_id, e.date, amount)
-    return replace(h, deposits=replace(h.deposits, held=h.deposits.held - amount), book=h.book.add_payment(draw)), ()
+    deposits = replace(h.deposits, held=h.deposits.held - amount, draws=h.deposits.draws + (draw,))
+    return replace(h, deposits=deposits, book=h.book.add_payment(draw)), ()
 
 
 AUDIT_KINDS = ("overcharge", "undercharge")

@@ -20,6 +20,7 @@ from ...relationship.lifecycle import Lifecycle
 from .accrual import accrued, pending_late_charges
 from .errors import Code, QueryError
 from .history import AccountHistory
+from .interest import cash_deposit_interest
 from .records import bill_query, deposit_query, dispute_query
 from .standing import (
     delinquencies,
@@ -154,6 +155,11 @@ def deposit_held(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle 
     return _money(h.deposits.held, "cash deposit or letter of credit held", dl.terms.deposit.forms.clause)
 
 
+def deposit_interest(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
+    """Interest owed to the CLEC on its cash deposit up to `on` (III.6.6)."""
+    return cash_deposit_interest(h.deposits, on, dl.terms)
+
+
 def deposit_may_be_requested(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[bool]:
     """May the ILEC request a deposit for late payment (III.6.1)?"""
     return deposit_trigger(h, on, dl)
@@ -174,6 +180,7 @@ QUERIES: Mapping[str, Query] = MappingProxyType(
         "earliest_disconnection": earliest_disconnection,
         "may_draw_deposit": may_draw_deposit,
         "deposit_held": deposit_held,
+        "deposit_interest": deposit_interest,
         "deposit_may_be_requested": deposit_may_be_requested,
     }
 )
