@@ -99,11 +99,13 @@ class DisputeResolvedBilling(_LedgerEvent):
 
 
 class DepositRequested(_LedgerEvent):
-    """A deposit request, with its amount or a forecast to compute it from (III.6.2)."""
+    """A deposit request, with its amount or a forecast to compute it from (III.6.2), and its
+    ground: one of the terms' `deposit.triggers` (III.6.1), required when the terms list any."""
 
     type: Literal["deposit.requested"]
     amount: Money | None = None
     monthly_forecast: Money | None = None
+    ground: Choice | None = None
 
 
 class DepositReceived(_LedgerEvent):

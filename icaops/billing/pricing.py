@@ -102,26 +102,29 @@ def monthly_rate(attrs: LineAttributes, terms: Terms) -> Explained[Decimal]:
     resale = terms.resale
     rate = attrs.retail_mrc
     steps = [Step(f"monthly retail rate ${rate}", resale.discount_applies_to.clause)]
+    # The resale discount is taken off the price after the volume/term discount (IV.4.14), or,
+    # with the term false, off the retail price: the two discounts are then added.
+    order = resale.volume_term_discount_before_resale_discount
+    base = rate
     if attrs.volume_term_discount:
         vt = attrs.volume_term_discount
         rate = CALC_CONTEXT.multiply(rate, 1 - vt)
-        steps.append(
-            Step(
-                f"volume/term discount {vt:%} applied first: ${rate.normalize()}",
-                resale.volume_term_discount_before_resale_discount.clause,
-            )
-        )
+        if order.value:
+            base = rate
+        when = "applied first" if order.value else "of the retail price"
+        steps.append(Step(f"volume/term discount {vt:%} {when}: ${rate.normalize()}", order.clause))
     found = matching_rule(attrs, terms)
     if found is not None and not found[1].value.available_for_resale:
         raise NotAvailableForResale(found[1])
     discount = resale.discount_rate
     if found is None or found[1].value.discount_applies:
-        cut = CALC_CONTEXT.multiply(rate, discount.value)
+        cut = CALC_CONTEXT.multiply(base, discount.value)
         why = f" ({found[1].value.description})" if found else ""
+        of = "" if base == rate else f" of the retail price ${base}"
         rate = rate - cut
         steps.append(
             Step(
-                f"resale discount {discount.value:%}{why}: less ${cut.normalize()} = ${rate.normalize()}",
+                f"resale discount {discount.value:%}{why}{of}: less ${cut.normalize()} = ${rate.normalize()}",
                 found[1].clause if found else "IV.3.1.2",
             )
         )

@@ -345,10 +345,33 @@ class Deadlines:
             "III.35.2",
         )
 
+    # -- directory (VII.2.g) -----------------------------------------------------------
+
+    def galley_corrections_by(self, business_office_close: dt.date, error_share: Decimal) -> Explained[dt.date]:
+        """The day Granite's galley corrections are due, or, for errors in more than the terms'
+        share of its listings, the day to start submitting them (VII.2.g)."""
+        threshold = self.terms.directory.systemic_error_threshold
+        systemic = error_share > threshold.value
+        name = "galley_systemic_corrections" if systemic else "galley_corrections"
+        when = self.rule(name, business_office_close, "Business Office Close (BOC)")
+        share = f"corrections to {error_share:%} of Granite's listings"
+        if systemic:
+            why = f"{share}, more than {threshold.value:%}: pervasive or systemic errors, corrections started by the earlier day"
+        else:
+            why = f"{share}, not more than {threshold.value:%}: not systemic, the cut-off date applies"
+        return Explained(when.value, (Step(why, threshold.clause), *when.steps))
+
     # -- audits (III.7) ----------------------------------------------------------------
 
-    def next_audit_allowed(self, last_audit_commenced: dt.date, finding_ratio: Decimal) -> Explained[dt.date]:
-        """The earliest day the next billing audit may start (III.7.1)."""
+    def next_audit_allowed(
+        self, last_audit_commenced: dt.date, finding_ratio: Decimal, audits_in_year: int = 1
+    ) -> Explained[dt.date]:
+        """The earliest day the next billing audit may start (III.7.1).
+
+        `audits_in_year` counts the audits commenced in the Contract Year of the last one,
+        that one included; while it is below `audits.per_contract_year`, the next may start
+        the day after the last.
+        """
         audits = self.terms.audits
         threshold = audits.accelerated_finding_threshold
         if finding_ratio >= threshold.value:
@@ -380,16 +403,27 @@ class Deadlines:
         year_start = eff
         while year_start + relativedelta(years=1) <= last_audit_commenced:
             year_start += relativedelta(years=1)
+        per_year = audits.per_contract_year
+        allowed = Step(
+            f"the last audit found {finding_ratio:.2%}, below {threshold.value:.1%}: "
+            f"{per_year.value} audit{'' if per_year.value == 1 else 's'} per Contract Year",
+            per_year.clause,
+        )
+        if audits_in_year < per_year.value:
+            nxt = last_audit_commenced + dt.timedelta(days=1)
+            counted = (
+                f"{audits_in_year} audit{'' if audits_in_year == 1 else 's'} commenced in the Contract Year starting "
+                f"{year_start.isoformat()}, the last on {last_audit_commenced.isoformat()}: another may start the day after, {fmt(nxt)}"
+            )
+            return Explained(nxt, (allowed, Step(counted, per_year.clause)))
         nxt = year_start + relativedelta(years=1)
         return Explained(
             nxt,
             (
+                allowed,
                 Step(
-                    f"the last audit found {finding_ratio:.2%}, below {threshold.value:.1%}: one audit per Contract Year",
-                    audits.per_contract_year.clause,
-                ),
-                Step(
-                    f"the audit of {last_audit_commenced.isoformat()} fell in the Contract Year starting {year_start.isoformat()}; the next starts {fmt(nxt)}",
+                    f"the audit of {last_audit_commenced.isoformat()} fell in the Contract Year starting {year_start.isoformat()}"
+                    f" ({audits_in_year} commenced in it); the next starts {fmt(nxt)}",
                     "II.2.22",
                 ),
             ),

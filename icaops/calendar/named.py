@@ -1,7 +1,7 @@
 """Deadlines by name: the composites of `Deadlines`, and every rule of the terms' deadlines table.
 
 A spec is the mapping of options a scenario file or the CLI gives (`from`, `anchor`,
-`method`, `receipt`, `notice`, `finding`, `year`, `setup`); dates may be YAML dates or ISO text.
+`method`, `receipt`, `notice`, `finding`, `audits`, `share`, `year`, `setup`); dates may be YAML dates or ISO text.
 """
 
 from __future__ import annotations
@@ -61,7 +61,10 @@ NAMED_DEADLINES: Mapping[str, NamedDeadline] = MappingProxyType(
         "initial_term_end": lambda dl, s: dl.initial_term_end(),
         "successor_limit": lambda dl, s: dl.successor_limit(_from(s)),
         "ordering_allowed": lambda dl, s: dl.ordering_allowed_from(opt_date(s, "setup")),
-        "next_audit": lambda dl, s: dl.next_audit_allowed(_from(s), Decimal(str(s["finding"]))),
+        "next_audit": lambda dl, s: dl.next_audit_allowed(
+            _from(s), Decimal(str(s["finding"])), int(s.get("audits") or 1)
+        ),
+        "galley_corrections_by": lambda dl, s: dl.galley_corrections_by(_from(s), Decimal(str(s["share"]))),
         "audit_scope_start": lambda dl, s: dl.audit_scope_start(_from(s), opt_date(s, "anchor")),
         "usf_certification": lambda dl, s: dl.usf_certification_due(int(s["year"])),
     }

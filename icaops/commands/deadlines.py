@@ -27,6 +27,12 @@ def deadline(
     receipt: str | None = typer.Option(None, help="notice_received: the date on the receipt."),
     notice: str | None = typer.Option(None, help="order_suspension / disconnection: notice date."),
     finding: str | None = typer.Option(None, help="next_audit: the last audit's net finding as a ratio, e.g. 0.02."),
+    audits: int | None = typer.Option(
+        None, help="next_audit: audits commenced in the Contract Year of --from, that one included (default 1)."
+    ),
+    share: str | None = typer.Option(
+        None, help="galley_corrections_by: the share of Granite's listings needing corrections, e.g. 0.12."
+    ),
     year: int | None = typer.Option(None, help="usf_certification: the calendar year."),
     setup: str | None = typer.Option(None, help="ordering_allowed: account set-up completion date."),
     agreement: str = AgreementOpt,
@@ -51,6 +57,8 @@ def deadline(
         "receipt": receipt,
         "notice": notice,
         "finding": finding,
+        "audits": audits,
+        "share": share,
         "year": year,
         "setup": setup,
     }

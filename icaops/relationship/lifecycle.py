@@ -208,39 +208,59 @@ def notice_field(notice: Notice, key: str) -> Any:
     return dict(notice.data).get(key)
 
 
-def _in_effect(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[bool]:
+def _last_day(state: Lifecycle, dl: Deadlines) -> Explained[dt.date] | None:
+    """The Agreement's last day: the termination date, or the successor limit (III.2.4)."""
     ends = _termination(state, dl)
     if ends is None:
+        return None
+    requested = state.successor_requested_on
+    if not (requested and requested <= ends.value):
+        return ends
+    limit = dl.successor_limit(ends.value)
+    return Explained(
+        limit.value,
+        ends.steps
+        + (
+            Step(
+                f"a successor agreement was requested on {requested.isoformat()}, on or before the termination date",
+                "III.2.4",
+            ),
+        )
+        + limit.steps,
+    )
+
+
+def _ends_at(last: Explained[dt.date], dl: Deadlines) -> Explained[dt.datetime]:
+    """The moment the Agreement terminates on its last day (III.2.5), in the agreement's time zone."""
+    hour = dl.terms.lifecycle.termination_time
+    moment = dt.datetime.combine(last.value, hour.value, tzinfo=dl.cal.zone)
+    return last.then(
+        moment,
+        f"the Agreement terminates at {hour.value:%H:%M} {dl.cal.zone.key} on {last.value.isoformat()}: {moment.isoformat()}",
+        hour.clause,
+    )
+
+
+def _terminates_at(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[Any]:
+    last = _last_day(state, dl)
+    return _no_termination() if last is None else _ends_at(last, dl)
+
+
+def _in_effect(state: Lifecycle, dl: Deadlines, on: dt.date) -> Explained[bool]:
+    last = _last_day(state, dl)
+    if last is None:
         return Explained(
             True,
             (Step("no Notice of Termination: the Agreement continues (Initial Term, then month to month)", "III.2.2"),),
         )
-    last = ends
-    requested = state.successor_requested_on
-    if requested and requested <= ends.value:
-        limit = dl.successor_limit(ends.value)
-        last = Explained(
-            limit.value,
-            ends.steps
-            + (
-                Step(
-                    f"a successor agreement was requested on {requested.isoformat()}, on or before the termination date",
-                    "III.2.4",
-                ),
-            )
-            + limit.steps,
-        )
-    ok = on <= last.value
+    ends = _ends_at(last, dl)
+    start_of_day = dt.datetime.combine(on, dt.time(0), tzinfo=dl.cal.zone)
+    # In effect on a day when it has not terminated when that day begins.
+    ok = start_of_day < ends.value
     verdict = "in effect" if ok else "terminated"
     return Explained(
         ok,
-        last.steps
-        + (
-            Step(
-                f"on {fmt(on)} the Agreement is {verdict} (it runs through 11:59 p.m. Central on {last.value.isoformat()})",
-                "III.2.5",
-            ),
-        ),
+        ends.steps + (Step(f"on {fmt(on)} the Agreement is {verdict}", dl.terms.lifecycle.termination_time.clause),),
     )
 
 
@@ -391,6 +411,7 @@ _GLOBAL: Mapping[str, Callable[[Lifecycle, Deadlines, dt.date], Explained[Any]]]
     "orders.allowed_from": lambda s, dl, on: _ordering(s, dl),
     "agreement.termination_date": lambda s, dl, on: _termination(s, dl) or _no_termination(),
     "agreement.in_effect": _in_effect,
+    "agreement.terminates_at": _terminates_at,
     "agreement.successor_limit": _successor_limit,
     "inactivity.may_terminate_from": _inactivity,
 }

@@ -37,7 +37,14 @@ LOG = [
         "items": [{"line": "B1:trips", "amount": "100.00", "reason": "trips never dispatched"}],
     },
     {"id": "P1", "date": D(2013, 3, 25), "type": "payment.received", "account": "G", "amount": "700.00"},
-    {"id": "Q1", "date": D(2013, 3, 26), "type": "deposit.requested", "account": "G", "amount": "300.00"},
+    {
+        "id": "Q1",
+        "date": D(2013, 3, 26),
+        "type": "deposit.requested",
+        "account": "G",
+        "amount": "300.00",
+        "ground": "no_established_credit",
+    },
     {
         "id": "QR",
         "date": D(2013, 3, 27),
@@ -151,6 +158,13 @@ EVENT_ERRORS = [
         {"type": "billing_dispute.resolved", "refers_to": "D1", "amount_for_clec": "101.00"},
         Code.RESOLUTION_OUT_OF_RANGE,
         "amount_for_clec",
+    ),
+    # III.6.1: a deposit request names one of the terms' grounds (deposit.triggers)
+    ({"type": "deposit.requested", "amount": "1.00"}, Code.FIELD_MISSING, "ground"),
+    (
+        {"type": "deposit.requested", "amount": "1.00", "ground": "late_once"},
+        Code.DEPOSIT_GROUND_INVALID,
+        "ground",
     ),
     (
         {"type": "deposit.received", "refers_to": "Q1", "amount": "1.00", "form": "gold"},

@@ -34,7 +34,13 @@ def test_deposit_request_without_a_figure_uses_the_account_forecast():
                 "account": "G",
                 "monthly_forecast": "3100.00",
             },
-            {"id": "R1", "date": dt.date(2014, 2, 3), "type": "deposit.requested", "account": "G"},
+            {
+                "id": "R1",
+                "date": dt.date(2014, 2, 3),
+                "type": "deposit.requested",
+                "account": "G",
+                "ground": "no_established_credit",
+            },
         ]
     )
     h = fold_account("G", log, TERMS, dt.date(2014, 2, 3))
@@ -43,7 +49,17 @@ def test_deposit_request_without_a_figure_uses_the_account_forecast():
 
 def test_deposit_request_without_any_forecast_is_the_floor():
     """III.6.2: no forecast at all -> $5,000."""
-    log = _log([{"id": "R1", "date": dt.date(2014, 2, 3), "type": "deposit.requested", "account": "G"}])
+    log = _log(
+        [
+            {
+                "id": "R1",
+                "date": dt.date(2014, 2, 3),
+                "type": "deposit.requested",
+                "account": "G",
+                "ground": "no_established_credit",
+            }
+        ]
+    )
     h = fold_account("G", log, TERMS, dt.date(2014, 2, 3))
     assert query(h, "deposit.R1.amount", dt.date(2014, 2, 3), Deadlines(TERMS)).value == Decimal("5000.00")
 
@@ -256,7 +272,13 @@ def test_a_deposit_provided_in_part_is_a_default_until_complete():
                 "account": "G",
                 "monthly_forecast": "4000.00",
             },
-            {"id": "R1", "date": dt.date(2027, 3, 1), "type": "deposit.requested", "account": "G"},
+            {
+                "id": "R1",
+                "date": dt.date(2027, 3, 1),
+                "type": "deposit.requested",
+                "account": "G",
+                "ground": "no_established_credit",
+            },
             {
                 "id": "C1",
                 "date": dt.date(2027, 3, 15),

@@ -291,7 +291,14 @@ def test_two_partial_deposit_receipts_are_both_posted():
     """III.6.4: each receipt is held, partial ones included; the ledger agrees with collections."""
     log = _log(
         [
-            {"id": "R1", "date": "2014-02-03", "type": "deposit.requested", "account": "G", "amount": "8000.00"},
+            {
+                "id": "R1",
+                "date": "2014-02-03",
+                "type": "deposit.requested",
+                "account": "G",
+                "amount": "8000.00",
+                "ground": "no_established_credit",
+            },
             {
                 "id": "DR1",
                 "date": "2014-02-20",

@@ -36,7 +36,14 @@ RAW = [
         "refers_to": "D1",
         "amount_for_clec": "200.00",
     },
-    {"id": "Q1", "date": "2013-04-20", "type": "deposit.requested", "account": ACCOUNT, "amount": "1000.00"},
+    {
+        "id": "Q1",
+        "date": "2013-04-20",
+        "type": "deposit.requested",
+        "account": ACCOUNT,
+        "amount": "1000.00",
+        "ground": "no_established_credit",
+    },
     {
         "id": "Q1R",
         "date": "2013-04-25",

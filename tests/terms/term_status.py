@@ -11,14 +11,6 @@ __all__ = ["PENDING"]
 
 # term key -> the module that is to read it, and what it is to do with it.
 PENDING: dict[str, str] = {
-    "billing.late_filed_disputes_accrue_late_charges": "icaops/billing/collections: whether a dispute filed after the Bill Due Date stops late payment charges (III.9.4)",
-    "billing.resume_requires_full_undisputed_payment": "icaops/billing/collections/status.py: the amount to pay for order processing to resume (III.9.5.1)",
-    "deposit.triggers": "icaops/billing/collections: a deposit request must name one of these grounds (III.6.1)",
-    "deposit.cash_interest_annual_rate": "icaops/billing/collections: interest on a cash deposit (III.6.6)",
-    "lifecycle.termination_time": "icaops/relationship/lifecycle.py: the hour the Agreement ends on its termination date (III.2.5)",
-    "audits.per_contract_year": "icaops/calendar/deadlines.py: next_audit_allowed, how many audits a Contract Year allows (III.7.1)",
-    "directory.systemic_error_threshold": "icaops/calendar/deadlines.py: galley_systemic_corrections applies only above this share of listings (VII.2.g)",
-    "resale.volume_term_discount_before_resale_discount": "icaops/billing/pricing.py: the order of the volume/term and resale discounts (IV.4.14)",
     "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
     "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
     "ordering.blanket_loa_required_for_cpni": "icaops/orders (not built yet): CPNI pre-order access needs the blanket LOA (VI.8.4.1)",

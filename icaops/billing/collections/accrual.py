@@ -28,11 +28,16 @@ def accrued(t: Tranche, on: dt.date, terms: Terms, *, include_pending: bool = Fa
     if t.kind != "charge" or t.outcome == "for_clec":
         return ZERO
     end = on if t.paid_on is None else min(t.paid_on, on)
-    if end <= t.due_date:
-        return ZERO
     # III.9.4: a dispute filed by the Bill Due Date holds its amount apart while open; its
-    # late charges are due only if it is resolved against the billed Party.
-    if t.dispute_id is not None and t.timely and t.outcome is None and not include_pending:
+    # late charges are due only if it is resolved against the billed Party. One filed after
+    # it keeps accruing, unless the terms say late-filed disputes do not: then only the
+    # charges up to its filing are due while it is open, the rest like a timely one's.
+    if t.dispute_id is not None and t.outcome is None and not include_pending:
+        if t.timely:
+            return ZERO
+        if not terms.billing.late_filed_disputes_accrue_late_charges.value and t.disputed_on is not None:
+            end = min(end, t.disputed_on)
+    if end <= t.due_date:
         return ZERO
     start = t.bill_date if terms.billing.late_payment.accrues_from.value == "bill_date" else t.due_date
     return CALC_CONTEXT.multiply(t.amount, _factor(terms, start, end))
@@ -54,9 +59,10 @@ def late_charges_to_bill(book: Book, statement_date: dt.date) -> dict[str, Decim
 
 
 def pending_late_charges(book: Book, on: dt.date) -> Decimal:
-    """Late charges accrued on amounts timely disputed and still open: due only if resolved against the CLEC."""
+    """Late charges accrued on disputed amounts while their dispute is open and not yet due:
+    due only if it is resolved against the CLEC (III.9.4)."""
     total = ZERO
     for t in book.tranches:
-        if t.dispute_id is not None and t.timely and t.outcome is None:
-            total += accrued(t, on, book.terms, include_pending=True)
+        if t.dispute_id is not None and t.outcome is None:
+            total += accrued(t, on, book.terms, include_pending=True) - accrued(t, on, book.terms)
     return round_money(total, book.terms.money)

@@ -177,7 +177,11 @@ class _Draft:
                 break
             t = self.tranches[i]
             take = min(t.amount, remaining)
-            self.split(i, take, replace(t, amount=take, dispute_id=dispute.id, timely=dispute.timely))
+            self.split(
+                i,
+                take,
+                replace(t, amount=take, dispute_id=dispute.id, timely=dispute.timely, disputed_on=dispute.filed_on),
+            )
             remaining -= take
 
     def resolve(self, dispute_id: str, on: dt.date, amount_for_clec: Decimal) -> None:

@@ -37,6 +37,7 @@ class Code(StrEnum):
     DISPUTE_ITEM_EXCEEDS_LINE = "dispute_item_exceeds_line"
     DISPUTE_EXCEEDS_OPEN = "dispute_exceeds_open"
     RESOLUTION_OUT_OF_RANGE = "resolution_out_of_range"
+    DEPOSIT_GROUND_INVALID = "deposit_ground_invalid"
     DEPOSIT_FORM_INVALID = "deposit_form_invalid"
     DRAW_EXCEEDS_DEPOSIT = "draw_exceeds_deposit"
     AUDIT_KIND_INVALID = "audit_kind_invalid"

@@ -100,6 +100,7 @@ class DepositRequestFact:
     requested_on: dt.date
     amount: Decimal | None = None  # None: computed per III.6.2
     monthly_forecast: Decimal | None = None
+    ground: str | None = None  # one of the terms' deposit.triggers (III.6.1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,7 +111,14 @@ def payment_received(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
 
 
 def deposit_requested(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
-    """A deposit request, with its own amount or a forecast to compute it from (III.6.2)."""
+    """A deposit request, with its own amount or a forecast to compute it from (III.6.2), on
+    one of the grounds the terms list (III.6.1)."""
+    triggers, ground = ft.terms.deposit.triggers, e.get("ground")
+    grounds = f"one of the grounds of {triggers.clause}: {', '.join(triggers.value)}"
+    if triggers.value and ground is None:
+        return h, (billing_error(Code.FIELD_MISSING, e, "ground", grounds),)
+    if triggers.value and str(ground) not in triggers.value:
+        return h, (billing_error(Code.DEPOSIT_GROUND_INVALID, e, "ground", grounds),)
     amount, forecast = e.get("amount"), e.get("monthly_forecast")
     request = DepositRequestFact(
         e.id,
@@ -119,6 +126,7 @@ def deposit_requested(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
         e.date,
         to_money(amount) if amount is not None else None,
         to_money(forecast) if forecast is not None else None,
+        None if ground is None else str(ground),
     )
     return replace(h, deposits=replace(h.deposits, requests=put(h.deposits.requests, e.id, request))), ()
 
@@ -153,7 +161,8 @@ def deposit_drawn(h: AccountHistory, e: Event, ft: FoldTerms) -> Outcome:
             billing_error(Code.DRAW_EXCEEDS_DEPOSIT, e, "amount", f"at most the deposit held, {h.deposits.held}"),
         )
     draw = PaymentFact(e.id, h.account_id, e.date, amount)
-    return replace(h, deposits=replace(h.deposits, held=h.deposits.held - amount), book=h.book.add_payment(draw)), ()
+    deposits = replace(h.deposits, held=h.deposits.held - amount, draws=h.deposits.draws + (draw,))
+    return replace(h, deposits=deposits, book=h.book.add_payment(draw)), ()
 
 
 AUDIT_KINDS = ("overcharge", "undercharge")

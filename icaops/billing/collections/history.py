@@ -44,6 +44,7 @@ class Deposits:
 
     requests: Mapping[str, DepositRequestFact] = field(default_factory=_empty)
     receipts: tuple[DepositProvidedFact, ...] = ()
+    draws: tuple[PaymentFact, ...] = ()
     held: Decimal = ZERO
 
 

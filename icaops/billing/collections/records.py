@@ -208,7 +208,14 @@ def _wanted(h: AccountHistory, request: DepositRequestFact, dl: Deadlines) -> Ex
 
 def deposit_requested_amount(h: AccountHistory, request: DepositRequestFact, on: dt.date, dl: Deadlines) -> Answer:
     """The deposit asked for: the request's own figure, or computed per III.6.2."""
-    return _wanted(h, request, dl)
+    wanted = _wanted(h, request, dl)
+    if request.ground is None:
+        return wanted
+    ground = Step(
+        f"requested on {request.requested_on.isoformat()} on the ground {request.ground}",
+        dl.terms.deposit.triggers.clause,
+    )
+    return Explained(wanted.value, (ground, *wanted.steps))
 
 
 def deposit_due_by(h: AccountHistory, request: DepositRequestFact, on: dt.date, dl: Deadlines) -> Answer:

@@ -131,13 +131,16 @@ def _suspension_started(h: AccountHistory, on: dt.date, dl: Deadlines, lifecycle
                 for t in h.book.tranches
             ):
                 starts.add(start)
+    # III.9.5.1: processing resumes on full payment of past and current undisputed charges, or,
+    # if the terms say otherwise, of the past-due ones.
+    current_too = dl.terms.billing.resume_requires_full_undisputed_payment.value
     for start in sorted(starts, reverse=True):
         payments = sorted({t.paid_on for t in h.book.tranches if t.paid_on and start <= t.paid_on <= on})
         resumed = any(
             all(
                 t.paid_on is not None and t.paid_on <= day
                 for t in h.book.tranches
-                if t.bill_date <= day and not t.held(on)
+                if t.bill_date <= day and not t.held(on) and (current_too or t.due_date < day)
             )
             for day in payments
         )

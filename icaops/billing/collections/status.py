@@ -20,6 +20,7 @@ from ...relationship.lifecycle import Lifecycle
 from .accrual import accrued, pending_late_charges
 from .errors import Code, QueryError
 from .history import AccountHistory
+from .interest import cash_deposit_interest
 from .records import bill_query, deposit_query, dispute_query
 from .standing import (
     delinquencies,
@@ -83,11 +84,17 @@ def credit_on_account(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifec
 
 
 def late_charges_pending(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
-    """Late payment charges on timely disputed amounts, due only if resolved against the CLEC (III.9.4)."""
+    """Late payment charges on amounts under open dispute, due only if resolved against the CLEC (III.9.4)."""
+    late_filed = dl.terms.billing.late_filed_disputes_accrue_late_charges
+    which = (
+        "timely disputed amounts"
+        if late_filed.value
+        else "timely disputed amounts, and amounts disputed after the Bill Due Date from the day of filing"
+    )
     return _money(
         pending_late_charges(h.book, on),
-        "late payment charges on timely disputed amounts: due only if resolved against the billed Party",
-        dl.terms.billing.late_filed_disputes_accrue_late_charges.clause,
+        f"late payment charges on {which}: due only if resolved against the billed Party",
+        late_filed.clause,
     )
 
 
@@ -107,11 +114,17 @@ def late_charges_accrued(h: AccountHistory, on: dt.date, dl: Deadlines, life: Li
 
 
 def amount_to_resume(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
-    """What must be paid for order processing to resume (III.9.5.1)."""
+    """What must be paid for order processing to resume (III.9.5.1): all undisputed charges billed
+    and unpaid, or, with `billing.resume_requires_full_undisputed_payment` false, the past-due ones."""
+    full = dl.terms.billing.resume_requires_full_undisputed_payment
+    if full.value:
+        return _money(
+            h.book.unpaid(on, held=False), "full payment of all past and current undisputed charges", full.clause
+        )
     return _money(
-        h.book.unpaid(on, held=False),
-        "full payment of all past and current undisputed charges",
-        dl.terms.billing.resume_requires_full_undisputed_payment.clause,
+        h.book.unpaid(on, held=False, past_due=True),
+        "payment of the undisputed charges past their Bill Due Date (current charges not required)",
+        full.clause,
     )
 
 
@@ -142,6 +155,11 @@ def deposit_held(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle 
     return _money(h.deposits.held, "cash deposit or letter of credit held", dl.terms.deposit.forms.clause)
 
 
+def deposit_interest(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[Decimal]:
+    """Interest owed to the CLEC on its cash deposit up to `on` (III.6.6)."""
+    return cash_deposit_interest(h.deposits, on, dl.terms)
+
+
 def deposit_may_be_requested(h: AccountHistory, on: dt.date, dl: Deadlines, life: Lifecycle | None) -> Explained[bool]:
     """May the ILEC request a deposit for late payment (III.6.1)?"""
     return deposit_trigger(h, on, dl)
@@ -162,6 +180,7 @@ QUERIES: Mapping[str, Query] = MappingProxyType(
         "earliest_disconnection": earliest_disconnection,
         "may_draw_deposit": may_draw_deposit,
         "deposit_held": deposit_held,
+        "deposit_interest": deposit_interest,
         "deposit_may_be_requested": deposit_may_be_requested,
     }
 )

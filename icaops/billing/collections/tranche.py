@@ -22,6 +22,7 @@ class Tranche:
     paid_by: str | None = None  # payment, credit or deposit draw id
     dispute_id: str | None = None
     timely: bool = False
+    disputed_on: dt.date | None = None  # the day its dispute was filed
     outcome: str | None = None  # None (open or never disputed), for_clec, against
     resolved_on: dt.date | None = None
 
