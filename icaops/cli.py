@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import typer
 
+from .commands.audit import audit_app
 from .commands.billing import account_app, bill_app, events_app, explain_command
 from .commands.deadlines import deadline
 from .commands.demo import demo
@@ -50,6 +51,7 @@ app.add_typer(bill_app, name="bill")
 app.add_typer(traffic_app, name="traffic")
 app.add_typer(account_app, name="account")
 app.add_typer(events_app, name="events")
+app.add_typer(audit_app, name="audit")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)

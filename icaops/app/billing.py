@@ -19,7 +19,9 @@ from ..billing.cycle import cycle_for, parse_period
 from ..billing.model import Bill
 from ..billing.outputs.x12 import Usage
 from ..explain import Explained
+from ..privatefiles import private_folder, write_private_bytes, write_private_text
 from ..relationship.events import EventError
+from .audit import audit, file_sha256
 from .errors import UserError
 from .events import EventFile, read_event_file
 from .workspace import Workspace
@@ -32,7 +34,10 @@ __all__ = [
     "explain_line",
     "find_bill",
     "load_event_files",
+    "read_account_status",
+    "read_bill",
     "read_event_files",
+    "read_line",
     "usage_from_check",
     "write_outputs",
 ]
@@ -127,19 +132,41 @@ def write_outputs(ws: Workspace, bill: Bill, out: Path, x12_usage: Usage = "T") 
     from ..store.x12 import next_control_number
     from .invoice_summary import account_summary
 
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out)
     parties = Parties.from_manifest(ws.agreement.manifest)
     summary = account_summary(Books(ws.agreement, ws.events()), bill)
     notices = Notices.from_terms(ws.agreement.terms_at(bill.cycle.bill_date.value))
     stem = bill.id.replace(":", "_")
     paths = {kind: out / f"{stem}.{kind}" for kind in ("html", "pdf", "csv", "811")}
     currency = ws.agreement.terms.money.currency.value  # III.9.2: U.S. funds
-    paths["html"].write_text(render_html(bill, parties, summary, notices, currency=currency), encoding="utf-8")
-    paths["pdf"].write_bytes(render_pdf(bill, parties, summary, notices, currency=currency))
+    write_private_text(paths["html"], render_html(bill, parties, summary, notices, currency=currency))
+    write_private_bytes(paths["pdf"], render_pdf(bill, parties, summary, notices, currency=currency))
     write_csv(bill, paths["csv"])
     envelope = default_envelope(bill, parties, next_control_number(ws.engine), x12_usage)
     write_811(bill, paths["811"], parties, envelope, currency=currency)
+    audit(ws.engine, "bill.outputs_written", bill.id, {kind: str(path) for kind, path in paths.items()})
     return paths
+
+
+def read_bill(ws: Workspace, bill_id: str) -> Bill:
+    """A closed bill by id (`find_bill` on the log); the read goes to the audit log (CPNI)."""
+    bill = find_bill(Books(ws.agreement, ws.events()), bill_id)
+    audit(ws.engine, "bill.read", bill.id, {"recurring_lines": bill.recurring.num_rows, "lines": len(bill.lines)})
+    return bill
+
+
+def read_line(ws: Workspace, line_id: str) -> tuple[Bill, Explained[Any]]:
+    """A bill line's bill and explanation (`explain_line` on the log); the read is audited."""
+    bill, explanation = explain_line(Books(ws.agreement, ws.events()), line_id)
+    audit(ws.engine, "bill.line_read", line_id, {"bill": bill.id})
+    return bill, explanation
+
+
+def read_account_status(ws: Workspace, account_id: str, as_of: dt.date) -> Mapping[str, Explained[Any]]:
+    """An account's standing (`account_status` on the log) as of a date; the read is audited."""
+    status = account_status(Books(ws.agreement, ws.events()), account_id, as_of)
+    audit(ws.engine, "account.status_read", account_id, {"as_of": as_of})
+    return status
 
 
 def find_bill(books: Books, bill_id: str) -> Bill:
@@ -250,6 +277,18 @@ def usage_from_check(ws: Workspace, check_dir: Path, source: str | None = None) 
     inventory = pa.concat_tables([inventory_from_log(books.events, a, until) for a in books.accounts])
     events, unmatched = usage_events(counts, inventory, source or check_dir.name)
     added, refused = ws.append(events, str(path))
+    audit(
+        ws.engine,
+        "usage.loaded",
+        str(path),
+        {
+            "path": str(path),
+            "sha256": file_sha256(path),
+            "events": len(events),
+            "added": added,
+            "refused": len(refused),
+        },
+    )
     if refused:
         raise UserError(
             f"{path}: usage events refused, none stored: {'; '.join(map(str, refused[:5]))}", field="--source"

@@ -14,14 +14,18 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from ..privatefiles import private_database_file, private_file, private_folder, private_umask
 from ..terms.loader import Agreement
 from ..terms.yamlsource import read_yaml
 from ..traffic.providers import ProviderRegistry
 from ..traffic.providers.parse import SpecError, provider_fact
 from ..traffic.reference import ReferenceData
+from .audit import audit, file_sha256
 from .errors import UserError
 
-if TYPE_CHECKING:  # the pipeline (Ibis) and the ingest load only when an operation needs them
+if TYPE_CHECKING:  # the pipeline (Ibis), the ingest and the store load only when an operation needs them
+    from sqlalchemy import Engine
+
     from ..traffic.ingest import IngestReport
     from ..traffic.pipeline import TrafficCheck, TrafficChecks
     from ..traffic.samples.day import GeneratedDay
@@ -126,16 +130,20 @@ def check_calls(
     backend: str = "duckdb",
     as_of: dt.date | None = None,
     clec_ocn: str | None = None,
+    audit_log: Engine | None = None,
 ) -> TrafficCheck:
-    """Check the calls of the call store `db` or of the Parquet files `parquet` (one of them)."""
+    """Check the calls of the call store `db` or of the Parquet files `parquet` (one of them);
+    reading the call records (CPNI) is recorded in `audit_log` when given."""
     from ..traffic.reference import load_shipped_reference
 
     if db is not None and parquet is not None:
         raise UserError("give one of --calls-db PATH or --parquet GLOB, not both", field="--parquet")
     checks = prepare(agreement, load_shipped_reference(), registry, backend=backend, as_of=as_of, clec_ocn=clec_ocn)
-    if parquet is not None:
-        return check_parquet(parquet, checks)
-    return check_from_db(db or DEFAULT_CALLS_DB, checks)
+    result = check_parquet(parquet, checks) if parquet is not None else check_from_db(db or DEFAULT_CALLS_DB, checks)
+    if audit_log is not None:
+        source = parquet if parquet is not None else str(db or DEFAULT_CALLS_DB)
+        audit(audit_log, "calls.read", source, {"records": result.records, "findings": result.findings.num_rows})
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,45 +170,74 @@ class Ingested:
         return tuple(f for f in self.files if f.failure is not None)
 
 
-def ingest_files(db: Path, files: Iterable[Path], on_file: Callable[[Path], None] | None = None) -> Ingested:
+def ingest_files(
+    db: Path, files: Iterable[Path], on_file: Callable[[Path], None] | None = None, audit_log: Engine | None = None
+) -> Ingested:
     """Load call-record files into the call store; a file or call already loaded is not loaded
-    twice. A file that cannot be read is reported with its reason and the others go on."""
+    twice. A file that cannot be read is reported with its reason and the others go on. The
+    store is owner-only (CPNI); each file's load (its sha256 and counts) is recorded in
+    `audit_log` when given."""
     from ..traffic.ingest import SourceError, ensure_schema, ingest_file
 
-    db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("SET enable_progress_bar = false")  # the front end draws its own
-        ensure_schema(con)
-        done = []
-        for path in files:
-            if on_file is not None:
-                on_file(path)
-            try:
-                report = ingest_file(con, path)
-            except (SourceError, OSError, ValueError) as exc:
-                done.append(FileIngested(path, None, failure=str(exc)))
-                continue
-            quarantine = (
-                export_quarantine(con, report.sha256, path, db.parent / "quarantine") if report.quarantined else None
-            )
-            done.append(FileIngested(path, report, quarantine))
-        total = con.execute("SELECT count(*) FROM call_records").fetchone()
-    finally:
-        con.close()
+    private_folder(db.parent)
+    if db.exists():
+        private_database_file(db)  # a call store written before by a looser version: tightened
+    with private_umask():  # DuckDB creates the database and its WAL itself: owner-only (CPNI)
+        con = duckdb.connect(str(db))
+        try:
+            con.execute("SET enable_progress_bar = false")  # the front end draws its own
+            ensure_schema(con)
+            done = []
+            for path in files:
+                if on_file is not None:
+                    on_file(path)
+                try:
+                    report = ingest_file(con, path)
+                except (SourceError, OSError, ValueError) as exc:
+                    done.append(FileIngested(path, None, failure=str(exc)))
+                    continue
+                quarantine = (
+                    export_quarantine(con, report.sha256, path, db.parent / "quarantine")
+                    if report.quarantined
+                    else None
+                )
+                done.append(FileIngested(path, report, quarantine))
+            total = con.execute("SELECT count(*) FROM call_records").fetchone()
+        finally:
+            con.close()
+    if audit_log is not None:
+        for f in done:
+            audit(audit_log, "calls.ingested", str(f.path), _ingest_detail(db, f))
     return Ingested(db, tuple(done), int(total[0]) if total else 0)
 
 
+def _ingest_detail(db: Path, f: FileIngested) -> dict[str, object]:
+    """What the audit log keeps of one file's ingest."""
+    if f.report is None:
+        return {"path": str(f.path), "calls_db": str(db), "sha256": file_sha256(f.path), "failure": f.failure}
+    r = f.report
+    return {
+        "path": str(f.path),
+        "calls_db": str(db),
+        "sha256": r.sha256,
+        "read": r.records_read,
+        "added": r.accepted,
+        "duplicates": r.duplicates,
+        "refused": r.quarantined,
+        "already_ingested": r.already_ingested,
+    }
+
+
 def export_quarantine(con: duckdb.DuckDBPyConnection, sha256: str, source: Path, folder: Path) -> Path:
-    """Write the quarantined records of one ingested file to CSV (file, record, field, expected, found, raw)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{source.name}.{sha256[:12]}.quarantine.csv"
+    """Write the quarantined records of one ingested file to CSV (file, record, field, expected, found, raw),
+    owner-only: the raw records hold calling numbers (CPNI)."""
+    path = private_folder(folder) / f"{source.name}.{sha256[:12]}.quarantine.csv"
     rows = con.execute(
         "SELECT source_file, record_no, byte_offset, field, expected, found, raw FROM quarantine "
         "WHERE file_sha256 = ? ORDER BY record_no",
         [sha256],
     ).fetchall()
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with private_file(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["source_file", "record_no", "byte_offset", "field", "expected", "found", "raw"])
         writer.writerows(rows)
@@ -208,16 +245,26 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, sha256: str, source: Path,
 
 
 def write_report_from(
-    check_dir: Path, agreement: Agreement, out: Path, *, inline: bool = False, first_findings: int = 50
+    check_dir: Path,
+    agreement: Agreement,
+    out: Path,
+    *,
+    inline: bool = False,
+    first_findings: int = 50,
+    audit_log: Engine | None = None,
 ) -> Path:
-    """The HTML report (charts, findings by kind with clauses, compensation) of a check's output folder."""
+    """The HTML report (charts, findings by kind with clauses, compensation) of a check's output
+    folder; reading the findings (calling numbers: CPNI) is recorded in `audit_log` when given."""
     from ..traffic.report import read_check, write_report
 
     try:
         result = read_check(check_dir)
     except (FileNotFoundError, ValueError) as exc:
         raise UserError(str(exc), code="not_found", field="--from") from None
-    return write_report(result, agreement.terms, out, inline=inline, first_findings=first_findings)
+    path = write_report(result, agreement.terms, out, inline=inline, first_findings=first_findings)
+    if audit_log is not None:
+        audit(audit_log, "findings.read", str(check_dir), {"findings": result.findings.num_rows, "report": str(path)})
+    return path
 
 
 def generate_sample_day(
@@ -259,9 +306,9 @@ class DemoDay:
     report: Path
 
 
-def demo_day(agreement: Agreement, out_dir: Path, calls: int = 200_000) -> DemoDay:
+def demo_day(agreement: Agreement, out_dir: Path, calls: int = 200_000, audit_log: Engine | None = None) -> DemoDay:
     """Generate a day (`calls` records) from the shipped spec, ingest it, check it, write the
-    findings and the report under `out_dir`."""
+    findings and the report under `out_dir` (the ingest and the read audited in `audit_log`)."""
     from ..traffic.reference import load_shipped_reference
     from ..traffic.report import write_check, write_report
     from ..traffic.samples.day import generate_day, write_day
@@ -272,11 +319,13 @@ def demo_day(agreement: Agreement, out_dir: Path, calls: int = 200_000) -> DemoD
     day = generate_day(spec, reference, agreement.terms, calls=calls, source_file=f"day-{spec.date}.parquet")
     path = write_day(day, out_dir / f"day-{day.date}.parquet")
     generate_s = time.perf_counter() - started
-    ingested = ingest_files(out_dir / "traffic.duckdb", [path])
+    ingested = ingest_files(out_dir / "traffic.duckdb", [path], audit_log=audit_log)
     started = time.perf_counter()
     checks = prepare(agreement, reference, demo_registry(spec), as_of=day.date, clec_ocn=spec.clec_ocn)
     result = check_from_db(out_dir / "traffic.duckdb", checks)
     check_s = time.perf_counter() - started
+    if audit_log is not None:
+        audit(audit_log, "calls.read", str(out_dir / "traffic.duckdb"), {"records": result.records})
     write_check(result, out_dir / "check")
     report = write_report(result, agreement.terms_at(day.date), out_dir / "report")
     return DemoDay(day, path, generate_s, ingested, result, check_s, out_dir / "check", report)

@@ -27,15 +27,22 @@ from ..billing.run import CycleRun
 from ..relationship.events import Event, EventError, event_from_mapping
 from ..store import make_engine, migrate, writing
 from ..store.bulk import store_run
-from ..store.db import URL_VARIABLE
+from ..store.db import (
+    CONNECT_TIMEOUT_VARIABLE,
+    STATEMENT_TIMEOUT_VARIABLE,
+    URL_VARIABLE,
+    DatabaseSettingError,
+    timeouts,
+)
 from ..store.events import append_events, load_events, refuse_events, tenant_of
 from ..store.ledger import posting
 from ..store.models import EventRow
 from ..terms.loader import Agreement
+from .audit import audit, file_sha256
 from .errors import UserError
 from .events import OPENS_ACCOUNT, EventFile, Where, check_events, read_event_file
 
-__all__ = ["Workspace", "open_workspace"]
+__all__ = ["Workspace", "open_store", "open_workspace", "url_has_password"]
 
 
 class _Refused(Exception):
@@ -141,8 +148,22 @@ class Workspace:
         return self.load_events(read_event_file(path))
 
     def load_events(self, file: EventFile) -> tuple[int, list[EventError]]:
-        """Append the events already read from a file, all or nothing (see `append`)."""
-        return self.append(file.events, str(file.path), file.where)
+        """Append the events already read from a file, all or nothing (see `append`); the load
+        (actor, file, its sha256, counts added and refused) goes to the audit log."""
+        added, refused = self.append(file.events, str(file.path), file.where)
+        audit(
+            self.engine,
+            "events.loaded",
+            str(file.path),
+            {
+                "path": str(file.path),
+                "sha256": file_sha256(file.path),
+                "events": len(file.events),
+                "added": added,
+                "refused": len(refused),
+            },
+        )
+        return added, refused
 
     def save_bill(self, bill: Bill) -> None:
         """Save a closed bill (never edited afterwards) and post the account's ledger (III.9.2)."""
@@ -166,13 +187,20 @@ class Workspace:
         return posted
 
 
-def open_workspace(db: str | None, agreement: Agreement) -> Workspace:
+def open_workspace(db: str | None, agreement: Agreement, password_file: Path | None = None) -> Workspace:
     """The workspace at `db` (a database URL; default: $ICAOPS_DATABASE_URL, else the embedded
-    SQLite file), migrated to the newest schema. A URL that is malformed or a database that
-    cannot be reached is a `UserError` naming the URL (without its password)."""
+    SQLite file), migrated to the newest schema; see `open_store` for the errors."""
+    return Workspace(agreement, open_store(db, password_file))
+
+
+def open_store(db: str | None, password_file: Path | None = None) -> Engine:
+    """The database at `db` (as for `open_workspace`), migrated to the newest schema; a
+    PostgreSQL URL without a password takes it from `password_file` (docs/store.md). A URL
+    that is malformed, a password file that cannot be read, or a database that cannot be
+    reached in time is a `UserError` naming the URL (without its password)."""
     shown = _shown_url(db)
     try:
-        engine = make_engine(db)
+        engine = make_engine(db, password_file=password_file)
         migrate(engine)
     except ArgumentError as exc:
         raise UserError(
@@ -180,10 +208,32 @@ def open_workspace(db: str | None, agreement: Agreement) -> Workspace:
             "or postgresql://user@host/dbname",
             field="--db",
         ) from None
+    except DatabaseSettingError as exc:
+        raise UserError(f"--db {shown}: {exc}", field="--db") from None
     except (OperationalError, InterfaceError) as exc:
         reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
-        raise UserError(f"--db {shown}: cannot open the database: {reason}", field="--db") from None
-    return Workspace(agreement, engine)
+        raise UserError(
+            f"--db {shown}: cannot open the database: {reason}{_timeout_hint(reason)}", field="--db"
+        ) from None
+    return engine
+
+
+def url_has_password(db: str | None) -> bool:
+    """Whether the database URL `db` carries a password (which `ps` would show on a command line)."""
+    try:
+        return bool(db) and make_url(str(db)).password is not None
+    except ArgumentError:
+        return False
+
+
+def _timeout_hint(reason: str) -> str:
+    """What a timeout was and how to change it, when `reason` is one."""
+    limits = timeouts()
+    if "connection timeout" in reason or "timeout expired" in reason:
+        return f" (no answer within the connect timeout of {limits.connect_s} s; ${CONNECT_TIMEOUT_VARIABLE} sets it)"
+    if "statement timeout" in reason:
+        return f" (the statement timeout of {limits.statement_s} s; ${STATEMENT_TIMEOUT_VARIABLE} sets it)"
+    return ""
 
 
 def _shown_url(db: str | None) -> str:

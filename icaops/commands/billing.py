@@ -15,10 +15,9 @@ from rich.table import Table
 
 from ..app.agreements import open_agreement
 from ..app.errors import UserError
-from ..billing.books import Books
 from ..billing.model import CATEGORIES, Bill
 from ..money import money_text
-from .options import AgreementOpt, DbOpt
+from .options import AgreementOpt, DbOpt, DbPasswordFileOpt, open_db
 from .output import console, print_explained
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only when a command needs it
@@ -67,27 +66,29 @@ def print_bill(bill: Bill, lines: int = 20) -> None:
         console.print(f"[yellow]refused:[/yellow] {refused}")
 
 
-def print_status(books: Books, account_id: str, as_of: dt.date) -> None:
-    """Each standing question with its answer and explanation."""
-    from ..app.billing import account_status
+def print_status(ws: Workspace, account_id: str, as_of: dt.date) -> None:
+    """Each standing question with its answer and explanation (the read is audited)."""
+    from ..app.billing import read_account_status
 
+    status = read_account_status(ws, account_id, as_of)
     console.rule(f"[bold]Account {account_id} as of {as_of}")
-    money = books.agreement.terms.money
-    for name, answer in account_status(books, account_id, as_of).items():
+    money = ws.agreement.terms.money
+    for name, answer in status.items():
         shown = money_text(answer.value, money) if isinstance(answer.value, Decimal) else None
         print_explained(name.replace("_", " "), answer, value_text=shown)
 
 
-def _workspace(db: str | None, agreement: str) -> Workspace:
-    from ..app.workspace import open_workspace
+def _workspace(db: str | None, password_file: Path | None, agreement: str) -> Workspace:
+    from ..app.workspace import Workspace
 
-    return open_workspace(db, open_agreement(agreement))
+    return Workspace(open_agreement(agreement), open_db(db, password_file))
 
 
 @events_app.command("load")
 def events_load(
     files: list[Path] = typer.Argument(..., help="YAML/JSON files: a list of events, or a scenario file's `events:`."),
     db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
     agreement: str = AgreementOpt,
 ) -> None:
     """Append events to the log, each file all or nothing: a file with a refused event (file,
@@ -97,7 +98,7 @@ def events_load(
 
     read = read_event_files(files)
     refused = 0
-    for loaded in load_event_files(_workspace(db, agreement), read):
+    for loaded in load_event_files(_workspace(db, db_password_file, agreement), read):
         if not loaded.rejected:
             console.print(f"{loaded.path}: {loaded.added} events added")
             continue
@@ -129,12 +130,13 @@ def bill_run(
         X12Usage.test, "--x12-usage", help="The 811's ISA15: production (P) or test (T) data."
     ),
     db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
     agreement: str = AgreementOpt,
 ) -> None:
     """Close the billing cycle of `period`: compute, save and post each bill, write its outputs."""
     from ..app.billing import close_cycle, write_outputs
 
-    ws = _workspace(db, agreement)
+    ws = _workspace(db, db_password_file, agreement)
     for bill in close_cycle(ws, period, account):
         paths = write_outputs(ws, bill, out, "P" if x12_usage is X12Usage.production else "T")
         console.print(
@@ -148,13 +150,13 @@ def bill_show(
     bill_id: str = typer.Argument(..., help="ACCOUNT:YYYY-MM"),
     lines: int = typer.Option(20, "--lines"),
     db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
     agreement: str = AgreementOpt,
 ) -> None:
     """A closed bill: dates with their clauses, totals by category, line items."""
-    from ..app.billing import find_bill
+    from ..app.billing import read_bill
 
-    ws = _workspace(db, agreement)
-    print_bill(find_bill(Books(ws.agreement, ws.events()), bill_id), lines)
+    print_bill(read_bill(_workspace(db, db_password_file, agreement), bill_id), lines)
 
 
 @account_app.command("status")
@@ -162,6 +164,7 @@ def account_status(
     account_id: str = typer.Argument(...),
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today, Central time)."),
     db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
     agreement: str = AgreementOpt,
 ) -> None:
     """Balance, past due, late charges, deposit, repeatedly delinquent, may orders be refused,
@@ -172,8 +175,8 @@ def account_status(
         on = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise UserError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD", field="--as-of") from None
-    ws = _workspace(db, agreement)
-    print_status(Books(ws.agreement, ws.events()), account_id, on or today(ws.agreement))
+    ws = _workspace(db, db_password_file, agreement)
+    print_status(ws, account_id, on or today(ws.agreement))
 
 
 def explain_command(
@@ -181,13 +184,13 @@ def explain_command(
         ..., help="ACCOUNT:YYYY-MM:LINE, e.g. GRANITE:2012-09:surcharge:fusc or GRANITE:2012-09:2082530001"
     ),
     db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
     agreement: str = AgreementOpt,
 ) -> None:
     """How a bill line's amount was computed, step by step with clauses."""
-    from ..app.billing import explain_line
+    from ..app.billing import read_line
 
-    ws = _workspace(db, agreement)
-    bill, explanation = explain_line(Books(ws.agreement, ws.events()), line_id)
+    bill, explanation = read_line(_workspace(db, db_password_file, agreement), line_id)
     print_explained(f"{line_id} (bill {bill.id})", explanation)
 
 
@@ -196,13 +199,14 @@ def events_usage(
     check_dir: Path = typer.Argument(..., help="Output folder of `icaops traffic check` (message_counts.parquet)."),
     source: str | None = typer.Option(None, "--source", help="Name of the usage file (default: the folder name)."),
     db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
     agreement: str = AgreementOpt,
 ) -> None:
     """Per-message usage into billing (VI.9, VIII): each day's message counts of the resold
     lines become `usage.messages` events of their account; other numbers are listed, not billed."""
     from ..app.billing import usage_from_check
 
-    done = usage_from_check(_workspace(db, agreement), check_dir, source)
+    done = usage_from_check(_workspace(db, db_password_file, agreement), check_dir, source)
     console.print(
         f"{done.path}: {done.messages:,} messages on {done.account_days} account-days, {done.added} events added; "
         f"{done.unbilled_counts:,} counts not billed ({done.unbilled_messages:,} messages)"

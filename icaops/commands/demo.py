@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -14,10 +15,14 @@ from ..app.agreements import open_agreement
 from ..billing.late_charge import late_payment_charge
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained
+from ..privatefiles import private_folder
 from ..terms.display import display
 from ..terms.loader import Agreement
 from .options import AgreementOpt
 from .output import console, print_explained
+
+if TYPE_CHECKING:
+    from ..app.workspace import Workspace
 
 __all__ = ["KEY_TERMS", "demo", "run_billing_demo", "run_demo"]
 
@@ -93,17 +98,17 @@ def run_demo(agreement: Agreement) -> None:
     _explained("USF certification for 2027 due", dl.usf_certification_due(2027))
 
 
-def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> None:
+def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> Workspace:
     """Set up the reference CLEC with `lines` resold lines and a month of activity, close the
     cycle, print the bill and the account status with explanations, write the invoice (HTML,
-    PDF), the CSV and the X12 811 under `out`."""
+    PDF), the CSV and the X12 811 under `out`; returns the demo's workspace."""
     from ..app.billing import close_cycle, explain_line, write_outputs
     from ..app.workspace import open_workspace
     from ..billing.books import Books
     from ..samples.activity import REFERENCE_ACCOUNT, after_the_bill, reference_month
     from .billing import print_bill, print_status
 
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out)
     db = out / "icaops.sqlite"
     for stale in out.glob("icaops.sqlite*"):
         stale.unlink()  # the demo starts from an empty log each time
@@ -131,7 +136,8 @@ def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> None
     console.print(
         f"\nthen: dispute of the trip charges, a late partial payment, the ILEC's suspension notice ({len(follow_up)} events)"
     )
-    print_status(Books(ws.agreement, ws.events()), REFERENCE_ACCOUNT, as_of)
+    print_status(ws, REFERENCE_ACCOUNT, as_of)
+    return ws
 
 
 def demo(
@@ -147,5 +153,5 @@ def demo(
 
     loaded = open_agreement(agreement)
     run_demo(loaded)
-    run_billing_demo(loaded, out, lines)
-    print_demo_day(demo_day(loaded, out / "traffic"))
+    ws = run_billing_demo(loaded, out, lines)
+    print_demo_day(demo_day(loaded, out / "traffic", audit_log=ws.engine))

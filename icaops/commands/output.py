@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
@@ -16,10 +17,16 @@ from ..app.errors import UserError
 from ..explain import Explained, Step
 from ..terms.display import display
 
-__all__ = ["ErrorHandlingGroup", "console", "fail", "print_error", "print_explained", "print_steps"]
+__all__ = ["ErrorHandlingGroup", "console", "fail", "print_error", "print_explained", "print_steps", "warn"]
 
 # Wide enough for clause-by-clause explanations when output is piped (Rich assumes 80).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+_errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    """One line of warning on stderr (stdout stays the command's output)."""
+    _errors.print(f"[yellow]warning:[/yellow] {escape(message)}")
 
 
 def print_steps(steps: Iterable[Step], indent: str = "   ", numbered: bool = True) -> None:

@@ -19,7 +19,7 @@ from ..app.agreements import open_agreement
 from ..app.errors import UserError
 from ..app.traffic import DEFAULT_CALLS_DB
 from ..traffic.samples.day_spec import DEMO_DAY_SPEC
-from .options import AgreementOpt
+from .options import AgreementOpt, DbOpt, DbPasswordFileOpt, open_db
 from .output import console
 
 if TYPE_CHECKING:
@@ -110,9 +110,14 @@ def _print_ingested(done: Ingested) -> None:
 def ingest(
     files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), CSV or Parquet call-record files."),
     calls_db: Path = CallsDbOpt,
+    db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
 ) -> None:
-    """Load call-record files into DuckDB; a file or call already loaded is not loaded twice."""
+    """Load call-record files into DuckDB; a file or call already loaded is not loaded twice.
+    Each file's load is recorded in the audit log of --db."""
     from ..app.traffic import ingest_files
+
+    audit_log = open_db(db, db_password_file)
 
     with Progress(
         SpinnerColumn(),
@@ -128,7 +133,7 @@ def ingest(
         def next_file(path: Path) -> None:
             progress.update(task, description=f"ingesting {path.name}", completed=files.index(path))
 
-        done = ingest_files(calls_db, files, on_file=next_file)
+        done = ingest_files(calls_db, files, on_file=next_file, audit_log=audit_log)
     _print_ingested(done)
     if done.failed:
         raise typer.Exit(1)
@@ -148,17 +153,28 @@ def check(
         None, "--clec-ocn", help="Attribute every call to this CLEC OCN (default: the providers file's clec.ocn)."
     ),
     as_of: str | None = typer.Option(None, "--as-of", help="Registry facts known on this date (ISO)."),
+    db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
 ) -> None:
-    """Check every call (CPA.1.1, 7, 8, 9, 10), write findings with clause ids, print a summary."""
+    """Check every call (CPA.1.1, 7, 8, 9, 10), write findings with clause ids, print a summary.
+    Reading the call records is recorded in the audit log of --db."""
     from ..app.traffic import check_calls, load_registry
     from ..traffic.report import write_check
 
     loaded = open_agreement(agreement)
+    audit_log = open_db(db, db_password_file)
     registry, spec_ocn = load_registry(providers)
     on = _date(as_of, "--as-of")
     with console.status(f"checking calls on {backend}…"):
         result = check_calls(
-            loaded, registry, db=calls_db, parquet=parquet, backend=backend, as_of=on, clec_ocn=clec_ocn or spec_ocn
+            loaded,
+            registry,
+            db=calls_db,
+            parquet=parquet,
+            backend=backend,
+            as_of=on,
+            clec_ocn=clec_ocn or spec_ocn,
+            audit_log=audit_log,
         )
         written = write_check(result, out)
     print_findings(result)
@@ -172,13 +188,17 @@ def report(
     agreement: str = AgreementOpt,
     inline: bool = typer.Option(False, "--inline", help="Embed the charts in the HTML as well."),
     first: int = typer.Option(50, "--first", help="How many findings to list in detail."),
+    db: str | None = DbOpt,
+    db_password_file: Path | None = DbPasswordFileOpt,
 ) -> None:
-    """Write the HTML report: calls per minute with DoS windows, findings by kind with clauses, compensation."""
+    """Write the HTML report: calls per minute with DoS windows, findings by kind with clauses, compensation.
+    Reading the findings is recorded in the audit log of --db."""
     from ..app.traffic import write_report_from
 
     loaded = open_agreement(agreement)
+    audit_log = open_db(db, db_password_file)
     with console.status("drawing charts…"):
-        path = write_report_from(source or out, loaded, out, inline=inline, first_findings=first)
+        path = write_report_from(source or out, loaded, out, inline=inline, first_findings=first, audit_log=audit_log)
     console.print(f"wrote {path}")
 
 

@@ -126,13 +126,15 @@ class EventRow(Base):
 
 
 class AuditRow(Base):
-    """What the system did or refused, and why (rejected events, refused bill rewrites...)."""
+    """What the system did or refused, and why (rejected events, refused bill rewrites, loads,
+    reads of customer data), and who did it (`actor`, migration 0004)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "subject"),)
+    __table_args__ = (Index(None, "subject"), Index(None, "at"))
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(Bounded(100), default="", server_default="")
     action: Mapped[str] = mapped_column(Bounded(100))
     subject: Mapped[str] = mapped_column(Bounded(300))
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -32,3 +32,12 @@ def spec():
 def small_day(spec, reference, agreement):
     """A generated day of SMALL_DAY calls, seed 0."""
     return generate_day(spec, reference, agreement.terms, calls=SMALL_DAY, seed=0, source_file="small-day.parquet")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_store(tmp_path_factory):
+    """The store the traffic commands write their audit rows to (not ./.icaops of the tree)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'icaops.sqlite'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ICAOPS_DATABASE_URL", url)
+        yield url

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ...privatefiles import private_path
 from ..model import Bill, ChargeLine
 from .view import plain
 
@@ -163,14 +164,9 @@ def write_lines_csv(bills: Bill | Iterable[Bill], sink: str | os.PathLike | IO[b
     """Write one or many bills' line items to `sink` (a path or a binary file) as UTF-8 CSV; the number of rows written."""
     bills = [bills] if isinstance(bills, Bill) else bills
     if isinstance(sink, (str, os.PathLike)):
-        partial = f"{os.fspath(sink)}.partial"
-        try:
-            written = _write(bills, partial, batch_size)
-            os.replace(partial, sink)  # a failed write never leaves a truncated file under the real name
-            return written
-        finally:
-            if os.path.exists(partial):
-                os.remove(partial)
+        # owner-only (CPNI), and a failed write never leaves a truncated file under the real name
+        with private_path(sink) as partial:
+            return _write(bills, str(partial), batch_size)
     return _write(bills, sink, batch_size)
 
 

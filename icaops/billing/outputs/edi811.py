@@ -21,6 +21,7 @@ from typing import IO, Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...privatefiles import private_file
 from ...terms.loader import Agreement
 from ..model import Bill, ChargeLine
 from .postal import split_address
@@ -323,26 +324,20 @@ def write_811(
     if recurring not in ("groups", "wtn"):
         raise ValueError(f"recurring: 'groups' or 'wtn', got {recurring!r}")
     if isinstance(sink, (str, os.PathLike)):
-        partial = f"{os.fspath(sink)}.partial"
-        try:
-            with open(partial, "w", encoding="ascii", newline="") as out:
-                count = write_811(
-                    bills,
-                    out,
-                    parties,
-                    envelope,
-                    recurring=recurring,
-                    delimiters=delimiters,
-                    charset=charset,
-                    line_breaks=line_breaks,
-                    currency=currency,
-                    batch_size=batch_size,
-                )
-            os.replace(partial, sink)  # a failed write never leaves a truncated file under the real name
-            return count
-        finally:
-            if os.path.exists(partial):
-                os.remove(partial)
+        # owner-only (CPNI), and a failed write never leaves a truncated file under the real name
+        with private_file(sink, "w", encoding="ascii", newline="") as out:
+            return write_811(
+                bills,
+                out,
+                parties,
+                envelope,
+                recurring=recurring,
+                delimiters=delimiters,
+                charset=charset,
+                line_breaks=line_breaks,
+                currency=currency,
+                batch_size=batch_size,
+            )
     parties = Parties.of(parties)
     env = envelope
     text = Text(delimiters, charset)

@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from ...privatefiles import private_file
 from ...terms.loader import Agreement
 from ..model import Bill
 from .statement import AccountSummary, Notices
@@ -71,9 +72,9 @@ def write_invoice_html(
     detail: bool = False,
     currency: str = "USD",
 ) -> None:
-    """Write the HTML invoice of `bill` to `path` (UTF-8)."""
+    """Write the HTML invoice of `bill` to `path` (UTF-8, owner-only: it holds CPNI)."""
     text = invoice_html(bill, parties, summary, notices, detail=detail, currency=currency)
-    with open(path, "w", encoding="utf-8", newline="\n") as out:
+    with private_file(path, "w", encoding="utf-8", newline="\n") as out:
         out.write(text)
 
 

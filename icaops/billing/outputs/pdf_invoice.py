@@ -15,6 +15,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from ...privatefiles import write_private_bytes
 from ...terms.loader import Agreement
 from ..model import Bill
 from .html_invoice import STEPS_MAX, invoice_html
@@ -50,10 +51,8 @@ def write_invoice_pdf(
     *,
     currency: str = "USD",
 ) -> None:
-    """Write the PDF invoice of `bill` to `path`."""
-    data = invoice_pdf(bill, parties, summary, notices, currency=currency)
-    with open(path, "wb") as out:
-        out.write(data)
+    """Write the PDF invoice of `bill` to `path` (owner-only: it holds CPNI)."""
+    write_private_bytes(path, invoice_pdf(bill, parties, summary, notices, currency=currency))
 
 
 render_pdf = invoice_pdf  # earlier name

@@ -28,6 +28,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from icaops.privatefiles import private_file
+
 __all__ = [
     "DosSpan",
     "Threshold",
@@ -157,7 +159,7 @@ def calls_per_minute_chart(
     per_minute: pa.Table, dos_windows: pa.Table, path: Path, *, zone: str, threshold: Threshold | None = None
 ) -> Path:
     """Save `calls_per_minute_figure` as a PNG at `path`."""
-    calls_per_minute_figure(per_minute, dos_windows, zone=zone, threshold=threshold).savefig(path)
+    _save(calls_per_minute_figure(per_minute, dos_windows, zone=zone, threshold=threshold), path)
     return path
 
 
@@ -233,7 +235,7 @@ def dos_windows_chart(
     fig = dos_windows_figure(per_minute, dos_windows, zone=zone, threshold=threshold)
     if fig is None:
         return None
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -292,7 +294,7 @@ def findings_by_kind_chart(
     kinds: Sequence[tuple[str, str]], providers: Sequence[tuple[str, Sequence[int]]], path: Path
 ) -> Path:
     """Save `findings_by_kind_figure` as a PNG at `path`."""
-    findings_by_kind_figure(kinds, providers).savefig(path)
+    _save(findings_by_kind_figure(kinds, providers), path)
     return path
 
 
@@ -324,3 +326,9 @@ def findings_by_kind_figure(
     ax.set_title(title if kinds else f"{title}: none")
     fig.tight_layout()
     return fig
+
+
+def _save(fig: Figure, path: Path) -> None:
+    """Save `fig` at `path` (format from its suffix), owner-only like the report it belongs to."""
+    with private_file(path, "wb") as out:
+        fig.savefig(out, format=Path(path).suffix.lstrip(".") or "png")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from icaops.privatefiles import private_folder, write_private_text
 from icaops.terms.schema import Terms
 from icaops.traffic.pipeline.result import TrafficCheck
 from icaops.traffic.report.charts import Threshold, calls_per_minute_chart, dos_windows_chart, findings_by_kind_chart
@@ -46,8 +47,7 @@ def write_report(
     dos_windows.png is drawn only when a window breached the thresholds. With `inline`, the
     PNGs are also embedded as data URIs so the HTML stands alone.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_folder(out_dir)  # the report lists findings with calling numbers (CPNI)
     data = report_data(check, terms, title=title, first_findings=first_findings)
     threshold = dos_threshold(terms)
     zone = data.zone.name
@@ -70,7 +70,7 @@ def write_report(
     srcs = {name: (_data_uri(path) if inline else path.name) for name, path in charts.items() if path is not None}
     html = _ENV.get_template("report.html.j2").render(r=data, charts=srcs, threshold=threshold)
     path = out / REPORT_FILE
-    path.write_text(html, encoding="utf-8")
+    write_private_text(path, html)
     return path
 
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from icaops.privatefiles import private_file, private_folder, write_private_text
 from icaops.relationship.events import Event
 from icaops.traffic.pipeline.result import (
     COMPENSATION_SCHEMA,
@@ -42,19 +43,21 @@ META = "check.json"
 
 
 def write_check(check: TrafficCheck, out_dir: Path | str) -> dict[str, Path]:
-    """Write every table as Parquet (and CSV where listed) plus check.json; returns name → path."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write every table as Parquet (and CSV where listed) plus check.json; returns name → path.
+    The files are owner-only (findings name calling numbers: CPNI, docs/cpni.md)."""
+    out = private_folder(out_dir)
     written: dict[str, Path] = {}
     for name, schema in TABLES.items():
         table = _conform(getattr(check, name), schema, name)
-        pq.write_table(table, out / f"{name}.parquet")
+        with private_file(out / f"{name}.parquet", "wb") as parquet:
+            pq.write_table(table, parquet)
         written[f"{name}.parquet"] = out / f"{name}.parquet"
         if name in CSV_TABLES:
-            pacsv.write_csv(table, out / f"{name}.csv")
+            with private_file(out / f"{name}.csv", "wb") as csv:
+                pacsv.write_csv(table, csv)
             written[f"{name}.csv"] = out / f"{name}.csv"
     meta = {"records": check.records, "backend": check.backend, "events": [_event_json(e) for e in check.events]}
-    (out / META).write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
+    write_private_text(out / META, json.dumps(meta, indent=2, default=str) + "\n")
     written[META] = out / META
     return written
 
