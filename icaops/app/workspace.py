@@ -26,7 +26,7 @@ from ..billing.postings import history_transfers, new_ledger
 from ..billing.run import CycleRun
 from ..relationship.events import Event, EventError, event_from_mapping
 from ..store import make_engine, migrate, writing
-from ..store.bulk import store_run
+from ..store.bulk import CycleAlreadyBilled, store_run
 from ..store.db import (
     CONNECT_TIMEOUT_VARIABLE,
     STATEMENT_TIMEOUT_VARIABLE,
@@ -168,7 +168,10 @@ class Workspace:
     def save_bill(self, bill: Bill) -> None:
         """Save a closed bill (never edited afterwards) and post the account's ledger (III.9.2)."""
         empty = REJECT_SCHEMA.empty_table()
-        store_run(self.engine, CycleRun(bill.cycle.period, {bill.id: bill}, bill.recurring, empty), close=True)
+        try:
+            store_run(self.engine, CycleRun(bill.cycle.period, {bill.id: bill}, bill.recurring, empty), close=True)
+        except CycleAlreadyBilled as exc:
+            raise UserError(str(exc), code="conflict") from None
 
     def post_ledger(self, books: Books, account_id: str, as_of: dt.date) -> int:
         """Post every transfer the account's history implies up to `as_of`; each has an

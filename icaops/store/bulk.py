@@ -33,7 +33,7 @@ from .migrate import migrate
 from .models import BillingRejectionRow, BillLineRow, BillRow, PriceGroupRow
 from .types import Exact, to_units
 
-__all__ = ["RECURRING_COLUMNS", "StoredRun", "close_bill", "store_run", "writer"]
+__all__ = ["CycleAlreadyBilled", "RECURRING_COLUMNS", "StoredRun", "close_bill", "store_run", "writer"]
 
 # The bill_lines columns a recurring (per-WTN) line fills; the others stay NULL.
 RECURRING_COLUMNS = (
@@ -107,6 +107,25 @@ def store_run(engine: Engine, run: CycleRun, *, close: bool = True, at: dt.datet
             gc.enable()
 
 
+class CycleAlreadyBilled(ValueError):
+    """A bill for an account's cycle that another bill already covers (III.9.2)."""
+
+
+def _refuse_second_bill_of_a_cycle(conn: Connection, bills: list[Bill]) -> None:
+    """Refuse a bill whose account and cycle close are already billed under another id."""
+    for bill in bills:
+        other = conn.execute(
+            select(BillRow.id).where(
+                BillRow.account_id == bill.account.id, BillRow.cycle_close == bill.cycle.close, BillRow.id != bill.id
+            )
+        ).scalar()
+        if other is not None:
+            raise CycleAlreadyBilled(
+                f"bill {bill.id}: the cycle of account {bill.account.id} closing {bill.cycle.close.isoformat()} "
+                f"is already billed as {other} (III.9.2: one bill per cycle)"
+            )
+
+
 def _store_run(engine: Engine, run: CycleRun, close: bool, at: dt.datetime) -> StoredRun:
     result = StoredRun(run.period)
     bills = list(run.bills.values())
@@ -118,6 +137,7 @@ def _store_run(engine: Engine, run: CycleRun, close: bool, at: dt.datetime) -> S
                 select(BillRow.id, BillRow.closed, BillRow.total).where(BillRow.id.in_([b.id for b in bills]))
             )
         }
+        _refuse_second_bill_of_a_cycle(conn, bills)
         fresh = []
         for bill in bills:
             stored = existing.get(bill.id)

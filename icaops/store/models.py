@@ -145,7 +145,11 @@ class BillRow(Base):
     """A bill header with its totals; once `closed` it is never edited."""
 
     __tablename__ = "bills"
-    __table_args__ = (Index(None, "account_id", "period"),)
+    __table_args__ = (
+        Index(None, "account_id", "period"),
+        # III.9.2: one bill per account and cycle, however its period was spelled
+        Index("uq_bills_account_id_cycle_close", "account_id", "cycle_close", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(Bounded(100), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))

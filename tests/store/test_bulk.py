@@ -190,3 +190,26 @@ def test_an_unrounded_line_is_refused_and_nothing_is_stored(engine, run):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(BillRow)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(BillLineRow)).scalar_one() == 0
+
+
+def test_a_cycle_is_billed_once_however_its_period_is_spelled(engine, run):
+    """III.9.2: one bill per account and cycle. A bill of the same cycle under another id (the
+    period spelled `2012-8`) is refused by the store, and the database's unique index is the
+    backstop for any other writer."""
+    from sqlalchemy import insert as sql_insert
+    from sqlalchemy.exc import IntegrityError
+
+    from icaops.store.bulk import CycleAlreadyBilled
+
+    store_run(engine, run)
+    bill = next(iter(run.bills.values()))
+    respelled = dataclasses.replace(bill, cycle=dataclasses.replace(bill.cycle, period="2012-8"))
+    assert respelled.id != bill.id
+    again = dataclasses.replace(run, bills={respelled.id: respelled})
+    with pytest.raises(CycleAlreadyBilled, match="already billed as"):
+        store_run(engine, again)
+    with engine.connect() as conn:
+        row = conn.execute(select(BillRow).where(BillRow.id == bill.id)).mappings().one()
+    forged = {**{k: v for k, v in row.items()}, "id": respelled.id, "period": "2012-8"}
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(sql_insert(BillRow), [forged])
