@@ -33,7 +33,7 @@ from .migrate import migrate
 from .models import BillingRejectionRow, BillLineRow, BillRow, PriceGroupRow
 from .types import Exact, to_units
 
-__all__ = ["CycleAlreadyBilled", "RECURRING_COLUMNS", "StoredRun", "close_bill", "store_run", "writer"]
+__all__ = ["RECURRING_COLUMNS", "CycleAlreadyBilled", "StoredRun", "close_bill", "store_run", "writer"]
 
 # The bill_lines columns a recurring (per-WTN) line fills; the others stay NULL.
 RECURRING_COLUMNS = (

@@ -210,6 +210,6 @@ def test_a_cycle_is_billed_once_however_its_period_is_spelled(engine, run):
         store_run(engine, again)
     with engine.connect() as conn:
         row = conn.execute(select(BillRow).where(BillRow.id == bill.id)).mappings().one()
-    forged = {**{k: v for k, v in row.items()}, "id": respelled.id, "period": "2012-8"}
+    forged = {**dict(row.items()), "id": respelled.id, "period": "2012-8"}
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(sql_insert(BillRow), [forged])
