@@ -43,6 +43,7 @@ __all__ = [
     "BillRow",
     "BillingRejectionRow",
     "BookRow",
+    "ChainHeadRow",
     "EntryRow",
     "EventRow",
     "LegRow",
@@ -106,12 +107,14 @@ class EventRow(Base):
     """The event log: one row per event of a tenant (a CLEC account), never changed.
 
     (tenant, event_id) is the idempotency key: feeding an event again stores nothing.
-    `position` is the order the events were recorded in."""
+    `chain_seq` is the order the events were recorded (committed) in, 1, 2, 3... with no gaps;
+    the chain columns link each event to the one before it (icaops/store/chain.py)."""
 
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("tenant", "event_id"),
         Index(None, "tenant", "date", "source_seq"),
+        Index(None, "chain_seq", unique=True),
     )
 
     position: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
@@ -123,6 +126,10 @@ class EventRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(Bounded(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    chain_seq: Mapped[int] = mapped_column(ID)
+    chain_prev: Mapped[str] = mapped_column(Bounded(64))
+    chain_digest: Mapped[str] = mapped_column(Bounded(64))
+    chain_hash: Mapped[str] = mapped_column(Bounded(64))
 
 
 class AuditRow(Base):
@@ -244,6 +251,11 @@ class TransferRow(Base):
     pending_key: Mapped[str | None] = mapped_column(Bounded(200), unique=True)
     corrects: Mapped[str] = mapped_column(Bounded(200), default="")
     has_lines: Mapped[bool] = mapped_column(Boolean)  # whether legs name their lines
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)  # when it was stored
+    # The ledger's hash chain, in id order (icaops/store/chain.py).
+    chain_prev: Mapped[str] = mapped_column(Bounded(64))
+    chain_digest: Mapped[str] = mapped_column(Bounded(64))
+    chain_hash: Mapped[str] = mapped_column(Bounded(64))
 
 
 class LegRow(Base):
@@ -328,6 +340,17 @@ class SequenceRow(Base):
 
     name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
     last: Mapped[int] = mapped_column(ID)
+
+
+class ChainHeadRow(Base):
+    """The last record of each hash chain (`events`, `ledger_transfers`): the row a writer of
+    the chain locks until commit, so records are linked in commit order."""
+
+    __tablename__ = "chain_heads"
+
+    name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
+    seq: Mapped[int] = mapped_column(ID)
+    hash: Mapped[str] = mapped_column(Bounded(64))
 
 
 class X12ControlRow(Base):
