@@ -19,6 +19,7 @@ from ..terms.yamlsource import read_yaml
 from ..traffic.providers import ProviderRegistry
 from ..traffic.reference import ReferenceData
 from ..traffic.providers.parse import SpecError, provider_fact
+from .callstore import INGEST_WAIT_S, open_for_writing
 from .errors import UserError
 
 if TYPE_CHECKING:  # the pipeline (Ibis) and the ingest load only when an operation needs them
@@ -129,13 +130,15 @@ class Ingested:
         return tuple(f for f in self.files if f.failure is not None)
 
 
-def ingest_files(db: Path, files: Iterable[Path], on_file: Callable[[Path], None] | None = None) -> Ingested:
+def ingest_files(db: Path, files: Iterable[Path], on_file: Callable[[Path], None] | None = None,
+                 wait_s: float = INGEST_WAIT_S) -> Ingested:
     """Load call-record files into the call store; a file or call already loaded is not loaded
-    twice. A file that cannot be read is reported with its reason and the others go on."""
+    twice. A file that cannot be read is reported with its reason and the others go on. While
+    another ingest holds the store, wait up to `wait_s` seconds, then refuse (`UserError`)."""
     from ..traffic.ingest import SourceError, ensure_schema, ingest_file
 
     db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db))
+    con = open_for_writing(db, wait_s)
     try:
         con.execute("SET enable_progress_bar = false")  # the front end draws its own
         ensure_schema(con)

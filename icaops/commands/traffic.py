@@ -110,6 +110,9 @@ def _print_ingested(done: Ingested) -> None:
 def ingest(
     files: list[Path] = typer.Argument(..., help="EMI (.emi/.dat/.duf), CSV or Parquet call-record files."),
     calls_db: Path = CallsDbOpt,
+    wait: float = typer.Option(
+        30.0, "--wait", min=0, help="Seconds to wait while another ingest holds the call store, then stop."
+    ),
 ) -> None:
     """Load call-record files into DuckDB; a file or call already loaded is not loaded twice."""
     from ..app.traffic import ingest_files
@@ -128,7 +131,7 @@ def ingest(
         def next_file(path: Path) -> None:
             progress.update(task, description=f"ingesting {path.name}", completed=files.index(path))
 
-        done = ingest_files(calls_db, files, on_file=next_file)
+        done = ingest_files(calls_db, files, on_file=next_file, wait_s=wait)
     _print_ingested(done)
     if done.failed:
         raise typer.Exit(1)
