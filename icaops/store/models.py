@@ -1,7 +1,9 @@
 """The schema, as SQLAlchemy 2 declarative models (docs/store.md has the picture).
 
 Append-only tables (the event log, ledger transfers, legs, entries, closed periods, the
-audit log) are never updated or deleted: the migration adds triggers that refuse it.
+audit log) are never updated or deleted: the migrations add triggers that refuse it (and
+TRUNCATE, on PostgreSQL). The event log and the ledger transfers are hash chains
+(icaops/store/chain.py), re-checked by icaops.store.verify.
 A closed bill and its lines are never edited either. Money is `Exact` (NUMERIC, read as
 Decimal; integer cents on SQLite), times are zone-aware (`UtcDateTime`).
 """
