@@ -15,6 +15,7 @@ from .commands.output import ErrorHandlingGroup, console
 from .commands.scenarios import scenario_app
 from .commands.terms import terms_app
 from .commands.traffic import traffic_app
+from .commands.verify import verify_command
 
 __all__ = ["app", "main"]
 
@@ -55,6 +56,7 @@ app.add_typer(audit_app, name="audit")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)
+app.command("verify")(verify_command)
 
 
 def main() -> None:  # pragma: no cover - console entry

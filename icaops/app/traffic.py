@@ -21,6 +21,7 @@ from ..traffic.providers import ProviderRegistry
 from ..traffic.providers.parse import SpecError, provider_fact
 from ..traffic.reference import ReferenceData
 from .audit import audit, file_sha256
+from .callstore import INGEST_WAIT_S, open_for_writing
 from .errors import UserError
 
 if TYPE_CHECKING:  # the pipeline (Ibis), the ingest and the store load only when an operation needs them
@@ -171,19 +172,24 @@ class Ingested:
 
 
 def ingest_files(
-    db: Path, files: Iterable[Path], on_file: Callable[[Path], None] | None = None, audit_log: Engine | None = None
+    db: Path,
+    files: Iterable[Path],
+    on_file: Callable[[Path], None] | None = None,
+    audit_log: Engine | None = None,
+    wait_s: float = INGEST_WAIT_S,
 ) -> Ingested:
     """Load call-record files into the call store; a file or call already loaded is not loaded
     twice. A file that cannot be read is reported with its reason and the others go on. The
     store is owner-only (CPNI); each file's load (its sha256 and counts) is recorded in
-    `audit_log` when given."""
+    `audit_log` when given. While another ingest holds the store, wait up to `wait_s` seconds,
+    then refuse (`UserError`)."""
     from ..traffic.ingest import SourceError, ensure_schema, ingest_file
 
     private_folder(db.parent)
     if db.exists():
         private_database_file(db)  # a call store written before by a looser version: tightened
     with private_umask():  # DuckDB creates the database and its WAL itself: owner-only (CPNI)
-        con = duckdb.connect(str(db))
+        con = open_for_writing(db, wait_s)
         try:
             con.execute("SET enable_progress_bar = false")  # the front end draws its own
             ensure_schema(con)

@@ -27,6 +27,7 @@ from ..billing.run import CycleRun
 from ..relationship.events import Event, EventError, event_from_mapping
 from ..store import make_engine, migrate, writing
 from ..store.bulk import CycleAlreadyBilled, store_run
+from ..store.chain import EVENTS, lock_head
 from ..store.db import (
     CONNECT_TIMEOUT_VARIABLE,
     STATEMENT_TIMEOUT_VARIABLE,
@@ -94,6 +95,7 @@ class Workspace:
         with writing(self.engine) as conn:
             opened = frozenset(conn.execute(select(EventRow.tenant).where(EventRow.type == OPENS_ACCOUNT)).scalars())
             errors = check_events(raw, self.agreement.terms, opened, source, at)
+            lock_head(conn, EVENTS)  # until commit: numbers are unique and in commit order (docs/store.md)
             first = (conn.execute(select(func.max(EventRow.source_seq))).scalar() or 0) + 1
             parsed = [event_from_mapping(r, first + i, at(i, None), position=i) for i, r in enumerate(raw)]
             errors += [e for e in parsed if isinstance(e, EventError) and not any(x.event == e.event for x in errors)]

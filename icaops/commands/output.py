@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from typer._click import Context as ClickContext
+from typer._click.exceptions import ClickException as TyperClickException
 from typer.core import TyperGroup
 
 from ..app.errors import UserError
@@ -66,7 +67,8 @@ class ErrorHandlingGroup(TyperGroup):
         """Run the command, turning errors into messages and exit codes."""
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+        # A usage error (unknown option, bad value) is typer's vendored click's: click prints it, exit 2.
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort, TyperClickException):
             raise
         except UserError as exc:
             if ctx.params.get("debug"):

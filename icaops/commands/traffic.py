@@ -112,6 +112,9 @@ def ingest(
     calls_db: Path = CallsDbOpt,
     db: str | None = DbOpt,
     db_password_file: Path | None = DbPasswordFileOpt,
+    wait: float = typer.Option(
+        30.0, "--wait", min=0, help="Seconds to wait while another ingest holds the call store, then stop."
+    ),
 ) -> None:
     """Load call-record files into DuckDB; a file or call already loaded is not loaded twice.
     Each file's load is recorded in the audit log of --db."""
@@ -133,7 +136,7 @@ def ingest(
         def next_file(path: Path) -> None:
             progress.update(task, description=f"ingesting {path.name}", completed=files.index(path))
 
-        done = ingest_files(calls_db, files, on_file=next_file, audit_log=audit_log)
+        done = ingest_files(calls_db, files, on_file=next_file, audit_log=audit_log, wait_s=wait)
     _print_ingested(done)
     if done.failed:
         raise typer.Exit(1)

@@ -3,7 +3,8 @@
 A tenant is the CLEC account an event belongs to (its `account` field, else the tenant
 the caller names). (tenant, event id) is unique: an event fed twice is stored once, and
 an event reusing an id with different content is refused and kept in the audit log with
-its reason; the first one stays.
+its reason; the first one stays. Each stored event is linked into the log's hash chain
+(icaops/store/chain.py) in the same transaction, holding the chain's lock until commit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from ..relationship.events import Event, EventError
 from .audit import now, record
+from .chain import EVENTS, event_digest, lock_head, set_head
 from .codec import decode, encode
 from .models import EventRow
 from .sql import insert_or_ignore
@@ -45,10 +47,14 @@ def append_events(
     source: str = "store",
     at: dt.datetime | None = None,
 ) -> Appended:
-    """Append events to the log in the caller's transaction; a repeat changes nothing."""
+    """Append events to the log in the caller's transaction; a repeat changes nothing.
+
+    Takes the log's chain lock (held until commit): appends are serialised, each stored
+    event gets the next `chain_seq` and is linked to the event stored before it."""
     result = Appended()
     at = at or now()
     statement = insert_or_ignore(conn, EventRow.__table__, ("tenant", "event_id")).returning(EventRow.position)
+    head = start = lock_head(conn, EVENTS)
     for event in events:
         owner = tenant_of(event, tenant)
         if not owner:
@@ -65,8 +71,10 @@ def append_events(
             "fingerprint": event.fingerprint(),
             "recorded_at": at,
         }
-        if conn.execute(statement, row).first() is not None:
+        link = head.link(EVENTS, event_digest(row))
+        if conn.execute(statement, {**row, "chain_seq": link.seq, **link.columns()}).first() is not None:
             result.stored.append(event.id)
+            head = link.head
             continue
         first = conn.execute(
             select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
@@ -80,16 +88,19 @@ def append_events(
                 source, event.id, "id", f"a unique id (already used by the {first.type} event of {first.date})"
             )
             _refuse(conn, result, error, event, owner, at)
+    if head != start:
+        set_head(conn, EVENTS, head)
     return result
 
 
 def load_events(conn: Connection, tenant: str) -> tuple[Event, ...]:
     """A tenant's events as stored, in date order (same-day events in their source order,
-    then in the order they were recorded): the log `ordered_log` would give."""
+    then in the order they were recorded, which is the chain's order): the log `ordered_log`
+    would give."""
     rows = conn.execute(
         select(EventRow.event_id, EventRow.date, EventRow.type, EventRow.payload, EventRow.source_seq)
         .where(EventRow.tenant == tenant)
-        .order_by(EventRow.date, EventRow.source_seq, EventRow.position)
+        .order_by(EventRow.date, EventRow.source_seq, EventRow.chain_seq)
     )
     return tuple(
         Event(

@@ -5,7 +5,8 @@ to get one: it begins a write transaction and locks the billing account's book r
 (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
 writers), so the ledger's checks (key, closed periods, pending resolution) and its append
 see the same state. Transfer ids come from a counter row taken under a row lock until
-commit, so they are 1, 2, 3... in posting order with no gaps, as in `MemoryStore`.
+commit, so they are 1, 2, 3... in posting order with no gaps, as in `MemoryStore`. Each
+transfer is linked into the ledger's hash chain (icaops/store/chain.py) as it is stored.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from ..billing.ledger import Entry, Flow, Kind, Legs, Period, Ref, Transfer
 from ..money import ZERO_CENTS
+from .audit import now
+from .chain import LEDGER, lock_head, set_head, transfer_digest
 from .db import writing
 from .models import BalanceRow, BookRow, EntryRow, LegRow, PeriodRow, RefRow, SequenceRow, TransferRow
 from .sql import insert_or_ignore, upsert_adding
@@ -73,59 +76,61 @@ class SqlLedgerStore:
             self._give_back_id()
             return stored
         conn = self.conn
-        conn.execute(
-            insert(TransferRow),
-            {
-                "id": new_id,
-                "key": transfer.key,
-                "billing_account": transfer.billing_account,
-                "kind": str(transfer.kind),
-                "flow": str(transfer.flow),
-                "effective_date": transfer.effective_date,
-                "posted_at": transfer.posted_at,
-                "currency": transfer.currency,
-                "clause": transfer.clause,
-                "memo": transfer.memo,
-                "pending_key": transfer.pending_key or None,
-                "corrects": transfer.corrects,
-                "has_lines": bool(transfer.legs.lines),
-            },
-        )
         legs = transfer.legs
         lines = legs.lines or ("",) * len(legs)
-        if len(legs):
-            conn.execute(
-                insert(LegRow),
-                [
-                    {"transfer_id": new_id, "position": i, "account": account, "amount": amount, "line": line}
-                    for i, (account, amount, line) in enumerate(zip(legs.accounts, legs.amounts, lines))
-                ],
+        row = {
+            "id": new_id,
+            "key": transfer.key,
+            "billing_account": transfer.billing_account,
+            "kind": str(transfer.kind),
+            "flow": str(transfer.flow),
+            "effective_date": transfer.effective_date,
+            "posted_at": transfer.posted_at,
+            "recorded_at": now(),
+            "currency": transfer.currency,
+            "clause": transfer.clause,
+            "memo": transfer.memo,
+            "pending_key": transfer.pending_key or None,
+            "corrects": transfer.corrects,
+            "has_lines": bool(legs.lines),
+        }
+        leg_rows = [
+            {"transfer_id": new_id, "position": i, "account": account, "amount": amount, "line": line}
+            for i, (account, amount, line) in enumerate(zip(legs.accounts, legs.amounts, lines))
+        ]
+        ref_rows = [
+            {"transfer_id": new_id, "position": i, "source": r.source, "ref_id": r.id}
+            for i, r in enumerate(transfer.refs)
+        ]
+        entry_rows = [
+            {
+                "transfer_id": new_id,
+                "billing_account": e.billing_account,
+                "account": e.account,
+                "effective_date": e.effective_date,
+                "pending": e.pending,
+                "debit": e.debit,
+                "credit": e.credit,
+            }
+            for e in entries
+        ]
+        # Holding the id counter's lock, the chain's head is transfer new_id - 1.
+        head = lock_head(conn, LEDGER)
+        if head.seq != new_id - 1:  # the counter or the chain was changed behind the store's back
+            raise RuntimeError(
+                f"ledger: the chain's head is transfer {head.seq} but the next id is {new_id}; "
+                "nothing is posted (run `icaops verify`)"
             )
-        if transfer.refs:
-            conn.execute(
-                insert(RefRow),
-                [
-                    {"transfer_id": new_id, "position": i, "source": r.source, "ref_id": r.id}
-                    for i, r in enumerate(transfer.refs)
-                ],
-            )
-        if entries:
-            conn.execute(
-                insert(EntryRow),
-                [
-                    {
-                        "transfer_id": new_id,
-                        "billing_account": e.billing_account,
-                        "account": e.account,
-                        "effective_date": e.effective_date,
-                        "pending": e.pending,
-                        "debit": e.debit,
-                        "credit": e.credit,
-                    }
-                    for e in entries
-                ],
-            )
+        link = head.link(LEDGER, transfer_digest(row, leg_rows, ref_rows, entry_rows))
+        conn.execute(insert(TransferRow), {**row, **link.columns()})
+        if leg_rows:
+            conn.execute(insert(LegRow), leg_rows)
+        if ref_rows:
+            conn.execute(insert(RefRow), ref_rows)
+        if entry_rows:
+            conn.execute(insert(EntryRow), entry_rows)
             self._add_to_balances(entries)
+        set_head(conn, LEDGER, link.head)
         conn.execute(
             upsert_adding(conn, BookRow.__table__, ("billing_account",), ("transfers",)),
             {"billing_account": transfer.billing_account, "transfers": 1},

@@ -1,7 +1,9 @@
 """The schema, as SQLAlchemy 2 declarative models (docs/store.md has the picture).
 
 Append-only tables (the event log, ledger transfers, legs, entries, closed periods, the
-audit log) are never updated or deleted: the migration adds triggers that refuse it.
+audit log) are never updated or deleted: the migrations add triggers that refuse it (and
+TRUNCATE, on PostgreSQL). The event log and the ledger transfers are hash chains
+(icaops/store/chain.py), re-checked by icaops.store.verify.
 A closed bill and its lines are never edited either. Money is `Exact` (NUMERIC, read as
 Decimal; integer cents on SQLite), times are zone-aware (`UtcDateTime`).
 """
@@ -43,6 +45,7 @@ __all__ = [
     "BillRow",
     "BillingRejectionRow",
     "BookRow",
+    "ChainHeadRow",
     "EntryRow",
     "EventRow",
     "LegRow",
@@ -106,12 +109,14 @@ class EventRow(Base):
     """The event log: one row per event of a tenant (a CLEC account), never changed.
 
     (tenant, event_id) is the idempotency key: feeding an event again stores nothing.
-    `position` is the order the events were recorded in."""
+    `chain_seq` is the order the events were recorded (committed) in, 1, 2, 3... with no gaps;
+    the chain columns link each event to the one before it (icaops/store/chain.py)."""
 
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("tenant", "event_id"),
         Index(None, "tenant", "date", "source_seq"),
+        Index(None, "chain_seq", unique=True),
     )
 
     position: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
@@ -123,6 +128,10 @@ class EventRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(Bounded(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    chain_seq: Mapped[int] = mapped_column(ID)
+    chain_prev: Mapped[str] = mapped_column(Bounded(64))
+    chain_digest: Mapped[str] = mapped_column(Bounded(64))
+    chain_hash: Mapped[str] = mapped_column(Bounded(64))
 
 
 class AuditRow(Base):
@@ -250,6 +259,11 @@ class TransferRow(Base):
     pending_key: Mapped[str | None] = mapped_column(Bounded(200), unique=True)
     corrects: Mapped[str] = mapped_column(Bounded(200), default="")
     has_lines: Mapped[bool] = mapped_column(Boolean)  # whether legs name their lines
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)  # when it was stored
+    # The ledger's hash chain, in id order (icaops/store/chain.py).
+    chain_prev: Mapped[str] = mapped_column(Bounded(64))
+    chain_digest: Mapped[str] = mapped_column(Bounded(64))
+    chain_hash: Mapped[str] = mapped_column(Bounded(64))
 
 
 class LegRow(Base):
@@ -334,6 +348,17 @@ class SequenceRow(Base):
 
     name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
     last: Mapped[int] = mapped_column(ID)
+
+
+class ChainHeadRow(Base):
+    """The last record of each hash chain (`events`, `ledger_transfers`): the row a writer of
+    the chain locks until commit, so records are linked in commit order."""
+
+    __tablename__ = "chain_heads"
+
+    name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
+    seq: Mapped[int] = mapped_column(ID)
+    hash: Mapped[str] = mapped_column(Bounded(64))
 
 
 class X12ControlRow(Base):

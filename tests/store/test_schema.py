@@ -12,7 +12,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from icaops.relationship.events import Event
 from icaops.store import make_engine, migrate
+from icaops.store.events import append_events
 from icaops.store.models import AccountRow, Base, BillRow, EventRow
 from icaops.store.types import to_units
 
@@ -36,19 +38,8 @@ def test_migrate_again_is_a_no_op(db_url):
 
 
 def _event(conn, event_id="E1"):
-    conn.execute(
-        insert(EventRow),
-        {
-            "tenant": "CLEC001",
-            "event_id": event_id,
-            "date": dt.date(2012, 8, 4),
-            "type": "payment.received",
-            "source_seq": 0,
-            "payload": {"amount": "1.00"},
-            "fingerprint": "f" * 64,
-            "recorded_at": dt.datetime(2012, 8, 4, tzinfo=UTC),
-        },
-    )
+    event = Event(event_id, dt.date(2012, 8, 4), "payment.received", (("amount", "1.00"),))
+    append_events(conn, [event], tenant="CLEC001", at=dt.datetime(2012, 8, 4, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(
@@ -144,6 +135,10 @@ def test_naive_timestamps_are_refused(engine):
                     "payload": {},
                     "fingerprint": "",
                     "recorded_at": dt.datetime(2012, 8, 4),
+                    "chain_seq": 1,
+                    "chain_prev": "",
+                    "chain_digest": "",
+                    "chain_hash": "",
                 },
             )
 

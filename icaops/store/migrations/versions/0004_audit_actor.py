@@ -12,9 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-# Issue 11 §1-2 adds revision 0003 on another branch; until it is merged this revision
-# follows 0002 and the integrator sets down_revision = "0003".
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
