@@ -162,18 +162,24 @@ class Books:
         """The account as its bill dated `bill_date` sees it: certifications on file by then (III.9.6.2)."""
         return accounts_from_log(self.events, on=bill_date).get(account_id) or self.account(account_id)
 
-    def orders_before(self, billable: Sequence[Event], cycle_start: dt.date) -> int:
+    def orders_before(self, billable: Sequence[Event], cycle_start: dt.date, close: Event) -> int:
         """How many of the CLEC's orders, on any of its accounts, precede this bill's orders.
 
         VIII: Account Establishment is charged "the first time that Granite orders any service",
         once for the CLEC however many billing accounts it bills through (interpretation
-        account-establishment): the first order of the whole log bears it."""
+        account-establishment): the first order of the whole log bears it. Only orders recorded
+        before the cycle was closed count, so that an order recorded later but dated earlier
+        does not change a closed bill (it goes on the next one, III.9.2); an order dated before
+        this cycle was billed before it, whatever its date against this bill's orders."""
         here = {(e.id, e.get("account")) for e in billable}
         first = min(((e.date, e.seq) for e in billable if e.type == "order.submitted"), default=(cycle_start, -1))
         return sum(
             1
             for e in self.events
-            if e.type == "order.submitted" and (e.id, e.get("account")) not in here and (e.date, e.seq) < first
+            if e.type == "order.submitted"
+            and (e.id, e.get("account")) not in here
+            and e.seq < close.seq
+            and (e.date < cycle_start or (e.date, e.seq) < first)
         )
 
     def compute_bill(self, account: Account, close_event: Event, carried: Sequence[ChargeLine]) -> Bill:
@@ -193,7 +199,7 @@ class Books:
             billable,
             messages={account.id: messages},
             carried={account.id: list(carried)},
-            orders_before={account.id: self.orders_before(billable, cycle.start)},
+            orders_before={account.id: self.orders_before(billable, cycle.start, close_event)},
         )
         return run.bills[account.id]
 

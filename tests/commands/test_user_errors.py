@@ -171,3 +171,35 @@ def test_money_text_rounds_and_groups():
     assert money_text(Decimal("1234567.005"), money) == "$1,234,567.01"  # half_up (money.rounding)
     assert money_text(Decimal("-12"), money) == "-$12.00"
     assert money_text(Decimal("0"), money) == "$0.00"
+
+
+def test_an_order_recorded_late_but_dated_earlier_goes_on_the_next_bill(tmp_path: Path):
+    """VIII: Account Establishment once, on the first order's bill; III.9.2: a closed bill never
+    changes, so an order recorded after the close (dated before the first) goes on the next bill
+    without moving Account Establishment (it used to stop `bill run` with a ledger key conflict)."""
+    import csv
+
+    url = f"sqlite:///{tmp_path / 'late.sqlite'}"
+    first = tmp_path / "first.yaml"
+    first.write_text(
+        "events:\n"
+        "  - {id: open, date: 2012-08-01, type: billing.account_opened, account: G, cycle_close_day: 3}\n"
+        "  - {id: O2, date: 2012-08-20, type: order.submitted, account: G, channel: electronic, variant: standard}\n"
+    )
+    late = tmp_path / "late.yaml"
+    late.write_text(
+        "events:\n"
+        "  - {id: O1, date: 2012-08-10, type: order.submitted, account: G, channel: electronic, variant: standard}\n"
+    )
+    assert _run("events", "load", str(first), "--db", url).exit_code == 0
+    assert _run("bill", "run", "--period", "2012-09", "--out", str(tmp_path / "b"), "--db", url).exit_code == 0
+    assert _run("events", "load", str(late), "--db", url).exit_code == 0
+    result = _run("bill", "run", "--period", "2012-10", "--out", str(tmp_path / "b"), "--db", url)
+    assert result.exit_code == 0, result.output
+    codes = {
+        period: [r["line_id"] for r in csv.DictReader((tmp_path / "b" / f"G_{period}.csv").open())]
+        for period in ("2012-09", "2012-10")
+    }
+    assert sum("account_establishment" in line for lines in codes.values() for line in lines) == 1
+    assert any("O2:account_establishment" in line for line in codes["2012-09"])
+    assert any(":nrc:O1:service_order_electronic" in line for line in codes["2012-10"])
