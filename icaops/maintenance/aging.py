@@ -25,21 +25,28 @@ def clock(ticket: Ticket, at: dt.datetime, terms: Terms) -> tuple[dt.datetime, d
     else:
         steps.append(Step("the SPOC answers 24 hours a day, 7 days a week: received when reported", spoc.clause))
     end = at.astimezone(ticket.reported_at.tzinfo)
-    if ticket.resolved_at is not None and ticket.resolved_at <= end:
+    if ticket.resolved_at is not None and _utc(ticket.resolved_at) <= _utc(end):
         end = ticket.resolved_at
         steps.append(Step(f"restored {end.isoformat()}: the quality equals that before the trouble", "V.2.6"))
-    elif ticket.ended_at is not None and ticket.ended_at <= end:
+    elif ticket.ended_at is not None and _utc(ticket.ended_at) <= _utc(end):
         end = ticket.ended_at
         steps.append(Step(f"{ticket.status} {end.isoformat()}", None))
     else:
         steps.append(Step(f"open as of {end.isoformat()}", None))
-    return ticket.received_at, max(end, ticket.received_at), tuple(steps)
+    return ticket.received_at, max(end, ticket.received_at, key=_utc), tuple(steps)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
 
 
 def age_hours(ticket: Ticket, at: dt.datetime, terms: Terms) -> Explained[Decimal]:
     """Clock hours from receipt to restoration (or `at` while open), to the hundredth."""
     start, end, steps = clock(ticket, at, terms)
-    seconds = Decimal(int((end - start).total_seconds()))
+    # Same-zone subtraction in Python is wall-clock time: across a change to or from daylight
+    # time it would be an hour off, so the elapsed time is taken in UTC.
+    elapsed = end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+    seconds = Decimal(int(elapsed.total_seconds()))
     hours = (seconds / Decimal(3600)).quantize(_HUNDREDTH, ROUND_HALF_UP)
     return Explained(hours, steps + (Step(f"{end.isoformat()} - {start.isoformat()} = {hours} hours", None),))
 

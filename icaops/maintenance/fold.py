@@ -34,7 +34,7 @@ from .model import (
     Tickets,
 )
 
-__all__ = ["TICKET_EVENTS", "Kept", "Refused", "as_of", "fold", "moment_of", "received_at"]
+__all__ = ["TICKET_EVENTS", "Kept", "Refused", "as_of", "fold", "moment_of", "received_at", "utc"]
 
 
 class Refused(Exception):
@@ -43,6 +43,12 @@ class Refused(Exception):
     def __init__(self, code: str, field: str, message: str, clause: str | None = None):
         super().__init__(message)
         self.code, self.field, self.message, self.clause = code, field, message, clause
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """The moment in UTC: Python compares two datetimes of one zone by wall clock, wrong in the
+    hour repeated when daylight time ends."""
+    return moment.astimezone(dt.UTC)
 
 
 def _zone(terms: Terms) -> ZoneInfo:
@@ -162,7 +168,7 @@ def _move(ticket: Ticket, e: Event, at: dt.datetime, status: str, allowed: Itera
             "type",
             f"ticket {ticket.id} is {ticket.status}: {e.type} needs it {' or '.join(sorted(allowed))}",
         )
-    if ticket.last_at is not None and at < ticket.last_at:
+    if ticket.last_at is not None and utc(at) < utc(ticket.last_at):
         raise Refused("out_of_order", "at", f"a time not before the ticket's last event ({ticket.last_at.isoformat()})")
     return replace(ticket, status=status, last_at=at, history=ticket.history + ((at, status, e.id),), **changes)
 
@@ -462,6 +468,6 @@ def as_of(events: Iterable[Event], moment: dt.datetime, terms: Terms) -> tuple[E
             when = moment_of(raw, zone) if raw is not None else None
         except Refused:
             when = None
-        if (when is not None and when <= local) or (when is None and e.date <= local.date()):
+        if (when is not None and utc(when) <= utc(local)) or (when is None and e.date <= local.date()):
             kept.append(e)
     return tuple(kept)
