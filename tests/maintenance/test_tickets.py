@@ -109,5 +109,5 @@ def test_age_is_elapsed_time_across_the_end_of_daylight_time(agreement: Agreemen
 
 def test_unknown_query_names_the_known_ones(agreement: Agreement):
     at = dt.datetime.fromisoformat("2013-03-05T00:00:00-06:00")
-    with pytest.raises(KeyError, match="tickets.restoration_order"):
+    with pytest.raises(KeyError, match=r"tickets\.restoration_order"):
         answer(_events(REPORT), "ticket.T1.colour", at, agreement.terms)
