@@ -403,6 +403,15 @@ class TbdTerms(_Section):
     true_up_max: Term[Period]
 
 
+class MaintenanceTerms(_Section):
+    spoc_always_answered: Term[bool]
+    trouble_isolation_required: Term[bool]
+    no_fault_dispatch_event: Term[Literal["dispatch.no_fault", "trip.dispatched"]]
+    customer_not_available_charged: Term[bool]
+    time_and_materials_fallback: Term[bool]
+    charges_billed_to: Term[Literal["clec"]]
+
+
 class CarrierPartnerTerms(_Section):
     rules: dict[str, Term[Rule]]
     dos_thresholds: Term[DosThresholds]
@@ -473,6 +482,7 @@ class Terms(_Section):
     directory: DirectoryTerms
     tbd: TbdTerms
     deadlines: dict[str, Term[DeadlineSpec]]
+    maintenance: MaintenanceTerms
     carrier_partner: CarrierPartnerTerms | None = None
 
     @field_validator("deadlines")

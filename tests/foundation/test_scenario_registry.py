@@ -15,6 +15,7 @@ from icaops.scenarios import registry
 from icaops.scenarios.billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from icaops.scenarios.context import Context, Memo
 from icaops.scenarios.kinds import FOUNDATION_KINDS
+from icaops.scenarios.maintenance_kinds import MAINTENANCE_EVENTS, MAINTENANCE_KINDS, MAINTENANCE_QUERIES
 from icaops.scenarios.runner import supported
 from icaops.scenarios.traffic_kinds import TRAFFIC_EVENTS, TRAFFIC_QUERIES
 
@@ -39,10 +40,14 @@ def test_an_unknown_deadline_names_the_known_ones(terms):
 
 
 def test_the_registry_joins_each_domains_tables_without_overlap():
-    assert set(registry.EXPECTATION_KINDS) == set(FOUNDATION_KINDS) | {"state"}
+    assert set(registry.EXPECTATION_KINDS) == set(FOUNDATION_KINDS) | {"state"} | set(MAINTENANCE_KINDS)
     assert not set(BILLING_QUERIES) & set(TRAFFIC_QUERIES)
-    assert set(registry.STATE_QUERIES) == {"billing", "traffic"}
-    assert set(LIFECYCLE_EVENTS) | set(BILLING_EVENT_TYPES) | set(TRAFFIC_EVENTS) == registry.KNOWN_EVENT_TYPES
+    assert not (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES)) & set(MAINTENANCE_QUERIES)
+    assert set(registry.STATE_QUERIES) == {"billing", "traffic"} | set(MAINTENANCE_QUERIES)
+    assert (
+        set(LIFECYCLE_EVENTS) | set(BILLING_EVENT_TYPES) | set(TRAFFIC_EVENTS) | set(MAINTENANCE_EVENTS)
+        == registry.KNOWN_EVENT_TYPES
+    )
     for table in (registry.EXPECTATION_KINDS, registry.STATE_QUERIES, FOUNDATION_KINDS):
         with pytest.raises(TypeError):
             table["x"] = None  # type: ignore[index]
@@ -50,7 +55,7 @@ def test_the_registry_joins_each_domains_tables_without_overlap():
 
 def test_the_runner_lists_what_it_supports():
     found = supported()
-    assert found.kinds == ("deadline", "term", "business_day", "add_business_days", "late_charge", "state")
+    assert found.kinds == ("deadline", "term", "business_day", "add_business_days", "late_charge", "state", "ticket")
     assert "orders.allowed" in found.queries and "billing.…" in found.queries and "traffic.…" in found.queries
     assert {"notice.given", "bill.issued", "traffic.calls"} <= set(found.event_types)
     assert list(found.event_types) == sorted(found.event_types)
