@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..billing.event_schemas import BILLING_EVENT_SCHEMAS, PRICED_EVENT_SCHEMAS, PricedEvent
 from ..cpni.event_schemas import CPNI_EVENT_SCHEMAS
+from ..directory.event_schemas import DIRECTORY_EVENT_SCHEMAS
 from ..relationship.event_schemas import LIFECYCLE_EVENT_SCHEMAS
 from ..relationship.events import EventError
 from ..terms.schema import Terms
@@ -40,6 +41,7 @@ EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
         **PROVIDER_EVENT_SCHEMAS,
         **TRAFFIC_CALL_SCHEMAS,
         **CPNI_EVENT_SCHEMAS,
+        **DIRECTORY_EVENT_SCHEMAS,
         # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
         "csr.searched": PricedEvent,
     }
