@@ -22,6 +22,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..billing.event_schemas import BILLING_EVENT_SCHEMAS, PRICED_EVENT_SCHEMAS, PricedEvent
+from ..cpni.event_schemas import CPNI_EVENT_SCHEMAS
+from ..directory.event_schemas import DIRECTORY_EVENT_SCHEMAS
 from ..maintenance.event_schemas import MAINTENANCE_EVENT_SCHEMAS
 from ..relationship.event_schemas import LIFECYCLE_EVENT_SCHEMAS
 from ..relationship.events import EventError
@@ -40,6 +42,8 @@ EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
         **PROVIDER_EVENT_SCHEMAS,
         **TRAFFIC_CALL_SCHEMAS,
         **MAINTENANCE_EVENT_SCHEMAS,
+        **CPNI_EVENT_SCHEMAS,
+        **DIRECTORY_EVENT_SCHEMAS,
         # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
         "csr.searched": PricedEvent,
     }

@@ -381,6 +381,7 @@ class OrderingTerms(_Section):
     lsr_multiple_wtn_same_customer_location: Term[bool]
     order_notices: Term[tuple[str, ...]]
     data_validation_files_per_quarter: Term[Annotated[int, _count(0, 92, "a number of files")]]
+    data_validation_files_counted: Term[Literal["any_file", "per_file"]]
     daily_usage_file_weekdays_only: Term[bool]
 
 
