@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..billing.event_schemas import BILLING_EVENT_SCHEMAS, PRICED_EVENT_SCHEMAS, PricedEvent
+from ..orders.event_schemas import ORDER_EVENT_SCHEMAS
 from ..relationship.event_schemas import LIFECYCLE_EVENT_SCHEMAS
 from ..relationship.events import EventError
 from ..terms.schema import Terms
@@ -38,6 +39,7 @@ EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
         **BILLING_EVENT_SCHEMAS,
         **PROVIDER_EVENT_SCHEMAS,
         **TRAFFIC_CALL_SCHEMAS,
+        **ORDER_EVENT_SCHEMAS,
         # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
         "csr.searched": PricedEvent,
     }

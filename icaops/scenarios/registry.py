@@ -13,15 +13,16 @@ from types import MappingProxyType
 from .billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from .context import Handler, StateQuery
 from .kinds import FOUNDATION_EVENTS, FOUNDATION_KINDS, state_kind
+from .orders_kinds import ORDER_EVENTS, ORDER_QUERIES
 from .traffic_kinds import TRAFFIC_EVENTS, TRAFFIC_QUERIES
 
 __all__ = ["EXPECTATION_KINDS", "KNOWN_EVENT_TYPES", "STATE_QUERIES"]
 
-STATE_QUERIES: Mapping[str, StateQuery] = MappingProxyType({**BILLING_QUERIES, **TRAFFIC_QUERIES})
+STATE_QUERIES: Mapping[str, StateQuery] = MappingProxyType({**BILLING_QUERIES, **TRAFFIC_QUERIES, **ORDER_QUERIES})
 """`state:` queries by the first segment of their name; other names go to the lifecycle."""
 
 EXPECTATION_KINDS: Mapping[str, Handler] = MappingProxyType({**FOUNDATION_KINDS, "state": state_kind(STATE_QUERIES)})
 """How each kind of `expect:` entry is computed, by kind."""
 
-KNOWN_EVENT_TYPES: frozenset[str] = frozenset(FOUNDATION_EVENTS + BILLING_EVENT_TYPES + TRAFFIC_EVENTS)
+KNOWN_EVENT_TYPES: frozenset[str] = frozenset(FOUNDATION_EVENTS + BILLING_EVENT_TYPES + TRAFFIC_EVENTS + ORDER_EVENTS)
 """Event types some part of the system reads; a scenario using another (or a priced trigger) is an error."""
