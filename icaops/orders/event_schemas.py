@@ -128,10 +128,12 @@ class LsrCancelled(_OnOrder):
 
 
 class LsrCompleted(_OnOrder):
-    """Service Order Completion (IV.7.2.2); `wtns` assigned on a new connect (IV.7.3)."""
+    """Service Order Completion (IV.7.2.2); `wtns` assigned on a new connect (IV.7.3); `retail_mrc`
+    of the line where the LSR gave none (an As-Is Transfer enumerates no services, II.2.6)."""
 
     type: Literal["lsr.completed"]
     wtns: tuple[_Wtn, ...] | None = None
+    retail_mrc: Money | None = None
 
 
 class LsrFailed(_OnOrder):

@@ -449,6 +449,12 @@ def _completed(state: OrdersState, e: Event, inp: Inputs) -> Result:
         return state, _err(
             "wtn_missing", "wtns", "the completion of a new connect names the numbers assigned", "IV.7.3"
         )
+    mrc = _text(e, "retail_mrc") or order.lsr.retail_mrc
+    if order.lsr.act in ("N", "W", "V") and mrc is None:
+        return state, _err(
+            "retail_rate_missing", "retail_mrc", "the monthly retail rate of the line, for its resale rate", "IV.3.1.1"
+        )
+    order = replace(order, lsr=replace(order.lsr, retail_mrc=mrc))
     order = _notice(
         replace(order, status="completed", completed_on=e.date, assigned_wtns=assigned, last_activity=e.date),
         "completion",

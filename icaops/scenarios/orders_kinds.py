@@ -21,7 +21,7 @@ from ..orders.model import OrdersState, Standing
 from ..orders.queries import query
 from .context import Answer, Context, StateQuery
 
-__all__ = ["ORDER_EVENTS", "ORDER_QUERIES", "standing_from_log"]
+__all__ = ["ORDER_EVENTS", "ORDER_QUERIES", "fold_log", "standing_from_log"]
 
 
 def _books(ctx: Context) -> Books:
@@ -55,7 +55,9 @@ def standing_from_log(ctx: Context, account_id: str, on: dt.date) -> Standing:
     )
 
 
-def _state(ctx: Context, on: dt.date) -> tuple[OrdersState, tuple]:
+def fold_log(ctx: Context, on: dt.date) -> tuple[OrdersState, tuple]:
+    """The orders folded from the scenario's events dated up to `on` (once per run and date)."""
+
     def compute() -> tuple[OrdersState, tuple]:
         events = tuple(e for e in ctx.events if e.date <= on)
         inputs = orders.Inputs(
@@ -69,7 +71,7 @@ def _state(ctx: Context, on: dt.date) -> tuple[OrdersState, tuple]:
 
 def orders_state(ctx: Context, name: str, on: dt.date) -> Answer:
     """Answer `lsr.…` from the scenario's events folded up to `on`."""
-    state, errors = _state(ctx, on)
+    state, errors = fold_log(ctx, on)
     return Answer(query(state, name, on, ctx.agreement.terms_at(on)), errors)
 
 

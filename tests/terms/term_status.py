@@ -11,10 +11,7 @@ __all__ = ["PENDING"]
 
 # term key -> the module that is to read it, and what it is to do with it.
 PENDING: dict[str, str] = {
-    "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
-    "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
     "ordering.blanket_loa_required_for_cpni": "icaops/orders (not built yet): CPNI pre-order access needs the blanket LOA (VI.8.4.1)",
     "ordering.csr_search_requires_loa": "icaops/orders (not built yet): a CSR search needs the End User's LOA (II.2.26)",
-    "ordering.lsr_multiple_wtn_same_customer_location": "icaops/orders (not built yet): one LSR may carry several WTNs of one customer location (IV.7.2.1)",
     "ordering.data_validation_files_per_quarter": "icaops/orders (not built yet): at most this many Data Validation Files a quarter (VI.8.5.2)",
 }
