@@ -15,6 +15,7 @@ from icaops.scenarios import registry
 from icaops.scenarios.billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from icaops.scenarios.context import Context, Memo
 from icaops.scenarios.kinds import FOUNDATION_KINDS
+from icaops.scenarios.orders_kinds import ORDER_EVENTS, ORDER_QUERIES
 from icaops.scenarios.runner import supported
 from icaops.scenarios.traffic_kinds import TRAFFIC_EVENTS, TRAFFIC_QUERIES
 
@@ -41,8 +42,12 @@ def test_an_unknown_deadline_names_the_known_ones(terms):
 def test_the_registry_joins_each_domains_tables_without_overlap():
     assert set(registry.EXPECTATION_KINDS) == set(FOUNDATION_KINDS) | {"state"}
     assert not set(BILLING_QUERIES) & set(TRAFFIC_QUERIES)
-    assert set(registry.STATE_QUERIES) == {"billing", "traffic"}
-    assert set(LIFECYCLE_EVENTS) | set(BILLING_EVENT_TYPES) | set(TRAFFIC_EVENTS) == registry.KNOWN_EVENT_TYPES
+    assert not (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES)) & set(ORDER_QUERIES)
+    assert set(registry.STATE_QUERIES) == {"billing", "traffic", "lsr"}
+    assert (
+        set(LIFECYCLE_EVENTS) | set(BILLING_EVENT_TYPES) | set(TRAFFIC_EVENTS) | set(ORDER_EVENTS)
+        == registry.KNOWN_EVENT_TYPES
+    )
     for table in (registry.EXPECTATION_KINDS, registry.STATE_QUERIES, FOUNDATION_KINDS):
         with pytest.raises(TypeError):
             table["x"] = None  # type: ignore[index]
