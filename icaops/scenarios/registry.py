@@ -14,13 +14,14 @@ from .billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from .context import Handler, StateQuery
 from .kinds import FOUNDATION_EVENTS, FOUNDATION_KINDS, state_kind
 from .maintenance_kinds import MAINTENANCE_EVENTS, MAINTENANCE_KINDS, MAINTENANCE_QUERIES
+from .orders_kinds import ORDER_EVENTS, ORDER_QUERIES
 from .records_kinds import RECORDS_EVENT_TYPES, RECORDS_QUERIES
 from .traffic_kinds import TRAFFIC_EVENTS, TRAFFIC_QUERIES
 
 __all__ = ["EXPECTATION_KINDS", "KNOWN_EVENT_TYPES", "STATE_QUERIES"]
 
 STATE_QUERIES: Mapping[str, StateQuery] = MappingProxyType(
-    {**BILLING_QUERIES, **TRAFFIC_QUERIES, **MAINTENANCE_QUERIES, **RECORDS_QUERIES}
+    {**BILLING_QUERIES, **TRAFFIC_QUERIES, **MAINTENANCE_QUERIES, **RECORDS_QUERIES, **ORDER_QUERIES}
 )
 """`state:` queries by the first segment of their name; other names go to the lifecycle."""
 
@@ -30,6 +31,6 @@ EXPECTATION_KINDS: Mapping[str, Handler] = MappingProxyType(
 """How each kind of `expect:` entry is computed, by kind."""
 
 KNOWN_EVENT_TYPES: frozenset[str] = frozenset(
-    FOUNDATION_EVENTS + BILLING_EVENT_TYPES + TRAFFIC_EVENTS + MAINTENANCE_EVENTS + RECORDS_EVENT_TYPES
+    FOUNDATION_EVENTS + BILLING_EVENT_TYPES + TRAFFIC_EVENTS + MAINTENANCE_EVENTS + RECORDS_EVENT_TYPES + ORDER_EVENTS
 )
 """Event types some part of the system reads; a scenario using another (or a priced trigger) is an error."""

@@ -383,6 +383,10 @@ class OrderingTerms(_Section):
     data_validation_files_per_quarter: Term[Annotated[int, _count(0, 92, "a number of files")]]
     data_validation_files_counted: Term[Literal["any_file", "per_file"]]
     daily_usage_file_weekdays_only: Term[bool]
+    # IV.9.1: standard intervals by LSR activity (ACT), in Business Days from submission.
+    due_date_intervals: Term[dict[str, Annotated[int, _count(0, 60, "a number of Business Days")]]]
+    ilec_entities: Term[tuple[str, ...]]
+    refuse_new_orders_during_dispute: Term[bool]
 
 
 class ResaleTerms(_Section):

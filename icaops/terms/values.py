@@ -26,8 +26,10 @@ __all__ = [
 
 # Article.Section[.sub...][(item)] as the agreement numbers them (README: III.9.3, CPA.8),
 # with letters for the lettered sub-items of Article VII (VII.2.g) and "CPA.def" for the
-# amendment's definitions.
-_CLAUSE = re.compile(r"^(?:VIII|VII|VI|IV|V|III|II|I|CPA)(?:\.[0-9]+[a-z]?|\.[a-z]|\.def)*(?:\([0-9a-z]+\))?$")
+# amendment's definitions; "Preface" for the Preface & Recitals (the separate ILEC entities).
+_CLAUSE = re.compile(
+    r"^(?:Preface|(?:VIII|VII|VI|IV|V|III|II|I|CPA)(?:\.[0-9]+[a-z]?|\.[a-z]|\.def)*(?:\([0-9a-z]+\))?)$"
+)
 
 
 def _clause(value: object) -> str:

@@ -16,6 +16,7 @@ from icaops.scenarios.billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from icaops.scenarios.context import Context, Memo
 from icaops.scenarios.kinds import FOUNDATION_KINDS
 from icaops.scenarios.maintenance_kinds import MAINTENANCE_EVENTS, MAINTENANCE_KINDS, MAINTENANCE_QUERIES
+from icaops.scenarios.orders_kinds import ORDER_EVENTS, ORDER_QUERIES
 from icaops.scenarios.records_kinds import RECORDS_EVENT_TYPES, RECORDS_QUERIES
 from icaops.scenarios.runner import supported
 from icaops.scenarios.traffic_kinds import TRAFFIC_EVENTS, TRAFFIC_QUERIES
@@ -45,7 +46,10 @@ def test_the_registry_joins_each_domains_tables_without_overlap():
     assert not set(BILLING_QUERIES) & set(TRAFFIC_QUERIES)
     assert not (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES)) & set(MAINTENANCE_QUERIES)
     assert not set(RECORDS_QUERIES) & (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES) | set(MAINTENANCE_QUERIES))
-    assert set(registry.STATE_QUERIES) == {"billing", "traffic", "cpni", "directory", "listings"} | set(
+    assert not (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES) | set(MAINTENANCE_QUERIES) | set(RECORDS_QUERIES)) & set(
+        ORDER_QUERIES
+    )
+    assert set(registry.STATE_QUERIES) == {"billing", "traffic", "cpni", "directory", "listings", "lsr"} | set(
         MAINTENANCE_QUERIES
     )
     assert (
@@ -54,6 +58,7 @@ def test_the_registry_joins_each_domains_tables_without_overlap():
         | set(TRAFFIC_EVENTS)
         | set(MAINTENANCE_EVENTS)
         | set(RECORDS_EVENT_TYPES)
+        | set(ORDER_EVENTS)
         == registry.KNOWN_EVENT_TYPES
     )
     for table in (registry.EXPECTATION_KINDS, registry.STATE_QUERIES, FOUNDATION_KINDS):

@@ -10,8 +10,4 @@ from __future__ import annotations
 __all__ = ["PENDING"]
 
 # term key -> the module that is to read it, and what it is to do with it.
-PENDING: dict[str, str] = {
-    "ordering.account_setup_requirements": "icaops/orders (not built yet, docs/architecture.md): the ordering gate's set-up steps (III.35.2)",
-    "ordering.certificate_required": "icaops/orders (not built yet): refuse orders before the certificate (III.8.4)",
-    "ordering.lsr_multiple_wtn_same_customer_location": "icaops/orders (not built yet): one LSR may carry several WTNs of one customer location (IV.7.2.1)",
-}
+PENDING: dict[str, str] = {}
