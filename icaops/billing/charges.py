@@ -127,7 +127,7 @@ def _interim_price(price: Price, terms: Terms) -> Explained[Decimal]:
             (
                 Step(
                     f"TBD price: interim = most analogous tariffed rate ${tariff} less the applicable wholesale discount, subject to true-up",
-                    "III.46.2",
+                    terms.tbd.interim_price_rule.clause,
                 ),
                 Step(
                     f"{rule.value.description}: the resale discount does not apply, so none is applicable; interim price ${tariff}",
@@ -142,7 +142,7 @@ def _interim_price(price: Price, terms: Terms) -> Explained[Decimal]:
         (
             Step(
                 f"TBD price: interim = most analogous tariffed rate ${tariff} less the {discount:%} wholesale discount = ${unit.normalize()}, subject to true-up",
-                "III.46.2",
+                terms.tbd.interim_price_rule.clause,
             ),
         ),
     )
@@ -158,6 +158,7 @@ def event_charges(
     """
     dl = Deadlines(terms)
     limit = dl.back_billing_earliest_service(cycle.bill_date.value)
+    back_billing = terms.deadlines["back_billing_limit"]
     lines: list[ChargeLine] = []
     refused: list[RefusedCharge] = []
     orders = orders_before
@@ -195,7 +196,7 @@ def event_charges(
                         event.id,
                         code,
                         f"service on {event.date.isoformat()} is more than one year before the bill date {cycle.bill_date.value.isoformat()}: back-billing is barred",
-                        "III.9.1",
+                        back_billing.clause,
                     )
                 )
                 continue
@@ -218,7 +219,7 @@ def event_charges(
                 steps.append(
                     Step(
                         f"service date {event.date.isoformat()} precedes this cycle ({cycle.start.isoformat()}): billed within the one-year limit (from {limit.value.isoformat()})",
-                        "III.9.1",
+                        back_billing.clause,
                     )
                 )
             steps.append(Step(f"amount ${amount}", terms.money.rounding.clause))

@@ -75,7 +75,7 @@ def bounded(low: int | Decimal | None, high: int | Decimal | None, what: str) ->
 # Amounts of money in the terms are prices, deposits and thresholds: never negative
 # (a credit is a bill line, not a term).
 Money = Annotated[
-    Decimal, BeforeValidator(_decimal), bounded(0, None, "an amount of money of zero or more, e.g. '5000.00'")
+    Decimal, BeforeValidator(_decimal), bounded(0, None, "an amount of money of zero or more, e.g. '12.34'")
 ]
 # Every rate in the agreement is a fraction of an amount: a discount, a monthly interest
 # rate, a tax factor, a share of listings or of calls. Written '0.015' or '1.5%'.
