@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -48,9 +49,12 @@ __all__ = [
     "ChainHeadRow",
     "EntryRow",
     "EventRow",
+    "IdempotencyRow",
     "LegRow",
     "PeriodRow",
     "PriceGroupRow",
+    "ProjectionHeadRow",
+    "ProjectionRow",
     "RefRow",
     "SequenceRow",
     "TransferRow",
@@ -117,6 +121,9 @@ class EventRow(Base):
         UniqueConstraint("tenant", "event_id"),
         Index(None, "tenant", "date", "source_seq"),
         Index(None, "chain_seq", unique=True),
+        Index(None, "tenant", "type", "chain_seq"),  # migration 0008: the gateway's catch-up
+        Index(None, "tenant", "chain_seq"),
+        Index(None, "source_seq"),
     )
 
     position: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
@@ -370,3 +377,49 @@ class X12ControlRow(Base):
 
     name: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
     last: Mapped[int] = mapped_column(ID)
+
+
+class ProjectionRow(Base):
+    """One object of a domain's folded state (an order by PON, a line by WTN, a ticket...), or the
+    rest of that state (`field` and `key` empty), kept so that a request reads or advances the
+    objects it touches instead of re-folding the tenant's log (icaops/app/gateway/projection.py).
+    Derived: `icaops projections rebuild` recomputes every row from the event log."""
+
+    __tablename__ = "projections"
+    __table_args__ = (Index(None, "domain", "tenant", "field", "status"),)
+
+    domain: Mapped[str] = mapped_column(Bounded(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    field: Mapped[str] = mapped_column(Bounded(32), primary_key=True)
+    key: Mapped[str] = mapped_column(Bounded(200), primary_key=True)
+    status: Mapped[str | None] = mapped_column(Bounded(32))
+    on: Mapped[dt.date | None] = mapped_column(Date)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    changed_seq: Mapped[int] = mapped_column(ID)
+
+
+class ProjectionHeadRow(Base):
+    """How far a domain's projection of a tenant has folded the log: the last `chain_seq` and the
+    last event date folded in, and the version of the code that folded it."""
+
+    __tablename__ = "projection_heads"
+
+    domain: Mapped[str] = mapped_column(Bounded(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    through_seq: Mapped[int] = mapped_column(ID)
+    through_date: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[str] = mapped_column(Bounded(64))
+
+
+class IdempotencyRow(Base):
+    """The response given to a POST under an `Idempotency-Key`, per organisation: the same key
+    and body get the same response; the same key with another body is refused."""
+
+    __tablename__ = "idempotency_keys"
+
+    principal: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    key: Mapped[str] = mapped_column(Bounded(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(Bounded(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-__all__ = ["insert_or_ignore", "upsert_adding"]
+__all__ = ["insert_or_ignore", "upsert_adding", "upsert_replacing"]
 
 
 def _insert(conn: Connection, table: Table):
@@ -27,3 +27,9 @@ def upsert_adding(conn: Connection, table: Table, keys: Sequence[str], columns: 
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={c: table.c[c] + statement.excluded[c] for c in columns}
     )
+
+
+def upsert_replacing(conn: Connection, table: Table, keys: Sequence[str], columns: Sequence[str]) -> Insert:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET c = excluded.c for each of `columns`."""
+    statement = _insert(conn, table)
+    return statement.on_conflict_do_update(index_elements=list(keys), set_={c: statement.excluded[c] for c in columns})

@@ -1,0 +1,1 @@
+"""The wholesale gateway's application layer: lifecycles recorded as events, projections, actions."""
