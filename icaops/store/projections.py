@@ -24,11 +24,11 @@ from .sql import upsert_replacing
 __all__ = [
     "Head",
     "ProjectionCodecError",
+    "clear",
     "dumps",
     "head",
     "keep_response",
     "kept_response",
-    "clear",
     "list_rows",
     "load_rows",
     "loads",

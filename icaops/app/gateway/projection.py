@@ -161,7 +161,7 @@ def _state(rows: Rows) -> Any:
     rest = rows.rest()
     empty = spec.empty()
     values = {f.name: rest.get(f.name, getattr(empty, f.name)) for f in fields(empty) if f.name not in spec.keyed}
-    values.update({name: () for name in spec.output})
+    values.update(dict.fromkeys(spec.output, ()))
     values.update({name: _LazyMap(rows, name) for name in spec.keyed})
     return replace(empty, **values)
 
