@@ -132,9 +132,11 @@ def save_head(conn: Connection, domain: str, tenant: str, new: Head) -> None:
     )
 
 
-def newest_seq(conn: Connection, tenants: Iterable[str], types: Iterable[str] | None = None) -> int:
-    """The `chain_seq` of the newest event of these tenants (of these types), 0 if none."""
-    query = select(func.max(EventRow.chain_seq)).where(EventRow.tenant.in_(list(tenants)))
+def newest_seq(conn: Connection, tenants: Iterable[str] | None, types: Iterable[str] | None = None) -> int:
+    """The `chain_seq` of the newest event of these tenants (None: of any) of these types, 0 if none."""
+    query = select(func.max(EventRow.chain_seq))
+    if tenants is not None:
+        query = query.where(EventRow.tenant.in_(list(tenants)))
     if types is not None:
         query = query.where(EventRow.type.in_(list(types)))
     return int(conn.execute(query).scalar() or 0)

@@ -28,7 +28,7 @@ from ...store.codec import decode
 from ...store.models import EventRow
 from ...store.projections import Head, clear, head, load_rows, newest_seq, save_head, save_rows
 
-__all__ = ["Refusal", "Rows", "Spec", "Step", "advance_to_log", "apply", "assemble", "rebuild"]
+__all__ = ["Refusal", "Rows", "Spec", "Step", "advance_to_log", "apply", "assemble", "rebuild", "state_of"]
 
 _REST = ("", "")
 
@@ -156,7 +156,8 @@ class _LazyMap(Mapping[str, Any]):
         raise TypeError(f"a projection cannot count {self._field}: look entries up by key")
 
 
-def _state(rows: Rows) -> Any:
+def state_of(rows: Rows) -> Any:
+    """The state the rows hold, its keyed fields loaded on demand (for one request's reads and steps)."""
     spec = rows.spec
     rest = rows.rest()
     empty = spec.empty()
@@ -170,7 +171,7 @@ def apply(rows: Rows, event: Event, ctx: Any) -> Step:
     """Fold one event into the projection (in memory until `rows.flush`); a refused event that is
     not kept changes nothing."""
     spec = rows.spec
-    before = _state(rows)
+    before = state_of(rows)
     step = spec.step(before, event, ctx)
     if not step.kept:
         return step
@@ -201,7 +202,7 @@ def assemble(conn: Connection, spec: Spec, tenant: str) -> Any:
     from ...store.projections import list_rows
 
     rows = Rows(conn, spec, tenant)
-    state = _state(rows)
+    state = state_of(rows)
     keyed = {}
     for name in spec.keyed:
         entries: dict[str, Any] = {}
@@ -213,12 +214,13 @@ def assemble(conn: Connection, spec: Spec, tenant: str) -> Any:
     return replace(state, **keyed)
 
 
-def _log(conn: Connection, tenants: list[str], types: frozenset[str], after_seq: int) -> list[tuple[int, Event]]:
+def _log(conn: Connection, tenants: list[str] | None, types: frozenset[str], after_seq: int) -> list[tuple[int, Event]]:
     rows = conn.execute(
         select(
             EventRow.event_id, EventRow.date, EventRow.type, EventRow.payload, EventRow.source_seq, EventRow.chain_seq
         )
-        .where(EventRow.tenant.in_(tenants), EventRow.type.in_(sorted(types)), EventRow.chain_seq > after_seq)
+        .where(EventRow.type.in_(sorted(types)), EventRow.chain_seq > after_seq)
+        .where(EventRow.tenant.in_(tenants) if tenants is not None else EventRow.tenant.is_not(None))
         .order_by(EventRow.date, EventRow.source_seq, EventRow.chain_seq)
     )
     return [
@@ -236,7 +238,7 @@ def _log(conn: Connection, tenants: list[str], types: frozenset[str], after_seq:
     ]
 
 
-def rebuild(conn: Connection, spec: Spec, tenant: str, sources: list[str], ctx: Callable[[Event], Any]) -> Head:
+def rebuild(conn: Connection, spec: Spec, tenant: str, sources: list[str] | None, ctx: Callable[[Event], Any]) -> Head:
     """Recompute a tenant's projection from the log (the events of `sources`, in log order)."""
     clear(conn, spec.domain, tenant)
     rows = Rows(conn, spec, tenant, fresh=True)
@@ -250,7 +252,9 @@ def rebuild(conn: Connection, spec: Spec, tenant: str, sources: list[str], ctx: 
     return new
 
 
-def advance_to_log(conn: Connection, spec: Spec, tenant: str, sources: list[str], ctx: Callable[[Event], Any]) -> Rows:
+def advance_to_log(
+    conn: Connection, spec: Spec, tenant: str, sources: list[str] | None, ctx: Callable[[Event], Any]
+) -> Rows:
     """The tenant's projection brought up to the log (events recorded by other paths, e.g. a file
     load, are folded in; an event dated before what was folded, or other code, rebuilds it), as
     `Rows` ready for this transaction's events. The caller holds the log's lock."""

@@ -1,0 +1,54 @@
+"""The REST API application: `create_app` for tests and embedding, `from_environment` for
+`icaops serve` (uvicorn workers each build it from the environment; they share nothing but
+the database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
+from ..app.workspace import open_store
+from ..terms.loader import Agreement
+from . import auth, errors, orders
+from .deps import Gateway
+
+__all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
+
+AGREEMENT_VARIABLE = "ICAOPS_AGREEMENT"
+
+DESCRIPTION = """The wholesale gateway of an interconnection/resale agreement: orders (LSR),
+trouble tickets, customer records under CPNI rules, directory listings, bills and billing
+disputes, notices and deadlines, each action a dated event of one system of record, every
+refusal with its clause. Authenticate with `Authorization: Bearer <token>`; send an
+`Idempotency-Key` with every POST. See docs/api.md."""
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.datetime] = _utc_now) -> FastAPI:
+    """The API over a migrated database and an agreement."""
+    app = FastAPI(
+        title="icaops wholesale gateway",
+        version=version("icaops"),
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+    )
+    app.state.gateway = Gateway(engine, agreement, clock)
+    errors.install(app)
+    app.include_router(auth.router)
+    app.include_router(orders.router)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The API configured by $ICAOPS_DATABASE_URL and $ICAOPS_AGREEMENT (what `icaops serve` sets)."""
+    agreement = open_agreement(os.environ.get(AGREEMENT_VARIABLE) or DEFAULT_AGREEMENT)
+    return create_app(open_store(None), agreement)

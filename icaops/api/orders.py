@@ -1,0 +1,128 @@
+"""productOrder (MEF LSO Sonata / TMF622 shaped): LSRs submitted by the CLEC, worked by the ILEC
+(IV.7–IV.9, VI.16, III.35). States are Sonata's; each notice of the agreement is in `notices`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from ..app.errors import UserError
+from ..app.gateway.actions import Outcome
+from ..app.gateway.reads import fetch, page
+from ..app.identity import authorise
+from ..orders import event_schemas as schemas
+from ..orders.lifecycle import may_cancel_from
+from ..orders.model import Order
+from .bodies import body_of
+from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
+from .lifecycle import ActionRoute, action_routes, perform, refused_body
+from .views import plain
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["productOrder"])
+
+LsrBody = body_of(schemas.LsrSubmitted, "ProductOrderCreate")
+
+
+def order_view(order: Order, terms: Any) -> dict[str, Any]:
+    """An order as the API shows it."""
+    lsr = order.lsr
+    return {
+        "id": f"{order.account}/{order.pon}",
+        "href": f"/productOrder/{order.account}/{order.pon}",
+        "externalId": order.pon,
+        "account": order.account,
+        "state": order.status,
+        "ver": lsr.ver,
+        "act": lsr.act,
+        "submittedOn": order.submitted_on.isoformat(),
+        "desiredDueDate": lsr.ddd.isoformat() if lsr.ddd else None,
+        "committedDueDate": plain(order.due) if order.due is not None else None,
+        "originalDueDate": order.original_due.isoformat() if order.original_due else None,
+        "expedite": order.expedite,
+        "completedOn": order.completed_on.isoformat() if order.completed_on else None,
+        "cancelledOn": order.cancelled_on.isoformat() if order.cancelled_on else None,
+        "cancelReason": order.cancel_reason,
+        "assignedWtns": list(order.assigned_wtns),
+        "mayCancelFrom": plain(may_cancel_from(order, terms)) if order.status in ("acknowledged", "inProgress", "held") else None,
+        "errors": [plain(e) for e in order.errors],
+        "notices": [plain(n) for n in order.notices],
+        "lsr": plain(lsr),
+    }
+
+
+def _view(created: bool) -> Any:
+    def view(gw: Gateway, outcome: Outcome, account: str, pon: str) -> tuple[int, Mapping[str, Any]]:
+        if not outcome.kept:
+            return 422, refused_body(outcome)
+        order = outcome.state.orders.get(pon)
+        if order is None:  # a kept order event always leaves its order
+            raise UserError(f"productOrder {account}/{pon}: not found", code="not_found")
+        return (201 if created else 200), order_view(order, gw.agreement.terms_at(outcome.event.date))
+
+    return view
+
+
+@router.post(
+    "/productOrder",
+    status_code=201,
+    summary="Submit an LSR (IV.7.2); refused LSRs come back `rejected` with every error found (IV.7.2.3)",
+    responses={422: {"description": "invalid"}, 409: {"description": "conflict"}},
+)
+def submit_order(
+    body: LsrBody,  # type: ignore[valid-type]
+    request: Request,
+    gw: GatewayDep,
+    actor: ActorDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    data = body.model_dump(mode="json", exclude_none=True)
+    account, pon = str(data["account"]), str(data["pon"])
+    authorise(actor, "orders.submit", account)
+    view = _view(created=True)
+    return perform(
+        gw, actor, request, account, "lsr.submitted", data, f"productOrder/{account}/{pon}",
+        lambda o: view(gw, o, account, pon), idempotency_key, body,
+    )  # fmt: skip
+
+
+@router.get("/productOrder", summary="List orders (a CLEC sees its own; newest pages by cursor)")
+def list_orders(
+    gw: GatewayDep,
+    actor: ActorDep,
+    paging: PageDep,
+    account: Annotated[str | None, Query(max_length=64)] = None,
+    state: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    authorise(actor, "orders.read", account)
+    tenants = [account] if account is not None else (sorted(actor.accounts) if actor.org_kind == "clec" else None)
+    items = page(gw.engine, gw.agreement, "orders", tenants, "orders", gw.today(), state, cursor_after(paging), paging.limit)
+    terms = gw.agreement.terms
+    return {"items": [order_view(v, terms) for _, _, v in items], "nextCursor": next_cursor(items, paging)}
+
+
+@router.get("/productOrder/{account}/{pon}", summary="One order with its notices and committed due date")
+def get_order(account: str, pon: str, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
+    authorise(actor, "orders.read", account)
+    order = fetch(gw.engine, gw.agreement, "orders", account, "orders", pon, gw.today())
+    if order is None:
+        raise UserError(f"productOrder {account}/{pon}: not found", code="not_found", field="pon")
+    return order_view(order, gw.agreement.terms)
+
+
+ORDER_ACTIONS = (
+    ActionRoute("confirm", "lsr.confirmed", "orders.work", schemas.LsrConfirmed, "Confirm with the committed due date (IV.9.1)"),
+    ActionRoute("reject", "lsr.rejected", "orders.work", schemas.LsrRejected, "Reject with every error found (IV.7.2.3)"),
+    ActionRoute("jeopardy", "lsr.jeopardy", "orders.work", schemas.LsrJeopardy, "Jeopardy notice with the revised committed due date (IV.7.2.4)"),
+    ActionRoute("expedite", "lsr.expedite_decided", "orders.work", schemas.LsrExpediteDecided, "Grant or refuse an expedite (IV.9.2)"),
+    ActionRoute("supplement", "lsr.supplemented", "orders.submit", schemas.LsrSupplemented, "Supplement: a new due date, or cancel"),
+    ActionRoute("cancel", "lsr.cancelled", "orders.work", schemas.LsrCancelled, "Cancel after a cancel supplement, or 31 days without activity (VI.16)"),
+    ActionRoute("complete", "lsr.completed", "orders.work", schemas.LsrCompleted, "Service Order Completion (IV.7.2.2); emits the charges billing prices"),
+    ActionRoute("fail", "lsr.failed", "orders.work", schemas.LsrFailed, "The order failed"),
+)  # fmt: skip
+
+action_routes(router, "/productOrder", "pon", ORDER_ACTIONS, _view(created=False), "productOrder")

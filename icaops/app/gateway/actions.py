@@ -1,0 +1,310 @@
+"""The gateway's one write path: an action of a party becomes a dated event, checked by its
+domain's own rules, recorded in the log with the events it derives, all in one transaction.
+
+`record` takes the log's lock, brings the projections it needs up to the log, runs the domain's
+handler on the new event (the same code the pure fold runs), and then, in one transaction:
+appends the event (and the events billing prices that it derived) to the hash-chained log,
+writes the changed projection rows, the audit row (actor, organisation, object, authorisation
+reference), the notifications for subscribers, and the response kept under the client's
+Idempotency-Key. A refusal that keeps no record stores no event; its audit row and its kept
+response are committed all the same. Nothing is held in the process between calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from ...billing.books import Books
+from ...calendar.deadlines import Deadlines
+from ...orders.model import Standing
+from ...orders.standing import standing_of
+from ...relationship.events import Event
+from ...relationship.lifecycle import Lifecycle
+from ...store import writing
+from ...store.audit import record as audit_record
+from ...store.chain import EVENTS, lock_head
+from ...store.events import append_events, load_events
+from ...store.models import EventRow
+from ...store.projections import Head, keep_response, kept_response, load_rows, newest_seq, save_head, save_rows
+from ...terms.loader import Agreement
+from ..clock import today
+from ..errors import UserError
+from ..events import check_events
+from .domains import GATE_RELATIONSHIP_EVENTS, SPECS, Context, spec_for
+from .projection import Refusal, Rows, Step, advance_to_log, apply, state_of
+
+__all__ = [
+    "Action",
+    "Idempotency",
+    "Outcome",
+    "business_date",
+    "context_for",
+    "record",
+    "relationship_now",
+    "request_hash",
+]
+
+EVERY_TENANT = "*"
+NEUTRAL_TO_STANDING = frozenset(
+    {
+        "order.submitted",
+        "service.added",
+        "service.removed",
+        "service.suspended",
+        "service.restored",
+        "pic.changed",
+        "csr.searched",
+        "trip.dispatched",
+    }
+)
+"""Charges the gateway derives: a charge recorded late goes on the next open bill (III.9.2), so it
+never changes an amount already past due, a deposit, or what is on file — the standing the order
+gate reads. Every other event of an account makes its kept standing stale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a party asks for: an event type and its fields, for an account (the tenant), by an
+    actor (user id, organisation, role), with the authorisation reference it relies on if any."""
+
+    account: str
+    type: str
+    data: Mapping[str, Any]
+    actor: str
+    organisation: str
+    role: str
+    subject: str  # the object acted on, for the audit log, e.g. "productOrder/G1/PON-1"
+    authorization: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    """A client's Idempotency-Key, per organisation, and the hash of the request it came with."""
+
+    principal: str
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did: the event (stored when `kept`), the refusals, the derived events
+    recorded with it, and the domain's state after it (for the response)."""
+
+    event: Event
+    kept: bool
+    refusals: tuple[Refusal, ...]
+    emitted: tuple[Event, ...]
+    state: Any
+    recorded_at: dt.datetime
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def request_hash(method: str, path: str, body: Any) -> str:
+    """The fingerprint of a request an Idempotency-Key is bound to."""
+    canonical = json.dumps({"m": method, "p": path, "b": body}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def business_date(agreement: Agreement, now: dt.datetime) -> dt.date:
+    """The day an action counts on: the date in the agreement's time zone (Central time)."""
+    return today(agreement, now)
+
+
+Render = Callable[[Outcome], tuple[int, Mapping[str, Any]]]
+Notify = Callable[[Connection, Outcome], None]
+
+
+def record(
+    engine: Engine,
+    agreement: Agreement,
+    action: Action,
+    now: dt.datetime,
+    render: Render,
+    idempotency: Idempotency | None = None,
+    notify: Notify | None = None,
+) -> tuple[int, Mapping[str, Any], bool]:
+    """Perform an action; returns the rendered (status, body) and whether it was a replay of a
+    response kept under the same Idempotency-Key. The same key with another request is refused."""
+    with writing(engine) as conn:
+        if idempotency is not None:
+            kept = kept_response(conn, idempotency.principal, idempotency.key)
+            if kept is not None:
+                return _replay(kept, idempotency)
+        outcome = _perform(conn, agreement, action, now, idempotency)
+        status, body = render(outcome)
+        _audit(conn, action, outcome, status)
+        if outcome.kept and notify is not None:
+            notify(conn, outcome)
+        if idempotency is not None:
+            keep_response(
+                conn, idempotency.principal, idempotency.key, idempotency.request_hash, status, dict(body), now
+            )
+        return status, body, False
+
+
+def _replay(kept: Any, idempotency: Idempotency) -> tuple[int, Mapping[str, Any], bool]:
+    if kept.request_hash != idempotency.request_hash:
+        raise UserError(
+            f"Idempotency-Key {idempotency.key!r} was used with another request; expected the same method, "
+            "path and body as its first use, or a new key",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
+    return kept.status_code, kept.response, True
+
+
+def _event_id(action: Action, idempotency: Idempotency | None) -> str:
+    if action.event_id:
+        return action.event_id
+    if idempotency is not None:  # the same key always names the same event
+        digest = hashlib.sha256(f"{idempotency.principal}\0{idempotency.key}".encode()).hexdigest()[:24]
+        return f"{action.type}:{digest}"
+    return f"{action.type}:{uuid.uuid4().hex[:24]}"
+
+
+def _perform(
+    conn: Connection, agreement: Agreement, action: Action, now: dt.datetime, idem: Idempotency | None
+) -> Outcome:
+    on = business_date(agreement, now)
+    raw = {
+        "id": _event_id(action, idem),
+        "date": on.isoformat(),
+        "type": action.type,
+        **action.data,
+        "account": action.account,
+    }
+    terms = agreement.terms_at(on)
+    problems = check_events([raw], terms, frozenset({action.account}), "request")
+    if problems:
+        p = problems[0]
+        raise UserError(f"{action.type}: {p.field}: expected {p.expected}", code="invalid", field=p.field or None)
+    lock_head(conn, EVENTS)  # until commit: one writer of the log at a time, in commit order
+    seq = int(conn.execute(select(func.max(EventRow.source_seq))).scalar() or 0) + 1
+    event = Event(
+        raw["id"], on, action.type, tuple((k, v) for k, v in raw.items() if k not in ("id", "date", "type")), seq
+    )
+    specs = spec_for(action.type)
+    if not specs:
+        raise UserError(f"{action.type}: not an action the gateway records", code="invalid", field="type")
+    ctx = context_for(conn, agreement, action.account, on)
+    rows = {s.domain: advance_to_log(conn, s, action.account, [action.account], lambda e: ctx) for s in specs}
+    main = specs[0]
+    step = _apply(rows[main.domain], event, ctx)
+    if not step.kept:
+        return Outcome(event, False, step.refusals, (), step.state, now)
+    for spec in specs[1:]:
+        _apply(rows[spec.domain], event, ctx)
+    emitted = tuple(_renumber(e, seq + 1 + i) for i, e in enumerate(step.emitted))
+    appended = append_events(conn, (event, *emitted), tenant=action.account, source=f"api:{action.actor}")
+    if appended.errors:
+        raise UserError(
+            "; ".join(f"{e.event}: {e.field}: expected {e.expected}" for e in appended.errors),
+            code="conflict",
+            field=appended.errors[0].field,
+        )
+    for derived in emitted:
+        for spec in spec_for(derived.type):
+            if spec.domain not in rows:
+                rows[spec.domain] = advance_to_log(conn, spec, action.account, [action.account], lambda e: ctx)
+            _apply(rows[spec.domain], derived, ctx)
+    through = newest_seq(conn, [action.account])
+    for domain, kept_rows in rows.items():
+        kept_rows.flush(through)
+        save_head(conn, domain, action.account, Head(through, on, SPECS[domain].version))
+    _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
+    return Outcome(event, True, step.refusals, emitted, step.state, now)
+
+
+def _apply(rows: Rows, event: Event, ctx: Context) -> Step:
+    return apply(rows, event, ctx)
+
+
+def _renumber(event: Event, seq: int) -> Event:
+    return Event(event.id, event.date, event.type, event.data, seq)
+
+
+# -- what the gate reads: the relationship and the account's standing ------------------------
+
+
+def relationship_now(conn: Connection, agreement: Agreement, on: dt.date) -> Lifecycle:
+    """The relationship as the order gate reads it (set-up and notices of every tenant), brought
+    up to the log."""
+    spec = SPECS["relationship"]
+    deadlines = Deadlines(agreement.terms_at(on))
+    ctx = Context(agreement.terms_at(on), deadlines, Lifecycle(), lambda a, d: Standing(a))
+    rows = advance_to_log(conn, spec, EVERY_TENANT, None, lambda e: ctx)
+    return state_of(rows)
+
+
+def context_for(conn: Connection, agreement: Agreement, account: str, on: dt.date) -> Context:
+    """What a step of `account`'s lifecycles reads on `on` (the caller holds the log's lock)."""
+    terms = agreement.terms_at(on)
+    deadlines = Deadlines(terms)
+    rel = relationship_now(conn, agreement, on)
+    return Context(terms, deadlines, rel, lambda acct, day: _standing(conn, agreement, acct, day, deadlines, rel))
+
+
+_STANDING = "standing"
+
+
+def _standing(
+    conn: Connection, agreement: Agreement, account: str, on: dt.date, dl: Deadlines, rel: Lifecycle
+) -> Standing:
+    """The account's standing on a day, kept per (account, day) until an event that can change it."""
+    types = sorted(_standing_types())
+    newest = newest_seq(conn, [account], types)
+    key = (_STANDING, on.isoformat())
+    kept = load_rows(conn, _STANDING, account, [key]).get(key)
+    if kept is not None and kept[0] >= newest:
+        return kept[1]
+    events = load_events(conn, account)
+    standing = standing_of(Books(agreement, events), account, on, dl, rel)
+    save_rows(conn, _STANDING, account, {key: ((newest, standing), None, on)}, newest)
+    return standing
+
+
+def _standing_still_fresh(conn: Connection, account: str, on: dt.date, appended: Sequence[Event], through: int) -> None:
+    """After the gateway's own events: if they are all neutral to the standing, the day's kept standing stays valid."""
+    if any(e.type not in NEUTRAL_TO_STANDING and e.type in _standing_types() for e in appended):
+        return
+    key = (_STANDING, on.isoformat())
+    kept = load_rows(conn, _STANDING, account, [key]).get(key)
+    if kept is not None:
+        save_rows(conn, _STANDING, account, {key: ((through, kept[1]), None, on)}, through)
+
+
+def _standing_types() -> frozenset[str]:
+    from ..events import EVENT_SCHEMAS
+
+    domains = frozenset().union(*(s.handles for s in SPECS.values() if s.domain != "relationship"))
+    return frozenset(EVENT_SCHEMAS) - domains - NEUTRAL_TO_STANDING | GATE_RELATIONSHIP_EVENTS
+
+
+def _audit(conn: Connection, action: Action, outcome: Outcome, status: int) -> None:
+    verb = "recorded" if outcome.kept and not outcome.refusals else ("kept_refused" if outcome.kept else "refused")
+    audit_record(
+        conn,
+        f"{action.type}.{verb}",
+        action.subject,
+        "; ".join(f"{r.code}: {r.message} ({r.clause})" for r in outcome.refusals),
+        {
+            "organisation": action.organisation,
+            "role": action.role,
+            "account": action.account,
+            "event": outcome.event.id,
+            "status": status,
+            "authorization": action.authorization,
+        },
+        outcome.recorded_at,
+        actor=action.actor,
+    )
