@@ -287,8 +287,8 @@ def create_user(
         org = _organisation(conn, org_id)
         if ROLE_ORG_KIND[role] != org.kind:
             raise UserError(
-                f"role {role}: a role of a {ROLE_ORG_KIND[role]} organisation; {org_id} is a {org.kind} "
-                f"(expected one of {', '.join(_roles_of(org.kind))})",
+                f"role {role}: a role of an organisation of kind {ROLE_ORG_KIND[role]}; {org_id} is of kind "
+                f"{org.kind} (expected one of {', '.join(_roles_of(org.kind))})",
                 field="role",
             )
         if stored.user_by_email(conn, address) is not None:

@@ -206,7 +206,7 @@ def load_token(conn: Connection, token_id: str) -> StoredToken | None:
 def load_tokens(conn: Connection, user_id: str) -> tuple[TokenInfo, ...]:
     """A user's tokens, oldest first."""
     query = select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.created_at, ApiTokenRow.id)
-    return tuple(_token(r) for r in conn.execute(query).scalars())
+    return tuple(_token(r) for r in conn.execute(query))
 
 
 def revoke_token_row(conn: Connection, token_id: str, at: dt.datetime) -> None:
