@@ -33,13 +33,16 @@ class AuditEntry:
     detail: Mapping[str, Any]
 
 
-def audit(engine: Engine, action: str, subject: str, detail: Mapping[str, Any] | None = None) -> None:
-    """Record that the current actor did `action` on `subject` (e.g. `bill.read`, a bill id)."""
+def audit(
+    engine: Engine, action: str, subject: str, detail: Mapping[str, Any] | None = None, *, actor: str | None = None
+) -> None:
+    """Record that `actor` (by default the current actor: the OS user or $ICAOPS_ACTOR) did
+    `action` on `subject` (e.g. `bill.read`, a bill id)."""
     from ..store import writing
     from ..store.audit import record
 
     with writing(engine) as conn:
-        record(conn, action, subject, detail=dict(detail or {}))
+        record(conn, action, subject, detail=dict(detail or {}), actor=actor)
 
 
 def audit_entries(engine: Engine, since: dt.date | None = None, actor: str | None = None) -> tuple[AuditEntry, ...]:

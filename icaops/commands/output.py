@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 import click
@@ -48,7 +48,9 @@ def print_explained(title: str, result: Explained[Any], indent: str = "   ", val
 def print_error(error: UserError) -> None:
     """A user error: its message, then its details, in red; never a traceback."""
     console.print(f"[red]{error.message}[/red]", soft_wrap=True)
-    for line in error.details:
+    details = error.details
+    lines = [f"{k}: {v}" for k, v in details.items()] if isinstance(details, Mapping) else list(details)
+    for line in lines:
         console.print(f"   [red]{line}[/red]", soft_wrap=True)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 
 __all__ = [
     "APPEND_ONLY",
+    "EXPIRING",
     "NO_TRUNCATE",
     "app_role_grants",
     "expected_triggers",
@@ -45,7 +46,13 @@ KEPT_UP_TO_DATE = (
     "ledger_sequences",
     "x12_control_numbers",
     "chain_heads",
+    "organisations",
+    "organisation_accounts",
+    "users",
+    "api_tokens",
 )
+# Counters that expire: a token's request windows, deleted once past (VI.13.2).
+EXPIRING = ("rate_windows",)
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
@@ -102,6 +109,7 @@ def app_role_grants(role: str) -> list[str]:
         f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(REPLACED)} TO {role}",
         f"GRANT SELECT, INSERT, UPDATE ON {', '.join(KEPT_UP_TO_DATE)} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(EXPIRING)} TO {role}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
     ]
 

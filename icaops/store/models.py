@@ -18,8 +18,10 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -37,8 +39,10 @@ __all__ = [
     "ID",
     "MONEY",
     "QUANTITY",
+    "ROLE_FITS_KIND",
     "AccountRow",
     "Agreement",
+    "ApiTokenRow",
     "AuditRow",
     "BalanceRow",
     "Base",
@@ -51,13 +55,20 @@ __all__ = [
     "EventRow",
     "IdempotencyRow",
     "LegRow",
+    "OrganisationAccountRow",
+    "OrganisationRow",
     "PeriodRow",
     "PriceGroupRow",
+<<<<<<< HEAD
     "ProjectionHeadRow",
     "ProjectionRow",
+=======
+    "RateWindowRow",
+>>>>>>> s12identity
     "RefRow",
     "SequenceRow",
     "TransferRow",
+    "UserRow",
     "X12ControlRow",
 ]
 
@@ -379,6 +390,7 @@ class X12ControlRow(Base):
     last: Mapped[int] = mapped_column(ID)
 
 
+<<<<<<< HEAD
 class ProjectionRow(Base):
     """One object of a domain's folded state (an order by PON, a line by WTN, a ticket...), or the
     rest of that state (`field` and `key` empty), kept so that a request reads or advances the
@@ -423,3 +435,97 @@ class IdempotencyRow(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+=======
+# -- identity and access (issue 12 §3; migration 0006) ------------------------------------------
+
+# A user's role fits its organisation's kind (icaops.identity.roles.ROLE_ORG_KIND); the database
+# refuses any other pair, whoever writes the row.
+ROLE_FITS_KIND = (
+    "(role IN ('clec_user', 'clec_admin') AND org_kind = 'clec')"
+    " OR (role IN ('ilec_operations', 'ilec_billing', 'ilec_retail_sales') AND org_kind = 'ilec')"
+    " OR (role = 'auditor' AND org_kind = 'auditor')"
+)
+
+
+class OrganisationRow(Base):
+    """A party using the gateway: the ILEC, a CLEC (OCN, CCNA: III.13.1) or an auditor."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("id", "kind"),  # the target of the (org_id, org_kind) keys below
+        CheckConstraint("kind IN ('ilec', 'clec', 'auditor')", name="kind"),
+    )
+
+    id: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(Bounded(16))
+    name: Mapped[str] = mapped_column(Bounded(300))
+    ocn: Mapped[str | None] = mapped_column(Bounded(8))
+    ccna: Mapped[str | None] = mapped_column(Bounded(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class OrganisationAccountRow(Base):
+    """A billing account (an event-log tenant) and the one CLEC organisation it belongs to."""
+
+    __tablename__ = "organisation_accounts"
+    __table_args__ = (
+        ForeignKeyConstraint(["org_id", "org_kind"], ["organisations.id", "organisations.kind"]),
+        CheckConstraint("org_kind = 'clec'", name="clec_only"),
+        Index(None, "org_id"),
+    )
+
+    account_id: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(Bounded(64))
+    org_kind: Mapped[str] = mapped_column(Bounded(16), default="clec", server_default="clec")
+
+
+class UserRow(Base):
+    """A person with one role in one organisation; the e-mail is stored lower-cased, the
+    password only as its argon2 hash."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        ForeignKeyConstraint(["org_id", "org_kind"], ["organisations.id", "organisations.kind"]),
+        CheckConstraint(ROLE_FITS_KIND, name="role_fits_kind"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        Index(None, "org_id"),
+    )
+
+    id: Mapped[str] = mapped_column(Bounded(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(Bounded(64))
+    org_kind: Mapped[str] = mapped_column(Bounded(16))
+    email: Mapped[str] = mapped_column(Bounded(254), unique=True)
+    name: Mapped[str] = mapped_column(Bounded(300))
+    role: Mapped[str] = mapped_column(Bounded(32))
+    password_hash: Mapped[str] = mapped_column(Bounded(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ApiTokenRow(Base):
+    """An API token of a user: the sha256 of its secret (never the secret), its scopes (null:
+    all of the role's permissions), and when it expires, was revoked and was last used."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index(None, "user_id"),)
+
+    id: Mapped[str] = mapped_column(Bounded(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(Bounded(100))
+    secret_hash: Mapped[str] = mapped_column(Bounded(64))
+    scopes: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class RateWindowRow(Base):
+    """Requests counted per token and one-minute window (VI.13.2), shared by every worker."""
+
+    __tablename__ = "rate_windows"
+
+    token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+>>>>>>> s12identity

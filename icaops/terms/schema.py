@@ -32,6 +32,7 @@ __all__ = [
     "DatedRate",
     "DeadlineSpec",
     "DiscountRule",
+    "GatewayTerms",
     "NoticeMethod",
     "Price",
     "TaxItem",
@@ -417,6 +418,11 @@ class MaintenanceTerms(_Section):
     charges_billed_to: Term[Literal["clec"]]
 
 
+class GatewayTerms(_Section):
+    # VI.13.2: requests one API token may make in a minute (the system's choice).
+    rate_limit_per_minute: Term[Annotated[int, _count(1, 1_000_000, "a number of requests")]]
+
+
 class CarrierPartnerTerms(_Section):
     rules: dict[str, Term[Rule]]
     dos_thresholds: Term[DosThresholds]
@@ -488,6 +494,7 @@ class Terms(_Section):
     tbd: TbdTerms
     deadlines: dict[str, Term[DeadlineSpec]]
     maintenance: MaintenanceTerms
+    gateway: GatewayTerms
     carrier_partner: CarrierPartnerTerms | None = None
 
     @field_validator("deadlines")

@@ -2,7 +2,7 @@
 responses kept under Idempotency-Keys; indexes that let a request find a tenant's newest event.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from icaops.store.types import Bounded, UtcDateTime
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
