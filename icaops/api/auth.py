@@ -31,7 +31,12 @@ def sign_in(body: Credentials, gw: GatewayDep) -> dict[str, Any]:
     now = gw.now()
     actor = login(gw.engine, body.email, body.password, now)
     token, info = issue_token(gw.engine, actor.user_id, "sign-in", None, now + SESSION, now, by=actor)
-    return {"access_token": token, "token_type": "bearer", "expires_at": (now + SESSION).isoformat(), "token_id": info.id}
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_at": (now + SESSION).isoformat(),
+        "token_id": info.id,
+    }
 
 
 @router.get("/me", summary="The signed-in user, organisation, role, accounts and permissions")

@@ -68,12 +68,16 @@ def _actor(gw: GatewayDep, authorization: Annotated[str | None, Header()] = None
 ActorDep = Annotated[Actor, Depends(_actor)]
 
 
-def idempotency(actor: Actor, key: str | None, method: str, path: str, body: BaseModel | Mapping[str, Any] | None) -> Idempotency | None:
+def idempotency(
+    actor: Actor, key: str | None, method: str, path: str, body: BaseModel | Mapping[str, Any] | None
+) -> Idempotency | None:
     """The Idempotency-Key of a POST bound to its organisation and request (None without a key)."""
     if key is None:
         return None
     if not 1 <= len(key) <= 200 or not key.isprintable():
-        raise UserError("Idempotency-Key: expected 1 to 200 printable characters", code="invalid", field="Idempotency-Key")
+        raise UserError(
+            "Idempotency-Key: expected 1 to 200 printable characters", code="invalid", field="Idempotency-Key"
+        )
     content = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return Idempotency(actor.org_id, key, request_hash(method, path, content))
 

@@ -48,7 +48,9 @@ def order_view(order: Order, terms: Any) -> dict[str, Any]:
         "cancelledOn": order.cancelled_on.isoformat() if order.cancelled_on else None,
         "cancelReason": order.cancel_reason,
         "assignedWtns": list(order.assigned_wtns),
-        "mayCancelFrom": plain(may_cancel_from(order, terms)) if order.status in ("acknowledged", "inProgress", "held") else None,
+        "mayCancelFrom": plain(may_cancel_from(order, terms))
+        if order.status in ("acknowledged", "inProgress", "held")
+        else None,
         "errors": [plain(e) for e in order.errors],
         "notices": [plain(n) for n in order.notices],
         "lsr": plain(lsr),
@@ -100,7 +102,9 @@ def list_orders(
 ) -> dict[str, Any]:
     authorise(actor, "orders.read", account)
     tenants = [account] if account is not None else (sorted(actor.accounts) if actor.org_kind == "clec" else None)
-    items = page(gw.engine, gw.agreement, "orders", tenants, "orders", gw.today(), state, cursor_after(paging), paging.limit)
+    items = page(
+        gw.engine, gw.agreement, "orders", tenants, "orders", gw.today(), state, cursor_after(paging), paging.limit
+    )
     terms = gw.agreement.terms
     return {"items": [order_view(v, terms) for _, _, v in items], "nextCursor": next_cursor(items, paging)}
 

@@ -59,12 +59,9 @@ __all__ = [
     "OrganisationRow",
     "PeriodRow",
     "PriceGroupRow",
-<<<<<<< HEAD
     "ProjectionHeadRow",
     "ProjectionRow",
-=======
     "RateWindowRow",
->>>>>>> s12identity
     "RefRow",
     "SequenceRow",
     "TransferRow",
@@ -390,7 +387,6 @@ class X12ControlRow(Base):
     last: Mapped[int] = mapped_column(ID)
 
 
-<<<<<<< HEAD
 class ProjectionRow(Base):
     """One object of a domain's folded state (an order by PON, a line by WTN, a ticket...), or the
     rest of that state (`field` and `key` empty), kept so that a request reads or advances the
@@ -435,7 +431,8 @@ class IdempotencyRow(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-=======
+
+
 # -- identity and access (issue 12 §3; migration 0006) ------------------------------------------
 
 # A user's role fits its organisation's kind (icaops.identity.roles.ROLE_ORG_KIND); the database
@@ -528,4 +525,3 @@ class RateWindowRow(Base):
     token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
     window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
->>>>>>> s12identity
