@@ -14,6 +14,7 @@ from .commands.demo import demo
 from .commands.identity import orgs_app, tokens_app, users_app
 from .commands.output import ErrorHandlingGroup, console
 from .commands.scenarios import scenario_app
+from .commands.serve import serve
 from .commands.terms import terms_app
 from .commands.traffic import traffic_app
 from .commands.verify import verify_command
@@ -60,6 +61,7 @@ app.add_typer(tokens_app, name="tokens")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)
+app.command("serve")(serve)
 app.command("verify")(verify_command)
 
 

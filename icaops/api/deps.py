@@ -51,7 +51,7 @@ class Gateway:
 
 
 def _gateway(request: Request) -> Gateway:
-    return request.app.state.gateway  # type: ignore[no-any-return]
+    return request.app.state.gateway
 
 
 GatewayDep = Annotated[Gateway, Depends(_gateway)]

@@ -2,20 +2,18 @@
 permission it needs, and its body (the event's schema). Shared by productOrder, troubleTicket,
 directoryListing and the customer-record resources."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..app.gateway.actions import Action, Outcome, record
 from ..app.identity import authorise
 from ..identity.model import Actor
-from .bodies import body_of
+from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, idempotency
 from .errors import error_body
 from .views import refusals
@@ -98,7 +96,7 @@ def _add(
     def endpoint(
         account: str,
         key: str,
-        body: body_model,  # type: ignore[valid-type]
+        body: Annotated[BaseModel, Depends(json_body(body_model))],
         request: Request,
         gw: GatewayDep,
         actor: ActorDep,
@@ -126,5 +124,6 @@ def _add(
         summary=spec.summary,
         name=f"{resource}.{spec.name}",
         status_code=200,
+        openapi_extra=documented(body_model),
         responses={422: {"description": "refused, with every reason and its clause"}},
     )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
@@ -16,7 +17,7 @@ from ..app.identity import authorise
 from ..orders import event_schemas as schemas
 from ..orders.lifecycle import may_cancel_from
 from ..orders.model import Order
-from .bodies import body_of
+from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
 from .lifecycle import ActionRoute, action_routes, perform, refused_body
 from .views import plain
@@ -74,9 +75,10 @@ def _view(created: bool) -> Any:
     status_code=201,
     summary="Submit an LSR (IV.7.2); refused LSRs come back `rejected` with every error found (IV.7.2.3)",
     responses={422: {"description": "invalid"}, 409: {"description": "conflict"}},
+    openapi_extra=documented(LsrBody),
 )
 def submit_order(
-    body: LsrBody,  # type: ignore[valid-type]
+    body: Annotated[BaseModel, Depends(json_body(LsrBody))],
     request: Request,
     gw: GatewayDep,
     actor: ActorDep,

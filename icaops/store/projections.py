@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, or_, select, tuple_
+from sqlalchemy import Connection, Row, and_, delete, func, or_, select, tuple_
 
 from .models import EventRow, IdempotencyRow, ProjectionHeadRow, ProjectionRow
 from .sql import upsert_replacing
@@ -108,10 +108,12 @@ class Head:
 
 def head(conn: Connection, domain: str, tenant: str, lock: bool = False) -> Head | None:
     """The projection's head, or None when nothing was projected (locked FOR UPDATE on PostgreSQL when `lock`)."""
-    query = select(ProjectionHeadRow).where(ProjectionHeadRow.domain == domain, ProjectionHeadRow.tenant == tenant)
+    query = select(ProjectionHeadRow.through_seq, ProjectionHeadRow.through_date, ProjectionHeadRow.version).where(
+        ProjectionHeadRow.domain == domain, ProjectionHeadRow.tenant == tenant
+    )
     if lock and conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    row = conn.execute(query).scalar_one_or_none()
+    row = conn.execute(query).first()
     return None if row is None else Head(row.through_seq, row.through_date, row.version)
 
 
@@ -242,11 +244,13 @@ def list_rows(
     return [(r.tenant, r.key, loads(r.value)) for r in rows]
 
 
-def kept_response(conn: Connection, principal: str, key: str) -> IdempotencyRow | None:
+def kept_response(conn: Connection, principal: str, key: str) -> Row[Any] | None:
     """The response kept under an Idempotency-Key, if any."""
     return conn.execute(
-        select(IdempotencyRow).where(IdempotencyRow.principal == principal, IdempotencyRow.key == key)
-    ).scalar_one_or_none()
+        select(IdempotencyRow.request_hash, IdempotencyRow.status_code, IdempotencyRow.response).where(
+            IdempotencyRow.principal == principal, IdempotencyRow.key == key
+        )
+    ).first()
 
 
 def keep_response(

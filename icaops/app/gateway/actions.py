@@ -37,7 +37,7 @@ from ...store.projections import Head, keep_response, kept_response, load_rows, 
 from ...terms.loader import Agreement
 from ..clock import today
 from ..errors import UserError
-from ..events import check_events
+from ..events import check_events, schema_for
 from .domains import GATE_RELATIONSHIP_EVENTS, SPECS, Context, spec_for
 from .projection import Refusal, Rows, Step, advance_to_log, apply, state_of
 
@@ -176,14 +176,13 @@ def _perform(
     conn: Connection, agreement: Agreement, action: Action, now: dt.datetime, idem: Idempotency | None
 ) -> Outcome:
     on = business_date(agreement, now)
-    raw = {
-        "id": _event_id(action, idem),
-        "date": on.isoformat(),
-        "type": action.type,
-        **action.data,
-        "account": action.account,
-    }
     terms = agreement.terms_at(on)
+    schema = schema_for(action.type, terms)
+    if schema is None:
+        raise UserError(f"{action.type}: not an event type of this agreement", code="invalid", field="type")
+    raw = {"id": _event_id(action, idem), "date": on.isoformat(), "type": action.type, **action.data}
+    if "account" in schema.model_fields:  # other events belong to the account's log by where they are stored
+        raw["account"] = action.account
     problems = check_events([raw], terms, frozenset({action.account}), "request")
     if problems:
         p = problems[0]

@@ -38,7 +38,7 @@ def _catch_up(engine: Engine, agreement: Agreement, domain: str, tenants: Sequen
         lock_head(conn, EVENTS)
         for tenant in behind:
             ctx = context_for(conn, agreement, tenant, on)
-            advance_to_log(conn, SPECS[domain], tenant, [tenant], lambda e: ctx).flush(0)
+            advance_to_log(conn, SPECS[domain], tenant, [tenant], lambda e, ctx=ctx: ctx)
 
 
 def fetch(engine: Engine, agreement: Agreement, domain: str, tenant: str, field: str, key: str, on: dt.date) -> Any:
