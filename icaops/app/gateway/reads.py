@@ -4,18 +4,19 @@ another path (a file load) recorded events the projection has not folded yet."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from ...relationship.events import Event
 from ...store import writing
 from ...store.chain import EVENTS, lock_head
 from ...store.models import EventRow
 from ...store.projections import head, list_rows, load_rows, newest_seq
 from ...terms.loader import Agreement
 from .actions import context_for
-from .domains import SPECS
+from .domains import SPECS, Context
 from .projection import advance_to_log
 
 __all__ = ["fetch", "page", "tenants_with"]
@@ -37,8 +38,11 @@ def _catch_up(engine: Engine, agreement: Agreement, domain: str, tenants: Sequen
     with writing(engine) as conn:
         lock_head(conn, EVENTS)
         for tenant in behind:
-            ctx = context_for(conn, agreement, tenant, on)
-            advance_to_log(conn, SPECS[domain], tenant, [tenant], lambda e, ctx=ctx: ctx)
+            advance_to_log(conn, SPECS[domain], tenant, [tenant], _fixed(context_for(conn, agreement, tenant, on)))
+
+
+def _fixed(ctx: Context) -> Callable[[Event], Context]:
+    return lambda event: ctx
 
 
 def fetch(engine: Engine, agreement: Agreement, domain: str, tenant: str, field: str, key: str, on: dt.date) -> Any:
