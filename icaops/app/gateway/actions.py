@@ -39,7 +39,7 @@ from ..clock import today
 from ..errors import UserError
 from ..events import check_events, schema_for
 from .domains import GATE_RELATIONSHIP_EVENTS, SPECS, Context, spec_for
-from .projection import Refusal, Rows, Step, advance_to_log, apply, state_of
+from .projection import Refusal, Rows, Spec, Step, advance_to_log, apply, state_of
 
 __all__ = [
     "Action",
@@ -192,17 +192,23 @@ def _perform(
     event = Event(
         raw["id"], on, action.type, tuple((k, v) for k, v in raw.items() if k not in ("id", "date", "type")), seq
     )
-    specs = spec_for(action.type)
-    if not specs:
-        raise UserError(f"{action.type}: not an action the gateway records", code="invalid", field="type")
     ctx = context_for(conn, agreement, action.account, on)
-    rows = {s.domain: advance_to_log(conn, s, action.account, [action.account], lambda e: ctx) for s in specs}
-    main = specs[0]
-    step = _apply(rows[main.domain], event, ctx)
-    if not step.kept:
-        return Outcome(event, False, step.refusals, (), step.state, now)
-    for spec in specs[1:]:
-        _apply(rows[spec.domain], event, ctx)
+    rows: dict[str, tuple[str, Rows]] = {}
+
+    def rows_of(spec: Spec) -> Rows:
+        if spec.domain not in rows:
+            tenant, sources = _partition(spec, action.account)
+            rows[spec.domain] = (tenant, advance_to_log(conn, spec, tenant, sources, lambda e: ctx))
+        return rows[spec.domain][1]
+
+    specs = spec_for(action.type)
+    step = Step(None, (), True, ())  # an event no lifecycle folds (e.g. a billing dispute) is recorded as given
+    for i, spec in enumerate(specs):
+        done = apply(rows_of(spec), event, ctx)
+        if i == 0:
+            step = done
+            if not step.kept:
+                return Outcome(event, False, step.refusals, (), step.state, now)
     emitted = tuple(_renumber(e, seq + 1 + i) for i, e in enumerate(step.emitted))
     appended = append_events(conn, (event, *emitted), tenant=action.account, source=f"api:{action.actor}")
     if appended.errors:
@@ -213,19 +219,19 @@ def _perform(
         )
     for derived in emitted:
         for spec in spec_for(derived.type):
-            if spec.domain not in rows:
-                rows[spec.domain] = advance_to_log(conn, spec, action.account, [action.account], lambda e: ctx)
-            _apply(rows[spec.domain], derived, ctx)
-    through = newest_seq(conn, [action.account])
-    for domain, kept_rows in rows.items():
+            apply(rows_of(spec), derived, ctx)
+    through = newest_seq(conn, None)  # every event of these tenants up to the log's newest is folded
+    for domain, (tenant, kept_rows) in rows.items():
         kept_rows.flush(through)
-        save_head(conn, domain, action.account, Head(through, on, SPECS[domain].version))
+        save_head(conn, domain, tenant, Head(through, on, SPECS[domain].version))
     _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
     return Outcome(event, True, step.refusals, emitted, step.state, now)
 
 
-def _apply(rows: Rows, event: Event, ctx: Context) -> Step:
-    return apply(rows, event, ctx)
+def _partition(spec: Spec, account: str) -> tuple[str, list[str] | None]:
+    """Where a projection of `account`'s action is kept, and whose events it folds: the
+    relationship the gate reads is one for every tenant; the lifecycles are the account's."""
+    return (EVERY_TENANT, None) if spec.domain == "relationship" else (account, [account])
 
 
 def _renumber(event: Event, seq: int) -> Event:
