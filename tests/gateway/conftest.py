@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,22 @@ def lsr(**changes: Any) -> dict[str, Any]:
 
 
 Poster = Callable[..., Any]
+
+
+from tests.store.conftest import pg_cluster, pg_url  # noqa: E402,F401  (the store tests' PostgreSQL cluster)
+
+
+@pytest.fixture
+def pg_gateway(pg_url: str, tmp_path: Path) -> Iterator[Gateway]:  # noqa: F811
+    """A gateway on the throw-away PostgreSQL cluster (emptied for the test)."""
+    yield from make_gateway(pg_url, tmp_path)
+
+
+@contextmanager
+def second_client(gw: Gateway, url: str) -> Iterator[TestClient]:
+    """Another API process's client on the same database: its own engine, no shared memory."""
+    engine = open_store(url)
+    app = create_app(engine, gw.workspace.agreement, gw.clock)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+    engine.dispose()

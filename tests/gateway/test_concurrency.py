@@ -1,0 +1,112 @@
+"""Two API workers on one PostgreSQL behave as one (the brief; issue 12 §4): the same PON
+submitted twice at once is one order; a cancel racing a confirmation ends in one consistent
+state; nothing is lost. Each worker has its own engine and app: they share only the database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from icaops.app.gateway.domains import SPECS
+from icaops.app.gateway.projection import assemble
+from icaops.app.workspace import Workspace
+from icaops.billing.books import Books
+from icaops.calendar.deadlines import Deadlines
+from icaops.orders import lifecycle
+from icaops.orders.standing import standing_of
+from icaops.relationship import lifecycle as relationship
+
+from .conftest import Gateway, lsr, second_client
+
+
+def _race(*calls: Callable[[], Any]) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _fold_equals_projection(gw: Gateway) -> None:
+    """The orders the projection keeps are the fold of the log as stored."""
+    events = Workspace(gw.workspace.agreement, gw.engine).events()
+    terms = gw.workspace.agreement.terms
+    rel, _ = relationship.fold(events, Deadlines(terms))
+    books = Books(gw.workspace.agreement, events)
+    inputs = lifecycle.Inputs(terms, rel, lambda a, d: standing_of(books, a, d, Deadlines(terms), rel))
+    own = tuple(e for e in events if e.get("account", "GRANITE") == "GRANITE")
+    folded, _ = lifecycle.fold(own, inputs)
+    with gw.engine.connect() as conn:
+        kept = assemble(conn, SPECS["orders"], "GRANITE")
+    assert dict(kept.orders) == dict(folded.orders)
+
+
+@pytest.mark.parametrize("rounds", [5])
+def test_the_same_pon_submitted_twice_at_once_is_one_order(pg_gateway: Gateway, pg_url: str, rounds: int) -> None:
+    """IV.7.2: one PON, one order — whichever worker commits first; the other is refused."""
+    gw = pg_gateway
+    with second_client(gw, pg_url) as other:
+        _submit_twice(gw, [gw.client, other], rounds)
+
+
+def _submit_twice(gw: Gateway, clients: list[TestClient], rounds: int) -> None:
+    for n in range(rounds):
+        body = lsr(pon=f"RACE-{n}")
+        results = _race(*(partial(c.post, "/productOrder", json=body, headers=gw.as_("granite")) for c in clients))
+        codes = sorted(r.status_code for r in results)
+        assert codes == [201, 422], [r.text for r in results]
+        refused = next(r for r in results if r.status_code == 422).json()
+        assert refused["errors"][0]["code"] == "pon_duplicate"
+    events = Workspace(gw.workspace.agreement, gw.engine).events()
+    assert sum(e.type == "lsr.submitted" for e in events) == rounds
+    _fold_equals_projection(gw)
+
+
+def test_a_cancel_racing_a_confirmation_ends_in_one_consistent_state(pg_gateway: Gateway, pg_url: str) -> None:
+    """VI.16 / IV.9.1: a cancel supplement and a confirmation at once — either order is valid, but
+    the log, the projection and the answers agree, and nothing is lost."""
+    with second_client(pg_gateway, pg_url) as other:
+        _cancel_against_confirm(pg_gateway, other)
+
+
+def _cancel_against_confirm(gw: Gateway, other: TestClient) -> None:
+    for n in range(4):
+        pon = f"C-{n}"
+        assert gw.post("granite", "/productOrder", lsr(pon=pon)).status_code == 201
+        cancel = partial(
+            gw.client.post,
+            f"/productOrder/GRANITE/{pon}/supplement",
+            json={"ver": 2, "sup": "cancel"},
+            headers=gw.as_("granite"),
+        )
+        confirm = partial(other.post, f"/productOrder/GRANITE/{pon}/confirm", json={}, headers=gw.as_("ops"))
+        got_cancel, got_confirm = _race(cancel, confirm)
+        assert got_cancel.status_code == 200, got_cancel.text  # a supplement is accepted in either order
+        final = gw.get("granite", f"/productOrder/GRANITE/{pon}").json()
+        if got_confirm.status_code == 200:  # confirmed first: the cancel supplement then stands
+            assert final["state"] == "pendingCancellation" and final["committedDueDate"] is not None
+        else:  # the cancel first: a pending cancellation cannot be confirmed
+            assert got_confirm.status_code == 422 and got_confirm.json()["errors"][0]["code"] == "order_closed"
+            assert final["state"] == "pendingCancellation" and final["committedDueDate"] is None
+    _fold_equals_projection(gw)
+
+
+def test_a_second_worker_sees_what_the_first_recorded(gateway: Gateway, tmp_path: Any) -> None:
+    """Stateless workers: an order submitted through one app is read through another at once."""
+    with second_client(gateway, gateway.engine.url.render_as_string(hide_password=False)) as other:
+        assert gateway.post("granite", "/productOrder", lsr(pon="SEEN-1")).status_code == 201
+        r = other.get("/productOrder/GRANITE/SEEN-1", headers=gateway.as_("granite"))
+    assert r.status_code == 200 and r.json()["state"] == "acknowledged"
