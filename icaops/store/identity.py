@@ -217,12 +217,12 @@ def revoke_token_row(conn: Connection, token_id: str, at: dt.datetime) -> None:
 
 
 def touch_token(conn: Connection, token_id: str, at: dt.datetime, not_since: dt.datetime) -> None:
-    """Set a token's last use to `at` unless it was already set at or after `not_since`."""
+    """Set a token's last use to `at` unless it was already set after `not_since`."""
     conn.execute(
         update(ApiTokenRow)
         .where(
             ApiTokenRow.id == token_id,
-            (ApiTokenRow.last_used_at.is_(None)) | (ApiTokenRow.last_used_at < not_since),
+            (ApiTokenRow.last_used_at.is_(None)) | (ApiTokenRow.last_used_at <= not_since),
         )
         .values(last_used_at=at)
     )
