@@ -29,7 +29,9 @@ def _token_id(engine) -> str:
 def test_the_limit_plus_first_request_of_a_minute_is_refused_and_the_next_minute_allows(engine):
     token_id = _token_id(engine)
     start = NOW.replace(second=0)  # 15:00:00
-    remaining = [check_rate(engine, token_id, start + dt.timedelta(seconds=s), terms=THREE).remaining for s in (1, 2, 3)]
+    remaining = [
+        check_rate(engine, token_id, start + dt.timedelta(seconds=s), terms=THREE).remaining for s in (1, 2, 3)
+    ]
     assert remaining == [2, 1, 0]
     with pytest.raises(UserError) as refused:
         check_rate(engine, token_id, start + dt.timedelta(seconds=45), terms=THREE)

@@ -100,7 +100,7 @@ def test_token_scopes_narrow_the_roles_permissions_and_never_widen_them():
     assert scoped.may("orders.read")
     assert not scoped.may("orders.submit")  # the role has it, the token not
     assert not scoped.may("orders.work")  # the token names it, the role has it not
-    with pytest.raises(UserError, match="scopes do not include orders.submit") as refused:
+    with pytest.raises(UserError, match=r"scopes do not include orders\.submit") as refused:
         authorise(scoped, "orders.submit", "CLEC001")
     assert refused.value.code == "forbidden"
 
@@ -124,7 +124,7 @@ def test_a_missing_permission_is_forbidden_naming_it_before_the_tenant_is_looked
 
 
 def test_an_unknown_permission_is_a_programming_error():
-    with pytest.raises(ValueError, match="orders.delete"):
+    with pytest.raises(ValueError, match=r"orders\.delete"):
         authorise(actor("ilec_operations"), "orders.delete")
 
 
