@@ -120,7 +120,7 @@ def test_login_gives_the_users_actor_without_a_token(engine):
     )
 
 
-def test_an_unknown_email_and_a_wrong_password_are_one_error_and_both_run_argon2(engine, monkeypatch):
+def test_an_unknown_email_and_a_wrong_password_are_one_error_with_the_same_work(engine, monkeypatch):
     people(engine)
     verified: list[str] = []
     real_verify = identity._verify
@@ -133,6 +133,11 @@ def test_an_unknown_email_and_a_wrong_password_are_one_error_and_both_run_argon2
     assert errors[0] == errors[1] == ("unauthorized", "e-mail or password not accepted", None)
     assert len(verified) == 2 and all(h.startswith("$argon2id$") for h in verified)
     assert verified[0] == identity._dummy_hash()
+    refusals = [(e.actor, e.action, e.detail["email"]) for e in audit_entries(engine) if "login" in e.action]
+    assert [(action, email) for _, action, email in refusals] == [
+        ("user.login_refused", "nobody@granite.example"),
+        ("user.login_refused", "admin@granite.example"),
+    ]  # recorded alike: the same work whether the e-mail is known or not
 
 
 def test_a_disabled_user_cannot_log_in(engine):
