@@ -69,6 +69,7 @@ __all__ = [
     "list_tokens",
     "list_users",
     "login",
+    "may_manage",
     "revoke_token",
 ]
 
@@ -133,11 +134,13 @@ def _check_manages(by: Actor | None, org_id: str) -> None:
     if by is None:
         return
     authorise(by, "users.manage")
-    if by.org_id != org_id and by.org_kind != "ilec":
+    if not may_manage(by, org_id):
         raise UserError(f"no organisation {org_id!r}", code="not_found", field="org")
 
 
-def _manages(by: Actor, org_id: str) -> bool:
+def may_manage(by: Actor, org_id: str) -> bool:
+    """Whether `by` manages the users and tokens of organisation `org_id`: with users.manage,
+    its own organisation's, or any organisation's when `by` is CenturyLink's."""
     return by.may("users.manage") and (by.org_id == org_id or by.org_kind == "ilec")
 
 
@@ -198,12 +201,12 @@ def _check_id(value: str, field: str) -> None:
 
 def _refuse_owned(conn: Connection, accounts: Iterable[str]) -> None:
     """A billing account belongs to one CLEC organisation."""
-    for org in stored.load_organisations(conn):
-        taken = org.accounts & set(accounts)
-        if taken:
-            raise UserError(
-                f"account {sorted(taken)[0]} belongs to organisation {org.id} already", code="conflict", field="account"
-            )
+    owners = stored.owners_of(conn, accounts)
+    if owners:
+        account = min(owners)
+        raise UserError(
+            f"account {account} belongs to organisation {owners[account]} already", code="conflict", field="account"
+        )
 
 
 def assign_account(
@@ -420,7 +423,7 @@ def revoke_token(engine: Engine, token_id: str, by: Actor | None, *, now: dt.dat
         found = stored.load_token(conn, token_id)
         if found is None:
             raise UserError(f"no token {token_id!r}", code="not_found", field="token")
-        if by is not None and by.user_id != found.user.id and not _manages(by, found.user.org_id):
+        if by is not None and by.user_id != found.user.id and not may_manage(by, found.user.org_id):
             raise UserError(f"no token {token_id!r}", code="not_found", field="token")
         stored.revoke_token_row(conn, token_id, at)
         _record(conn, by, "token.revoked", token_id, at, user=found.user.id, email=found.user.email)
@@ -463,11 +466,15 @@ def login(engine: Engine, email: str, password: str, now: dt.datetime) -> Actor:
         password_hash = None if user is None else stored.password_hash_of(conn, user.id)
     if user is None or password_hash is None:
         _verify(_dummy_hash(), password)
-        raise refused
-    if not _verify(password_hash, password) or user.disabled:
-        with writing(engine) as conn:
-            _record(conn, None, "user.login_refused", user.id, now, email=user.email)
-        raise refused
+    elif _verify(password_hash, password) and not user.disabled:
+        return _signed_in(engine, user, password, password_hash, now)
+    # Refused logins are recorded alike whether the e-mail is known or not: the same work.
+    with writing(engine) as conn:
+        _record(conn, None, "user.login_refused", "unknown" if user is None else user.id, now, email=address[:254])
+    raise refused
+
+
+def _signed_in(engine: Engine, user: User, password: str, password_hash: str, now: dt.datetime) -> Actor:
     with writing(engine) as conn:
         if _HASHER.check_needs_rehash(password_hash):
             stored.set_password_hash(conn, user.id, _HASHER.hash(password))

@@ -28,6 +28,7 @@ __all__ = [
     "load_tokens",
     "load_user",
     "load_users",
+    "owners_of",
     "password_hash_of",
     "revoke_token_row",
     "set_password_hash",
@@ -69,6 +70,14 @@ def accounts_of(conn: Connection, org_id: str) -> frozenset[str]:
     """The billing accounts of an organisation."""
     query = select(OrganisationAccountRow.account_id).where(OrganisationAccountRow.org_id == org_id)
     return frozenset(conn.execute(query).scalars())
+
+
+def owners_of(conn: Connection, accounts: Iterable[str]) -> dict[str, str]:
+    """account -> the organisation owning it, for those of `accounts` that have one."""
+    query = select(OrganisationAccountRow.account_id, OrganisationAccountRow.org_id).where(
+        OrganisationAccountRow.account_id.in_(list(accounts))
+    )
+    return {row.account_id: row.org_id for row in conn.execute(query)}
 
 
 def load_organisation(conn: Connection, org_id: str) -> Organisation | None:
@@ -217,12 +226,12 @@ def revoke_token_row(conn: Connection, token_id: str, at: dt.datetime) -> None:
 
 
 def touch_token(conn: Connection, token_id: str, at: dt.datetime, not_since: dt.datetime) -> None:
-    """Set a token's last use to `at` unless it was already set at or after `not_since`."""
+    """Set a token's last use to `at` unless it was already set after `not_since`."""
     conn.execute(
         update(ApiTokenRow)
         .where(
             ApiTokenRow.id == token_id,
-            (ApiTokenRow.last_used_at.is_(None)) | (ApiTokenRow.last_used_at < not_since),
+            (ApiTokenRow.last_used_at.is_(None)) | (ApiTokenRow.last_used_at <= not_since),
         )
         .values(last_used_at=at)
     )

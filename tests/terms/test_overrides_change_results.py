@@ -70,6 +70,32 @@ def _notices(a: Agreement) -> object:
     return Notices.from_terms(a.terms)
 
 
+def _rate_decisions(a: Agreement) -> list[str]:
+    """Three requests of one token in one minute: allowed (the requests left) or refused."""
+    import tempfile
+
+    from icaops.app.errors import UserError
+    from icaops.app.identity import check_rate, create_organisation, create_user, issue_token
+    from icaops.store import make_engine, migrate
+
+    now = dt.datetime(2026, 12, 7, 15, 0, 5, tzinfo=dt.UTC)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/t.sqlite"
+        migrate(url)
+        engine = make_engine(url)
+        create_organisation(engine, "granite", "clec", "Granite", accounts=("CLEC001",))
+        user = create_user(engine, "granite", "ops@granite.example", "Ops", "clec_user", "a long passphrase")
+        token = issue_token(engine, user.id, "probe", None, None, now)[1]
+        outcomes = []
+        for _ in range(3):
+            try:
+                outcomes.append(f"allowed, {check_rate(engine, token.id, now, terms=a.terms).remaining} left")
+            except UserError as exc:
+                outcomes.append(exc.code)
+        engine.dispose()
+        return outcomes
+
+
 # term key -> (override, what it changes): for terms whose effect no scenario file computes.
 PROBES: dict[str, tuple[Any, Callable[[Agreement], object]]] = {
     # II.2.10: a notice at 16:30 is inside Business Day hours until they end at 16:00
@@ -107,6 +133,8 @@ PROBES: dict[str, tuple[Any, Callable[[Agreement], object]]] = {
     ),
     # CPA.3: CenturyLink pays the CLEC no transit compensation for traffic it delivers to a provider
     "carrier_partner.transit_compensation_to_clec": (True, _transit_compensable),
+    # VI.13.2: with a limit of 2 requests a minute, a token's third request in a minute is refused
+    "gateway.rate_limit_per_minute": (2, _rate_decisions),
     # CPA.1.1: the rule whose check finds traffic of a provider not notified: its clause is the finding's
     "carrier_partner.rules.provider_notice_and_numbering_agreement": (
         {"description": "notice", "check": "cpn_unaltered", "remedy": "finding", "reference": None},
