@@ -16,6 +16,7 @@ from .commands.scenarios import scenario_app
 from .commands.terms import terms_app
 from .commands.traffic import traffic_app
 from .commands.verify import verify_command
+from .commands.webhooks import webhooks_app
 
 __all__ = ["app", "main"]
 
@@ -53,6 +54,7 @@ app.add_typer(traffic_app, name="traffic")
 app.add_typer(account_app, name="account")
 app.add_typer(events_app, name="events")
 app.add_typer(audit_app, name="audit")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)

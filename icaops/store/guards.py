@@ -32,6 +32,7 @@ APPEND_ONLY = (
     "ledger_refs",
     "ledger_entries",
     "ledger_periods",
+    "webhook_attempts",
 )
 NO_TRUNCATE = (*APPEND_ONLY, "bills", "bill_lines", "bill_price_groups")
 # A bill not yet closed is replaced (deleted and written again); the closed-bill triggers guard the rest.
@@ -45,6 +46,8 @@ KEPT_UP_TO_DATE = (
     "ledger_sequences",
     "x12_control_numbers",
     "chain_heads",
+    "webhook_subscriptions",
+    "webhook_deliveries",
 )
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
