@@ -83,7 +83,7 @@ def check_callback(url: str, policy: CallbackPolicy) -> CallbackRefusal | None:
     for address in addresses:
         kind = _forbidden_kind(address, policy.allow_loopback)
         if kind:
-            return CallbackRefusal("address", f"host {host} resolves to {address}, a {kind} address")
+            return CallbackRefusal("address", f"host {host} resolves to {_ip(address)}, a {kind} address")
     if scheme == "http" and not policy.allow_loopback:
         return CallbackRefusal("scheme", "expected https:// (plain http is allowed only to loopback in tests)")
     if scheme == "http" and not all(_ip(a).is_loopback for a in addresses):

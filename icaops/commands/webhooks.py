@@ -64,7 +64,8 @@ def list_command(
     """An organisation's webhook subscriptions (never their secrets)."""
     subscriptions = list_subscriptions(open_db(db, db_password_file), org, include_deleted=deleted)
     table = Table(title=f"webhook subscriptions of {org}: {len(subscriptions)}")
-    for col in ("id", "callback", "event types", "created (UTC)", "deleted (UTC)"):
+    table.add_column("id", no_wrap=True)
+    for col in ("callback", "event types", "created (UTC)", "deleted (UTC)"):
         table.add_column(col, overflow="fold")
     for s in subscriptions:
         deleted_at = f"{s.deleted_at:%Y-%m-%d %H:%M:%S}" if s.deleted_at else ""
@@ -85,8 +86,9 @@ def log_command(
     """The delivery log of an organisation, newest first: each delivery and every attempt."""
     log = delivery_log(open_db(db, db_password_file), org, subscription, status, page, limit)
     table = Table(title=f"webhook deliveries of {org}: {log.total} (page {log.page})")
-    for col in ("id", "subscription", "event type", "webhook-id", "status", "attempts (UTC: status/error, ms)"):
-        table.add_column(col, overflow="fold")
+    for col in ("id", "subscription", "event type", "webhook-id", "status"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("attempts (UTC: status or error, ms)", overflow="fold")
     for d in log.items:
         attempts = "\n".join(
             f"{a.at:%Y-%m-%d %H:%M:%S} {a.status_code or a.error} {a.duration_ms} ms"

@@ -126,9 +126,12 @@ def add_delivery(
     }
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["subscription_id", "message_id"])
+        dialect.insert(Delivery)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["subscription_id", "message_id"])
+        .returning(Delivery.id)
     )
-    return conn.execute(statement).rowcount == 1
+    return conn.execute(statement).first() is not None
 
 
 def claim_due(conn: Connection, now: dt.datetime, lease_until: dt.datetime) -> Row | None:
