@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads only when a function runs
 
 __all__ = [
     "EVENT_TYPES",
+    "LEASE",
     "RETRY_SCHEDULE",
     "SECRET_BYTES",
     "STATUSES",
