@@ -359,7 +359,7 @@ def _send(
         request = client.build_request("POST", row.callback, content=body, headers=headers)
         response = client.send(request, stream=True, follow_redirects=False)  # the body is never read
         response.close()
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return None, f"{type(exc).__name__}: {exc}"[:ERROR_MAX], _ms(started)
     code = response.status_code
     return code, None if 200 <= code < 300 else f"HTTP {code}", _ms(started)
