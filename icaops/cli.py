@@ -18,6 +18,7 @@ from .commands.serve import serve
 from .commands.terms import terms_app
 from .commands.traffic import traffic_app
 from .commands.verify import verify_command
+from .commands.webhooks import webhooks_app
 
 __all__ = ["app", "main"]
 
@@ -58,6 +59,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)

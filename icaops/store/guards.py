@@ -33,6 +33,7 @@ APPEND_ONLY = (
     "ledger_refs",
     "ledger_entries",
     "ledger_periods",
+    "webhook_attempts",
 )
 NO_TRUNCATE = (*APPEND_ONLY, "bills", "bill_lines", "bill_price_groups")
 # A bill not yet closed is replaced (deleted and written again); the closed-bill triggers guard the rest.
@@ -50,9 +51,12 @@ KEPT_UP_TO_DATE = (
     "organisation_accounts",
     "users",
     "api_tokens",
+    "webhook_subscriptions",
+    "webhook_deliveries",
 )
-# Counters that expire: a token's request windows, deleted once past (VI.13.2).
-EXPIRING = ("rate_windows",)
+# Counters that expire: a token's request windows, deleted once past (VI.13.2); derived rows the
+# gateway rewrites or rebuilds from the log (projections), and the responses kept under Idempotency-Keys.
+EXPIRING = ("rate_windows", "projections", "projection_heads", "idempotency_keys")
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 

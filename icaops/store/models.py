@@ -66,6 +66,9 @@ __all__ = [
     "SequenceRow",
     "TransferRow",
     "UserRow",
+    "WebhookAttemptRow",
+    "WebhookDeliveryRow",
+    "WebhookSubscriptionRow",
     "X12ControlRow",
 ]
 
@@ -525,3 +528,61 @@ class RateWindowRow(Base):
     token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
     window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class WebhookSubscriptionRow(Base):
+    """A callback an organisation subscribed to some event types (the TMF "hub"), until deleted.
+
+    `secret` is the Standard Webhooks signing secret (`whsec_...`): it signs every delivery, so it
+    is kept as given, not hashed; the database is its custody (docs/webhooks.md)."""
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (Index(None, "org_id"),)
+
+    id: Mapped[str] = mapped_column(Bounded(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(Bounded(64))
+    callback: Mapped[str] = mapped_column(Bounded(2000))
+    event_types: Mapped[list[Any]] = mapped_column(JSON)
+    secret: Mapped[str] = mapped_column(Bounded(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookDeliveryRow(Base):
+    """One event to send to one subscription: pending until delivered or failed.
+
+    (subscription_id, message_id) is the idempotency key: enqueuing an event again stores nothing;
+    `message_id` is the `webhook-id` header, the same on every attempt."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "message_id"),
+        Index(None, "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscriptions.id"))
+    message_id: Mapped[str] = mapped_column(Bounded(100))
+    event_type: Mapped[str] = mapped_column(Bounded(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(Bounded(20))  # pending | delivered | failed
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookAttemptRow(Base):
+    """One try at sending a delivery (the delivery log), never changed."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (Index(None, "delivery_id"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)

@@ -2,7 +2,7 @@
 responses kept under Idempotency-Keys; indexes that let a request find a tenant's newest event.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from icaops.store.types import Bounded, UtcDateTime
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
