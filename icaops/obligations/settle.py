@@ -4,7 +4,8 @@ In order: a duty fulfilled on or before the date is fulfilled (late if after its
 `violated_since` is kept); one expressly waived by its creditor (III.52) is waived; one held in
 abeyance (a timely billing dispute) is suspended; after its due date a duty is violated from
 the day after (the due date is the last day of a "within N days" period,
-docs/interpretations.md#within-n-days) and an option lapses (waived); from the start of the
+docs/interpretations.md#within-n-days) and an option lapses (waived; taken late, it still
+lapsed); from the start of the
 due-soon window (`obligations.due_soon_window`) it is due soon; before that, pending.
 """
 
@@ -54,6 +55,8 @@ def settle(
     due = duty.due.value
     late_from = due + dt.timedelta(days=1)
     done = duty.fulfilled if duty.fulfilled is not None and duty.fulfilled.on <= as_of else None
+    if done is not None and duty.nature == "option" and done.on > due:
+        done = None  # an option taken after its date does not keep the right: it lapsed
     state: State
     violated_since = None
     waived_by = None
