@@ -196,8 +196,17 @@ def _notice_deadline(rel: Relationship, term_end: dt.date) -> Explained[dt.date]
     """The last day a Notice of Termination for a term ending `term_end` may be received (III.2.3)."""
     initial = rel.deadlines.initial_term_end()
     if term_end == initial.value:
-        return rel.deadlines.rule("termination_notice_initial", term_end, "end of the Initial Term")
-    return rel.deadlines.rule("termination_notice_follow_on", term_end, "end of the Follow-on Term")
+        rule = rel.deadlines.rule("termination_notice_initial", term_end, "end of the Initial Term")
+        return Explained(rule.value, initial.steps + rule.steps)
+    follow_on = rel.terms.lifecycle.follow_on_term
+    ends = initial.then(
+        term_end,
+        f"the Initial Term ended {initial.value.isoformat()}; the Agreement continues in Follow-on Terms of "
+        f"{follow_on.value}: one ends {fmt(term_end)}",
+        follow_on.clause,
+    )
+    rule = rel.deadlines.rule("termination_notice_follow_on", term_end, "end of the Follow-on Term")
+    return Explained(rule.value, ends.steps + rule.steps)
 
 
 def _term_ends(rel: Relationship) -> list[dt.date]:

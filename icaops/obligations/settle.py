@@ -87,7 +87,8 @@ def settle(
         else:
             state = "pending"
             step = Step(f"on {fmt(as_of)}, before {fmt(soon.value)}: pending", soon.clauses[0])
-    why = Explained(state, duty.due.steps + (step,))
+    owes = Step(f"{duty.debtor} owes {duty.creditor}: {duty.owed}", duty.clause)
+    why = Explained(state, duty.due.steps + (owes, step))
     return (
         Obligation(
             id=duty.id,
