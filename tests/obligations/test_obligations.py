@@ -169,3 +169,19 @@ def test_the_public_names_are_locked() -> None:
         "relationship_of",
         "settle",
     }
+
+
+def test_every_act_event_type_has_a_schema_and_the_schemas_join_the_event_table() -> None:
+    """One schema per act handler (event_schemas.py), and `icaops events load` knows them (docs/events.md)."""
+    from icaops.app.events import EVENT_SCHEMAS
+    from icaops.obligations.event_schemas import OBLIGATION_EVENT_SCHEMAS
+
+    assert set(obligations_pkg.ACT_EVENTS) == set(OBLIGATION_EVENT_SCHEMAS)
+    assert all(EVENT_SCHEMAS[t] is OBLIGATION_EVENT_SCHEMAS[t] for t in OBLIGATION_EVENT_SCHEMAS)
+
+
+def test_an_act_without_refers_to_is_an_error_of_the_log() -> None:
+    """A malformed act is an error value with its field, not a crash."""
+    bad = _events([*RAW, {"id": "X1", "date": "2015-10-05", "type": "dispute.meeting_held"}])
+    _, errors = obligations(AGREEMENT, bad, ON)
+    assert [(e.code, e.event, e.field) for e in errors] == [("field_missing", "X1", "refers_to")]
