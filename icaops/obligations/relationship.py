@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..billing.books import Books
 from ..billing.collections.history import AccountHistory
+from ..billing.cycle import parse_period
 from ..billing.model import Account
 from ..calendar.deadlines import Deadlines
 from ..relationship.events import Event, ordered_log
@@ -40,20 +42,22 @@ class Relationship:
     accounts: Mapping[str, Account]
     histories: Mapping[str, AccountHistory]
     acts: Acts
-
-    def event(self, event_id: str) -> Event | None:
-        """The event with this id, if the log has it."""
-        return next((e for e in self.events if e.id == event_id), None)
+    bills_issued: Mapping[str, str]  # bill id -> the event that issued or closed it (III.9.2)
 
     def bill_events(self) -> Mapping[str, str]:
         """Bill id -> the id of the event that issued or closed it (III.9.2)."""
-        found: dict[str, str] = {}
-        for e in self.events:
-            if e.type == "bill.issued" and e.get("bill") is not None:
-                found[str(e.get("bill"))] = e.id
-            elif e.type == "billing.cycle_closed" and e.get("account") and e.get("period"):
-                found[f"{e.get('account')}:{e.get('period')}"] = e.id
-        return MappingProxyType(found)
+        return self.bills_issued
+
+
+def _bills_issued(events: tuple[Event, ...]) -> Mapping[str, str]:
+    found: dict[str, str] = {}
+    for e in events:
+        if e.type == "bill.issued" and e.get("bill") is not None:
+            found[str(e.get("bill"))] = e.id
+        elif e.type == "billing.cycle_closed" and e.get("account") and e.get("period"):
+            with suppress(ValueError):  # a malformed period is the billing fold's error to report
+                found[f"{e.get('account')}:{parse_period(str(e.get('period')))}"] = e.id
+    return MappingProxyType(found)
 
 
 def relationship_of(
@@ -80,6 +84,7 @@ def relationship_of(
             MappingProxyType(dict(books.accounts)),
             MappingProxyType(histories),
             acts,
+            _bills_issued(log),
         ),
         errors + act_errors,
     )
