@@ -1,7 +1,9 @@
 """What the rules read: the relationship's folded states as of a date, each from the existing fold.
 
 `relationship_of` reads the log once: the lifecycle (relationship/lifecycle.py), every
-account's collections history (billing/books.py) and the obligations' own acts (acts.py).
+account's collections history (billing/books.py), the obligations' own acts (acts.py), and
+the trouble-ticket, directory and CPNI folds. The LSR orders fold needs each account's
+standing by day (scenarios/orders_kinds.py builds it from the books); a rule on orders adds it.
 Nothing here recomputes what those folds compute.
 """
 
@@ -18,6 +20,13 @@ from ..billing.collections.history import AccountHistory
 from ..billing.cycle import parse_period
 from ..billing.model import Account
 from ..calendar.deadlines import Deadlines
+from ..cpni.fold import fold as fold_cpni
+from ..cpni.model import CpniState
+from ..directory.fold import fold as fold_directory
+from ..directory.model import DirectoryState
+from ..maintenance.fold import as_of as tickets_as_of
+from ..maintenance.fold import fold as fold_tickets
+from ..maintenance.model import Tickets
 from ..relationship.events import Event, ordered_log
 from ..relationship.lifecycle import Lifecycle
 from ..relationship.lifecycle import fold as fold_lifecycle
@@ -43,6 +52,9 @@ class Relationship:
     histories: Mapping[str, AccountHistory]
     acts: Acts
     bills_issued: Mapping[str, str]  # bill id -> the event that issued or closed it (III.9.2)
+    tickets: Tickets  # trouble tickets at the end of `as_of` (maintenance/fold.py)
+    directory: DirectoryState  # listings, closes and galleys (directory/fold.py)
+    cpni: CpniState  # CSR requests and authorizations (cpni/fold.py)
 
     def bill_events(self) -> Mapping[str, str]:
         """Bill id -> the id of the event that issued or closed it (III.9.2)."""
@@ -72,6 +84,11 @@ def relationship_of(
     lifecycle, life_errors = fold_lifecycle(log, Deadlines(agreement.terms))
     histories = {a: books.history(a, as_of) for a in sorted(books.accounts)}
     acts, act_errors = fold_acts(log)
+    # The other domains' folds, as their own queries fold them; their refusals are theirs to report.
+    end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), tzinfo=deadlines.cal.zone)
+    tickets, _ = fold_tickets(tickets_as_of(log, end_of_day - dt.timedelta(microseconds=1), terms), terms)
+    directory, _ = fold_directory(log, deadlines)
+    cpni, _ = fold_cpni(log, deadlines)
     errors = tuple(ObligationError("event_invalid", e.event, e.field, e.expected) for e in [*dup, *life_errors])
     return (
         Relationship(
@@ -85,6 +102,9 @@ def relationship_of(
             MappingProxyType(histories),
             acts,
             _bills_issued(log),
+            tickets,
+            directory,
+            cpni,
         ),
         errors + act_errors,
     )
