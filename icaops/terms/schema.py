@@ -423,6 +423,11 @@ class GatewayTerms(_Section):
     rate_limit_per_minute: Term[Annotated[int, _count(1, 1_000_000, "a number of requests")]]
 
 
+class ObligationTerms(_Section):
+    # How long before its due date an open obligation shows as due soon (icaops/obligations).
+    due_soon_window: Term[Period]
+
+
 class CarrierPartnerTerms(_Section):
     rules: dict[str, Term[Rule]]
     dos_thresholds: Term[DosThresholds]
@@ -495,6 +500,7 @@ class Terms(_Section):
     deadlines: dict[str, Term[DeadlineSpec]]
     maintenance: MaintenanceTerms
     gateway: GatewayTerms
+    obligations: ObligationTerms
     carrier_partner: CarrierPartnerTerms | None = None
 
     @field_validator("deadlines")
