@@ -51,7 +51,8 @@ def _loa_view(gw: Gateway, outcome: Outcome, account: str, data: Mapping[str, An
     # Filing an LOA already on file changes nothing and is not recorded again: the answer is the same.
     on = outcome.event.date
     state = outcome.state
-    return (201 if outcome.kept else 200), {
+    created = outcome.kept and outcome.event.type == "cpni.blanket_loa_filed"
+    return (201 if created else 200), {
         "account": account,
         "onFile": state.loa_on_file(account, on),
         "periods": [plain(p) for p in state.loas if p.account == account],

@@ -534,7 +534,10 @@ def _service_added(state: OrdersState, e: Event, inp: Inputs) -> Result:
     if wtn is None:
         return state, ()
     attrs = frozenset(a for a in LINE_ATTRIBUTES if e.get(a))
-    line = LineState(wtn, str(e.get("account", "")), "in_service", e.date, attrs)
+    prior = state.lines.get(wtn)  # a completion's own service.added keeps the order that installed the line
+    same = prior is not None and prior.status == "in_service" and prior.since == e.date
+    installed = prior.installed_by if same and prior is not None else None
+    line = LineState(wtn, str(e.get("account", "")), "in_service", e.date, attrs, installed)
     return replace(state, lines=MappingProxyType({**state.lines, wtn: line})), ()
 
 
