@@ -61,7 +61,10 @@ def directory_view(rest: Mapping[str, Any], account: str, on: dt.date, dl: Deadl
     methods = tuple(m for m in rest.get("methods", ()) if m.account == account)
     effective = [m for m in methods if m.effective <= on]
     current = max(effective, key=lambda m: (m.effective, m.chosen_on)) if effective else None
-    mine = lambda name: [plain(x) for x in rest.get(name, ()) if x.account == account]  # noqa: E731
+
+    def mine(name: str) -> list[Any]:
+        return [plain(x) for x in rest.get(name, ()) if x.account == account]
+
     return {
         "account": account,
         "asOf": on.isoformat(),

@@ -245,10 +245,9 @@ def list_accesses(
     for tenant in tenants:
         if after is not None and tenant < after[0]:
             continue
-        found = sorted(
-            ((tenant, f"{a.on.isoformat()}/{a.event_id}", a) for a in _state(gw, tenant).get("accesses", ())),
-            key=lambda row: row[1],
-        )
+        # By date, then in log order (the accesses are kept in the order they were recorded).
+        accesses = enumerate(_state(gw, tenant).get("accesses", ()))
+        found = sorted(((tenant, f"{a.on.isoformat()}/{i:09d}", a) for i, a in accesses), key=lambda row: row[1])
         items += [
             row
             for row in found
