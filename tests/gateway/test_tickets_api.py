@@ -237,3 +237,18 @@ def test_cross_tenant_retail_sales_and_the_auditor(gateway: Gateway) -> None:
     # the CLEC does not work its own tickets; CenturyLink does not open them
     assert gateway.post("granite", f"{T1}/hold", {}).status_code == 403
     assert gateway.post("ops", "/troubleTicket", {**REPORT, "ticket": "C"}).status_code == 403
+
+
+def test_a_retried_report_with_its_idempotency_key_is_the_same_ticket_at_the_same_time(gateway: Gateway) -> None:
+    """The server's `at` is not part of the request: a retry later with the same key and body
+    replays the first answer (one ticket, reported when first received); another body is refused."""
+    at(gateway, MON, 9, 15)
+    first = gateway.post("granite", "/troubleTicket", REPORT, key="t1")
+    at(gateway, MON, 9, 20)
+    again = gateway.post("granite", "/troubleTicket", REPORT, key="t1")
+    assert again.status_code == first.status_code == 201
+    assert again.json() == first.json() and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json()["reportedAt"] == "2013-03-04T09:15:00-06:00"
+    assert [e.type for e in log_events(gateway)].count("ticket.reported") == 1
+    other = gateway.post("granite", "/troubleTicket", {**REPORT, "trouble": "static"}, key="t1")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
