@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import auth, errors, orders
+from . import auth, errors, listings, orders, records, tickets
 from .deps import Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -45,6 +45,9 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     errors.install(app)
     app.include_router(auth.router)
     app.include_router(orders.router)
+    app.include_router(tickets.router)
+    app.include_router(records.router)
+    app.include_router(listings.router)
     return app
 
 

@@ -8,17 +8,32 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from ..app.gateway.actions import Action, Outcome, record
 from ..app.identity import authorise
 from ..identity.model import Actor
+from ..relationship.event_fields import AccountId
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, idempotency
 from .errors import error_body
 from .views import refusals
 
-__all__ = ["ActionRoute", "action_routes", "perform", "refused_body"]
+__all__ = ["AccountRoute", "ActionRoute", "Filled", "account_routes", "action_routes", "perform", "refused_body"]
+
+View = Callable[[Gateway, Outcome, str, str], tuple[int, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Fields of an action's event that the gateway fills itself, never the body (e.g. a ticket
+    event's `at`, from the server's clock), and their values for a request."""
+
+    fields: tuple[str, ...]
+    values: Callable[[Gateway, Actor], Mapping[str, Any]]
+
+
+NOTHING_FILLED = Filled((), lambda gw, actor: {})
 
 
 @dataclass(frozen=True)
@@ -75,13 +90,14 @@ def action_routes(
     prefix: str,
     key_name: str,
     actions: tuple[ActionRoute, ...],
-    view: Callable[[Gateway, Outcome, str, str], tuple[int, Mapping[str, Any]]],
+    view: View,
     resource: str,
+    filled: Filled = NOTHING_FILLED,
 ) -> None:
     """Add POST {prefix}/{account}/{key}/{action} for each action of the table."""
     for spec in actions:
-        body_model = body_of(spec.schema, f"{spec.schema.__name__}Body", drop=("account", key_name))
-        _add(router, prefix, key_name, spec, body_model, view, resource)
+        body_model = body_of(spec.schema, f"{spec.schema.__name__}Body", drop=("account", key_name, *filled.fields))
+        _add(router, prefix, key_name, spec, body_model, view, resource, filled)
 
 
 def _add(
@@ -90,8 +106,9 @@ def _add(
     key_name: str,
     spec: ActionRoute,
     body_model: type[BaseModel],
-    view: Callable[[Gateway, Outcome, str, str], tuple[int, Mapping[str, Any]]],
+    view: View,
     resource: str,
+    filled: Filled,
 ) -> None:
     def endpoint(
         account: str,
@@ -103,7 +120,7 @@ def _add(
         idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     ) -> JSONResponse:
         authorise(actor, spec.permission, account)
-        data = {**body.model_dump(mode="json", exclude_none=True), key_name: key}
+        data = {**body.model_dump(mode="json", exclude_none=True), **filled.values(gw, actor), key_name: key}
         return perform(
             gw,
             actor,
@@ -126,4 +143,68 @@ def _add(
         status_code=200,
         openapi_extra=documented(body_model),
         responses={422: {"description": "refused, with every reason and its clause"}},
+    )
+
+
+@dataclass(frozen=True)
+class AccountRoute:
+    """One action of an account (not of an existing object): POST {path}, the account in the
+    body; `key` names the body field that identifies the object in the audit log."""
+
+    path: str
+    event_type: str
+    permission: str
+    schema: type[BaseModel]
+    summary: str
+    view: Callable[[Gateway, Outcome, str, Mapping[str, Any]], tuple[int, Mapping[str, Any]]]
+    resource: str
+    key: str | None = None
+    filled: Filled = NOTHING_FILLED
+    status_code: int = 201
+
+
+def account_routes(router: APIRouter, routes: tuple[AccountRoute, ...]) -> None:
+    """Add POST {path} for each account action of the table. A schema without an `account`
+    field (an event of the relationship, e.g. a Business Office Close announced to a CLEC) gets
+    one in its body: the account whose log the event goes to."""
+    for spec in routes:
+        model = body_of(spec.schema, f"{spec.schema.__name__}Create", drop=spec.filled.fields)
+        if "account" not in model.model_fields:
+            model = create_model(
+                model.__name__,
+                __base__=model,
+                account=(AccountId, Field(description="the CLEC's billing account whose log the event goes to")),
+            )
+        _add_account(router, spec, model)
+
+
+def _add_account(router: APIRouter, spec: AccountRoute, body_model: type[BaseModel]) -> None:
+    in_schema = "account" in spec.schema.model_fields
+
+    def endpoint(
+        body: Annotated[BaseModel, Depends(json_body(body_model))],
+        request: Request,
+        gw: GatewayDep,
+        actor: ActorDep,
+        idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    ) -> JSONResponse:
+        data = {**body.model_dump(mode="json", exclude_none=True), **spec.filled.values(gw, actor)}
+        account = str(data["account"]) if in_schema else str(data.pop("account"))
+        authorise(actor, spec.permission, account)
+        subject = f"{spec.resource}/{account}" + (f"/{data[spec.key]}" if spec.key and spec.key in data else "")
+        return perform(
+            gw, actor, request, account, spec.event_type, data, subject,
+            lambda o: spec.view(gw, o, account, data), idempotency_key, body,
+            authorization=str(data["authorization"]) if data.get("authorization") else None,
+        )  # fmt: skip
+
+    router.add_api_route(
+        spec.path,
+        endpoint,
+        methods=["POST"],
+        summary=spec.summary,
+        name=f"{spec.resource}.{spec.event_type}",
+        status_code=spec.status_code,
+        openapi_extra=documented(body_model),
+        responses={422: {"description": "invalid, or refused with every reason and its clause"}},
     )

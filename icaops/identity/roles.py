@@ -5,7 +5,8 @@ The table follows the agreement:
 
 - a CLEC's users submit and follow their own orders, tickets, listings and disputes, search a
   customer record under their authorisations (VI.8.4.1, VI.8.4.2) and read their bills; a CLEC
-  admin also gives notices (III.34), manages webhooks and the organisation's users;
+  admin also files or withdraws the Blanket Letter of Authorization (VI.8.4.1), gives notices
+  (III.34), manages webhooks and the organisation's users;
 - CenturyLink's wholesale operations work orders, tickets and listings, and may audit the CLEC's
   access to customer records (VI.8.3: CenturyLink "shall have the right ... to audit" and "to
   monitor" the CLEC's access to OSS information) but do not read them; billing resolves
@@ -53,6 +54,7 @@ ALL_PERMISSIONS: tuple[str, ...] = (
     "csr.search",
     "csr.read",
     "csr.audit",
+    "cpni.loa",
     "dvf.request",
     "listings.submit",
     "listings.read",
@@ -101,6 +103,7 @@ PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType(
                 "tickets.read",
                 "csr.search",
                 "csr.read",
+                "cpni.loa",
                 "dvf.request",
                 "listings.submit",
                 "listings.read",

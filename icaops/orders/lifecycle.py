@@ -438,6 +438,10 @@ _LINE_AFTER: Mapping[str, str] = MappingProxyType(
     {"N": "in_service", "W": "in_service", "V": "in_service", "D": "disconnected", "S": "suspended", "B": "in_service"}
 )
 
+_INSTALLS = frozenset({"N", "W", "V"})
+"""Acts that put a line in service for the CLEC: new connect, as-is transfer (IV.7.11), transfer
+from another reseller (IV.7.12); the Customer Service Record names that order's End User."""
+
 
 def _completed(state: OrdersState, e: Event, inp: Inputs) -> Result:
     order = _open_order(state, e, frozenset({"inProgress", "held"}))
@@ -466,8 +470,10 @@ def _completed(state: OrdersState, e: Event, inp: Inputs) -> Result:
     after = _LINE_AFTER.get(order.lsr.act or "")
     if after is not None:
         for w in wtns:
-            keep = lines[w].attributes if w in lines else frozenset()
-            lines[w] = LineState(w, order.account, after, e.date, keep | order.lsr.attributes)
+            prior = lines.get(w)
+            keep = prior.attributes if prior else frozenset()
+            installed = order.pon if order.lsr.act in _INSTALLS else (prior.installed_by if prior else None)
+            lines[w] = LineState(w, order.account, after, e.date, keep | order.lsr.attributes, installed)
     state = replace(state, lines=MappingProxyType(lines), emitted=state.emitted + _completion_events(order, e, wtns))
     return _put(state, order), ()
 
@@ -528,7 +534,10 @@ def _service_added(state: OrdersState, e: Event, inp: Inputs) -> Result:
     if wtn is None:
         return state, ()
     attrs = frozenset(a for a in LINE_ATTRIBUTES if e.get(a))
-    line = LineState(wtn, str(e.get("account", "")), "in_service", e.date, attrs)
+    prior = state.lines.get(wtn)  # a completion's own service.added keeps the order that installed the line
+    same = prior is not None and prior.status == "in_service" and prior.since == e.date
+    installed = prior.installed_by if same and prior is not None else None
+    line = LineState(wtn, str(e.get("account", "")), "in_service", e.date, attrs, installed)
     return replace(state, lines=MappingProxyType({**state.lines, wtn: line})), ()
 
 

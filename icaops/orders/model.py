@@ -148,6 +148,7 @@ class LineState:
     status: str  # in_service | suspended | disconnected | lost
     since: dt.date
     attributes: frozenset[str] = frozenset()
+    installed_by: str | None = None  # the PON of the order that put the line in service (its End User, address)
 
 
 @dataclass(frozen=True, slots=True)

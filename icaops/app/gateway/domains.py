@@ -59,7 +59,8 @@ def _tickets(state: Tickets, e: Event, ctx: Context) -> Step:
         return Step(kept.state, (Refusal(r.code, r.field, r.message, r.clause or ""),), True, ())
     except maintenance.Refused as r:
         return Step(state, (Refusal(r.code, r.field, r.message, r.clause or ""),), False, ())
-    new = after.charges[len(state.charges) :]
+    # A new charge, or a pending one replaced once its Time and Materials are determined (V.2.5.1).
+    new = tuple(c for c in after.charges if not any(c is old for old in state.charges))
     return Step(after, (), True, tuple(c.emitted for c in new if c.emitted is not None))
 
 
