@@ -35,7 +35,7 @@ def test_every_role_has_permissions_from_the_list_and_every_permission_a_role():
     assert set(PERMISSIONS) == set(ROLES) == set(ROLE_ORG_KIND)
     granted = set().union(*PERMISSIONS.values())
     assert granted == set(ALL_PERMISSIONS)
-    assert len(ALL_PERMISSIONS) == len(set(ALL_PERMISSIONS)) == 25
+    assert len(ALL_PERMISSIONS) == len(set(ALL_PERMISSIONS)) == 26
 
 
 def test_each_role_belongs_to_one_kind_of_organisation():
@@ -49,8 +49,14 @@ def test_each_role_belongs_to_one_kind_of_organisation():
     }
 
 
-def test_a_clec_admin_is_a_clec_user_who_also_gives_notices_and_manages_hooks_and_users():
-    assert PERMISSIONS["clec_admin"] - PERMISSIONS["clec_user"] == {"notices.give", "hooks.manage", "users.manage"}
+def test_a_clec_admin_is_a_clec_user_who_also_gives_notices_files_the_blanket_loa_and_manages_hooks_and_users():
+    """VI.8.4.1: the Blanket LOA is the CLEC's undertaking, filed by its administrator."""
+    assert PERMISSIONS["clec_admin"] - PERMISSIONS["clec_user"] == {
+        "notices.give",
+        "cpni.loa",
+        "hooks.manage",
+        "users.manage",
+    }
     assert PERMISSIONS["clec_user"] < PERMISSIONS["clec_admin"]
     assert "hooks.manage" not in PERMISSIONS["clec_user"]
 
