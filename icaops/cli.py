@@ -12,6 +12,7 @@ from .commands.billing import account_app, bill_app, events_app, explain_command
 from .commands.deadlines import deadline
 from .commands.demo import demo
 from .commands.notices import notice_app
+from .commands.obligations import obligations_app
 from .commands.output import ErrorHandlingGroup, console
 from .commands.scenarios import scenario_app
 from .commands.terms import terms_app
@@ -55,6 +56,7 @@ app.add_typer(account_app, name="account")
 app.add_typer(events_app, name="events")
 app.add_typer(audit_app, name="audit")
 app.add_typer(notice_app, name="notice")
+app.add_typer(obligations_app, name="obligations")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)

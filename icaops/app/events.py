@@ -25,6 +25,7 @@ from ..billing.event_schemas import BILLING_EVENT_SCHEMAS, PRICED_EVENT_SCHEMAS,
 from ..cpni.event_schemas import CPNI_EVENT_SCHEMAS
 from ..directory.event_schemas import DIRECTORY_EVENT_SCHEMAS
 from ..maintenance.event_schemas import MAINTENANCE_EVENT_SCHEMAS
+from ..obligations.event_schemas import OBLIGATION_EVENT_SCHEMAS
 from ..orders.event_schemas import ORDER_EVENT_SCHEMAS
 from ..relationship.event_schemas import LIFECYCLE_EVENT_SCHEMAS
 from ..relationship.events import EventError
@@ -46,6 +47,7 @@ EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
         **CPNI_EVENT_SCHEMAS,
         **DIRECTORY_EVENT_SCHEMAS,
         **ORDER_EVENT_SCHEMAS,
+        **OBLIGATION_EVENT_SCHEMAS,
         # a CSR search is priced (VIII) and is also pre-ordering activity (III.2.2.1)
         "csr.searched": PricedEvent,
     }

@@ -14,6 +14,7 @@ from .billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from .context import Handler, StateQuery
 from .kinds import FOUNDATION_EVENTS, FOUNDATION_KINDS, state_kind
 from .maintenance_kinds import MAINTENANCE_EVENTS, MAINTENANCE_KINDS, MAINTENANCE_QUERIES
+from .obligations_kinds import OBLIGATION_EVENTS, OBLIGATION_KINDS
 from .orders_kinds import ORDER_EVENTS, ORDER_QUERIES
 from .records_kinds import RECORDS_EVENT_TYPES, RECORDS_QUERIES
 from .traffic_kinds import TRAFFIC_EVENTS, TRAFFIC_QUERIES
@@ -26,11 +27,17 @@ STATE_QUERIES: Mapping[str, StateQuery] = MappingProxyType(
 """`state:` queries by the first segment of their name; other names go to the lifecycle."""
 
 EXPECTATION_KINDS: Mapping[str, Handler] = MappingProxyType(
-    {**FOUNDATION_KINDS, "state": state_kind(STATE_QUERIES), **MAINTENANCE_KINDS}
+    {**FOUNDATION_KINDS, "state": state_kind(STATE_QUERIES), **MAINTENANCE_KINDS, **OBLIGATION_KINDS}
 )
 """How each kind of `expect:` entry is computed, by kind."""
 
 KNOWN_EVENT_TYPES: frozenset[str] = frozenset(
-    FOUNDATION_EVENTS + BILLING_EVENT_TYPES + TRAFFIC_EVENTS + MAINTENANCE_EVENTS + RECORDS_EVENT_TYPES + ORDER_EVENTS
+    FOUNDATION_EVENTS
+    + BILLING_EVENT_TYPES
+    + TRAFFIC_EVENTS
+    + MAINTENANCE_EVENTS
+    + RECORDS_EVENT_TYPES
+    + ORDER_EVENTS
+    + OBLIGATION_EVENTS
 )
 """Event types some part of the system reads; a scenario using another (or a priced trigger) is an error."""

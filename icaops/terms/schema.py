@@ -417,6 +417,11 @@ class MaintenanceTerms(_Section):
     charges_billed_to: Term[Literal["clec"]]
 
 
+class ObligationTerms(_Section):
+    # How long before its due date an open obligation shows as due soon (icaops/obligations).
+    due_soon_window: Term[Period]
+
+
 class CarrierPartnerTerms(_Section):
     rules: dict[str, Term[Rule]]
     dos_thresholds: Term[DosThresholds]
@@ -488,6 +493,7 @@ class Terms(_Section):
     tbd: TbdTerms
     deadlines: dict[str, Term[DeadlineSpec]]
     maintenance: MaintenanceTerms
+    obligations: ObligationTerms
     carrier_partner: CarrierPartnerTerms | None = None
 
     @field_validator("deadlines")

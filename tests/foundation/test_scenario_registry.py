@@ -16,6 +16,7 @@ from icaops.scenarios.billing_kinds import BILLING_EVENT_TYPES, BILLING_QUERIES
 from icaops.scenarios.context import Context, Memo
 from icaops.scenarios.kinds import FOUNDATION_KINDS
 from icaops.scenarios.maintenance_kinds import MAINTENANCE_EVENTS, MAINTENANCE_KINDS, MAINTENANCE_QUERIES
+from icaops.scenarios.obligations_kinds import OBLIGATION_EVENTS, OBLIGATION_KINDS
 from icaops.scenarios.orders_kinds import ORDER_EVENTS, ORDER_QUERIES
 from icaops.scenarios.records_kinds import RECORDS_EVENT_TYPES, RECORDS_QUERIES
 from icaops.scenarios.runner import supported
@@ -42,7 +43,9 @@ def test_an_unknown_deadline_names_the_known_ones(terms):
 
 
 def test_the_registry_joins_each_domains_tables_without_overlap():
-    assert set(registry.EXPECTATION_KINDS) == set(FOUNDATION_KINDS) | {"state"} | set(MAINTENANCE_KINDS)
+    assert set(registry.EXPECTATION_KINDS) == set(FOUNDATION_KINDS) | {"state"} | set(MAINTENANCE_KINDS) | set(
+        OBLIGATION_KINDS
+    )
     assert not set(BILLING_QUERIES) & set(TRAFFIC_QUERIES)
     assert not (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES)) & set(MAINTENANCE_QUERIES)
     assert not set(RECORDS_QUERIES) & (set(BILLING_QUERIES) | set(TRAFFIC_QUERIES) | set(MAINTENANCE_QUERIES))
@@ -59,6 +62,7 @@ def test_the_registry_joins_each_domains_tables_without_overlap():
         | set(MAINTENANCE_EVENTS)
         | set(RECORDS_EVENT_TYPES)
         | set(ORDER_EVENTS)
+        | set(OBLIGATION_EVENTS)
         == registry.KNOWN_EVENT_TYPES
     )
     for table in (registry.EXPECTATION_KINDS, registry.STATE_QUERIES, FOUNDATION_KINDS):
@@ -68,7 +72,16 @@ def test_the_registry_joins_each_domains_tables_without_overlap():
 
 def test_the_runner_lists_what_it_supports():
     found = supported()
-    assert found.kinds == ("deadline", "term", "business_day", "add_business_days", "late_charge", "state", "ticket")
+    assert found.kinds == (
+        "deadline",
+        "term",
+        "business_day",
+        "add_business_days",
+        "late_charge",
+        "state",
+        "ticket",
+        "obligation",
+    )
     assert "orders.allowed" in found.queries and "billing.…" in found.queries and "traffic.…" in found.queries
     assert {"notice.given", "bill.issued", "traffic.calls"} <= set(found.event_types)
     assert list(found.event_types) == sorted(found.event_types)

@@ -20,7 +20,7 @@ from .accrual import late_charges_to_bill
 from .facts import AuditAdjustmentFact, BillFact, BillLine
 from .history import AccountHistory, put
 
-__all__ = ["audit_undercharge_due", "carry"]
+__all__ = ["audit_interest", "audit_undercharge_due", "carry"]
 
 
 def carry(
@@ -158,7 +158,7 @@ def _credits(h: AccountHistory, bill_id: str, statement: dt.date, dl: Deadlines)
     return tuple(lines)
 
 
-def _audit_interest(dl: Deadlines, audit: AuditAdjustmentFact, until: dt.date) -> tuple[Decimal, tuple[Step, ...]]:
+def audit_interest(dl: Deadlines, audit: AuditAdjustmentFact, until: dt.date) -> tuple[Decimal, tuple[Step, ...]]:
     """III.7.1.7 interest on an audit finding from the day it originated to `until`, rounded, with its steps."""
     terms = dl.terms
     interest_rate = terms.audits.interest_rate_per_month
@@ -188,7 +188,7 @@ def _audits(
         # (an undercharge was due at once: audit_undercharge_due).
         if audit_id in h.audits_billed or cycle_start is None or cycle_start <= audit.agreed_on:
             continue
-        interest, steps = _audit_interest(dl, audit, statement)
+        interest, steps = audit_interest(dl, audit, statement)
         amount = -(audit.amount + interest)
         steps += (Step(f"credited on the first full billing cycle after agreement: ${amount}", clause),)
         lines.append(
@@ -216,7 +216,7 @@ def audit_undercharge_due(h: AccountHistory, audit: AuditAdjustmentFact, dl: Dea
     so the interest continues until "payment is made" (reading audit-undercharge-immediate)."""
     clause = dl.terms.audits.interest_rate_per_month.clause
     bill_id = f"{h.account_id}:audit:{audit.id}"
-    interest, steps = _audit_interest(dl, audit, audit.agreed_on)
+    interest, steps = audit_interest(dl, audit, audit.agreed_on)
     amount = audit.amount + interest
     due = Explained(
         audit.agreed_on,

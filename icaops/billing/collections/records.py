@@ -16,11 +16,19 @@ from ...calendar.deadlines import Deadlines
 from ...explain import Explained, Step
 from ...money import ZERO
 from .errors import Code, QueryError
-from .facts import BillFact, DepositRequestFact, DisputeFact
+from .facts import BillFact, DepositProvidedFact, DepositRequestFact, DisputeFact
 from .history import AccountHistory
 from .standing import deposit_amount
 
-__all__ = ["BILL_QUERIES", "DEPOSIT_QUERIES", "DISPUTE_QUERIES", "bill_query", "deposit_query", "dispute_query"]
+__all__ = [
+    "BILL_QUERIES",
+    "DEPOSIT_QUERIES",
+    "DISPUTE_QUERIES",
+    "bill_query",
+    "completing_receipt",
+    "deposit_query",
+    "dispute_query",
+]
 
 Answer = Explained[Any] | QueryError
 
@@ -223,15 +231,21 @@ def deposit_due_by(h: AccountHistory, request: DepositRequestFact, on: dt.date, 
     return dl.rule("deposit_provide", request.requested_on, "deposit requested")
 
 
-def _complete_on(h: AccountHistory, request_id: str, wanted: Decimal) -> dt.date | None:
-    """The day the receipts for a deposit request first add up to the amount requested."""
+def completing_receipt(h: AccountHistory, request_id: str, wanted: Decimal) -> DepositProvidedFact | None:
+    """The receipt with which the receipts for a deposit request first add up to the amount requested."""
     total = ZERO
     for receipt in sorted(h.deposits.receipts, key=lambda r: r.provided_on):
         if receipt.request_id == request_id:
             total += receipt.amount
             if total >= wanted:
-                return receipt.provided_on
+                return receipt
     return None
+
+
+def _complete_on(h: AccountHistory, request_id: str, wanted: Decimal) -> dt.date | None:
+    """The day the receipts for a deposit request first add up to the amount requested."""
+    receipt = completing_receipt(h, request_id, wanted)
+    return None if receipt is None else receipt.provided_on
 
 
 def deposit_in_default(h: AccountHistory, request: DepositRequestFact, on: dt.date, dl: Deadlines) -> Answer:
