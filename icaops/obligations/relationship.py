@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..billing.books import Books
@@ -18,6 +18,13 @@ from ..billing.collections.history import AccountHistory
 from ..billing.cycle import parse_period
 from ..billing.model import Account
 from ..calendar.deadlines import Deadlines
+from ..directory.fold import fold as fold_directory
+from ..directory.model import DirectoryState
+from ..maintenance.fold import fold as fold_tickets
+from ..maintenance.model import Tickets
+from ..orders import lifecycle as orders
+from ..orders.model import OrdersState, Standing
+from ..orders.standing import standing_from_books
 from ..relationship.events import Event, ordered_log
 from ..relationship.lifecycle import Lifecycle
 from ..relationship.lifecycle import fold as fold_lifecycle
@@ -43,6 +50,11 @@ class Relationship:
     histories: Mapping[str, AccountHistory]
     acts: Acts
     bills_issued: Mapping[str, str]  # bill id -> the event that issued or closed it (III.9.2)
+    orders: OrdersState = field(default_factory=OrdersState)  # LSRs (IV.7–IV.9, VI.16): orders/lifecycle.py
+    tickets: Tickets = field(default_factory=Tickets)  # trouble tickets (V): maintenance/fold.py
+    directory: DirectoryState = field(
+        default_factory=DirectoryState
+    )  # listings, books, galleys (VII): directory/fold.py
 
     def bill_events(self) -> Mapping[str, str]:
         """Bill id -> the id of the event that issued or closed it (III.9.2)."""
@@ -58,6 +70,21 @@ def _bills_issued(events: tuple[Event, ...]) -> Mapping[str, str]:
             with suppress(ValueError):  # a malformed period is the billing fold's error to report
                 found[f"{e.get('account')}:{parse_period(str(e.get('period')))}"] = e.id
     return MappingProxyType(found)
+
+
+def _process_folds(
+    agreement: Agreement, books: Books, lifecycle: Lifecycle, log: tuple[Event, ...], terms: Terms, dl: Deadlines
+) -> tuple[OrdersState, Tickets, DirectoryState]:
+    """The orders, tickets and directory folds of the log; their refusals are those domains' own
+    answers (`lsr.…`, `ticket.…`, `listings.…` queries), not errors of the log."""
+
+    def standing(account: str, on: dt.date) -> Standing:
+        return standing_from_books(books, lifecycle, lambda day: Deadlines(agreement.terms_at(day)), account, on)
+
+    order_state, _ = orders.fold(log, orders.Inputs(terms, lifecycle, standing))
+    tickets, _ = fold_tickets(log, terms)
+    directory, _ = fold_directory(log, dl)
+    return order_state, tickets, directory
 
 
 def relationship_of(
@@ -85,6 +112,7 @@ def relationship_of(
             MappingProxyType(histories),
             acts,
             _bills_issued(log),
+            *_process_folds(agreement, books, lifecycle, log, terms, deadlines),
         ),
         errors + act_errors,
     )

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from types import MappingProxyType
 
 from ..billing.books import Books
-from ..billing.collections import status
-from ..billing.collections.errors import QueryError
 from ..orders import lifecycle as orders
 from ..orders.model import OrdersState, Standing
 from ..orders.queries import query
+from ..orders.standing import standing_from_books
 from .context import Answer, Context, StateQuery
 
 __all__ = ["ORDER_EVENTS", "ORDER_QUERIES", "fold_log", "standing_from_log"]
@@ -30,29 +28,7 @@ def _books(ctx: Context) -> Books:
 
 def standing_from_log(ctx: Context, account_id: str, on: dt.date) -> Standing:
     """The collections standing of an account on a day, as billing computes it from the log."""
-    books = _books(ctx)
-    account = books.accounts.get(account_id)
-    if account is None:
-        return Standing(account_id)
-    history = books.history(account_id, on)
-    refused = status.query(history, "orders_may_be_refused", on, ctx.deadlines(on), ctx.lifecycle)
-    suspended = not isinstance(refused, QueryError) and bool(refused.value)
-    why = "; ".join(s.text for s in refused.steps[-2:]) if suspended and not isinstance(refused, QueryError) else ""
-    outstanding = []
-    for rid in history.deposits.requests:
-        amount = status.query(history, f"deposit.{rid}.amount", on, ctx.deadlines(on), ctx.lifecycle)
-        got = sum((r.amount for r in history.deposits.receipts if r.request_id == rid), Decimal(0))
-        if isinstance(amount, QueryError) or got < amount.value:
-            outstanding.append(rid)
-    profile = {"ocn": account.ocn or "", "cc": account.company_code or "", "ccna": account.ccna or ""}
-    return Standing(
-        account_id,
-        certificate_on_file=account.certificate_on_file,
-        profile=MappingProxyType({k: v for k, v in profile.items() if v}),
-        deposits_outstanding=tuple(outstanding),
-        nonpayment_suspension=suspended,
-        nonpayment_why=why,
-    )
+    return standing_from_books(_books(ctx), ctx.lifecycle, ctx.deadlines, account_id, on)
 
 
 def fold_log(ctx: Context, on: dt.date) -> tuple[OrdersState, tuple]:
