@@ -250,7 +250,6 @@ def daily_usage_file(rel: Relationship) -> Iterator[Duty]:
     files = [e for e in rel.events if e.type == "usage.file_delivered"]
     if not files:
         return
-    term = rel.terms.ordering.daily_usage_file_weekdays_only
     delivered: dict[dt.date, Event] = {}
     for e in files:
         delivered.setdefault(_file_day(e), e)
@@ -264,10 +263,16 @@ def daily_usage_file(rel: Relationship) -> Iterator[Duty]:
                 rule="daily_usage_file",
                 debtor=PartyRef("ilec"),
                 creditor=PartyRef("clec"),
-                clause=term.clause,
+                clause="VI.9.2",
                 owed=f"issue the Daily Usage File of {fmt(day)}",
                 trigger=files[0].id,
-                due=Explained(day, (Step(f"{fmt(day)} is a Business Day: a Daily Usage File is issued", term.clause),)),
+                due=Explained(
+                    day,
+                    (
+                        Step(f"{fmt(day)} is a Business Day", "II.2.10"),
+                        Step("Daily Usage Files are issued each day, Monday through Friday, except holidays", "VI.9.2"),
+                    ),
+                ),
                 fulfilled=None if file is None else Fulfilment(file.id, file.date, "Daily Usage File issued"),
             )
         day += dt.timedelta(days=1)
