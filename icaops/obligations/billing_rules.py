@@ -202,6 +202,7 @@ def deposit(rel: Relationship) -> Iterator[Duty]:
             due = deposit_query(h, rid, "due_by", rel.as_of, dl)
             assert isinstance(wanted, Explained) and isinstance(due, Explained)  # rid is a known request
             receipt = completing_receipt(h, rid, wanted.value)
+            # III.6.8 (replacement after a draw) states no value of its own, so no term carries its id.
             drawn = [d for d in h.deposits.draws if d.received_on <= request.requested_on]
             what = "replace or supplement the deposit drawn on (III.6.8)" if drawn else "provide the deposit"
             yield Duty(

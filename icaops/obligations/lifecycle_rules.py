@@ -237,7 +237,7 @@ def termination_notice(rel: Relationship) -> Iterator[Duty]:
                 rule="termination_notice",
                 debtor=PartyRef(party),
                 creditor=PartyRef(_other(party)),
-                clause="III.2.3",
+                clause=rel.terms.deadline("termination_notice_initial").clause,
                 owed=f"to end the Agreement at the end of the term ending {end.isoformat()}: a Notice of Termination",
                 trigger="agreement",
                 due=deadline,

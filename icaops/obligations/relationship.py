@@ -1,7 +1,9 @@
 """What the rules read: the relationship's folded states as of a date, each from the existing fold.
 
 `relationship_of` reads the log once: the lifecycle (relationship/lifecycle.py), every
-account's collections history (billing/books.py) and the obligations' own acts (acts.py).
+account's collections history (billing/books.py), the obligations' own acts (acts.py), and
+the trouble-ticket, directory and CPNI folds. The LSR orders fold needs each account's
+standing by day (scenarios/orders_kinds.py builds it from the books); a rule on orders adds it.
 Nothing here recomputes what those folds compute.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..billing.books import Books
@@ -18,8 +20,11 @@ from ..billing.collections.history import AccountHistory
 from ..billing.cycle import parse_period
 from ..billing.model import Account
 from ..calendar.deadlines import Deadlines
+from ..cpni.fold import fold as fold_cpni
+from ..cpni.model import CpniState
 from ..directory.fold import fold as fold_directory
 from ..directory.model import DirectoryState
+from ..maintenance.fold import as_of as tickets_as_of
 from ..maintenance.fold import fold as fold_tickets
 from ..maintenance.model import Tickets
 from ..orders import lifecycle as orders
@@ -50,11 +55,10 @@ class Relationship:
     histories: Mapping[str, AccountHistory]
     acts: Acts
     bills_issued: Mapping[str, str]  # bill id -> the event that issued or closed it (III.9.2)
-    orders: OrdersState = field(default_factory=OrdersState)  # LSRs (IV.7–IV.9, VI.16): orders/lifecycle.py
-    tickets: Tickets = field(default_factory=Tickets)  # trouble tickets (V): maintenance/fold.py
-    directory: DirectoryState = field(
-        default_factory=DirectoryState
-    )  # listings, books, galleys (VII): directory/fold.py
+    tickets: Tickets  # trouble tickets at the end of `as_of` (maintenance/fold.py)
+    directory: DirectoryState  # listings, closes and galleys (directory/fold.py)
+    cpni: CpniState  # CSR requests and authorizations (cpni/fold.py)
+    orders: OrdersState  # LSRs and their notices (IV.7–IV.9, VI.16): orders/lifecycle.py
 
     def bill_events(self) -> Mapping[str, str]:
         """Bill id -> the id of the event that issued or closed it (III.9.2)."""
@@ -72,19 +76,17 @@ def _bills_issued(events: tuple[Event, ...]) -> Mapping[str, str]:
     return MappingProxyType(found)
 
 
-def _process_folds(
-    agreement: Agreement, books: Books, lifecycle: Lifecycle, log: tuple[Event, ...], terms: Terms, dl: Deadlines
-) -> tuple[OrdersState, Tickets, DirectoryState]:
-    """The orders, tickets and directory folds of the log; their refusals are those domains' own
-    answers (`lsr.…`, `ticket.…`, `listings.…` queries), not errors of the log."""
+def _orders(
+    agreement: Agreement, books: Books, lifecycle: Lifecycle, log: tuple[Event, ...], terms: Terms
+) -> OrdersState:
+    """The orders fold of the log, the gate's standing read from billing's books as of each
+    submission (orders/standing.py); its refusals are the orders' own answers (`lsr.…` queries)."""
 
     def standing(account: str, on: dt.date) -> Standing:
         return standing_from_books(books, lifecycle, lambda day: Deadlines(agreement.terms_at(day)), account, on)
 
-    order_state, _ = orders.fold(log, orders.Inputs(terms, lifecycle, standing))
-    tickets, _ = fold_tickets(log, terms)
-    directory, _ = fold_directory(log, dl)
-    return order_state, tickets, directory
+    state, _ = orders.fold(log, orders.Inputs(terms, lifecycle, standing))
+    return state
 
 
 def relationship_of(
@@ -99,6 +101,12 @@ def relationship_of(
     lifecycle, life_errors = fold_lifecycle(log, Deadlines(agreement.terms))
     histories = {a: books.history(a, as_of) for a in sorted(books.accounts)}
     acts, act_errors = fold_acts(log)
+    # The other domains' folds, as their own queries fold them; their refusals are theirs to report.
+    end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), tzinfo=deadlines.cal.zone)
+    tickets, _ = fold_tickets(tickets_as_of(log, end_of_day - dt.timedelta(microseconds=1), terms), terms)
+    directory, _ = fold_directory(log, deadlines)
+    cpni, _ = fold_cpni(log, deadlines)
+    order_state = _orders(agreement, books, lifecycle, log, terms)
     errors = tuple(ObligationError("event_invalid", e.event, e.field, e.expected) for e in [*dup, *life_errors])
     return (
         Relationship(
@@ -112,7 +120,10 @@ def relationship_of(
             MappingProxyType(histories),
             acts,
             _bills_issued(log),
-            *_process_folds(agreement, books, lifecycle, log, terms, deadlines),
+            tickets,
+            directory,
+            cpni,
+            order_state,
         ),
         errors + act_errors,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -15,6 +16,7 @@ from icaops.app.errors import UserError
 from icaops.app.obligations import digest, ical_feed, obligations_for
 from icaops.obligations import CONSEQUENCE_KINDS, RULES, obligations
 from icaops.relationship.events import Event, event_from_mapping
+from icaops.scenarios.runner import LoadedScenario, load_scenario
 from icaops.terms.loader import load_agreement
 
 AGREEMENT = load_agreement("centurylink-granite-id-2012")
@@ -185,3 +187,18 @@ def test_an_act_without_refers_to_is_an_error_of_the_log() -> None:
     bad = _events([*RAW, {"id": "X1", "date": "2015-10-05", "type": "dispute.meeting_held"}])
     _, errors = obligations(AGREEMENT, bad, ON)
     assert [(e.code, e.event, e.field) for e in errors] == [("field_missing", "X1", "refers_to")]
+
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "obligations").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_each_scenario_log_fed_twice_gives_the_same_obligations(path: Path) -> None:
+    """A derivation of the log: every event given a second time (a re-sent file) changes nothing,
+    on every day an event of the log is dated."""
+    loaded = load_scenario(path)
+    assert isinstance(loaded, LoadedScenario)
+    events = loaded.scenario.events
+    twice = events + tuple(replace(e, seq=e.seq + 1000) for e in events)
+    for on in sorted({e.date for e in events}):
+        assert obligations(loaded.agreement, events, on) == obligations(loaded.agreement, twice, on)
