@@ -203,3 +203,11 @@ def test_a_second_termination_notice_states_the_date_the_first_set(agreement, dl
     assert isinstance(letter, Letter)
     # The first notice, received 2012-08-01, is in time for the end of the Initial Term, 2014-06-20.
     assert dict(letter.dates)["the Agreement terminates on"].value == dt.date(2014, 6, 20)
+
+
+def test_a_notice_kind_without_a_letter_is_refused_by_name(agreement, dl):
+    """The lifecycle knows notices issue 13 asks no letter for (a sale of territory, III.2.7): the
+    letter refuses the kind, naming those it writes."""
+    refused = _letter(agreement, dl, "sale_of_territory")
+    assert isinstance(refused, LetterError) and refused.code == "kind"
+    assert "suspension" in refused.message and "with no letter" in refused.message
