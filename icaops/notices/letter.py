@@ -81,7 +81,7 @@ class Letter:
 class LetterError:
     """Why a letter cannot be composed: a stable code, the field at fault, the clause."""
 
-    code: str  # kind | sender | method | receipt_date | bill_date | notice
+    code: str  # kind | sender | bill_date, or the notice field the lifecycle refused (method, receipt_date)
     field: str
     message: str
     clause: str | None = None
