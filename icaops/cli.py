@@ -12,6 +12,7 @@ from .commands.billing import account_app, bill_app, events_app, explain_command
 from .commands.deadlines import deadline
 from .commands.demo import demo
 from .commands.identity import orgs_app, tokens_app, users_app
+from .commands.notices import notice_app
 from .commands.obligations import obligations_app
 from .commands.output import ErrorHandlingGroup, console
 from .commands.scenarios import scenario_app
@@ -61,6 +62,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(notice_app, name="notice")
 app.add_typer(obligations_app, name="obligations")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)

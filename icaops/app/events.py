@@ -31,7 +31,7 @@ from ..relationship.event_schemas import LIFECYCLE_EVENT_SCHEMAS
 from ..relationship.events import EventError
 from ..terms.schema import Terms
 from ..terms.yamlsource import SourceDoc, read_yaml
-from ..traffic.event_schemas import TRAFFIC_CALL_SCHEMAS
+from ..traffic.event_schemas import TRAFFIC_CALL_SCHEMAS, USAGE_FILE_SCHEMAS
 from ..traffic.providers.event_schemas import PROVIDER_EVENT_SCHEMAS
 from .errors import UserError
 
@@ -43,6 +43,7 @@ EVENT_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
         **BILLING_EVENT_SCHEMAS,
         **PROVIDER_EVENT_SCHEMAS,
         **TRAFFIC_CALL_SCHEMAS,
+        **USAGE_FILE_SCHEMAS,
         **MAINTENANCE_EVENT_SCHEMAS,
         **CPNI_EVENT_SCHEMAS,
         **DIRECTORY_EVENT_SCHEMAS,

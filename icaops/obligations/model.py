@@ -57,6 +57,9 @@ CONSEQUENCE_KINDS: tuple[str, ...] = (
     "other_remedies",  # III.20.2
     "fusc_assessed",  # III.9.6
     "switch_back_charge",  # III.50.2
+    "order_cancellation",  # VI.16
+    "escalation",  # V.3.1
+    "galley_deemed_correct",  # VII.2.g
 )
 """What the text attaches to a violation, by kind (a consequence names its clause)."""
 

@@ -27,6 +27,9 @@ from ..directory.model import DirectoryState
 from ..maintenance.fold import as_of as tickets_as_of
 from ..maintenance.fold import fold as fold_tickets
 from ..maintenance.model import Tickets
+from ..orders import lifecycle as orders
+from ..orders.model import OrdersState, Standing
+from ..orders.standing import standing_of
 from ..relationship.events import Event, ordered_log
 from ..relationship.lifecycle import Lifecycle
 from ..relationship.lifecycle import fold as fold_lifecycle
@@ -55,6 +58,7 @@ class Relationship:
     tickets: Tickets  # trouble tickets at the end of `as_of` (maintenance/fold.py)
     directory: DirectoryState  # listings, closes and galleys (directory/fold.py)
     cpni: CpniState  # CSR requests and authorizations (cpni/fold.py)
+    orders: OrdersState  # LSRs and their notices (IV.7–IV.9, VI.16): orders/lifecycle.py
 
     def bill_events(self) -> Mapping[str, str]:
         """Bill id -> the id of the event that issued or closed it (III.9.2)."""
@@ -70,6 +74,19 @@ def _bills_issued(events: tuple[Event, ...]) -> Mapping[str, str]:
             with suppress(ValueError):  # a malformed period is the billing fold's error to report
                 found[f"{e.get('account')}:{parse_period(str(e.get('period')))}"] = e.id
     return MappingProxyType(found)
+
+
+def _orders(
+    agreement: Agreement, books: Books, lifecycle: Lifecycle, log: tuple[Event, ...], terms: Terms
+) -> OrdersState:
+    """The orders fold of the log, the gate's standing read from billing's books as of each
+    submission (orders/standing.py); its refusals are the orders' own answers (`lsr.…` queries)."""
+
+    def standing(account: str, on: dt.date) -> Standing:
+        return standing_of(books, account, on, Deadlines(agreement.terms_at(on)), lifecycle)
+
+    state, _ = orders.fold(log, orders.Inputs(terms, lifecycle, standing))
+    return state
 
 
 def relationship_of(
@@ -89,6 +106,7 @@ def relationship_of(
     tickets, _ = fold_tickets(tickets_as_of(log, end_of_day - dt.timedelta(microseconds=1), terms), terms)
     directory, _ = fold_directory(log, deadlines)
     cpni, _ = fold_cpni(log, deadlines)
+    order_state = _orders(agreement, books, lifecycle, log, terms)
     errors = tuple(ObligationError("event_invalid", e.event, e.field, e.expected) for e in [*dup, *life_errors])
     return (
         Relationship(
@@ -105,6 +123,7 @@ def relationship_of(
             tickets,
             directory,
             cpni,
+            order_state,
         ),
         errors + act_errors,
     )

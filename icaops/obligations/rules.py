@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
-from . import billing_rules, lifecycle_rules
+from . import billing_rules, carrier_rules, lifecycle_rules, order_rules, service_rules
 from .model import Duty
 from .relationship import Relationship
 
@@ -36,6 +36,20 @@ RULES: Mapping[str, Rule] = MappingProxyType(
         "successor_request": lifecycle_rules.successor_request,
         "unauthorized_change_documentation": lifecycle_rules.unauthorized_change_documentation,
         "unauthorized_change_switch_back": lifecycle_rules.unauthorized_change_switch_back,
+        "order_confirmation": order_rules.order_confirmation,
+        "order_jeopardy": order_rules.order_jeopardy,
+        "order_completion": order_rules.order_completion,
+        "order_cancellation": order_rules.order_cancellation,
+        "ticket_restoration": service_rules.ticket_restoration,
+        "galley_proof": service_rules.galley_proof,
+        "galley_corrections": service_rules.galley_corrections,
+        "close_date_notice": service_rules.close_date_notice,
+        "annual_file": service_rules.annual_file,
+        "daily_usage_file": service_rules.daily_usage_file,
+        "cpa_confirmation": carrier_rules.cpa_confirmation,
+        "cpa_stop_notice": carrier_rules.cpa_stop_notice,
+        "cpa_dos_removal": carrier_rules.cpa_dos_removal,
+        "cpa_separate_trunk_group": carrier_rules.cpa_separate_trunk_group,
     }
 )
 """Rule name -> rule; each duty's `rule` is its name here."""

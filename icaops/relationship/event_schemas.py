@@ -46,6 +46,7 @@ class NoticeGiven(EventBase):
     """A written notice (III.34): its kind, how it was sent, by whom."""
 
     type: Literal["notice.given"]
+    account: AccountId | None = None  # the billing account a letter names (icaops notice send)
     kind: NoticeKind
     method: Choice
     by: Party = "ilec"

@@ -28,7 +28,13 @@ _FACT_OF_EVENT = {
     "traffic.dos_detected": "denial_of_service",
     "traffic.separate_trunk_group_established": "separate_trunk_group",
 }
-TRAFFIC_EVENTS = (*_FACT_OF_EVENT, "traffic.provider_notice", "traffic.provider_removed", "traffic.calls")
+TRAFFIC_EVENTS = (
+    *_FACT_OF_EVENT,
+    "traffic.provider_notice",
+    "traffic.provider_removed",
+    "traffic.calls",
+    "usage.file_delivered",
+)
 _TENTHS_PER_MINUTE = Decimal(600)
 
 

@@ -426,6 +426,8 @@ class GatewayTerms(_Section):
 class ObligationTerms(_Section):
     # How long before its due date an open obligation shows as due soon (icaops/obligations).
     due_soon_window: Term[Period]
+    # The period a duty the text states without one is shown due in (CPA.1.1, CPA.1.2, CPA.8).
+    undated_act_period: Term[Period]
 
 
 class CarrierPartnerTerms(_Section):

@@ -1,4 +1,7 @@
-"""Schema of `traffic.calls`: a day's calls written inline, or a generated demo day.
+"""Schema of `traffic.calls`: a day's calls written inline, or a generated demo day; and of
+`usage.file_delivered`: CenturyLink issued a Daily Usage File (VI.9.1, VI.9.2), which the
+obligations read (a file is owed each day, Monday through Friday, except holidays observed by
+CenturyLink; obligations/usage_rules.py).
 
 The scenario files' traffic queries read them (scenarios/traffic_kinds.py); the provider
 events' schemas are in providers/event_schemas.py.
@@ -12,9 +15,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
-from ..relationship.event_fields import Count, Decimal_, EventBase, ShortCode
+from ..relationship.event_fields import AccountId, Count, Decimal_, EventBase, IsoDate, ShortCode, Text
 
-__all__ = ["TRAFFIC_CALL_SCHEMAS", "TrafficCalls"]
+__all__ = ["TRAFFIC_CALL_SCHEMAS", "USAGE_FILE_SCHEMAS", "TrafficCalls", "UsageFileDelivered"]
 
 _Number = Annotated[StrictStr, Field(max_length=15)]
 _Seconds = Annotated[StrictInt | Decimal_, Field(ge=0)]
@@ -69,3 +72,17 @@ class TrafficCalls(EventBase):
 
 TRAFFIC_CALL_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({"traffic.calls": TrafficCalls})
 """The schema of `traffic.calls`."""
+
+
+class UsageFileDelivered(EventBase):
+    """A Daily Usage File issued on the event's date; `for_date` when it is a day's file sent later."""
+
+    type: Literal["usage.file_delivered"]
+    account: AccountId | None = None
+    file: Text | None = None
+    records: Count | None = None
+    for_date: IsoDate | None = None
+
+
+USAGE_FILE_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({"usage.file_delivered": UsageFileDelivered})
+"""The schema of `usage.file_delivered`."""
