@@ -202,9 +202,11 @@ def _perform(
         return rows[spec.domain][1]
 
     specs = spec_for(action.type)
+    touched: set[str] = set()
     step = Step(None, (), True, ())  # an event no lifecycle folds (e.g. a billing dispute) is recorded as given
     for i, spec in enumerate(specs):
         done = apply(rows_of(spec), event, ctx)
+        touched.add(spec.domain)
         if i == 0:
             step = done
             if not step.kept:
@@ -220,8 +222,10 @@ def _perform(
     for derived in emitted:
         for spec in spec_for(derived.type):
             apply(rows_of(spec), derived, ctx)
-    through = newest_seq(conn, None)  # every event of these tenants up to the log's newest is folded
-    for domain, (tenant, kept_rows) in rows.items():
+            touched.add(spec.domain)
+    through = appended.last_seq  # every event of these tenants up to the log's newest is folded
+    for domain in touched:
+        tenant, kept_rows = rows[domain]
         kept_rows.flush(through)
         save_head(conn, domain, tenant, Head(through, on, SPECS[domain].version))
     _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
