@@ -270,8 +270,9 @@ def _standing(
     conn: Connection, agreement: Agreement, account: str, on: dt.date, dl: Deadlines, rel: Lifecycle
 ) -> Standing:
     """The account's standing on a day, kept per (account, day) until an event that can change it."""
-    types = sorted(_standing_types())
-    newest = newest_seq(conn, [account], types)
+    newest = newest_seq(
+        conn, [account]
+    )  # any event of the account; the gateway's own neutral ones are passed over below
     key = (_STANDING, on.isoformat())
     kept = load_rows(conn, _STANDING, account, [key]).get(key)
     if kept is not None and kept[0] >= newest:
