@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import auth, errors, orders
+from . import audit, auth, bills, deadlines, disputes, errors, notices, orders
 from .deps import Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -45,6 +45,11 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     errors.install(app)
     app.include_router(auth.router)
     app.include_router(orders.router)
+    app.include_router(bills.router)
+    app.include_router(disputes.router)
+    app.include_router(notices.router)
+    app.include_router(deadlines.router)
+    app.include_router(audit.router)
     return app
 
 
