@@ -227,8 +227,9 @@ def invoice(ws: Workspace, bill_id: str, kind: Literal["pdf", "html"], by: Actor
 
 def run_bill(ws: Workspace, account: str, period: str, on: dt.date, by: Actor | None = None) -> StoredBill:
     """Close `period` for one account as `icaops bill run` does (III.9.2): refused before the
-    cycle's last day has passed (II.2.8) and for a period already closed (a closed bill is never
-    billed again nor edited)."""
+    cycle's Bill Date (the day after its last day, II.2.8: the close day's payments and disputes
+    precede the bill) and for a period already closed (a closed bill is never billed again nor
+    edited)."""
     try:
         period = parse_period(period)
     except ValueError as exc:
@@ -240,13 +241,14 @@ def run_bill(ws: Workspace, account: str, period: str, on: dt.date, by: Actor | 
             f"account {account!r}: not opened in the log (billing.account_opened)", code="not_found", field="account"
         )
     cycle = cycle_for(account, period, opened.cycle_close_day, books.deadlines(on))
-    if cycle.close > on:
+    if cycle.bill_date.value > on:
         raise UserError(
-            f"period {period}: the cycle of {account} runs {cycle.start.isoformat()} to {cycle.close.isoformat()}; "
-            f"expected a cycle whose last day is on or before {on.isoformat()} (II.2.8, III.9.2)",
+            f"period {period}: the cycle of {account} runs {cycle.start.isoformat()} to {cycle.close.isoformat()}, "
+            f"billed on its Bill Date {cycle.bill_date.value.isoformat()}; expected a cycle whose Bill Date is on or "
+            f"before {on.isoformat()} (II.2.8, III.9.2)",
             code="refused",
             field="period",
-            details={"clause": "II.2.8", "cycle_close": cycle.close.isoformat()},
+            details={"clause": "II.2.8", "bill_date": cycle.bill_date.value.isoformat()},
         )
     bill_id = f"{account}:{period}"
     with ws.engine.connect() as conn:

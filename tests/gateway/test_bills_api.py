@@ -37,12 +37,16 @@ def test_the_bill_due_date_is_the_deadline_for_a_timely_dispute(gateway: Gateway
     assert deadline["steps"][-1]["clause"] == "III.9.4"
 
 
-def test_a_cycle_is_closed_only_after_its_last_day(gateway: Gateway) -> None:
-    """II.2.8: the April cycle runs to 2013-04-03; on 2013-03-04 it cannot be billed."""
+def test_a_cycle_is_billed_from_its_bill_date(gateway: Gateway) -> None:
+    """II.2.8: the April cycle runs to 2013-04-03 and is billed 2013-04-04: not on 2013-03-04, nor
+    on its close day, when that day's payments may still come in."""
     gateway.load(MARCH)
     r = gateway.post("billing", "/customerBill/run", {"account": "GRANITE", "period": "2013-04"})
     assert r.status_code == 422, r.text
     assert r.json()["details"]["clause"] == "II.2.8"
+    gateway.clock.day(dt.date(2013, 4, 3))
+    r = gateway.post("billing", "/customerBill/run", {"account": "GRANITE", "period": "2013-04"})
+    assert r.status_code == 422 and r.json()["details"]["bill_date"] == "2013-04-04"
     assert gateway.get("billing", "/customerBill").json()["items"] == []
 
 

@@ -23,7 +23,10 @@ from .history import AccountHistory
 __all__ = ["BILLING_EVENTS", "AccountHistory", "BillComputer", "FoldTerms", "fold_account", "fold_event"]
 
 BILLING_EVENTS = tuple(HANDLERS)
-_RANK = {t: i for i, t in enumerate(BILLING_EVENTS)}
+# Events of a day fold bills first (a payment on a Bill Date pays toward that bill too), but a
+# cycle closed on a day issues its bill the day after (II.2.8): that day's payments and disputes
+# come before it, so that its carried late charges see a payment made on an earlier bill's due date.
+_RANK = {t: len(BILLING_EVENTS) if t == "billing.cycle_closed" else i for i, t in enumerate(BILLING_EVENTS)}
 
 
 def fold_event(state: AccountHistory, e: Event, ft: FoldTerms) -> AccountHistory:
