@@ -1,6 +1,7 @@
 """Fold an account's billing events into its history, one handler per event type (handlers.py).
 
-Events are folded in date order (bills, then payments, disputes and deposits on a day); the
+Events are folded in date order (declared bills, then payments, disputes and deposits on a day,
+then the cycles closed that day, whose bills are dated the next day); the
 same events always give the same history, and an event repeated in the log changes nothing.
 """
 
