@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,9 @@ from .views import explained, plain
 __all__ = ["router"]
 
 router = APIRouter(tags=["customerBill"])
+
+BillId = Annotated[str, Path(min_length=3, max_length=100, description="ACCOUNT:YYYY-MM")]
+LineId = Annotated[str, Path(min_length=1, max_length=200, description="an item id, or its part after the bill id")]
 
 
 def _ws(gw: Gateway) -> Workspace:
@@ -144,12 +147,12 @@ def _readable(gw: Gateway, actor: Any, bill_id: str) -> StoredBill:
     "/customerBill/{bill_id}",
     summary="One bill: totals, Bill Date, Bill Due Date explained, and the deadline for a timely dispute (III.9.4)",
 )
-def get_customer_bill(bill_id: str, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
+def get_customer_bill(bill_id: BillId, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
     return bill_view(_readable(gw, actor, bill_id), _currency(gw))
 
 
 @router.get("/customerBill/{bill_id}/items", summary="The bill's lines (customerBillItem), paged")
-def list_bill_items(bill_id: str, gw: GatewayDep, actor: ActorDep, paging: PageDep) -> dict[str, Any]:
+def list_bill_items(bill_id: BillId, gw: GatewayDep, actor: ActorDep, paging: PageDep) -> dict[str, Any]:
     authorise(actor, "bills.read", account_of_bill(bill_id))
     after = cursor_after(paging)
     if after is not None and after[0] != bill_id:
@@ -163,7 +166,7 @@ def list_bill_items(bill_id: str, gw: GatewayDep, actor: ActorDep, paging: PageD
     "/customerBill/{bill_id}/items/{line:path}/explanation",
     summary="How a line was computed, step by step with each clause",
 )
-def explain_bill_item(bill_id: str, line: str, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
+def explain_bill_item(bill_id: BillId, line: LineId, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
     authorise(actor, "bills.read", account_of_bill(bill_id))
     result = item_explanation(_ws(gw), bill_id, line, by=actor)
     full = line if line.startswith(f"{bill_id}:") else f"{bill_id}:{line}"
@@ -176,7 +179,7 @@ def explain_bill_item(bill_id: str, line: str, gw: GatewayDep, actor: ActorDep) 
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def invoice_pdf(bill_id: str, gw: GatewayDep, actor: ActorDep) -> Response:
+def invoice_pdf(bill_id: BillId, gw: GatewayDep, actor: ActorDep) -> Response:
     authorise(actor, "bills.read", account_of_bill(bill_id))
     return Response(invoice(_ws(gw), bill_id, "pdf", by=actor), media_type="application/pdf")
 
@@ -187,6 +190,6 @@ def invoice_pdf(bill_id: str, gw: GatewayDep, actor: ActorDep) -> Response:
     response_class=Response,
     responses={200: {"content": {"text/html": {}}}},
 )
-def invoice_html(bill_id: str, gw: GatewayDep, actor: ActorDep) -> Response:
+def invoice_html(bill_id: BillId, gw: GatewayDep, actor: ActorDep) -> Response:
     authorise(actor, "bills.read", account_of_bill(bill_id))
     return Response(invoice(_ws(gw), bill_id, "html", by=actor), media_type="text/html; charset=utf-8")

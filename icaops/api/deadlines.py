@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from ..app.deadlines import compute_named, deadline_names
 from ..app.errors import UserError
@@ -34,7 +34,7 @@ def list_deadlines(gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
 
 @router.get("/deadline/{name}", summary="A named deadline from its trigger date, explained clause by clause")
 def get_deadline(
-    name: str,
+    name: Annotated[str, Path(min_length=1, max_length=100)],
     gw: GatewayDep,
     actor: ActorDep,
     trigger: Annotated[dt.date | None, Query(description="the date the deadline counts from (`from`)")] = None,
@@ -61,4 +61,6 @@ def get_deadline(
     except UserError as exc:
         field = "name" if exc.code == "not_found" else ("trigger" if exc.field == "--from" else exc.field)
         raise UserError(exc.message, code=exc.code, field=field, details=exc.details) from None
+    except OverflowError:
+        raise UserError(f"{name}: the deadline falls outside the calendar (year 1 to 9999)", field="trigger") from None
     return {"name": name, "trigger": spec.get("from"), "inputs": spec, **explained(result)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -39,6 +39,8 @@ from .views import explained, plain
 __all__ = ["router"]
 
 router = APIRouter(tags=["billingDispute"])
+
+DisputeId = Annotated[str, Path(min_length=1, max_length=60, description="the id a filing answered")]
 
 DisputeBody = body_of(schemas.DisputeFiled, "BillingDisputeCreate", drop=("account",))
 ResolveBody = body_of(schemas.DisputeResolvedBilling, "BillingDisputeResolve", drop=("account", "refers_to"))
@@ -114,7 +116,7 @@ def file_dispute(
     openapi_extra=documented(ResolveBody),
 )
 def resolve_dispute(
-    dispute_id: str,
+    dispute_id: DisputeId,
     body: Annotated[BaseModel, Depends(json_body(ResolveBody))],
     request: Request,
     gw: GatewayDep,
@@ -152,7 +154,7 @@ def list_disputes(
 
 
 @router.get("/billingDispute/{dispute_id}", summary="One dispute: timely?, held, resolution, credit owed and by when")
-def get_dispute(dispute_id: str, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
+def get_dispute(dispute_id: DisputeId, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
     authorise(actor, "disputes.read")
     authorise(actor, "disputes.read", dispute_account(gw.engine, dispute_id))
     return dispute_view(read_dispute(Workspace(gw.agreement, gw.engine), dispute_id, gw.today(), by=actor))

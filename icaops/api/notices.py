@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, create_model
 
@@ -111,7 +111,9 @@ def list_notices(
 
 
 @router.get("/notice/{notice_id}", summary="One notice with the day it counts as received (III.34.1)")
-def get_notice(notice_id: str, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
+def get_notice(
+    notice_id: Annotated[str, Path(min_length=1, max_length=200)], gw: GatewayDep, actor: ActorDep
+) -> dict[str, Any]:
     authorise(actor, "notices.read")
     account = find_notice(gw.engine, notice_id)
     authorise(actor, "notices.read", account)

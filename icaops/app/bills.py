@@ -240,7 +240,10 @@ def run_bill(ws: Workspace, account: str, period: str, on: dt.date, by: Actor | 
         raise UserError(
             f"account {account!r}: not opened in the log (billing.account_opened)", code="not_found", field="account"
         )
-    cycle = cycle_for(account, period, opened.cycle_close_day, books.deadlines(on))
+    try:
+        cycle = cycle_for(account, period, opened.cycle_close_day, books.deadlines(on))
+    except (ValueError, OverflowError):
+        raise UserError(f"period {period}: expected a month of the calendar, YYYY-MM", field="period") from None
     if cycle.bill_date.value > on:
         raise UserError(
             f"period {period}: the cycle of {account} runs {cycle.start.isoformat()} to {cycle.close.isoformat()}, "
