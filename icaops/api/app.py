@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import auth, errors, listings, orders, records, tickets
+from . import audit, auth, bills, deadlines, disputes, errors, listings, notices, orders, records, tickets
 from .deps import Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -48,6 +48,11 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     app.include_router(tickets.router)
     app.include_router(records.router)
     app.include_router(listings.router)
+    app.include_router(bills.router)
+    app.include_router(disputes.router)
+    app.include_router(notices.router)
+    app.include_router(deadlines.router)
+    app.include_router(audit.router)
     return app
 
 
