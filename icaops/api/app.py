@@ -13,9 +13,10 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
+from ..app.gateway.notify import notifier
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import auth, errors, listings, orders, records, tickets
+from . import auth, errors, hub, listings, obligations, orders, records, tickets
 from .deps import Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -42,12 +43,18 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
         openapi_url="/openapi.json",
     )
     app.state.gateway = Gateway(engine, agreement, clock)
+    # Every kept action queues its webhook events in its own transaction (docs/webhooks.md).
+    app.state.notify = notifier(
+        {"productOrder": orders.order_payload(agreement), "troubleTicket": tickets.ticket_payload(agreement)}
+    )
     errors.install(app)
     app.include_router(auth.router)
     app.include_router(orders.router)
     app.include_router(tickets.router)
     app.include_router(records.router)
     app.include_router(listings.router)
+    app.include_router(hub.router)
+    app.include_router(obligations.router)
     return app
 
 
