@@ -2,7 +2,8 @@
 event types; the gateway POSTs each such event about the organisation's objects, signed as
 Standard Webhooks 1.0.0 says, and keeps every attempt (docs/webhooks.md). Subscriptions belong to
 the caller's organisation: another's is not found. Managing them needs `hooks.manage` (a CLEC
-admin, CenturyLink's wholesale operations; never retail sales, IV.8.5)."""
+admin, CenturyLink's wholesale operations; never retail sales, IV.8.5). Callbacks are checked by
+`app.state.callback_policy` when set (tests, embedding), else by the process's environment."""
 
 from __future__ import annotations
 
