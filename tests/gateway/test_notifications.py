@@ -13,7 +13,7 @@ from icaops.app.gateway.actions import Action, Outcome, record
 from icaops.app.gateway.notify import PUBLISHED, notifier
 from icaops.app.webhooks import EVENT_TYPES, delivery_log
 
-from .conftest import Gateway, lsr
+from .conftest import Gateway, lsr, second_client
 from .hooks import deliver, subscribe, types_of
 from .test_tickets_api import MON, REPORT, T1, at
 
@@ -172,3 +172,20 @@ def test_enqueuing_the_same_outcome_twice_adds_nothing(gateway: Gateway) -> None
     with writing(gateway.engine) as conn:
         notifier({})(conn, outcome)
     assert _queued(gateway, "CTL") == 1
+
+
+def test_on_postgresql_two_processes_queue_each_event_once(pg_gateway: Gateway, pg_url: str) -> None:
+    """The outbox on PostgreSQL: orders submitted through two API processes on one database
+    (no shared memory) are each announced once, to Granite and to CenturyLink only."""
+    gw = pg_gateway
+    granite = subscribe(gw, "granite_admin", *ORDER_EVENTS)
+    subscribe(gw, "other_admin", *ORDER_EVENTS)
+    subscribe(gw, "ops", *ORDER_EVENTS)
+    assert gw.post("granite", "/productOrder", lsr(pon="N-1"), key="a").status_code == 201
+    with second_client(gw, pg_url) as other:
+        headers = gw.as_("granite") | {"Idempotency-Key": "b"}
+        assert other.post("/productOrder", json=lsr(pon="N-2"), headers=headers).status_code == 201
+        assert other.post("/productOrder", json=lsr(pon="N-2"), headers=headers).status_code == 201  # replay
+    received = deliver(gw)
+    pons = sorted(b["event"]["externalId"] for b in received.events("granite_admin", granite["secret"]))
+    assert pons == ["N-1", "N-2"] and len(received.at("ops")) == 2 and received.at("other_admin") == []
