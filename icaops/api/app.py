@@ -13,9 +13,24 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
+from ..app.gateway.notify import notifier
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import audit, auth, bills, deadlines, disputes, errors, listings, notices, orders, records, tickets
+from . import (
+    audit,
+    auth,
+    bills,
+    deadlines,
+    disputes,
+    errors,
+    hub,
+    listings,
+    notices,
+    obligations,
+    orders,
+    records,
+    tickets,
+)
 from .deps import Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -42,6 +57,10 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
         openapi_url="/openapi.json",
     )
     app.state.gateway = Gateway(engine, agreement, clock)
+    # Every kept action queues its webhook events in its own transaction (docs/webhooks.md).
+    app.state.notify = notifier(
+        {"productOrder": orders.order_payload(agreement), "troubleTicket": tickets.ticket_payload(agreement)}
+    )
     errors.install(app)
     app.include_router(auth.router)
     app.include_router(orders.router)
@@ -53,6 +72,8 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     app.include_router(notices.router)
     app.include_router(deadlines.router)
     app.include_router(audit.router)
+    app.include_router(hub.router)
+    app.include_router(obligations.router)
     return app
 
 

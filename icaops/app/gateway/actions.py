@@ -18,6 +18,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
@@ -99,7 +100,9 @@ class Idempotency:
 @dataclass(frozen=True)
 class Outcome:
     """What an action did: the event (stored when `kept`), the refusals, the derived events
-    recorded with it, and the domain's state after it (for the response)."""
+    recorded with it, and the domain's state after it (for the response). `extra["before"]` maps
+    each projection entry the action changed, (domain, field, key), to what it was before (None:
+    new), so that a notification can tell a state change."""
 
     event: Event
     kept: bool
@@ -237,13 +240,14 @@ def _perform(
         for spec in spec_for(derived.type):
             apply(rows_of(spec), derived, ctx)
             touched.add(spec.domain)
+    before = {(domain, *where): old for domain, (_, r) in rows.items() for where, old in r.changes().items()}
     through = appended.last_seq  # every event of these tenants up to the log's newest is folded
     for domain in touched:
         tenant, kept_rows = rows[domain]
         kept_rows.flush(through)
         save_head(conn, domain, tenant, Head(through, on, SPECS[domain].version))
     _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
-    return Outcome(event, True, step.refusals, emitted, step.state, now)
+    return Outcome(event, True, step.refusals, emitted, step.state, now, {"before": MappingProxyType(before)})
 
 
 def _partition(spec: Spec, account: str) -> tuple[str, list[str] | None]:

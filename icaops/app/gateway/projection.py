@@ -94,6 +94,7 @@ class Rows:
     def __init__(self, conn: Connection, spec: Spec, tenant: str, fresh: bool = False) -> None:
         self.conn, self.spec, self.tenant, self.fresh = conn, spec, tenant, fresh
         self._seen: dict[tuple[str, str], Any] = {}
+        self._stored: dict[tuple[str, str], Any] = {}
         self._changed: dict[tuple[str, str], Any] = {}
 
     def get(self, field: str, key: str) -> Any:
@@ -105,7 +106,9 @@ class Rows:
 
     def _load(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
         found = {} if self.fresh else load_rows(self.conn, self.spec.domain, self.tenant, keys)
-        return {k: found.get(k) for k in keys}
+        loaded = {k: found.get(k) for k in keys}
+        self._stored.update(loaded)
+        return loaded
 
     def put(self, field: str, key: str, value: Any) -> None:
         """Change (or, with None, delete) the object at (field, key)."""
@@ -120,6 +123,11 @@ class Rows:
     def loaded(self, field: str) -> Iterator[tuple[str, Any]]:
         """The entries of a keyed field loaded so far (present ones)."""
         return ((k, v) for (f, k), v in self._seen.items() if f == field and v is not None)
+
+    def changes(self) -> Mapping[tuple[str, str], Any]:
+        """What this transaction changed and has not written yet: (field, key) → the object as it
+        was stored before (None: there was none, or it was never looked up)."""
+        return MappingProxyType({where: self._stored.get(where) for where in self._changed})
 
     def flush(self, seq: int) -> int:
         """Write what changed; returns the number of rows written or deleted."""
