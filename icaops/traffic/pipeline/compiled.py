@@ -6,7 +6,7 @@ built over unbound tables of fixed names (the calls in CALLS_SCHEMA) and compile
 checks are prepared (`checks.py`); each run then only names its calls and lookup tables and executes
 the SQL. The expressions are the very ones of `enrich.py` and `onepass.py`: other backends compile
 them per run. The three: the one-pass check, the flagged calls (keys in FLAGGED_KEYS) and the DoS
-window counts of the calls in the hot minutes (HOT_MINUTES).
+window counts of the calls in the hot minutes (their seconds in HOT_SECONDS).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ __all__ = [
     "CALLS",
     "ENRICHED",
     "FLAGGED_KEYS",
-    "HOT_MINUTES",
+    "HOT_SECONDS",
     "LOOKUP_NAMES",
     "DuckdbQueries",
     "compile_duckdb",
@@ -36,13 +36,13 @@ __all__ = [
 CALLS = "icaops_calls"
 ENRICHED = "icaops_enriched"
 FLAGGED_KEYS = "icaops_flagged_keys"
-HOT_MINUTES = "icaops_hot_minutes"
+HOT_SECONDS = "icaops_hot_seconds"
 LOOKUP_NAMES = {"numbers": "icaops_numbers", "ocns": "icaops_ocns", "auth": "icaops_auth"}
 
 
 @dataclass(frozen=True, slots=True)
 class DuckdbQueries:
-    """The check over CALLS and LOOKUP_NAMES, the flagged calls named in FLAGGED_KEYS, the window counts of HOT_MINUTES."""
+    """The check over CALLS and LOOKUP_NAMES, the flagged calls named in FLAGGED_KEYS, the window counts of HOT_SECONDS."""
 
     check: str
     flagged: str
@@ -63,7 +63,7 @@ def compile_duckdb(
     expression that every part of `finish` reads: Ibis would inline a copy of the enrichment
     into each part, and DuckDB would then scan and join the calls once per part.
     `flagged(calls, keys, enrich)` returns the flagged calls whose keys are in FLAGGED_KEYS, and
-    `windows(calls, hot, enrich)` the DoS window counts of the calls in the minutes of HOT_MINUTES.
+    `windows(calls, hot, enrich)` the DoS window counts of the calls in the seconds of HOT_SECONDS.
     """
     calls = ibis.table(CALLS_SCHEMA, name=CALLS)
     lookups = {
@@ -73,7 +73,7 @@ def compile_duckdb(
     inner = enriched(calls, lookups)
     outer = finish(ibis.table(inner.schema(), name=ENRICHED))
     keys = ibis.table({"record_no": "int64"}, name=FLAGGED_KEYS)
-    hot = ibis.table({"t": "int64"}, name=HOT_MINUTES)
+    hot = ibis.table({"t": "int64"}, name=HOT_SECONDS)
     return DuckdbQueries(
         check=_with(ENRICHED, str(ibis.to_sql(inner, dialect="duckdb")), str(ibis.to_sql(outer, dialect="duckdb"))),
         flagged=str(ibis.to_sql(flagged(calls, keys, lambda t: enriched(t, lookups)), dialect="duckdb")),

@@ -109,7 +109,7 @@ def _run_sql(calls: ir.Table, checks: TrafficChecks, sql: compiled.DuckdbQueries
     hot = hot_minutes(parts["dos_minutes"], checks.params)
     windows = None
     if hot.num_rows:
-        raw.register(compiled.HOT_MINUTES, hot)
+        raw.register(compiled.HOT_SECONDS, hot)
         windows = compiled.run_sql(raw, sql.windows)
     return parts, flagged, windows
 
@@ -200,13 +200,10 @@ def check_traffic(calls: ir.Table, checks: TrafficChecks) -> TrafficCheck:
             ("provider_id", "ascending"),
         ]
     )
-    minute = parts["minute"]
     return TrafficCheck(
         findings=findings,
         dos_windows=windows,
-        per_minute=per_minute(
-            pa.table({"trunk_group": unpack(minute["trunk_code"], 8), "t": minute["t"], "attempts": minute["attempts"]})
-        ),
+        per_minute=per_minute(parts["minute"]),
         compensation=compensation(_named_compensation(parts["compensation"], checks), params),
         message_counts=messages,
         events=dos_events(windows, params, zone),
