@@ -152,7 +152,7 @@ def test_a_flood_across_a_minute_boundary_is_found(params, duck_checks):
     flood by more than 30 s: those starting 09:30:01 to 09:30:59, one episode ending 09:31:59."""
     start = fixture.at(30, 30)
     result = check_traffic(calls_from_arrow(fixture.to_table(flood(100, start, 60))), duck_checks)
-    utc = dt.timezone.utc
+    utc = dt.UTC
     local = fixture.at(0).replace(tzinfo=ZoneInfo("America/Chicago"))
     offset = local.utcoffset()
     assert offset is not None
