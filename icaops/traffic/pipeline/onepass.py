@@ -136,8 +136,12 @@ def _dos(e: ir.Table) -> ir.BooleanValue:
     return e.direction.isin((DIRECTIONS.index("clec_to_ilec"), DIRECTIONS.index("transit")))
 
 
-def one_pass(e: ir.Table, p: CheckParams) -> ir.Table:
-    """The parts of the check over the enriched calls `e` (with `epoch`), as one table of ONE_PASS_SCHEMA."""
+def one_pass(e: ir.Table, calls: ir.Table, p: CheckParams) -> ir.Table:
+    """The parts of the check over the enriched calls `e` (with `epoch`), as one table of ONE_PASS_SCHEMA.
+
+    Messages are counted from `calls` themselves (the calls `e` enriches, one row each): they need
+    no enrichment, and their text then never travels through the joins of every call.
+    """
     on_trunks = e.filter(e.trunk_code.notnull())
     minute = on_trunks.group_by([_minute(on_trunks.epoch).name("t"), "trunk_code"]).aggregate(
         attempts=_.count(), dos_attempts=_dos(on_trunks).cast("int64").sum()
@@ -149,7 +153,7 @@ def one_pass(e: ir.Table, p: CheckParams) -> ir.Table:
     comp = e.group_by(["clec_code", "provider_code", "direction", "jurisdiction"]).aggregate(
         attempts=_.count(), talk_tenths=_.talk_tenths.sum()
     )
-    billed = e.filter(e.billing_number.notnull())
+    billed = calls.filter(calls.billing_number.notnull())
     messages = billed.group_by(["billing_number", "message_type", "call_date"]).aggregate(attempts=_.count())
     # Grouped, though each is one call: a part that ends in an aggregate lets DuckDB stream the
     # enriched calls to every part; a plain filtered part made it keep a copy of all of them.
