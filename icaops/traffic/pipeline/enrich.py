@@ -29,7 +29,16 @@ from icaops.traffic.pipeline.params import CheckParams
 __all__ = ["DIRECTIONS", "FLAGS", "NANP_PATTERN", "RESALE_USAGE_CATEGORIES", "enrich"]
 
 NANP_PATTERN = r"^[2-9][0-9]{2}[2-9][0-9]{6}$"
-FLAGS = ("f_not_authorized", "f_outside_area", "f_cpn_missing", "f_cpn_altered", "f_voip_911")
+FLAGS = (
+    "f_not_authorized",
+    "f_outside_area",
+    "f_cpn_missing",
+    "f_cpn_altered",
+    "f_voip_911",
+    "f_cpn_not_found",
+    "f_cpn_carrier",
+    "f_area_unknown",
+)
 DIRECTIONS = ("clec_to_ilec", "ilec_to_clec", "transit", "resale_usage")
 RESALE_USAGE_CATEGORIES = ("01", "10")
 """EMI message-record categories (docs/emi.md): usage of resold lines, not trunk traffic."""
@@ -109,24 +118,32 @@ def enrich(
         voip_in=c.received & c.provider_id.notnull(),
         cpn_present=c.calling_number.notnull() & (c.calling_number != ""),
     ).view()
-    # CPA.7 (docs/interpretations.md#cpn-altered): not a NANP number, not assigned, or, not ported, a
-    # number the LERG gives to an OCN other than the originating one and not identified to the provider.
+    # CPA.7 (docs/interpretations.md#cpn-altered): "altered" only where the data proves it (not a NANP
+    # number). A number in no listed code, or held (not ported) by another carrier's OCN than the
+    # originating one and neither identified to the provider nor the CLEC's, is flagged for
+    # pipeline/numbering.py, which names it for what it is or leaves it undetermined (issue 14).
     # Evaluated only for the provider's calls with a CPN: CASE spares every other call the string work.
     foreign_ocn = (
         c.orig_lrn.isnull()
         & c.orig_ocn.notnull()
-        & c.a_ocn.notnull()
-        & (c.a_ocn != c.orig_ocn)
+        & (c.a_ocn.isnull() | (c.a_ocn != c.orig_ocn))
         & (c.a_provider.isnull() | (c.a_provider != c.provider_id))
+        & (c.a_ocn.isnull() | c.clec_ocn.isnull() | (c.a_ocn != c.clec_ocn))
     )
-    altered = c.a_npanxxx.isnull() | ~_is_nanp(c.calling10) | foreign_ocn.fill_null(False)
+    nanp = _is_nanp(c.calling10)
+    cpn_checked = c.voip_in & c.cpn_present
     allowed = (
         c.p_authorized & (c.p_confined_trunk_group.isnull() | (c.p_confined_trunk_group == c.trunk_group))
     ).fill_null(False)
+    # CPA.9: b_in_ilec_area is null where the numbering data cannot place the called number.
+    area_checked = c.voip_in & ~c.is_911
     return c.mutate(
         f_not_authorized=c.provider_id.notnull() & ~allowed,
-        f_outside_area=c.voip_in & ~c.is_911 & ~c.b_in_ilec_area.fill_null(False),
+        f_outside_area=area_checked & ~c.b_in_ilec_area.fill_null(True),
         f_cpn_missing=c.voip_in & ~c.cpn_present,
-        f_cpn_altered=ibis.ifelse(c.voip_in & c.cpn_present, altered, False),
+        f_cpn_altered=ibis.ifelse(cpn_checked, ~nanp, False),
         f_voip_911=c.voip_in & c.is_911,
+        f_cpn_not_found=ibis.ifelse(cpn_checked, nanp & c.a_npanxxx.isnull(), False),
+        f_cpn_carrier=ibis.ifelse(cpn_checked, nanp & c.a_npanxxx.notnull() & foreign_ocn.fill_null(False), False),
+        f_area_unknown=area_checked & c.b_in_ilec_area.isnull(),
     )
