@@ -396,7 +396,7 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
             steps = (Step(f"no DoS window breached its thresholds up to {on}", clause),)
         return Explained(len(hits), steps)
     raise KeyError(
-        f"{name}: expected traffic.findings[.KIND], traffic.undetermined[.CHECK], traffic.may_accept_clec_traffic, "
+        f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, traffic.undetermined[.CHECK], "
         "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
         "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]"
     )

@@ -42,6 +42,7 @@ from icaops.traffic.records import (
     AGREEMENT_ZONE,
     AMOUNT_SCALE,
     CALL_RECORD_SCHEMA,
+    KEY_FIELDS,
     WIDTHS,
     Quarantined,
     RecordChunk,
@@ -90,6 +91,7 @@ _DERIVED = {
     "category",
     "call_date",
     "connect_time",
+    *(f.name for f in KEY_FIELDS),
 }
 INPUT_COLUMNS = tuple(n for n in CALL_RECORD_SCHEMA.names if n not in _DERIVED) + ("amount",)
 _INT_COLUMNS = ("duration_tenths", "conversation_tenths", "amount_minor")
@@ -416,6 +418,8 @@ class IngestReport:
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
     pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.int16(): "SMALLINT",
     pa.date32(): "DATE",
     pa.timestamp("s"): "TIMESTAMP",
     pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",

@@ -100,6 +100,11 @@ DOS_WINDOW_SCHEMA = pa.schema(
         ("answer_seizure_ratio", pa.float64()),  # traffic ratios, not money: float is fine here
         ("breached", pa.string()),  # which thresholds, e.g. "attempts_per_second>50"
         ("clause", pa.string()),
+        # The window above is the busiest of an episode of overlapping breached windows (sliding,
+        # docs/interpretations.md#dos-windows); the episode runs from the start of its first to the
+        # end of its last.
+        ("episode_start", pa.timestamp("s", tz="UTC")),
+        ("episode_end", pa.timestamp("s", tz="UTC")),
     ]
 )
 PER_MINUTE_SCHEMA = pa.schema(
@@ -132,7 +137,7 @@ class TrafficCheck:
     """Everything one run of the Carrier Partner checks found, on one backend."""
 
     findings: pa.Table  # FINDINGS_SCHEMA
-    dos_windows: pa.Table  # DOS_WINDOW_SCHEMA (only windows that breached)
+    dos_windows: pa.Table  # DOS_WINDOW_SCHEMA (one row per episode of breached windows)
     per_minute: pa.Table  # PER_MINUTE_SCHEMA (all trunk groups, for charts)
     compensation: pa.Table  # COMPENSATION_SCHEMA
     message_counts: pa.Table  # MESSAGE_COUNT_SCHEMA (feeds per-message billing, VI.9 / VIII)
