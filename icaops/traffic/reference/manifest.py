@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from icaops.traffic.reference.kinds import (
     read_reference_file,
 )
 from icaops.traffic.reference.load import ReferenceData
-from icaops.traffic.reference.shipped import shipped_latas, shipped_path
+from icaops.traffic.reference.shipped import shipped_file, shipped_latas
 
 __all__ = ["MANIFEST", "SHIPPED_PREFIX", "reference_from_dir", "reference_from_entries"]
 
@@ -31,7 +30,7 @@ MANIFEST = "reference.yaml"
 SHIPPED_PREFIX = "shipped:"
 
 
-def _entry_file(stack: ExitStack, raw: Any, base: Path, where: str) -> ReferenceFile:
+def _entry_file(raw: Any, base: Path, where: str) -> ReferenceFile:
     """One `{file, kind[, effective]}` entry read as its kind."""
     if not isinstance(raw, dict) or "file" not in raw or "kind" not in raw:
         raise ReferenceDataError(f"{where}: expected a mapping with file: PATH and kind: one of {', '.join(KINDS)}")
@@ -43,7 +42,7 @@ def _entry_file(stack: ExitStack, raw: Any, base: Path, where: str) -> Reference
         raise ReferenceDataError(f"{where}: effective: expected a date YYYY-MM-DD, found {effective!r}")
     if name.startswith(SHIPPED_PREFIX):
         shipped = name.removeprefix(SHIPPED_PREFIX)
-        read = replace(read_reference_file(shipped_path(stack, shipped), kind), name=shipped)
+        read = read_reference_file(shipped_file(shipped), kind)
     else:
         path = base / name
         if not path.is_file():
@@ -56,8 +55,7 @@ def reference_from_entries(entries: Sequence[Any], base: Path, where: str) -> Re
     """The reference data of a list of entries, paths relative to `base`; `where` prefixes every error."""
     if not isinstance(entries, list | tuple) or not entries:
         raise ReferenceDataError(f"{where}: expected a list of {{file: PATH, kind: KIND}} entries")
-    with ExitStack() as stack:
-        files = [_entry_file(stack, raw, base, f"{where}[{i}]") for i, raw in enumerate(entries)]
+    files = [_entry_file(raw, base, f"{where}[{i}]") for i, raw in enumerate(entries)]
     return build_reference(files, shipped_latas())
 
 

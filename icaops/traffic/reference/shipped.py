@@ -7,16 +7,16 @@ shipped file that is missing or holds no rows is an error naming it, never an em
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import ExitStack
-from importlib.resources import as_file, files
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
 from icaops.traffic.reference.kinds import ReferenceDataError, build_reference, read_reference_file
 from icaops.traffic.reference.load import ReferenceData
 from icaops.traffic.reference.nanp import load_lata_list
+from icaops.traffic.reference.sheets import Named
 
-__all__ = ["REFERENCE_DIR", "SHIPPED_FILES", "load_shipped_reference", "shipped_latas", "shipped_path"]
+__all__ = ["REFERENCE_DIR", "SHIPPED_FILES", "load_shipped_reference", "shipped_file", "shipped_latas"]
 
 _PACKAGE = "icaops.traffic.reference"
 SHIPPED_FILES: tuple[tuple[str, str], ...] = (
@@ -31,22 +31,20 @@ REFERENCE_DIR = Path(str(files(_PACKAGE).joinpath("data")))
 """The shipped folder on disk (for tests and benchmarks; loading goes through importlib.resources)."""
 
 
-def shipped_path(stack: ExitStack, name: str) -> Path:
-    """A real path to the shipped file `name`, valid while `stack` is open; missing is an error."""
+def shipped_file(name: str) -> Named:
+    """The shipped file `name` (its bytes, reported under its name); missing is an error."""
     resource = files(_PACKAGE).joinpath("data", name)
     if not resource.is_file():
         raise ReferenceDataError(
             f"shipped reference file {name}: expected it in the installed package ({_PACKAGE}/data/), found none; "
             "reinstall icaops, or give your own numbering data (`icaops reference load`, `--reference DIR`)"
         )
-    return stack.enter_context(as_file(resource))
+    return Named(name, resource.read_bytes())
 
 
 def shipped_latas() -> Mapping[str, str]:
     """LATA code → name from the shipped LATA list; a missing or empty list is an error."""
-    with ExitStack() as stack:
-        path = shipped_path(stack, LATA_LIST)
-        latas, _ = load_lata_list(path)
+    latas, _ = load_lata_list(shipped_file(LATA_LIST))
     if not latas:
         raise ReferenceDataError(f"shipped reference file {LATA_LIST}: expected LATA lines, found none")
     return MappingProxyType(dict(latas))
@@ -54,14 +52,6 @@ def shipped_latas() -> Mapping[str, str]:
 
 def load_shipped_reference() -> ReferenceData:
     """The shipped files as reference data (SHIPPED_FILES, plus the LATA list)."""
-    with ExitStack() as stack:
-        read = [read_reference_file(shipped_path(stack, name), kind) for kind, name in SHIPPED_FILES]
-    # Name the files as shipped, not by the temporary paths importlib.resources may have used.
-    return build_reference([_named(f, name) for f, (_, name) in zip(read, SHIPPED_FILES, strict=True)], shipped_latas())
-
-
-def _named(f, name: str):
-    """The file reported under its shipped name."""
-    from dataclasses import replace
-
-    return replace(f, name=name)
+    return build_reference(
+        [read_reference_file(shipped_file(name), kind) for kind, name in SHIPPED_FILES], shipped_latas()
+    )
