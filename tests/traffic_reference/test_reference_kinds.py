@@ -61,7 +61,7 @@ def test_a_file_not_read_whole_is_refused_naming_line_field_and_expectation(text
     """A missing column, a row without what its kind must hold, or no rows: the file is refused, never used in part."""
     refusals = _read(text, kind).refusals
     assert any(str(r).startswith(expected) for r in refusals), [str(r) for r in refusals]
-    with pytest.raises(ReferenceDataError, match="f.csv"):
+    with pytest.raises(ReferenceDataError, match=r"f\.csv"):
         build_reference([_read(text, kind)])
 
 
@@ -73,7 +73,7 @@ def test_no_numbering_at_all_is_an_error_not_an_empty_lookup():
 
 def test_a_missing_shipped_file_is_an_error_naming_it():
     with pytest.raises(
-        ReferenceDataError, match="shipped reference file nope.csv: expected it in the installed package"
+        ReferenceDataError, match=r"shipped reference file nope\.csv: expected it in the installed package"
     ):
         shipped_file("nope.csv")
 
