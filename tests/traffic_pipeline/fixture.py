@@ -1,6 +1,6 @@
 """Hand-built calls and provider facts covering every finding kind, direction and jurisdiction.
 
-Numbers come from the shipped reference sample (data/reference/lerg_sample_id.csv):
+Numbers come from the shipped reference sample (icaops/traffic/reference/data/lerg_sample_id.csv):
 208-263 SANDPOINT (CenturyLink, LATA 960), 208-448 PRIEST RIVER (CenturyLink, 960),
 208-756 SALMON (CenturyLink, 652), 208-263-7 block COMMIO Z204 (SANDPOINT), 986-202-1 block
 TELNYX Z202 (BOISE), 208-634-5 block ONVOY Z201 (MCCALL), 208-756-3 block FRACTEL Z205 (SALMON),
