@@ -122,3 +122,13 @@ def test_a_folder_names_its_files_and_kinds_in_reference_yaml(tmp_path: Path):
     (tmp_path / "reference.yaml").write_text("files:\n  - {file: lerg.csv, kind: lerg}\n", encoding="utf-8")
     with pytest.raises(ReferenceDataError, match=r"files\[0\]: kind: expected one of nanpa-npa"):
         reference_from_dir(tmp_path)
+
+
+def test_the_reference_event_schema_names_the_same_kinds():
+    """`traffic.reference` events accept exactly the kinds the loader reads."""
+    from typing import get_args
+
+    from icaops.traffic.event_schemas import ReferenceFileEntry
+    from icaops.traffic.reference import KINDS
+
+    assert set(get_args(ReferenceFileEntry.model_fields["kind"].annotation)) == set(KINDS)
