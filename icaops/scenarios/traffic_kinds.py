@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..explain import Explained, Step
 from ..relationship.events import Event
@@ -362,6 +363,36 @@ def _messages(ctx: Context, billing_number: str | None, on: dt.date) -> Explaine
     return Explained(sum(r["messages"] for r in rows), steps or (Step(f"no messages up to {on}"),))
 
 
+_WINDOW_FIELDS = {
+    "start": "window_start",
+    "end": "window_end",
+    "attempts": "attempts",
+    "episode_start": "episode_start",
+    "episode_end": "episode_end",
+}
+
+
+def _dos_window(ctx: Context, rest: list[str], on: dt.date) -> Explained[Any]:
+    """The first breached DoS episode of a trunk group or provider: its busiest window's start, end or
+    attempts, or the episode's start or end; times as HH:MM:SS on the agreement's wall clock (CPA.8)."""
+    scope, key, field = rest
+    if field not in _WINDOW_FIELDS:
+        raise KeyError(f"traffic.dos_window.{scope}.{key}.{field}: expected one of {', '.join(_WINDOW_FIELDS)}")
+    hits = [w for w in _check(ctx, on).dos_windows.to_pylist() if (w["scope"], w["key"]) == (scope, key)]
+    if not hits:
+        raise KeyError(f"traffic.dos_window.{scope}.{key}: expected a breached DoS window, found none up to {on}")
+    w, zone = hits[0], ZoneInfo(ctx.agreement.terms_at(on).calendar.timezone.value)
+    value = w[_WINDOW_FIELDS[field]]
+    shown = value if field == "attempts" else f"{value.astimezone(zone):%H:%M:%S}"
+    step = Step(
+        f"{scope} {key}: busiest breached window {w['window_start'].astimezone(zone):%H:%M:%S}-"
+        f"{w['window_end'].astimezone(zone):%H:%M:%S} ({w['attempts']} attempts, {w['breached']}); breaching "
+        f"windows {w['episode_start'].astimezone(zone):%H:%M:%S}-{w['episode_end'].astimezone(zone):%H:%M:%S}",
+        w["clause"],
+    )
+    return Explained(shown, (step,))
+
+
 def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
     """Answer `traffic.…` queries (docs/scenarios.md)."""
     parts = name.split(".")[1:]
@@ -378,13 +409,16 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
         return _volume(ctx, head, rest, on)
     if head == "messages":
         return _messages(ctx, rest[0] if rest else None, on)
+    if head == "dos_window" and len(rest) == 3:
+        return _dos_window(ctx, rest, on)
     if head == "dos_windows":
         windows = _check(ctx, on).dos_windows.to_pylist()
         hits = [w for w in windows if (not rest or w["scope"] == rest[0]) and (len(rest) < 2 or w["key"] == rest[1])]
         steps = tuple(
             Step(
                 f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
-                f"{w['attempts']} attempts, breached {w['breached']}",
+                f"{w['attempts']} attempts, breached {w['breached']} (breaching windows "
+                f"{w['episode_start']:%H:%M:%S}-{w['episode_end']:%H:%M:%S} UTC)",
                 w["clause"],
             )
             for w in hits
@@ -398,7 +432,8 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
     raise KeyError(
         f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, traffic.undetermined[.CHECK], "
         "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
-        "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]"
+        "traffic.messages[.BILLING_NUMBER], traffic.dos_windows[.SCOPE[.KEY]] or "
+        "traffic.dos_window.SCOPE.KEY.(start|end|attempts|episode_start|episode_end)"
     )
 
 

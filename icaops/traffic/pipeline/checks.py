@@ -88,7 +88,7 @@ def prepare_checks(
     sql = compiled.compile_duckdb(
         look,
         checks.enriched,
-        lambda e: one_pass(e, params),
+        lambda e, calls: one_pass(e, calls, params),
         flagged_calls,
         lambda calls, hot, enriched: window_counts(calls, hot, enriched, params),
     )

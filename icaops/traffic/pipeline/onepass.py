@@ -40,7 +40,7 @@ from icaops.traffic.pipeline.params import CheckParams
 
 __all__ = [
     "FLAGGED_COLUMNS",
-    "HOT_MINUTES_SCHEMA",
+    "HOT_SECONDS_SCHEMA",
     "ONE_PASS_SCHEMA",
     "PARTS",
     "SCOPES",
@@ -95,8 +95,8 @@ ONE_PASS_SCHEMA = ibis.schema(
         "record_no": "int64",
     }
 )
-HOT_MINUTES_SCHEMA = pa.schema([("t", pa.int64())])
-"""Minutes (epoch seconds of their start) in which a DoS window may hold the minimum attempts."""
+HOT_SECONDS_SCHEMA = pa.schema([("t", pa.int64())])
+"""The seconds (epoch) of the minutes in which a DoS window may hold the minimum attempts."""
 WINDOW_COUNT_SCHEMA = pa.schema(
     [
         ("scope", pa.int8()),
@@ -137,8 +137,12 @@ def _dos(e: ir.Table) -> ir.BooleanValue:
     return e.direction.isin((DIRECTIONS.index("clec_to_ilec"), DIRECTIONS.index("transit")))
 
 
-def one_pass(e: ir.Table, p: CheckParams) -> ir.Table:
-    """The parts of the check over the enriched calls `e` (with `epoch`), as one table of ONE_PASS_SCHEMA."""
+def one_pass(e: ir.Table, calls: ir.Table, p: CheckParams) -> ir.Table:
+    """The parts of the check over the enriched calls `e` (with `epoch`), as one table of ONE_PASS_SCHEMA.
+
+    Messages are counted from `calls` themselves (the calls `e` enriches, one row each): they need
+    no enrichment, and their text then never travels through the joins of every call.
+    """
     on_trunks = e.filter(e.trunk_code.notnull())
     minute = on_trunks.group_by([_minute(on_trunks.epoch).name("t"), "trunk_code"]).aggregate(
         attempts=_.count(), dos_attempts=_dos(on_trunks).cast("int64").sum()
@@ -150,7 +154,7 @@ def one_pass(e: ir.Table, p: CheckParams) -> ir.Table:
     comp = e.group_by(["clec_code", "provider_code", "direction", "jurisdiction"]).aggregate(
         attempts=_.count(), talk_tenths=_.talk_tenths.sum()
     )
-    billed = e.filter(e.billing_number.notnull())
+    billed = calls.filter(calls.billing_number.notnull())
     messages = billed.group_by(["billing_number", "message_type", "call_date"]).aggregate(attempts=_.count())
     # Grouped, though each is one call: a part that ends in an aggregate lets DuckDB stream the
     # enriched calls to every part; a plain filtered part made it keep a copy of all of them.
@@ -182,32 +186,44 @@ def _span_minutes(p: CheckParams) -> int:
 
 
 def hot_minutes(minutes: pa.Table, p: CheckParams) -> pa.Table:
-    """The minutes (HOT_MINUTES_SCHEMA, ascending) of every run of `_span_minutes` consecutive minutes
-    in which one key has at least the terms' minimum attempts.
+    """Every second (HOT_SECONDS_SCHEMA, ascending) of the minutes of every run of `_span_minutes`
+    consecutive minutes in which one key has at least the terms' minimum attempts.
 
-    `minutes` has columns `scope`, `key`, `t` (minute start) and `n` (attempts CenturyLink received).
-    A window touches at most `_span_minutes` minutes, so a window with the minimum attempts has
-    every one of its seconds in a hot minute; a window outside them has fewer than the minimum.
+    `minutes` has columns `scope` (int8), `key` (int64), `t` (minute start) and `n` (attempts
+    CenturyLink received). A window touches at most `_span_minutes` minutes, so a window with the
+    minimum attempts has every one of its seconds in a hot minute; a window outside them has
+    fewer than the minimum. Seconds rather than minutes: matched to the calls' `connect_epoch`
+    itself, they let DuckDB skip the parts of a file outside them.
     """
-    m = minutes.filter(pc.greater(minutes["n"], 0))
-    if m.num_rows == 0:
-        return pa.table({"t": pa.array([], pa.int64())}, schema=HOT_MINUTES_SCHEMA)
     k = _span_minutes(p)
-    key = pc.dictionary_encode(
-        pc.binary_join_element_wise(m["scope"].cast(pa.string()), m["key"].cast(pa.string()), ":")
-    ).combine_chunks()
-    group = key.indices.to_numpy().astype(np.int64)
+    # A run of k minutes with the minimum holds a minute with at least a k-th of it: only the keys
+    # with such a minute can have one (a few trunk groups and providers, at most).
+    busy = minutes.filter(pc.greater_equal(minutes["n"], max(-(-p.min_attempts // k), 1)))
+    keep = [
+        pc.and_(
+            pc.equal(minutes["scope"], scope),
+            pc.is_in(minutes["key"], busy.filter(pc.equal(busy["scope"], scope))["key"].combine_chunks()),
+        )
+        for scope in range(len(SCOPES))
+    ]
+    m = minutes.filter(pc.or_(*keep)) if busy.num_rows else busy
+    if m.num_rows == 0:
+        return HOT_SECONDS_SCHEMA.empty_table()
     minute = m["t"].to_numpy().astype(np.int64) // 60
     rel = minute - minute.min()
-    order = np.lexsort((rel, group))
-    g, r = group[order], rel[order]
-    n = m["n"].to_numpy().astype(np.int64)[order]
-    flat = g * (int(r.max()) + k + 1) + r  # one sortable position per (key, minute)
-    total = np.concatenate([[0], np.cumsum(n)])
+    span = int(rel.max()) + k + 1
+    scope, key = m["scope"].to_numpy().astype(np.int64), m["key"].to_numpy().astype(np.int64)
+    order = np.lexsort((rel, key, scope))
+    scope, key, r = scope[order], key[order], rel[order]
+    new_key = np.ones(r.size, dtype=np.int64)
+    new_key[1:] = (scope[1:] != scope[:-1]) | (key[1:] != key[:-1])
+    flat = (np.cumsum(new_key) - 1) * span + r  # one ascending position per (key, minute), keys apart
+    total = np.concatenate([[0], np.cumsum(m["n"].to_numpy().astype(np.int64)[order])])
     ends = np.searchsorted(flat, flat + k - 1, side="right")
     starts = np.flatnonzero(total[ends] - total[np.arange(flat.size)] >= p.min_attempts)
-    hot = np.unique((r[starts][:, None] + np.arange(k)[None, :]).ravel() + minute.min()) * 60
-    return pa.table({"t": pa.array(hot, pa.int64())}, schema=HOT_MINUTES_SCHEMA)
+    hot = np.unique((r[starts][:, None] + np.arange(k)[None, :]).ravel()) + minute.min()
+    seconds = (hot[:, None] * 60 + np.arange(60)[None, :]).ravel()
+    return pa.table({"t": pa.array(seconds, pa.int64())}, schema=HOT_SECONDS_SCHEMA)
 
 
 def _sliding(rows: ir.Table, scope: str, key: str, p: CheckParams) -> ir.Table:
@@ -242,9 +258,9 @@ def _sliding(rows: ir.Table, scope: str, key: str, p: CheckParams) -> ir.Table:
 def window_counts(calls: ir.Table, hot: ir.Table, enriched: Callable[[ir.Table], ir.Table], p: CheckParams) -> ir.Table:
     """Counts (WINDOW_COUNT_SCHEMA) of every DoS window with the minimum attempts, both scopes.
 
-    `hot` holds the `hot_minutes`: only the calls of those minutes are enriched and counted.
+    `hot` holds the seconds of the `hot_minutes`: only the calls of those are enriched and counted.
     """
-    rows = enriched(calls.semi_join(hot, _minute(calls.connect_epoch) == hot.t))
+    rows = enriched(calls.semi_join(hot, calls.connect_epoch == hot.t))
     return ibis.union(
         _sliding(rows, "trunk_group", "trunk_code", p), _sliding(rows, "provider", "provider_code", p), distinct=False
     )

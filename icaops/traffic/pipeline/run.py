@@ -110,14 +110,16 @@ def _run_sql(calls: ir.Table, checks: TrafficChecks, sql: compiled.DuckdbQueries
     hot = hot_minutes(parts["dos_minutes"], checks.params)
     windows = None
     if hot.num_rows:
-        raw.register(compiled.HOT_MINUTES, hot)
+        raw.register(compiled.HOT_SECONDS, hot)
+        seconds = hot["t"].to_numpy()
+        compiled.hot_calls_view(raw, int(seconds.min()), int(seconds.max()))
         windows = compiled.run_sql(raw, sql.windows)
     return parts, flagged, windows
 
 
 def _run_ibis(calls: ir.Table, checks: TrafficChecks) -> _Run:
     """The one-pass parts, the flagged calls and the window counts through Ibis, on the checks' backend."""
-    parts = split(checks.con.to_pyarrow(one_pass(checks.enriched(calls), checks.params)))
+    parts = split(checks.con.to_pyarrow(one_pass(checks.enriched(calls), calls, checks.params)))
     flagged = _no_flagged_calls()
     if parts["flagged"].num_rows:
         flagged = checks.con.to_pyarrow(flagged_calls(calls, ibis.memtable(parts["flagged"]), checks.enriched))
@@ -210,13 +212,10 @@ def check_traffic(calls: ir.Table, checks: TrafficChecks) -> TrafficCheck:
             ("provider_id", "ascending"),
         ]
     )
-    minute = parts["minute"]
     return TrafficCheck(
         findings=findings,
         dos_windows=windows,
-        per_minute=per_minute(
-            pa.table({"trunk_group": unpack(minute["trunk_code"], 8), "t": minute["t"], "attempts": minute["attempts"]})
-        ),
+        per_minute=per_minute(parts["minute"]),
         compensation=compensation(_named_compensation(parts["compensation"], checks), params),
         message_counts=messages,
         events=dos_events(windows, params, zone),
