@@ -12,6 +12,7 @@ from .commands.billing import account_app, bill_app, events_app, explain_command
 from .commands.deadlines import deadline
 from .commands.demo import demo
 from .commands.output import ErrorHandlingGroup, console
+from .commands.reference import reference_app
 from .commands.scenarios import scenario_app
 from .commands.terms import terms_app
 from .commands.traffic import traffic_app
@@ -53,6 +54,7 @@ app.add_typer(traffic_app, name="traffic")
 app.add_typer(account_app, name="account")
 app.add_typer(events_app, name="events")
 app.add_typer(audit_app, name="audit")
+app.add_typer(reference_app, name="reference")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)

@@ -29,7 +29,13 @@ _FACT_OF_EVENT = {
     "traffic.dos_detected": "denial_of_service",
     "traffic.separate_trunk_group_established": "separate_trunk_group",
 }
-TRAFFIC_EVENTS = (*_FACT_OF_EVENT, "traffic.provider_notice", "traffic.provider_removed", "traffic.calls")
+TRAFFIC_EVENTS = (
+    *_FACT_OF_EVENT,
+    "traffic.provider_notice",
+    "traffic.provider_removed",
+    "traffic.calls",
+    "traffic.reference",
+)
 _TENTHS_PER_MINUTE = Decimal(600)
 
 
@@ -67,14 +73,38 @@ def _check(ctx: Context, on: dt.date):
     return ctx.memo.get(("traffic.check", on), lambda: _run_check(ctx, on))
 
 
+def _reference(ctx: Context, on: dt.date):
+    """The numbering data of the check on `on`: per kind, the files of the latest `traffic.reference`
+    event on or before it (effective from the event's date); the shipped files when there is none."""
+    from pathlib import Path
+
+    from ..traffic.reference import load_shipped_reference
+    from ..traffic.reference.manifest import reference_from_entries
+
+    latest: dict[str, list] = {}
+    for e in ctx.events:
+        if e.type != "traffic.reference" or e.date > on:
+            continue
+        files = e.get("files")
+        if not isinstance(files, list) or not files:
+            raise ValueError(f"event {e.id}: files: expected a list of {{file: PATH, kind: KIND}}")
+        kinds = {str(f.get("kind")) for f in files if isinstance(f, dict)}
+        for kind in kinds:
+            latest[kind] = [dict(f, effective=e.date) for f in files if isinstance(f, dict) and f.get("kind") == kind]
+    if not latest:
+        return load_shipped_reference()
+    base = ctx.source.parent if ctx.source is not None else Path.cwd()
+    entries = [f for files in latest.values() for f in files]
+    return reference_from_entries(entries, base, f"{ctx.source or 'scenario'}: traffic.reference files")
+
+
 def _run_check(ctx: Context, on: dt.date):
     import pyarrow as pa
 
     from ..traffic.pipeline import calls_from_arrow, check_traffic, connect, prepare_checks
     from ..traffic.records import CALL_RECORD_SCHEMA
-    from ..traffic.reference import load_shipped_reference
 
-    reference = load_shipped_reference()
+    reference = ctx.memo.get(("traffic.reference", on), lambda: _reference(ctx, on))
     terms = ctx.agreement.terms_at(on)
     batches = [_calls_of_event(e, reference, terms) for e in ctx.events if e.type == "traffic.calls" and e.date <= on]
     table = pa.Table.from_batches([b for b in batches if b.num_rows], CALL_RECORD_SCHEMA)
@@ -228,6 +258,22 @@ def _findings(ctx: Context, kind: str | None, on: dt.date) -> Explained[int]:
     return Explained(found.num_rows, tuple(steps))
 
 
+def _undetermined(ctx: Context, check: str | None, on: dt.date) -> Explained[int]:
+    """Calls a check could not decide with the numbering data (for provider_numbering, CPA.1.4: codes); never findings."""
+    from ..traffic.reference import COVERAGE_CHECKS
+
+    names = [c for c, _, _ in COVERAGE_CHECKS]
+    if check is not None and check not in names:
+        raise KeyError(f"traffic.undetermined.{check}: expected one of {', '.join(names)}")
+    rows = [r for r in _check(ctx, on).undetermined.to_pylist() if check is None or r["check"] == check]
+    steps = tuple(
+        Step(f"undetermined {r['check']} {r['npanxx'] or ''}: {r['calls']} calls; {r['reason']}", r["clause"])
+        for r in rows
+    )
+    total = sum(r["calls"] or 1 for r in rows)
+    return Explained(total, steps or (Step(f"every {check or 'check'} decided up to {on}"),))
+
+
 def _dos_on(ctx: Context, on: dt.date) -> list[tuple[dt.date, str, str]]:
     """(date, provider, how) of every DoS by a provider known on `on`: declared events and detected ones (CPA.8)."""
     declared = [
@@ -353,6 +399,8 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
     head, rest = parts[0], parts[1:]
     if head == "findings":
         return _findings(ctx, rest[0] if rest else None, on)
+    if head == "undetermined":
+        return _undetermined(ctx, rest[0] if rest else None, on)
     if head == "may_accept_clec_traffic":
         return _may_accept(ctx, on)
     if head == "provider" and len(rest) >= 2:
@@ -382,7 +430,7 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
             steps = (Step(f"no DoS window breached its thresholds up to {on}", clause),)
         return Explained(len(hits), steps)
     raise KeyError(
-        f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, "
+        f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, traffic.undetermined[.CHECK], "
         "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
         "traffic.messages[.BILLING_NUMBER], traffic.dos_windows[.SCOPE[.KEY]] or "
         "traffic.dos_window.SCOPE.KEY.(start|end|attempts|episode_start|episode_end)"

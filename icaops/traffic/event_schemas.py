@@ -1,4 +1,5 @@
-"""Schema of `traffic.calls`: a day's calls written inline, or a generated demo day.
+"""Schemas of `traffic.calls` (a day's calls written inline, or a generated demo day) and
+`traffic.reference` (numbering files in effect from the event's date, docs/traffic-reference.md).
 
 The scenario files' traffic queries read them (scenarios/traffic_kinds.py); the provider
 events' schemas are in providers/event_schemas.py.
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_v
 
 from ..relationship.event_fields import Count, Decimal_, EventBase, ShortCode
 
-__all__ = ["TRAFFIC_CALL_SCHEMAS", "TrafficCalls"]
+__all__ = ["TRAFFIC_CALL_SCHEMAS", "TrafficCalls", "TrafficReference"]
 
 _Number = Annotated[StrictStr, Field(max_length=15)]
 _Seconds = Annotated[StrictInt | Decimal_, Field(ge=0)]
@@ -67,5 +68,23 @@ class TrafficCalls(EventBase):
         return self
 
 
-TRAFFIC_CALL_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({"traffic.calls": TrafficCalls})
-"""The schema of `traffic.calls`."""
+class ReferenceFileEntry(BaseModel):
+    """A numbering file and its kind: a path relative to the scenario file, or `shipped:NAME`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: Annotated[StrictStr, Field(min_length=1, max_length=500)]
+    kind: Literal["nanpa-npa", "nanpa-co", "pooling-blocks", "lerg6", "serving-areas", "ilec-ocns"]
+
+
+class TrafficReference(EventBase):
+    """Numbering files in effect from the event's date, per kind (icaops.traffic.reference.KINDS)."""
+
+    type: Literal["traffic.reference"]
+    files: Annotated[tuple[ReferenceFileEntry, ...], Field(min_length=1)]
+
+
+TRAFFIC_CALL_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {"traffic.calls": TrafficCalls, "traffic.reference": TrafficReference}
+)
+"""The schemas of `traffic.calls` and `traffic.reference`."""

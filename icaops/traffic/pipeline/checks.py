@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import ibis
@@ -22,6 +22,7 @@ from icaops.terms.schema import Terms
 from icaops.traffic.pipeline import compiled, lookups
 from icaops.traffic.pipeline.backends import arrow_transfers
 from icaops.traffic.pipeline.enrich import clec_code, enrich
+from icaops.traffic.pipeline.numbering import NumberingFacts, numbering_facts
 from icaops.traffic.pipeline.onepass import flagged_calls, one_pass, window_counts
 from icaops.traffic.pipeline.params import CheckParams, params_from_terms
 from icaops.traffic.providers import ProviderRegistry
@@ -45,6 +46,7 @@ class TrafficChecks:
     lookups: Mapping[str, pa.Table]
     con: BaseBackend
     sql: compiled.DuckdbQueries | None
+    numbering: NumberingFacts | None = None  # what the numbering data proves or cannot tell (CPA.7, 9, 1.4)
 
     def enriched(self, calls: ir.Table, tables: Mapping[str, ir.Table] | None = None) -> ir.Table:
         """`calls` enriched against `tables` (unbound tables), else the lookup tables in memory."""
@@ -79,7 +81,8 @@ def prepare_checks(
         }
     )
     params = params_from_terms(terms)
-    checks = TrafficChecks(params, terms.calendar.timezone.value, clec_ocn, look, arrow_transfers(con), None)
+    facts = numbering_facts(reference, registry, params, clec_ocn)
+    checks = TrafficChecks(params, terms.calendar.timezone.value, clec_ocn, look, arrow_transfers(con), None, facts)
     if not compile_sql or con.name != "duckdb":
         return checks
     sql = compiled.compile_duckdb(
@@ -89,4 +92,4 @@ def prepare_checks(
         flagged_calls,
         lambda calls, hot, enriched: window_counts(calls, hot, enriched, params),
     )
-    return TrafficChecks(params, checks.zone, clec_ocn, look, checks.con, sql)
+    return replace(checks, sql=sql)

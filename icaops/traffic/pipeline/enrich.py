@@ -52,7 +52,16 @@ __all__ = [
     "enrich",
 ]
 
-FLAGS = ("f_not_authorized", "f_outside_area", "f_cpn_missing", "f_cpn_altered", "f_voip_911")
+FLAGS = (
+    "f_not_authorized",
+    "f_outside_area",
+    "f_cpn_missing",
+    "f_cpn_altered",
+    "f_voip_911",
+    "f_cpn_not_found",
+    "f_cpn_carrier",
+    "f_area_unknown",
+)
 DIRECTIONS = ("clec_to_ilec", "ilec_to_clec", "transit", "resale_usage")
 """Direction names by code (`direction` of the enriched calls)."""
 JURISDICTIONS = ("local", "intralata_toll", "interlata", "transit", "911")
@@ -147,23 +156,31 @@ def enrich(
         voip_in=c.received & c.provider_code.notnull(),
         cpn_present=_has(c.call_flags, CPN_PRESENT),
     ).view()
-    # CPA.7 (docs/interpretations.md#cpn-altered): not a NANP number, not assigned, or, not ported, a
-    # number the LERG gives to an OCN other than the originating one and not identified to the provider.
+    # CPA.7 (docs/interpretations.md#cpn-altered): "altered" only where the data proves it (not a NANP
+    # number). A number in no listed code, or held (not ported) by another carrier's OCN than the
+    # originating one and neither identified to the provider nor the CLEC's, is flagged for
+    # pipeline/numbering.py, which names it for what it is or leaves it undetermined (issue 14).
     foreign_ocn = (
         ~_has(c.call_flags, ORIG_LRN)
         & c.orig_ocn_code.notnull()
-        & c.a_ocn_code.notnull()
-        & (c.a_ocn_code != c.orig_ocn_code)
+        & (c.a_ocn_code.isnull() | (c.a_ocn_code != c.orig_ocn_code))
         & (c.a_provider_code.isnull() | (c.a_provider_code != c.provider_code))
+        & (c.a_ocn_code.isnull() | c.clec_code.isnull() | (c.a_ocn_code != c.clec_code))
     )
-    altered = c.a_block.isnull() | ~_has(c.call_flags, CALLING_NANP) | foreign_ocn.fill_null(False)
+    nanp = _has(c.call_flags, CALLING_NANP)
+    cpn_checked = c.voip_in & c.cpn_present
     allowed = (
         c.p_authorized & (c.p_confined_trunk_code.isnull() | (c.p_confined_trunk_code == c.trunk_code))
     ).fill_null(False)
+    # CPA.9: b_in_ilec_area is null where the numbering data cannot place the called number.
+    area_checked = c.voip_in & ~c.is_911
     return c.mutate(
         f_not_authorized=c.provider_code.notnull() & ~allowed,
-        f_outside_area=c.voip_in & ~c.is_911 & ~c.b_in_ilec_area.fill_null(False),
+        f_outside_area=area_checked & ~c.b_in_ilec_area.fill_null(True),
         f_cpn_missing=c.voip_in & ~c.cpn_present,
-        f_cpn_altered=ibis.ifelse(c.voip_in & c.cpn_present, altered, False),
+        f_cpn_altered=ibis.ifelse(cpn_checked, ~nanp, False),
         f_voip_911=c.voip_in & c.is_911,
+        f_cpn_not_found=ibis.ifelse(cpn_checked, nanp & c.a_block.isnull(), False),
+        f_cpn_carrier=ibis.ifelse(cpn_checked, nanp & c.a_block.notnull() & foreign_ocn.fill_null(False), False),
+        f_area_unknown=area_checked & c.b_in_ilec_area.isnull(),
     )

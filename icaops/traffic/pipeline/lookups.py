@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from icaops.traffic.providers import ProviderRegistry
 from icaops.traffic.records import pack
 from icaops.traffic.reference import ReferenceData, block_index_arrow
+from icaops.traffic.reference.coverage import area_status, ilec_fields
 
 __all__ = [
     "AUTHORIZATION_SCHEMA",
@@ -100,22 +101,22 @@ def identified_codes(registry: ProviderRegistry) -> tuple[dict[str, str], dict[s
 def numbers_table(reference: ReferenceData, registry: ProviderRegistry) -> pa.Table:
     """One row per NPA-NXX-X known to the reference data or identified in the registry."""
     index = block_index_arrow(reference.numbering, reference.latas)
-    ilec_switches = frozenset(reference.serving_areas.by_switch)
     area_nxx = {n for a in reference.serving_areas.by_switch.values() for n in a.npa_nxxs}
-    area_rc = {r for a in reference.serving_areas.by_switch.values() for r in a.rate_centers}
     ocn_provider, codes = identified_codes(registry)
     rows: dict[str, dict] = {}
     for r in index.select(
         ["npanxxx", "npanxx", "ocn", "rate_center", "lata", "state", "switch", "ilec_switch"]
     ).to_pylist():
+        ilec = ilec_fields(reference, r["ilec_switch"], r["switch"], r["ocn"])
         rows[r["npanxxx"]] = {
             "npanxxx": r["npanxxx"],
             "ocn": r["ocn"],
             "rate_center": r["rate_center"],
             "lata": r["lata"],
             "state": r["state"],
-            "ilec": bool(r["ilec_switch"]) or r["switch"] in ilec_switches,
-            "in_ilec_area": r["npanxx"] in area_nxx or (r["rate_center"] or "") in area_rc,
+            "ilec": ilec,
+            # CPA.9: null where the numbering data cannot tell (reference.coverage.area_status).
+            "in_ilec_area": area_status(reference, r["npanxx"], r["rate_center"], ilec),
             "provider": ocn_provider.get(r["ocn"] or ""),
         }
     for code7 in _expand(codes):
@@ -129,7 +130,7 @@ def numbers_table(reference: ReferenceData, registry: ProviderRegistry) -> pa.Ta
                 "lata": None,
                 "state": None,
                 "ilec": False,
-                "in_ilec_area": code7[:6] in area_nxx,
+                "in_ilec_area": True if code7[:6] in area_nxx else None,
             },
         )
         row["provider"] = provider

@@ -69,6 +69,7 @@ FLAGGED_COLUMNS = (
     "orig_ocn",
     "a_ocn",
     "a_npanxxx",
+    "b_npanxxx",
     "b_rate_center",
     "p_authorized",
     "p_reasons",

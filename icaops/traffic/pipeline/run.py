@@ -25,6 +25,7 @@ from icaops.traffic.pipeline.dos import WINDOW_COUNTS_SCHEMA, dos_events, dos_fi
 from icaops.traffic.pipeline.enrich import DIRECTIONS, JURISDICTIONS
 from icaops.traffic.pipeline.findings import per_call_findings
 from icaops.traffic.pipeline.lookups import provider_names
+from icaops.traffic.pipeline.numbering import NumberingFacts, numbering_outcomes
 from icaops.traffic.pipeline.onepass import (
     FLAGGED_COLUMNS,
     SCOPES,
@@ -190,8 +191,17 @@ def check_traffic(calls: ir.Table, checks: TrafficChecks) -> TrafficCheck:
         [m["billing_number"], m["message_type"], m["call_date"], m["attempts"]], schema=MESSAGE_COUNT_SCHEMA
     ).sort_by([("billing_number", "ascending"), ("call_date", "ascending"), ("message_type", "ascending")])
     windows = dos_windows(_named_windows(counts, checks), params)
+    named = _named_flagged(flagged, checks)
+    facts = checks.numbering
+    numbered, undetermined = (
+        numbering_outcomes(named, params, facts) if facts is not None else (FINDINGS_SCHEMA.empty_table(), None)
+    )
     findings = pa.concat_tables(
-        [per_call_findings(_named_flagged(flagged, checks), params), dos_findings(windows, zone)]
+        [
+            per_call_findings(named, params).cast(FINDINGS_SCHEMA),
+            numbered,
+            dos_findings(windows, zone).cast(FINDINGS_SCHEMA),
+        ]
     )
     findings = findings.cast(FINDINGS_SCHEMA).sort_by(
         [
@@ -211,4 +221,17 @@ def check_traffic(calls: ir.Table, checks: TrafficChecks) -> TrafficCheck:
         events=dos_events(windows, params, zone),
         records=int(pc.sum(parts["compensation"]["attempts"]).as_py() or 0),
         backend=checks.con.name,
+        **_numbering_tables(facts, undetermined),
     )
+
+
+def _numbering_tables(facts: NumberingFacts | None, undetermined: pa.Table | None) -> dict[str, pa.Table]:
+    """The undetermined outcomes, coverage and reference files of a run (empty without numbering facts)."""
+    if facts is None or undetermined is None:
+        return {}
+    order = [("check", "ascending"), ("npanxx", "ascending"), ("provider_id", "ascending"), ("reason", "ascending")]
+    return {
+        "undetermined": undetermined.sort_by(order),
+        "coverage": facts.coverage,
+        "reference_files": facts.sources,
+    }
