@@ -7,7 +7,8 @@ table (`ONE_PASS_SCHEMA`, a `part` column saying which rows are which):
   the attempts among them that CenturyLink received (CPA.8);
 - `provider_minute`: the attempts CenturyLink received per provider and minute (CPA.8);
 - `compensation`: calls and conversation time by CLEC, provider, direction and jurisdiction;
-- `messages`: messages per billing number, message type and call date (per-message billing);
+- `messages`: messages per billing number, message type and call date (per-message billing),
+  counted from the calls themselves (they need no enrichment);
 - `flagged`: the record number of each call with a per-call finding. `flagged_calls` then
   enriches just those calls again for the evidence their findings need: far cheaper than
   carrying a dozen evidence columns (and a 32-character record id) through every join of every call.
@@ -18,8 +19,9 @@ is judged, not only clock minutes. A window with the terms' minimum attempts lie
 provider, so the minute counts name the few "hot" minutes where a breach is possible
 (`hot_minutes`), and `window_counts` counts only the calls of those minutes per second and sums
 them over sliding windows. Every window elsewhere has fewer than the minimum and is not judged.
+Usually no minute is hot and nothing more is run.
 
-One scan and one enrichment of the calls feed all five parts (DuckDB streams a CTE to all its
+One scan and one enrichment of the calls feed the parts (DuckDB streams a CTE to all its
 consumers), and every group-by is on integer keys (enrich.py). `split` turns the result back into
 tables; codes become names in run.py.
 """
