@@ -189,7 +189,7 @@ WITH c AS (
   SELECT c.*, a.ocn AS a_ocn, a.rate_center AS a_rc, a.lata AS a_lata, a.state AS a_state,
          coalesce(a.ilec, false) AS a_ilec, a.provider AS a_provider, a.npanxxx AS a_key,
          b.rate_center AS b_rc, b.lata AS b_lata, b.state AS b_state, coalesce(b.ilec, false) AS b_ilec,
-         coalesce(b.in_ilec_area, false) AS b_in_area, b.provider AS b_provider,
+         b.in_ilec_area AS b_in_area, b.provider AS b_provider,
          coalesce(category IN ('01', '10'), false) AS resale,
          NOT coalesce(category IN ('01', '10'), false) AND CASE WHEN orig_term_ind = '1' THEN false
               WHEN orig_term_ind = '2' THEN true
@@ -221,13 +221,21 @@ WITH c AS (
   SELECT record_id, source_file, record_no, call_date, connect_time, trunk_group, clec_ocn, provider_id,
          calling_number, called_number, orig_ocn, a_ocn, a_key, b_rc, p_authorized, p_reasons, p_confined,
          provider_id IS NOT NULL AND NOT allowed AS f_auth,
-         voip_in AND NOT is_911 AND NOT b_in_area AS f_area,
+         voip_in AND NOT is_911 AND NOT coalesce(b_in_area, true) AS f_area,
+         voip_in AND NOT is_911 AND b_in_area IS NULL AS f_area_unknown,
          voip_in AND NOT present AS f_missing,
-         voip_in AND present AND (NOT coalesce(regexp_full_match(calling10, '[2-9][0-9]{{2}}[2-9][0-9]{{6}}'), false)
-           OR a_key IS NULL OR coalesce(orig_lrn IS NULL AND orig_ocn IS NOT NULL AND a_ocn IS NOT NULL
-           AND a_ocn <> orig_ocn AND (a_provider IS NULL OR a_provider <> provider_id), false)) AS f_altered,
+         voip_in AND present AND NOT nanp AS f_altered,
+         voip_in AND present AND nanp AND a_key IS NULL AS f_not_found,
+         voip_in AND present AND nanp AND a_key IS NOT NULL AND coalesce(orig_lrn IS NULL AND orig_ocn IS NOT NULL
+           AND (a_ocn IS NULL OR a_ocn <> orig_ocn) AND (a_provider IS NULL OR a_provider <> provider_id)
+           AND (a_ocn IS NULL OR clec_ocn IS NULL OR a_ocn <> clec_ocn), false) AS f_carrier,
          voip_in AND is_911 AS f_911
-  FROM e
+  FROM (SELECT *, coalesce(regexp_full_match(calling10, '[2-9][0-9]{{2}}[2-9][0-9]{{6}}'), false) AS nanp FROM e)
+), outcomes AS (
+  SELECT *, f_not_found AND substr(calling10_, 1, 3) IN ({complete_npas}) AS f_not_in_numbering,
+         f_carrier AND a_ocn IS NOT NULL AS f_other_carrier
+  FROM (SELECT *, CASE WHEN length(calling_number) = 11 THEN substr(calling_number, 2) ELSE calling_number END
+          AS calling10_ FROM f)
 ), buckets AS (
   SELECT epoch(connect_time)::BIGINT // {bucket} * {bucket} AS bucket, trunk_group, provider_id, clec_ocn,
          direction, jurisdiction, count(*) AS attempts, sum((talk > 0)::BIGINT) AS answered,
@@ -285,13 +293,16 @@ HAND_COUNTS = (
     + """, flag_counts AS (
   SELECT count(*) FILTER (WHERE f_auth) AS auth, count(*) FILTER (WHERE f_area) AS area,
          count(*) FILTER (WHERE f_missing) AS missing, count(*) FILTER (WHERE f_altered) AS altered,
-         count(*) FILTER (WHERE f_911) AS v911 FROM f
+         count(*) FILTER (WHERE f_911) AS v911, count(*) FILTER (WHERE f_not_in_numbering) AS not_in,
+         count(*) FILTER (WHERE f_other_carrier) AS other FROM outcomes
 )
 SELECT 'provider_not_authorized' AS kind, auth AS n FROM flag_counts
 UNION ALL SELECT 'outside_serving_area', area FROM flag_counts
 UNION ALL SELECT 'cpn_missing', missing FROM flag_counts
 UNION ALL SELECT 'cpn_altered', altered FROM flag_counts
 UNION ALL SELECT 'voip_911_to_ilec', v911 FROM flag_counts
+UNION ALL SELECT 'cpn_not_in_numbering', not_in FROM flag_counts
+UNION ALL SELECT 'cpn_other_carrier', other FROM flag_counts
 UNION ALL SELECT 'dos_' || scope, count(*) FROM episodes GROUP BY scope
 UNION ALL SELECT 'compensation_rows', count(*) FROM (SELECT DISTINCT clec_ocn, provider_id, direction, jurisdiction
   FROM buckets WHERE direction <> 'resale_usage')
@@ -306,7 +317,8 @@ UNION ALL SELECT 'records', sum(attempts) FROM buckets
 HAND_ROWS = (
     HAND_CTES.rstrip()
     + """
-SELECT 'flagged' AS part, * FROM f WHERE f_auth OR f_area OR f_missing OR f_altered OR f_911
+SELECT 'flagged' AS part, * FROM outcomes
+  WHERE f_auth OR f_area OR f_area_unknown OR f_missing OR f_altered OR f_not_found OR f_carrier OR f_911
 UNION ALL BY NAME SELECT 'minute' AS part, trunk_group AS k1, bucket // 60 * 60 AS t, sum(attempts) AS n1
   FROM buckets WHERE trunk_group IS NOT NULL GROUP BY ALL
 UNION ALL BY NAME SELECT 'dos_' || scope AS part, key AS k1, w AS t FROM episodes
@@ -394,6 +406,8 @@ def _counts_of_rows(rows: pa.Table) -> dict:
             ("cpn_missing", "f_missing"),
             ("cpn_altered", "f_altered"),
             ("voip_911_to_ilec", "f_911"),
+            ("cpn_not_in_numbering", "f_not_in_numbering"),
+            ("cpn_other_carrier", "f_other_carrier"),
         )
     }
     for name, key in (
@@ -405,7 +419,7 @@ def _counts_of_rows(rows: pa.Table) -> dict:
     ):
         counts[name] = part.count(key)
     counts["records"] = int(next(n for p, n in zip(part, rows["n1"].to_pylist()) if p == "records"))
-    return counts
+    return {k: v for k, v in counts.items() if v}
 
 
 def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int, rows: bool = True) -> dict:
@@ -413,10 +427,13 @@ def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int, rows: 
     import duckdb
 
     from icaops.traffic.pipeline import lookups
+    from icaops.traffic.pipeline.numbering import numbering_facts
     from icaops.traffic.pipeline.params import params_from_terms
 
     agreement, reference, reg = _setup()
     p = params_from_terms(agreement.terms)
+    # CPA.1.4 is judged on the registry and the numbering data, once, not per call: taken as the pipeline finds it.
+    per_provider = numbering_facts(reference, reg, p, None).provider_findings.num_rows
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
     numbers = lookups.numbers_table(reference, reg)
     ocns, auth = lookups.provider_ocns_table(reg), lookups.authorization_table(reg)
@@ -424,6 +441,7 @@ def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int, rows: 
         con.register(name, table)
     sql = (HAND_ROWS if rows else HAND_COUNTS).format(
         glob=glob,
+        complete_npas=", ".join(f"'{npa}'" for npa in sorted(reference.complete_npas)) or "NULL",
         bucket=p.bucket_seconds,
         window=p.window_seconds,
         window_1=p.window_seconds - 1,
@@ -445,6 +463,8 @@ def run_hand_sql(glob: str, memory_limit: str, threads: int, repeat: int, rows: 
         runs.append((time.perf_counter() - wall, _cpu() - cpu))
     seconds, cpu_seconds = min(runs)
     counts = _counts_of_rows(result) if rows else {k: int(v) for k, v in result if v}
+    if per_provider:
+        counts["provider_numbering_other_ocn"] = per_provider
     return {
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
