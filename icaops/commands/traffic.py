@@ -284,4 +284,5 @@ def print_demo_day(demo: DemoDay) -> None:
         )
     console.print(f"checked in {demo.check_s:.1f} s")
     print_findings(demo.check)
+    print_undetermined(demo.check)
     console.print(f"findings: {demo.check_dir} (Parquet, CSV); report: {demo.report}")

@@ -39,7 +39,7 @@ DOS_ATTEMPTS = 700  # above the terms' 600-attempt minimum, all unanswered: ASR 
 def registry() -> ProviderRegistry:
     """voipco (Z204) carried since 2024-03-01; rogue (Z202) without a numbering agreement; dosco (Z201)
     carried; confined (Z205) carried, then a DoS and a separate trunk group TG77 (CPA.8); squatter (Z206)
-    identified on block 986-666-2, which the numbering data gives to OCN Z207 (CPA.1.4)."""
+    identified on block 208-263-5, which the numbering data gives to the ILEC's OCN Z101 (CPA.1.4)."""
     amendment = AgreementSigned("amend", dt.date(2012, 6, 20), AgreementKind.AMENDMENT)
     facts = [amendment]
     for name, ocn, block in (
@@ -55,7 +55,7 @@ def registry() -> ProviderRegistry:
         ]
     facts += [
         ProviderAdded("rogue-add", dt.date(2024, 2, 1), "rogue", ocns=("Z202",), npa_nxxs=("9862021",)),
-        ProviderAdded("squatter-add", dt.date(2024, 2, 1), "squatter", ocns=("Z206",), npa_nxxs=("9866662",)),
+        ProviderAdded("squatter-add", dt.date(2024, 2, 1), "squatter", ocns=("Z206",), npa_nxxs=("2082635",)),
         CarryNoticeGiven("rogue-notice", dt.date(2024, 2, 20), "rogue"),
         DenialOfService("confined-dos", dt.date(2024, 3, 2), "confined"),
         SeparateTrunkGroupEstablished("confined-tg", dt.date(2024, 3, 3), "confined", "TG77"),

@@ -83,10 +83,29 @@ def test_cpa_7_calling_number_named_for_what_the_data_proves(duck, name, kind, w
 
 def test_cpa_1_4_provider_numbering_under_another_carriers_ocn(duck):
     """CPA.1.4: a provider's NPA-NXX(s) are identified in the LERG under its own or the CLEC's OCN; squatter's
-    block 986-666-2 is Z207's in the numbering data: one finding, not tied to a call."""
+    block 208-263-5 is the ILEC's (Z101) in the numbering data, never the CLEC's: one finding, not tied to a
+    call, though no CLEC OCN is given."""
     rows = [r for r in duck.findings.to_pylist() if r["kind"] == "provider_numbering_other_ocn"]
     assert [(r["provider_id"], r["clause"], r["record_id"]) for r in rows] == [("squatter", "CPA.1.4", None)]
-    assert "986-666-2 is held in the numbering data by OCN Z207" in rows[0]["detail"]
+    assert "208-263-5 is held in the numbering data by OCN Z101" in rows[0]["detail"]
+
+
+def test_cpa_1_4_another_carriers_ocn_is_undetermined_while_the_clecs_is_unknown(context):
+    """CPA.1.4 allows the CLEC's OCN: a provider block held by a non-ILEC OCN is a finding only when the CLEC's
+    OCN is known; without it the block may be the CLEC's, and the outcome is undetermined (issue 14)."""
+    from icaops.traffic.pipeline.numbering import numbering_facts
+    from icaops.traffic.pipeline.params import params_from_terms
+    from icaops.traffic.providers import ProviderAdded, ProviderRegistry
+
+    registry = ProviderRegistry.from_facts(
+        [ProviderAdded("p", dt.date(2024, 2, 1), "p", ocns=("Z206",), npa_nxxs=("9866662",))]
+    )
+    params = params_from_terms(context["terms"])
+    unknown = numbering_facts(context["reference"], registry, params, None)
+    assert unknown.provider_findings.num_rows == 0
+    assert unknown.provider_undetermined.to_pylist()[0]["reason"].startswith("986-666-2 is held by OCN Z207")
+    known = numbering_facts(context["reference"], registry, params, "Z301")
+    assert known.provider_findings["kind"].to_pylist() == ["provider_numbering_other_ocn"]
 
 
 def test_cpa_7_missing_calling_number(duck):

@@ -14,8 +14,9 @@ and the NPA-NXX the data lacks:
 
 CPA.1.4 (`provider_numbering_in_lerg`): each NPA-NXX(-X) identified for a provider must be held in
 the numbering data under one of the provider's OCNs or the CLEC's. Another carrier's OCN is a
-finding (`provider_numbering_other_ocn`); a code the data does not list or lists without an OCN,
-or an unknown CLEC OCN, is undetermined.
+finding (`provider_numbering_other_ocn`) when the CLEC's OCN is known, or when the holder is the
+ILEC (never the CLEC); a code the data does not list or lists without an OCN, or held by another
+OCN while the CLEC's is unknown, is undetermined.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from icaops.traffic.pipeline.result import (
 )
 from icaops.traffic.providers import ProviderRegistry
 from icaops.traffic.reference import ReferenceData, coverage
+from icaops.traffic.reference.coverage import is_ilec
 from icaops.traffic.reference.numbering import NumberingEntry
 
 __all__ = ["NUMBERING_FLAGS", "NumberingFacts", "numbering_facts", "numbering_outcomes"]
@@ -103,8 +105,12 @@ def _provider_numbering(
                     unknown(f"the numbering data lists no code or block {_dashed(code)}")
                 continue
             others = sorted({e.ocn for e in entries if e.ocn and e.ocn not in own})
-            if others:
-                where = ", ".join(str(e.source) for e in entries if e.ocn in others)
+            # Without the CLEC's OCN, only a holder that is the ILEC's is surely not the CLEC's.
+            proven = (
+                others if clec_ocn else sorted({e.ocn for e in entries if e.ocn in others and is_ilec(reference, e)})
+            )
+            if proven:
+                where = ", ".join(str(e.source) for e in entries if e.ocn in proven)
                 mine = ", ".join(sorted(own)) or "none identified"
                 findings.append(
                     _finding(
@@ -112,14 +118,16 @@ def _provider_numbering(
                         "provider_numbering_other_ocn",
                         clause,
                         f"provider {status.provider}'s NPA-NXX {_dashed(code)} is held in the numbering data by OCN "
-                        f"{', '.join(others)} ({where}), not by the provider's or the CLEC's OCN ({mine}); expected "
+                        f"{', '.join(proven)} ({where}), not by the provider's or the CLEC's OCN ({mine}); expected "
                         f"the provider's numbering identified in the LERG under its own or the CLEC's OCN",
                     )
                 )
+            elif others:
+                unknown(
+                    f"{_dashed(code)} is held by OCN {', '.join(others)}, which may be the CLEC's: its OCN is not known"
+                )
             elif any(e.ocn is None for e in entries):
                 unknown(f"the numbering data names no OCN for {_dashed(code)}")
-            elif not clec_ocn and any(e.ocn not in status.ocns for e in entries):
-                unknown(f"{_dashed(code)} is held by an OCN that may be the CLEC's, and the CLEC's OCN is not known")
     return findings, undetermined
 
 

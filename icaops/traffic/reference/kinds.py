@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from icaops.traffic.reference.areas import ServingAreas, load_serving_areas, serving_areas_from_table
+from icaops.traffic.reference.areas import ServingArea, ServingAreas, load_serving_areas, serving_areas_from_table
 from icaops.traffic.reference.load import ReferenceData, ReferenceSource, cross_check
 from icaops.traffic.reference.nanp import NpaTable, load_npa_report
 from icaops.traffic.reference.numbering import NumberingTable, load_numbering
@@ -35,6 +35,8 @@ __all__ = [
     "ReferenceFile",
     "build_reference",
     "read_reference_file",
+    "refused_message",
+    "with_effective",
 ]
 
 KINDS = ("nanpa-npa", "nanpa-co", "pooling-blocks", "lerg6", "serving-areas", "ilec-ocns")
@@ -238,8 +240,6 @@ def with_effective(files: Iterable[ReferenceFile], effective: dt.date | None) ->
 
 def _merged(areas: Sequence[ServingAreas]) -> ServingAreas:
     """Several serving-area files as one (a switch in two files serves the union)."""
-    from icaops.traffic.reference.areas import ServingArea
-
     merged: dict[str, ServingArea] = {}
     for a in areas:
         for switch, area in a.by_switch.items():
