@@ -228,17 +228,17 @@ def hot_minutes(minutes: pa.Table, p: CheckParams) -> pa.Table:
     return pa.table({"t": pa.array(seconds, pa.int64())}, schema=HOT_SECONDS_SCHEMA)
 
 
-def _sliding(rows: ir.Table, scope: str, key: str, p: CheckParams) -> ir.Table:
-    """Window counts of one scope from calls counted per key and second.
+def _sliding(seconds: ir.Table, scope: str, key: str, p: CheckParams) -> ir.Table:
+    """Window counts of one scope from `seconds` (`_per_second`), counted per key and second.
 
     The distinct sets of calls that windows [s, s + w) hold change only where a call's second t
     enters (s = t - w + 1: the window ending at t) or leaves (s = t + 1: the window starting
     just after t), so those windows, over every call's second, are every window there is.
     """
     w = p.window_seconds
-    r = rows.filter(_dos(rows) & rows[key].notnull())
-    sec = r.group_by([r[key].cast("int64").name("key"), r.epoch.name("t")]).aggregate(
-        attempts=_.count(), answered=_.answered.cast("int64").sum(), short_calls=_.short_call.cast("int64").sum()
+    r = seconds.filter(seconds[key].notnull())
+    sec = r.group_by([r[key].cast("int64").name("key"), r.t]).aggregate(
+        attempts=r.attempts.sum(), answered=r.answered.sum(), short_calls=r.short_calls.sum()
     )
     ending = ibis.window(group_by=sec.key, order_by=sec.t, range=(-(w - 1), 0))
     after = ibis.window(group_by=sec.key, order_by=sec.t, range=(1, w))
@@ -257,14 +257,25 @@ def _sliding(rows: ir.Table, scope: str, key: str, p: CheckParams) -> ir.Table:
     return u.filter(u.attempts >= p.min_attempts)
 
 
+def _per_second(rows: ir.Table) -> ir.Table:
+    """The traffic CenturyLink receives among enriched `rows`, counted per trunk group, provider and
+    second: one aggregate that both scopes sum further (DuckDB then scans the calls once for both)."""
+    r = rows.filter(_dos(rows))
+    return r.group_by(["trunk_code", "provider_code", r.epoch.name("t")]).aggregate(
+        attempts=_.count(), answered=_.answered.cast("int64").sum(), short_calls=_.short_call.cast("int64").sum()
+    )
+
+
 def window_counts(calls: ir.Table, hot: ir.Table, enriched: Callable[[ir.Table], ir.Table], p: CheckParams) -> ir.Table:
     """Counts (WINDOW_COUNT_SCHEMA) of every DoS window with the minimum attempts, both scopes.
 
     `hot` holds the seconds of the `hot_minutes`: only the calls of those are enriched and counted.
     """
-    rows = enriched(calls.semi_join(hot, calls.connect_epoch == hot.t))
+    seconds = _per_second(enriched(calls.semi_join(hot, calls.connect_epoch == hot.t)))
     return ibis.union(
-        _sliding(rows, "trunk_group", "trunk_code", p), _sliding(rows, "provider", "provider_code", p), distinct=False
+        _sliding(seconds, "trunk_group", "trunk_code", p),
+        _sliding(seconds, "provider", "provider_code", p),
+        distinct=False,
     )
 
 
