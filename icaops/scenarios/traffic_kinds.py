@@ -271,7 +271,9 @@ def _undetermined(ctx: Context, check: str | None, on: dt.date) -> Explained[int
         for r in rows
     )
     total = sum(r["calls"] or 1 for r in rows)
-    return Explained(total, steps or (Step(f"every {check or 'check'} decided up to {on}"),))
+    clause = next((c for name, c, _ in COVERAGE_CHECKS if name == check), None)
+    none = Step(f"every {check} decided up to {on}", clause) if check else Step(f"every check decided up to {on}")
+    return Explained(total, steps or (none,))
 
 
 def _dos_on(ctx: Context, on: dt.date) -> list[tuple[dt.date, str, str]]:

@@ -132,3 +132,16 @@ def test_the_reference_event_schema_names_the_same_kinds():
     from icaops.traffic.reference import KINDS
 
     assert set(get_args(ReferenceFileEntry.model_fields["kind"].annotation)) == set(KINDS)
+
+
+def test_a_block_without_an_ocn_is_the_ilecs_when_its_holder_is_named_as_the_ilec():
+    """The light pooled layout names no OCN: a block held by a company named as one of the ILEC's in the
+    `ilec-ocns` file (case and punctuation aside) is the ILEC's, inside its serving area (CPA.9); any
+    other name leaves the block undetermined."""
+    light = 'npa,nxx,thousands_block,operator\n208,834,5,"CenturyTel of the Gem State, Inc."\n208,834,6,OTHER CO\n'
+    ilec = 'OCN,Company\nZ103,"CENTURYTEL OF THE GEM STATE, INC."\n'
+    data = build_reference([_read(light, "pooling-blocks"), _read(ilec, "ilec-ocns")])
+    assert in_ilec_area(data, data.lookup("2088345000")) is True
+    assert in_ilec_area(data, data.lookup("2088346000")) is None
+    alone = build_reference([_read(light, "pooling-blocks")])
+    assert in_ilec_area(alone, alone.lookup("2088345000")) is None

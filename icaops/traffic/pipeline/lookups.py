@@ -105,9 +105,9 @@ def numbers_table(reference: ReferenceData, registry: ProviderRegistry) -> pa.Ta
     ocn_provider, codes = identified_codes(registry)
     rows: dict[str, dict] = {}
     for r in index.select(
-        ["npanxxx", "npanxx", "ocn", "rate_center", "lata", "state", "switch", "ilec_switch"]
+        ["npanxxx", "npanxx", "ocn", "company", "rate_center", "lata", "state", "switch", "ilec_switch"]
     ).to_pylist():
-        ilec = ilec_fields(reference, r["ilec_switch"], r["switch"], r["ocn"])
+        ilec = ilec_fields(reference, r["ilec_switch"], r["switch"], r["ocn"], r["company"])
         rows[r["npanxxx"]] = {
             "npanxxx": r["npanxxx"],
             "ocn": r["ocn"],

@@ -15,13 +15,23 @@ same rules decide a call (`icaops.traffic.pipeline`) and describe coverage here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from icaops.traffic.reference.load import ReferenceData
 from icaops.traffic.reference.numbering import NumberingEntry
 
-__all__ = ["COVERAGE_CHECKS", "CoverageRange", "area_status", "coverage", "ilec_fields", "in_ilec_area", "is_ilec"]
+__all__ = [
+    "COVERAGE_CHECKS",
+    "CoverageRange",
+    "area_status",
+    "company_key",
+    "coverage",
+    "ilec_fields",
+    "in_ilec_area",
+    "is_ilec",
+]
 
 COVERAGE_CHECKS = (
     ("cpn_not_found", "CPA.7", "calling number in no assigned code"),
@@ -50,18 +60,32 @@ class CoverageRange:
         return f"{self.check} [{self.clause}] {span} blocks {self.blocks} ({self.basis})"
 
 
-def ilec_fields(reference: ReferenceData, ilec_switch: bool | None, switch: str | None, ocn: str | None) -> bool:
-    """Whether a code or block is the ILEC's: flagged as an ILEC switch, on an ILEC switch, or under an ILEC OCN."""
+def company_key(name: str | None) -> str:
+    """A company name compared without case, punctuation or repeated spaces ("CenturyTel of the Gem State, Inc.")."""
+    return " ".join(re.sub(r"[^0-9A-Z ]", " ", (name or "").upper()).split())
+
+
+def ilec_fields(
+    reference: ReferenceData,
+    ilec_switch: bool | None,
+    switch: str | None,
+    ocn: str | None,
+    company: str | None = None,
+) -> bool:
+    """Whether a code or block is the ILEC's: flagged as an ILEC switch, on an ILEC switch, held under an
+    ILEC OCN, or, where the data names no OCN (the light pooled layout), held by a company named exactly
+    as one of the ILEC's in the `ilec-ocns` file."""
     return (
         bool(ilec_switch)
         or (switch is not None and switch in reference.serving_areas.by_switch)
         or (ocn is not None and ocn in reference.ilec_ocns)
+        or (ocn is None and bool(company) and company_key(company) in reference.ilec_companies)
     )
 
 
 def is_ilec(reference: ReferenceData, entry: NumberingEntry) -> bool:
     """Whether the entry's code or block is the ILEC's (`ilec_fields`)."""
-    return ilec_fields(reference, entry.ilec_switch, entry.switch, entry.ocn)
+    return ilec_fields(reference, entry.ilec_switch, entry.switch, entry.ocn, entry.company)
 
 
 def area_status(reference: ReferenceData, npanxx: str, rate_center: str | None, ilec: bool) -> bool | None:

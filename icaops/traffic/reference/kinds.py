@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from icaops.traffic.reference.areas import ServingArea, ServingAreas, load_serving_areas, serving_areas_from_table
+from icaops.traffic.reference.coverage import company_key
 from icaops.traffic.reference.load import ReferenceData, ReferenceSource, cross_check
 from icaops.traffic.reference.nanp import NpaTable, load_npa_report
 from icaops.traffic.reference.numbering import NumberingTable, load_numbering
@@ -192,6 +193,9 @@ def build_reference(files: Sequence[ReferenceFile], latas: Mapping[str, str] | N
             f"reference data: expected numbering rows from a {', '.join(NUMBERING_KINDS)} file, found none ({given})"
         )
     ilec_ocns = frozenset(o for f in files if f.ocns is not None for o in f.ocns)
+    ilec_companies = frozenset(
+        company_key(name) for f in files if f.ocns is not None for name in f.ocns.values() if company_key(name)
+    )
     area_files = [f.areas for f in files if f.areas is not None]
     areas = _merged(area_files) if area_files else serving_areas_from_table(table, ilec_ocns)
     npas = next((f.npas for f in files if f.npas is not None), NpaTable(None, MappingProxyType({})))
@@ -213,6 +217,7 @@ def build_reference(files: Sequence[ReferenceFile], latas: Mapping[str, str] | N
         complete_npas=complete,
         ilec_ocns=ilec_ocns,
         sources=tuple(f.source() for f in files),
+        ilec_companies=ilec_companies,
     )
 
 

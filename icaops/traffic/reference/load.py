@@ -34,7 +34,8 @@ class ReferenceData:
     `complete_npas` are the NPAs for which a complete list of assigned codes was loaded (a LERG 6
     or central-office-code report holding them): only there does a number in no listed code prove
     that its code is unassigned. `ilec_ocns` are the ILEC's OCNs (an `ilec-ocns` file): a code or
-    block held under one of them is the ILEC's. `sources` say which files were used.
+    block held under one of them is the ILEC's, as is one the data names no OCN for but whose
+    holder is one of `ilec_companies`. `sources` say which files were used.
     """
 
     numbering: NumberingTable
@@ -45,6 +46,7 @@ class ReferenceData:
     complete_npas: frozenset[str] = frozenset()
     ilec_ocns: frozenset[str] = frozenset()
     sources: tuple[ReferenceSource, ...] = ()
+    ilec_companies: frozenset[str] = frozenset()  # the ILEC's company names (coverage.company_key)
 
     def lookup(self, number: str) -> NumberingEntry | None:
         """The number's block or NXX entry (block beats NXX), or None."""
