@@ -15,6 +15,7 @@ from .commands.identity import orgs_app, tokens_app, users_app
 from .commands.notices import notice_app
 from .commands.obligations import obligations_app
 from .commands.output import ErrorHandlingGroup, console
+from .commands.projections import projections_app
 from .commands.reference import reference_app
 from .commands.scenarios import scenario_app
 from .commands.serve import serve
@@ -70,6 +71,7 @@ app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.add_typer(projections_app, name="projections")
 app.command("verify")(verify_command)
 
 

@@ -281,7 +281,8 @@ def context_for(conn: Connection, agreement: Agreement, account: str, on: dt.dat
     return Context(terms, deadlines, rel, lambda acct, day: _standing(conn, agreement, acct, day, deadlines, rel))
 
 
-_STANDING = "standing"
+STANDING = "standing"
+"""The projection that keeps an account's standing per day (what the order gate reads from billing)."""
 
 
 def _standing(
@@ -291,13 +292,13 @@ def _standing(
     newest = newest_seq(
         conn, [account]
     )  # any event of the account; the gateway's own neutral ones are passed over below
-    key = (_STANDING, on.isoformat())
-    kept = load_rows(conn, _STANDING, account, [key]).get(key)
+    key = (STANDING, on.isoformat())
+    kept = load_rows(conn, STANDING, account, [key]).get(key)
     if kept is not None and kept[0] >= newest:
         return kept[1]
     events = load_events(conn, account)
     standing = standing_of(Books(agreement, events), account, on, dl, rel)
-    save_rows(conn, _STANDING, account, {key: ((newest, standing), None, on)}, newest)
+    save_rows(conn, STANDING, account, {key: ((newest, standing), None, on)}, newest)
     return standing
 
 
@@ -305,10 +306,10 @@ def _standing_still_fresh(conn: Connection, account: str, on: dt.date, appended:
     """After the gateway's own events: if they are all neutral to the standing, the day's kept standing stays valid."""
     if any(e.type not in NEUTRAL_TO_STANDING and e.type in _standing_types() for e in appended):
         return
-    key = (_STANDING, on.isoformat())
-    kept = load_rows(conn, _STANDING, account, [key]).get(key)
+    key = (STANDING, on.isoformat())
+    kept = load_rows(conn, STANDING, account, [key]).get(key)
     if kept is not None:
-        save_rows(conn, _STANDING, account, {key: ((through, kept[1]), None, on)}, through)
+        save_rows(conn, STANDING, account, {key: ((through, kept[1]), None, on)}, through)
 
 
 def _standing_types() -> frozenset[str]:
