@@ -160,3 +160,25 @@ def test_a_clecs_day_in_the_doc_runs_against_a_real_server(tmp_path: Path) -> No
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_the_rehearsal_clock_reads_its_file_on_every_call_and_names_a_bad_one(tmp_path: Path) -> None:
+    """`icaops serve --clock-file`: the moment in the file, read again on each call; a moment
+    without its offset, or no file, is a UserError naming the file."""
+    import datetime as dt
+
+    from icaops.api.app import file_clock
+    from icaops.app.errors import UserError
+
+    path = tmp_path / "clock"
+    clock = file_clock(path)
+    path.write_text("2013-03-04T10:00-06:00\n")
+    assert clock() == dt.datetime(2013, 3, 4, 16, 0, tzinfo=dt.UTC)
+    path.write_text("2013-03-05T10:00-06:00")
+    assert clock().date() == dt.date(2013, 3, 5)
+    path.write_text("2013-03-05T10:00")
+    with pytest.raises(UserError, match="no UTC offset"):
+        clock()
+    path.unlink()
+    with pytest.raises(UserError, match=str(path)):
+        clock()
