@@ -134,13 +134,17 @@ def _csr_refusal(api: _Api, wtn: str) -> None:
     _step(api.clock.now, "Granite (admin)", "files the Blanket Letter of Authorization (VI.8.4.1)")
     _ok(api.post("granite_admin", "/blanketLoa", {"account": "GRANITE"}), 201)
     _step(
-        api.clock.now, "Granite", f"searches the Customer Service Record of {wtn} without the End User's authorisation"
+        api.clock.now,
+        "Granite",
+        f"searches the Customer Service Record of {wtn} without the End User's authorisation (VI.8.4.2)",
     )
     r = api.post(
         "granite", "/csrInquiry", {"account": "GRANITE", "wtn": wtn, "channel": "electronic"}, key=f"csr-{wtn}-1"
     )
     body = r.json()
-    console.print(f"   HTTP {r.status_code} {body['code']}, kept: {body['kept']}; nothing of the record disclosed")
+    console.print(
+        f"   POST /csrInquiry → HTTP {r.status_code} {body['code']}, kept: {body['kept']}; nothing of the record disclosed"
+    )
     for e in body["errors"]:
         console.print(f"   {e['code']}: {e['message']} [green]\\[{e['clause']}][/green]")
     rows = _ok(api.get("auditor", "/auditLog", action="csr.requested.kept_refused"))["items"]
@@ -163,14 +167,16 @@ def _order(api: _Api, wtn: str, submit: dt.date) -> dict[str, Any]:
     api.clock.day(submit + dt.timedelta(days=1))
     _step(api.clock.now, "CenturyLink operations", "confirms the order (FOC)")
     order = _ok(api.post("ops", "/productOrder/GRANITE/N-100/confirm", {}))
-    console.print(f"   state {order['state']}")
+    console.print(f"   POST /productOrder/GRANITE/N-100/confirm → state {order['state']}")
     _explained_value("committed due date", order["committedDueDate"])
     due = dt.date.fromisoformat(order["committedDueDate"]["value"])
     api.clock.day(due, 15)
     _step(api.clock.now, "CenturyLink operations", f"completes the order: {wtn} in service")
     order = _ok(api.post("ops", "/productOrder/GRANITE/N-100/complete", {"wtns": [wtn]}))
     notices = ", ".join(n["kind"] for n in order["notices"])
-    console.print(f"   state {order['state']}; notices to Granite: {notices}")
+    console.print(
+        f"   POST /productOrder/GRANITE/N-100/complete → state {order['state']}; notices to Granite: {notices}"
+    )
     return order
 
 
@@ -227,7 +233,7 @@ def run_gateway_demo(
     import warnings
 
     with warnings.catch_warnings():  # Starlette's notice about its httpx client, not the user's concern
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
 
     from ..api.app import create_app

@@ -43,7 +43,11 @@ def test_the_order_and_the_no_fault_dispatch_reach_the_next_bill(demo_run: tuple
 def test_the_csr_search_without_an_authorisation_is_refused_and_audited(demo_run: tuple[Path, str]) -> None:
     """II.2.26, VI.8.4.2: 422 refused, kept, with its clause; the refusal in the audit log."""
     out, text = demo_run
-    assert "HTTP 422 refused, kept: True" in text and "authorization_missing" in text and "[II.2.26]" in text
+    assert (
+        "POST /csrInquiry → HTTP 422 refused, kept: True" in text
+        and "authorization_missing" in text
+        and "[II.2.26]" in text
+    )
     engine = sa.create_engine(f"sqlite:///{out / 'icaops.sqlite'}")
     rows = [a for a in audit_entries(engine) if a.action == "csr.requested.kept_refused"]
     assert len(rows) == 1 and "authorization_missing" in (rows[0].reason or "")
