@@ -37,6 +37,7 @@ def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_readme_shows_commands_of_every_group():
     groups = {argv[1] for argv in readme_commands()}
     assert {"terms", "deadline", "scenario", "events", "bill", "explain", "account", "verify", "traffic"} <= groups
+    assert {"orgs", "users", "tokens", "obligations", "notice"} <= groups
 
 
 @pytest.mark.slow

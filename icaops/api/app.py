@@ -8,11 +8,13 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from importlib.metadata import version
+from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
+from ..app.errors import UserError
 from ..app.gateway.notify import notifier
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
@@ -33,9 +35,10 @@ from . import (
 )
 from .deps import Gateway
 
-__all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
+__all__ = ["AGREEMENT_VARIABLE", "CLOCK_FILE_VARIABLE", "create_app", "file_clock", "from_environment"]
 
 AGREEMENT_VARIABLE = "ICAOPS_AGREEMENT"
+CLOCK_FILE_VARIABLE = "ICAOPS_CLOCK_FILE"
 
 DESCRIPTION = """The wholesale gateway of an interconnection/resale agreement: orders (LSR),
 trouble tickets, customer records under CPNI rules, directory listings, bills and billing
@@ -46,6 +49,25 @@ refusal with its clause. Authenticate with `Authorization: Bearer <token>`; send
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def file_clock(path: Path) -> Callable[[], dt.datetime]:
+    """A rehearsal clock: each call reads the moment from `path` (ISO 8601 with its offset, e.g.
+    2013-03-04T10:00-06:00), so a demo or the documentation's examples move through the days of
+    an agreement; `icaops serve --clock-file`. Never for production: the file decides the dates
+    of records. An unreadable or malformed file is a UserError naming it."""
+
+    def now() -> dt.datetime:
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+            moment = dt.datetime.fromisoformat(text)
+        except (OSError, ValueError) as exc:
+            raise UserError(f"clock file {path}: expected a moment like 2013-03-04T10:00-06:00 ({exc})") from None
+        if moment.tzinfo is None:
+            raise UserError(f"clock file {path}: {text!r} has no UTC offset; expected e.g. 2013-03-04T10:00-06:00")
+        return moment
+
+    return now
 
 
 def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.datetime] = _utc_now) -> FastAPI:
@@ -78,6 +100,8 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
 
 
 def from_environment() -> FastAPI:
-    """The API configured by $ICAOPS_DATABASE_URL and $ICAOPS_AGREEMENT (what `icaops serve` sets)."""
+    """The API configured by $ICAOPS_DATABASE_URL, $ICAOPS_AGREEMENT and, for rehearsals only,
+    $ICAOPS_CLOCK_FILE (what `icaops serve` sets)."""
     agreement = open_agreement(os.environ.get(AGREEMENT_VARIABLE) or DEFAULT_AGREEMENT)
-    return create_app(open_store(None), agreement)
+    clock_file = os.environ.get(CLOCK_FILE_VARIABLE)
+    return create_app(open_store(None), agreement, file_clock(Path(clock_file)) if clock_file else _utc_now)

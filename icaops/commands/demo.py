@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ..app.agreements import open_agreement
+from ..billing.cycle import cycle_for
 from ..billing.late_charge import late_payment_charge
 from ..calendar.deadlines import Deadlines
 from ..explain import Explained
@@ -22,9 +23,12 @@ from .options import AgreementOpt
 from .output import console, print_explained
 
 if TYPE_CHECKING:
-    from ..app.workspace import Workspace
+    from collections.abc import Callable
 
-__all__ = ["KEY_TERMS", "demo", "run_billing_demo", "run_demo"]
+    from ..app.workspace import Workspace
+    from ..billing.model import Bill
+
+__all__ = ["KEY_TERMS", "demo", "run_billing_and_gateway", "run_billing_demo", "run_demo"]
 
 KEY_TERMS = (
     "lifecycle.effective_date",
@@ -98,10 +102,17 @@ def run_demo(agreement: Agreement) -> None:
     _explained("USF certification for 2027 due", dl.usf_certification_due(2027))
 
 
-def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> Workspace:
+def run_billing_demo(
+    agreement: Agreement,
+    out: Path,
+    lines: int = 3000,
+    between: Callable[[Workspace, Bill], None] | None = None,
+) -> tuple[Workspace, dt.date]:
     """Set up the reference CLEC with `lines` resold lines and a month of activity, close the
-    cycle, print the bill and the account status with explanations, write the invoice (HTML,
-    PDF), the CSV and the X12 811 under `out`; returns the demo's workspace."""
+    cycle, print the bill, write the invoice (HTML, PDF), the CSV and the X12 811 under `out`;
+    run `between` (the gateway's month), then the bill's follow-up (a dispute, a late payment,
+    a suspension notice) and print the account status with explanations; returns the demo's
+    workspace and the day of that status."""
     from ..app.billing import close_cycle, explain_line, write_outputs
     from ..app.workspace import open_workspace
     from ..billing.books import Books
@@ -129,6 +140,9 @@ def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> Work
         _, explanation = explain_line(books, line_id)
         print_explained(f"explain {line_id}", explanation)
 
+    if between is not None:
+        between(ws, bill)
+        books = Books(ws.agreement, ws.events())
     follow_up = after_the_bill(bill, books.deadlines())
     ws.append(follow_up, "demo")
     notice = next(e for e in follow_up if e["type"] == "notice.given")
@@ -137,6 +151,27 @@ def run_billing_demo(agreement: Agreement, out: Path, lines: int = 3000) -> Work
         f"\nthen: dispute of the trip charges, a late partial payment, the ILEC's suspension notice ({len(follow_up)} events)"
     )
     print_status(ws, REFERENCE_ACCOUNT, as_of)
+    return ws, as_of
+
+
+def run_billing_and_gateway(loaded: Agreement, out: Path, lines: int) -> Workspace:
+    """The month of billing (`run_billing_demo`) with, after its bill, the next month through
+    the gateway's API (`run_gateway_demo`); then both parties' obligations, their iCalendar
+    feeds and a notice letter (`run_obligations_demo`). Returns the demo's workspace."""
+    from .demo_gateway import run_gateway_demo, run_obligations_demo
+
+    bill_dates: list[dt.date] = []
+
+    def gateway_month(ws: Workspace, bill: Bill) -> None:
+        # The month after the bill, through the API; the next cycle closes on its Bill Date.
+        billed = bill.cycle.bill_date.value
+        bill_dates.append(billed)
+        after = (billed.replace(day=1) + dt.timedelta(days=31)).replace(day=1)
+        nxt = cycle_for(bill.account.id, f"{after:%Y-%m}", bill.account.cycle_close_day, Deadlines(ws.agreement.terms))
+        run_gateway_demo(ws.engine, loaded, out, billed, nxt.period, nxt.bill_date.value)
+
+    ws, as_of = run_billing_demo(loaded, out, lines, gateway_month)
+    run_obligations_demo(ws, out, as_of, unpaid_bill_date=bill_dates[0])
     return ws
 
 
@@ -146,12 +181,17 @@ def demo(
     lines: int = typer.Option(3000, "--lines", help="Resold lines of the reference CLEC."),
 ) -> None:
     """The main job on embedded defaults: terms and deadlines, a month of billing for the
-    reference CLEC (SQLite state) with its invoice, 811 and account status, then a day of
-    VoIP traffic checked against the Carrier Partner rules (DuckDB) with its report."""
+    reference CLEC (SQLite state) with its invoice, 811 and account status, the next month
+    through the gateway's REST API (an order, a trouble ticket, a refused CSR search, the next
+    bill), both parties' obligations with a calendar feed and a notice letter, then a day of
+    VoIP traffic checked against the Carrier Partner rules (DuckDB) with its report, and how to
+    start `icaops serve` on the demo database."""
     from ..app.traffic import demo_day
+    from .demo_gateway import DEMO_USERS_FILE, print_serve_help
     from .traffic import print_demo_day
 
     loaded = open_agreement(agreement)
     run_demo(loaded)
-    ws = run_billing_demo(loaded, out, lines)
+    ws = run_billing_and_gateway(loaded, out, lines)
     print_demo_day(demo_day(loaded, out / "traffic", audit_log=ws.engine))
+    print_serve_help(out / "icaops.sqlite", out / DEMO_USERS_FILE)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..app.notices import NoticeLetter, NoticeRequest
     from ..terms.loader import Agreement
 
-__all__ = ["notice_app"]
+__all__ = ["notice_app", "print_letter"]
 
 notice_app = typer.Typer(help="Notice letters (III.34): draft, or send and record.", no_args_is_help=True)
 
@@ -70,7 +70,8 @@ def _request(
     return request, loaded
 
 
-def _print(result: NoticeLetter, verb: str) -> None:
+def print_letter(result: NoticeLetter, verb: str) -> None:
+    """The letter written: subject, parties, dates explained, the files."""
     letter = result.letter
     console.print(f"[bold]{letter.subject}[/bold] ({letter.notice_id}) {verb}")
     console.print(f"   from {letter.sender.short} to {letter.recipient.short}: {'; '.join(letter.recipient.addresses)}")
@@ -119,7 +120,7 @@ def notice_draft(
         kind, account, as_of, method, by, receipt_date, bill_date, refers_to, termination_date, event_id, agreement
     )
     ws = Workspace(loaded, open_db(db, db_password_file))
-    _print(draft_notice(ws, request, out), "drafted (not recorded)")
+    print_letter(draft_notice(ws, request, out), "drafted (not recorded)")
 
 
 @notice_app.command("send")
@@ -148,4 +149,4 @@ def notice_send(
     )
     ws = Workspace(loaded, open_db(db, db_password_file))
     result = send_notice(ws, request, out)
-    _print(result, "recorded" if result.recorded else "already in the log (letter written again)")
+    print_letter(result, "recorded" if result.recorded else "already in the log (letter written again)")

@@ -21,11 +21,17 @@ def serve(
     agreement: str = AgreementOpt,
     db: str | None = DbOpt,
     db_password_file: Path | None = DbPasswordFileOpt,
+    clock_file: Path | None = typer.Option(
+        None,
+        "--clock-file",
+        help="Rehearsals only (a demo, the docs' examples): read the server's current moment from this file "
+        "(ISO 8601 with offset, e.g. 2013-03-04T10:00-06:00) on every request. Never in production.",
+    ),
 ) -> None:
     """Serve the wholesale gateway's REST API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
-    from ..api.app import AGREEMENT_VARIABLE
+    from ..api.app import AGREEMENT_VARIABLE, CLOCK_FILE_VARIABLE, file_clock
     from ..store.db import PASSWORD_FILE_VARIABLE, URL_VARIABLE
 
     open_db(db, db_password_file).dispose()  # migrated once here, before the workers start
@@ -34,6 +40,13 @@ def serve(
     if db_password_file:
         os.environ[PASSWORD_FILE_VARIABLE] = str(db_password_file)
     os.environ[AGREEMENT_VARIABLE] = agreement
+    if clock_file:
+        clock_file = clock_file.resolve()
+        moment = file_clock(clock_file)()  # a malformed file is refused here, before the workers start
+        os.environ[CLOCK_FILE_VARIABLE] = str(clock_file)
+        console.print(
+            f"[yellow]rehearsal clock[/yellow]: the server's time is read from {clock_file} (now {moment.isoformat()})"
+        )
     console.print(
         f"icaops gateway on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); OpenAPI at /openapi.json"
     )

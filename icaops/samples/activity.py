@@ -80,6 +80,11 @@ def reference_month(agreement: Agreement, lines: int = 3000, seed: int = 2012) -
             "account": account,
             "name": agreement.manifest["parties"]["clec"]["name"],
             "cycle_close_day": 3,
+            # The CLEC Profile (III.13.1) and the certificate (III.8.4) an LSR's gate checks.
+            "ocn": "1234",
+            "company_code": "GRNT",
+            "ccna": "GRN",
+            "certificate_on_file": True,
         },
         {"id": "setup", "date": setup, "type": "account.setup_completed"},
     ]

@@ -166,3 +166,4 @@ def test_cli_demo_runs(tmp_path):
     out = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert out.exit_code == 0, out.output
     assert "Bill Due Date" in out.output and "[III.9.5.2]" in out.output
+    assert "POST /customerBill/run" in out.output and "icaops serve --db sqlite:///" in out.output
