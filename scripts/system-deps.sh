@@ -3,10 +3,12 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core  WeasyPrint renders invoices (HTML -> PDF)
 #   postgresql-15                                     the test suite starts throw-away clusters
 #   openjdk-17-jre-headless                           PySpark (the Spark backend of the traffic checks)
+#   curl jq                                           docs/api.md's walkthrough is run as written by a test
+#   poppler-utils                                     pdftotext reads the notice letters' PDFs back in tests
 # Without root or apt-get it only reports what is missing: the suites that need a missing
 # package skip with their reason.
 set -euo pipefail
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-15)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-15 curl jq poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
