@@ -98,7 +98,9 @@ def seed(engine: Any, agreement: Any, clecs: int, events: int) -> dict[str, str]
                 wtn = f"208{c:03d}{n % 10000:04d}"
                 seq += 1
                 steps = [
-                    _event(f"{pon}:s", day, "lsr.submitted", seq, **_lsr(account, pon, "GRN", day + dt.timedelta(days=10))),
+                    _event(
+                        f"{pon}:s", day, "lsr.submitted", seq, **_lsr(account, pon, "GRN", day + dt.timedelta(days=10))
+                    ),
                     _event(f"{pon}:f", day, "lsr.confirmed", seq + 1, pon=pon),
                     _event(f"{pon}:c", day, "lsr.completed", seq + 2, pon=pon, wtns=[wtn]),
                 ]
