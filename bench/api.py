@@ -19,7 +19,6 @@ import datetime as dt
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,24 +29,24 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+import httpx
+from sqlalchemy import func, select
 
-from icaops.app.agreements import DEFAULT_AGREEMENT, open_agreement  # noqa: E402
-from icaops.app.gateway.actions import EVERY_TENANT  # noqa: E402
-from icaops.app.gateway.domains import SPECS, Context  # noqa: E402
-from icaops.app.gateway.projection import Rows, apply, rebuild  # noqa: E402
-from icaops.app.identity import create_organisation, create_user, issue_token  # noqa: E402
-from icaops.calendar.deadlines import Deadlines  # noqa: E402
-from icaops.orders.model import Standing  # noqa: E402
-from icaops.relationship.events import Event  # noqa: E402
-from icaops.relationship.lifecycle import Lifecycle  # noqa: E402
-from icaops.store import make_engine, migrate, writing  # noqa: E402
-from icaops.store.chain import EVENTS, lock_head  # noqa: E402
-from icaops.store.events import append_events  # noqa: E402
-from icaops.store.models import EventRow  # noqa: E402
-from icaops.store.projections import Head, save_head  # noqa: E402
-from tests.support.pgtemp import TempCluster  # noqa: E402
+from icaops.app.agreements import DEFAULT_AGREEMENT, open_agreement
+from icaops.app.gateway.actions import EVERY_TENANT
+from icaops.app.gateway.domains import SPECS, Context
+from icaops.app.gateway.projection import Rows, apply, rebuild
+from icaops.app.identity import create_organisation, create_user, issue_token
+from icaops.calendar.deadlines import Deadlines
+from icaops.orders.model import Standing
+from icaops.relationship.events import Event
+from icaops.relationship.lifecycle import Lifecycle
+from icaops.store import make_engine, migrate, writing
+from icaops.store.chain import EVENTS, lock_head
+from icaops.store.events import append_events
+from icaops.store.models import EventRow
+from icaops.store.projections import Head, save_head
+from tests.support.pgtemp import TempCluster
 
 PASSWORD = "bench password 1234"
 START = dt.date(2013, 1, 2)
