@@ -16,7 +16,7 @@ from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
 from . import auth, errors, listings, orders, records, tickets
-from .deps import Gateway
+from .deps import AUTHENTICATED, Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
 
@@ -40,14 +40,14 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
         version=version("icaops"),
         description=DESCRIPTION,
         openapi_url="/openapi.json",
+        responses=errors.ERROR_RESPONSES,
     )
     app.state.gateway = Gateway(engine, agreement, clock)
     errors.install(app)
     app.include_router(auth.router)
-    app.include_router(orders.router)
-    app.include_router(tickets.router)
-    app.include_router(records.router)
-    app.include_router(listings.router)
+    # Every resource authenticates first: a request without a valid token is 401, its body unread.
+    for resource in (orders, tickets, records, listings):
+        app.include_router(resource.router, dependencies=[AUTHENTICATED])
     return app
 
 

@@ -22,7 +22,7 @@ class Credentials(BaseModel):
     """An email and a password."""
 
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=320)
+    email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
 
