@@ -158,10 +158,13 @@ def lock_head(conn: Connection, chain: str) -> Head:
     """Lock the chain's head row until commit (SQLite: BEGIN IMMEDIATE already serialises
     writers) and return it. Every writer of the chain calls this before reading anything it
     orders by, so records are linked, and numbered, in commit order."""
-    conn.execute(insert_or_ignore(conn, ChainHeadRow.__table__, ("name",)), {"name": chain, "seq": 0, "hash": GENESIS})
-    row = conn.execute(
-        select(ChainHeadRow.seq, ChainHeadRow.hash).where(ChainHeadRow.name == chain).with_for_update()
-    ).one()
+    locked = select(ChainHeadRow.seq, ChainHeadRow.hash).where(ChainHeadRow.name == chain).with_for_update()
+    row = conn.execute(locked).first()
+    if row is None:  # the chain's first writer
+        conn.execute(
+            insert_or_ignore(conn, ChainHeadRow.__table__, ("name",)), {"name": chain, "seq": 0, "hash": GENESIS}
+        )
+        row = conn.execute(locked).one()
     return Head(row.seq, row.hash)
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 
 from ..relationship.events import Event, EventError
 from .audit import now, record
 from .chain import EVENTS, event_digest, lock_head, set_head
 from .codec import decode, encode
 from .models import EventRow
-from .sql import insert_or_ignore
 
 __all__ = ["Appended", "append_events", "load_events", "refuse_events", "tenant_of"]
 
@@ -32,6 +32,7 @@ class Appended:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[EventError] = field(default_factory=list)
+    last_seq: int = 0  # the log's newest chain_seq after the append
 
 
 def tenant_of(event: Event, tenant: str | None = None) -> str | None:
@@ -50,12 +51,16 @@ def append_events(
     """Append events to the log in the caller's transaction; a repeat changes nothing.
 
     Takes the log's chain lock (held until commit): appends are serialised, each stored
-    event gets the next `chain_seq` and is linked to the event stored before it."""
+    event gets the next `chain_seq` and is linked to the event stored before it. Under the
+    lock no other writer can add an id, so the ids already stored are looked up once per
+    batch and the new rows are written in one statement."""
     result = Appended()
     at = at or now()
-    statement = insert_or_ignore(conn, EventRow.__table__, ("tenant", "event_id")).returning(EventRow.position)
+    batch = list(events)
     head = start = lock_head(conn, EVENTS)
-    for event in events:
+    stored = _stored(conn, [(tenant_of(e, tenant) or "", e.id) for e in batch])
+    rows: list[dict[str, Any]] = []
+    for event in batch:
         owner = tenant_of(event, tenant)
         if not owner:
             error = EventError(source, event.id, "account", "the account (tenant) the event belongs to")
@@ -71,26 +76,43 @@ def append_events(
             "fingerprint": event.fingerprint(),
             "recorded_at": at,
         }
-        link = head.link(EVENTS, event_digest(row))
-        if conn.execute(statement, {**row, "chain_seq": link.seq, **link.columns()}).first() is not None:
+        first = stored.get((owner, event.id))
+        if first is None:
+            link = head.link(EVENTS, event_digest(row))
+            rows.append({**row, "chain_seq": link.seq, **link.columns()})
+            stored[(owner, event.id)] = (event.type, event.date, row["fingerprint"])
             result.stored.append(event.id)
             head = link.head
-            continue
-        first = conn.execute(
-            select(EventRow.type, EventRow.date, EventRow.fingerprint).where(
-                EventRow.tenant == owner, EventRow.event_id == event.id
-            )
-        ).one()
-        if first.fingerprint == row["fingerprint"]:
+        elif first[2] == row["fingerprint"]:
             result.duplicates.append(event.id)
         else:
             error = EventError(
-                source, event.id, "id", f"a unique id (already used by the {first.type} event of {first.date})"
+                source, event.id, "id", f"a unique id (already used by the {first[0]} event of {first[1]})"
             )
             _refuse(conn, result, error, event, owner, at)
+    if rows:
+        conn.execute(insert(EventRow), rows)
     if head != start:
         set_head(conn, EVENTS, head)
+    result.last_seq = head.seq
     return result
+
+
+def _stored(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dt.date, str]]:
+    """(type, date, fingerprint) of the events already stored under these (tenant, id) keys."""
+    by_tenant: dict[str, list[str]] = {}
+    for owner, event_id in dict.fromkeys(keys):
+        by_tenant.setdefault(owner, []).append(event_id)
+    found: dict[tuple[str, str], tuple[str, dt.date, str]] = {}
+    for owner, ids in by_tenant.items():
+        for i in range(0, len(ids), 900):
+            rows = conn.execute(
+                select(EventRow.event_id, EventRow.type, EventRow.date, EventRow.fingerprint).where(
+                    EventRow.tenant == owner, EventRow.event_id.in_(ids[i : i + 900])
+                )
+            )
+            found.update({(owner, r.event_id): (r.type, r.date, r.fingerprint) for r in rows})
+    return found
 
 
 def load_events(conn: Connection, tenant: str) -> tuple[Event, ...]:

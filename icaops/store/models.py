@@ -135,6 +135,7 @@ class EventRow(Base):
         Index(None, "tenant", "type", "chain_seq"),  # migration 0008: the gateway's catch-up
         Index(None, "tenant", "chain_seq"),
         Index(None, "source_seq"),
+        Index(None, "type", "chain_seq"),
     )
 
     position: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)

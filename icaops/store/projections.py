@@ -26,6 +26,7 @@ __all__ = [
     "ProjectionCodecError",
     "clear",
     "dumps",
+    "has_newer",
     "head",
     "keep_response",
     "kept_response",
@@ -142,6 +143,15 @@ def newest_seq(conn: Connection, tenants: Iterable[str] | None, types: Iterable[
     if types is not None:
         query = query.where(EventRow.type.in_(list(types)))
     return int(conn.execute(query).scalar() or 0)
+
+
+def has_newer(conn: Connection, tenants: Iterable[str] | None, types: Iterable[str], after_seq: int) -> bool:
+    """Whether the log holds an event of these tenants (None: any) and types after `after_seq`
+    (an index range over the newest events: cheap when there are none)."""
+    query = select(EventRow.chain_seq).where(EventRow.chain_seq > after_seq, EventRow.type.in_(list(types)))
+    if tenants is not None:
+        query = query.where(EventRow.tenant.in_(list(tenants)))
+    return conn.execute(query.limit(1)).first() is not None
 
 
 def load_rows(

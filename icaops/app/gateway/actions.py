@@ -202,9 +202,11 @@ def _perform(
         return rows[spec.domain][1]
 
     specs = spec_for(action.type)
+    touched: set[str] = set()
     step = Step(None, (), True, ())  # an event no lifecycle folds (e.g. a billing dispute) is recorded as given
     for i, spec in enumerate(specs):
         done = apply(rows_of(spec), event, ctx)
+        touched.add(spec.domain)
         if i == 0:
             step = done
             if not step.kept:
@@ -220,8 +222,10 @@ def _perform(
     for derived in emitted:
         for spec in spec_for(derived.type):
             apply(rows_of(spec), derived, ctx)
-    through = newest_seq(conn, None)  # every event of these tenants up to the log's newest is folded
-    for domain, (tenant, kept_rows) in rows.items():
+            touched.add(spec.domain)
+    through = appended.last_seq  # every event of these tenants up to the log's newest is folded
+    for domain in touched:
+        tenant, kept_rows = rows[domain]
         kept_rows.flush(through)
         save_head(conn, domain, tenant, Head(through, on, SPECS[domain].version))
     _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
@@ -266,8 +270,9 @@ def _standing(
     conn: Connection, agreement: Agreement, account: str, on: dt.date, dl: Deadlines, rel: Lifecycle
 ) -> Standing:
     """The account's standing on a day, kept per (account, day) until an event that can change it."""
-    types = sorted(_standing_types())
-    newest = newest_seq(conn, [account], types)
+    newest = newest_seq(
+        conn, [account]
+    )  # any event of the account; the gateway's own neutral ones are passed over below
     key = (_STANDING, on.isoformat())
     kept = load_rows(conn, _STANDING, account, [key]).get(key)
     if kept is not None and kept[0] >= newest:

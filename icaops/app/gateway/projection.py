@@ -26,7 +26,7 @@ from sqlalchemy import Connection, select
 from ...relationship.events import Event
 from ...store.codec import decode
 from ...store.models import EventRow
-from ...store.projections import Head, clear, head, load_rows, newest_seq, save_head, save_rows
+from ...store.projections import Head, clear, head, load_rows, save_head, save_rows
 
 __all__ = ["Refusal", "Rows", "Spec", "Step", "advance_to_log", "apply", "assemble", "rebuild", "state_of"]
 
@@ -259,18 +259,18 @@ def advance_to_log(
     load, are folded in; an event dated before what was folded, or other code, rebuilds it), as
     `Rows` ready for this transaction's events. The caller holds the log's lock."""
     current = head(conn, spec.domain, tenant, lock=True)
-    newest = newest_seq(conn, sources, spec.handles)
     if current is None or current.version != spec.version:
         rebuild(conn, spec, tenant, sources, ctx)
         return Rows(conn, spec, tenant)
-    if newest > current.through_seq:
-        late = _log(conn, sources, spec.handles, current.through_seq)
+    late = _log(conn, sources, spec.handles, current.through_seq)  # an index range: usually empty
+    if late:
         if current.through_date is not None and any(e.date < current.through_date for _, e in late):
             rebuild(conn, spec, tenant, sources, ctx)
             return Rows(conn, spec, tenant)
         rows = Rows(conn, spec, tenant)
         for _, event in late:
             apply(rows, event, ctx(event))
+        newest = max(seq for seq, _ in late)
         rows.flush(newest)
         save_head(conn, spec.domain, tenant, Head(newest, max(e.date for _, e in late), spec.version))
     return Rows(conn, spec, tenant)

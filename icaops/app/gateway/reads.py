@@ -13,7 +13,7 @@ from ...relationship.events import Event
 from ...store import writing
 from ...store.chain import EVENTS, lock_head
 from ...store.models import EventRow
-from ...store.projections import head, list_rows, load_rows, newest_seq
+from ...store.projections import has_newer, head, list_rows, load_rows
 from ...terms.loader import Agreement
 from .actions import context_for
 from .domains import SPECS, Context
@@ -26,8 +26,8 @@ def _behind(conn: Connection, domain: str, tenant: str) -> bool:
     spec = SPECS[domain]
     current = head(conn, domain, tenant)
     if current is None or current.version != spec.version:
-        return newest_seq(conn, [tenant], spec.handles) > 0 or current is not None
-    return newest_seq(conn, [tenant], spec.handles) > current.through_seq
+        return current is not None or has_newer(conn, [tenant], spec.handles, 0)
+    return has_newer(conn, [tenant], spec.handles, current.through_seq)
 
 
 def _catch_up(engine: Engine, agreement: Agreement, domain: str, tenants: Sequence[str], on: dt.date) -> None:

@@ -58,9 +58,11 @@ def upgrade() -> None:
     op.create_index("ix_events_tenant_type_chain_seq", "events", ["tenant", "type", "chain_seq"])
     op.create_index("ix_events_tenant_chain_seq", "events", ["tenant", "chain_seq"])
     op.create_index("ix_events_source_seq", "events", ["source_seq"])
+    op.create_index("ix_events_type_chain_seq", "events", ["type", "chain_seq"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_events_type_chain_seq", table_name="events")
     op.drop_index("ix_events_source_seq", table_name="events")
     op.drop_index("ix_events_tenant_chain_seq", table_name="events")
     op.drop_index("ix_events_tenant_type_chain_seq", table_name="events")
