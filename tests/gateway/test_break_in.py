@@ -250,6 +250,17 @@ def test_another_clec_gets_404_on_every_granite_route_and_writes_nothing(
     role has no such permission at all (an ILEC action: the same answer for every account, so it
     reveals nothing). Nothing is written: the event log, the projections and every other table
     are unchanged."""
+    attack_every_route(gateway, world, attacker)
+
+
+@pytest.mark.slow
+def test_another_clec_gets_404_on_every_granite_route_on_postgresql(pg_gateway: Gateway) -> None:
+    """The same attack on PostgreSQL, the production database (issue 12 §4): OWASP API1, III.29.1.1."""
+    attack_every_route(pg_gateway, seed(pg_gateway), "other_admin")
+
+
+def attack_every_route(gateway: Gateway, world: World, attacker: str) -> None:
+    """`attacker` (an OTHERCO user) on every route with GRANITE's real objects: see above."""
     role = ROLES[attacker][2]
     covered = 0
     for op in operations(gateway):
