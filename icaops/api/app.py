@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import auth, errors, listings, orders, records, tickets
+from . import audit, auth, bills, deadlines, disputes, errors, listings, notices, orders, records, tickets
 from .deps import AUTHENTICATED, Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -46,7 +46,7 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     errors.install(app)
     app.include_router(auth.router)
     # Every resource authenticates first: a request without a valid token is 401, its body unread.
-    for resource in (orders, tickets, records, listings):
+    for resource in (orders, tickets, records, listings, bills, disputes, notices, deadlines, audit):
         app.include_router(resource.router, dependencies=[AUTHENTICATED])
     return app
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, create_model
 
-from ..app.gateway.actions import Action, Outcome, record
+from ..app.gateway.actions import Action, Check, Outcome, record
 from ..app.identity import authorise
 from ..identity.model import Actor
 from ..relationship.event_fields import AccountId
@@ -73,14 +73,16 @@ def perform(
     key: str | None,
     body: BaseModel | None,
     authorization: str | None = None,
+    check: Check | None = None,
 ) -> JSONResponse:
-    """Record an action and answer its view (or its refusals), replaying a kept response."""
+    """Record an action and answer its view (or its refusals), replaying a kept response; `check`
+    is the domain's check of an event no lifecycle projection folds (see `record`)."""
     action = Action(
         account, event_type, data, actor.user_id, actor.org_id, actor.role, subject, authorization=authorization
     )
     idem = idempotency(actor, key, request.method, request.url.path, body)
     notify = getattr(request.app.state, "notify", None)
-    status, content, replayed = record(gw.engine, gw.agreement, action, gw.now(), view, idem, notify)
+    status, content, replayed = record(gw.engine, gw.agreement, action, gw.now(), view, idem, notify, check)
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return JSONResponse(dict(content), status_code=status, headers=headers)
 

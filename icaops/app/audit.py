@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only when something is recorded or read
     from sqlalchemy import Engine
 
-__all__ = ["AuditEntry", "audit", "audit_entries", "file_sha256"]
+__all__ = ["AuditEntry", "audit", "audit_entries", "audit_page", "file_sha256"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class AuditEntry:
     subject: str
     reason: str
     detail: Mapping[str, Any]
+    id: int = 0  # its place in the log (what a page of it starts after)
 
 
 def audit(
@@ -54,6 +55,26 @@ def audit_entries(engine: Engine, since: dt.date | None = None, actor: str | Non
     with engine.connect() as conn:
         rows = audit_rows(conn, since=start, actor=actor)
     return tuple(AuditEntry(r.at, r.actor, r.action, r.subject, r.reason, _detail(r.detail)) for r in rows)
+
+
+def audit_page(
+    engine: Engine,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    subject: str | None = None,
+    since: dt.datetime | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> tuple[AuditEntry, ...]:
+    """A page of the audit log in the order it was written (after the entry with id `after`),
+    of one actor, action and/or subject, at or after `since`: what the ILEC and the auditor
+    query (VI.8.4.4: each access to customer information with its authorisation)."""
+    from ..store.audit import audit_rows
+
+    with engine.connect() as conn:
+        rows = audit_rows(conn, subject=subject, action=action, since=since, actor=actor, after=after, limit=limit)
+    return tuple(AuditEntry(r.at, r.actor, r.action, r.subject, r.reason, _detail(r.detail), r.id) for r in rows)
 
 
 def _detail(stored: Any) -> Mapping[str, Any]:

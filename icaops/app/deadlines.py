@@ -47,7 +47,7 @@ def compute_named(agreement: Agreement, name: str, spec: Mapping[str, Any]) -> E
     if name not in known:
         close = difflib.get_close_matches(name, sorted(known), n=3)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; `icaops deadline list` lists them"
-        raise UserError(f"unknown deadline {name!r}{hint}", code="not_found", field="NAME")
+        raise UserError(f"unknown deadline {name!r}{hint}", code="not_found", field="NAME", details={"closest": close})
     try:
         return compute_named_deadline(deadlines, name, dict(spec))
     except KeyError as exc:

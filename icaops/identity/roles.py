@@ -9,8 +9,8 @@ The table follows the agreement:
   (III.34), manages webhooks and the organisation's users;
 - CenturyLink's wholesale operations work orders, tickets and listings, and may audit the CLEC's
   access to customer records (VI.8.3: CenturyLink "shall have the right ... to audit" and "to
-  monitor" the CLEC's access to OSS information) but do not read them; billing resolves
-  disputes (III.9.4.1);
+  monitor" the CLEC's access to OSS information) but do not read them; billing closes the
+  billing cycles (III.9.2) and resolves disputes (III.9.4.1);
 - CenturyLink's retail sales and marketing personnel "will not have access to information
   regarding Granite's requests for resold services or other competitively sensitive information"
   (IV.8.5): they may read the agreement's terms and nothing else;
@@ -60,6 +60,7 @@ ALL_PERMISSIONS: tuple[str, ...] = (
     "listings.read",
     "listings.work",
     "bills.read",
+    "bills.run",
     "disputes.file",
     "disputes.read",
     "disputes.resolve",
@@ -141,6 +142,7 @@ PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType(
         "ilec_billing": frozenset(
             {
                 "bills.read",
+                "bills.run",
                 "disputes.read",
                 "disputes.resolve",
                 "notices.give",

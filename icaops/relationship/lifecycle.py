@@ -77,12 +77,17 @@ class Lifecycle:
     lines: tuple[LineInService, ...] = ()
 
 
+def _as_date(value: Any) -> Any:
+    """A date field as a date: an ISO text (a JSON event file, an API request) is read as one."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _notice(state: Lifecycle, e: Event, dl: Deadlines) -> Lifecycle:
     kind = e.require("kind")
     if kind not in NOTICE_KINDS:
         raise EventInputError(e, "kind", f"one of {', '.join(NOTICE_KINDS)}")
     method = e.require("method")
-    receipt = e.get("receipt_date")
+    receipt = _as_date(e.get("receipt_date"))
     try:
         received = dl.notice_received(e.date, method, receipt, kind=kind)
     except ValueError as exc:
@@ -197,7 +202,7 @@ def _termination(state: Lifecycle, dl: Deadlines) -> Explained[dt.date] | None:
     notice = min(notices, key=lambda n: n.received.value)
     earliest = dl.termination_date(notice.received.value)
     result = Explained(earliest.value, notice.received.steps + earliest.steps)
-    asked = notice_field(notice, "termination_date")
+    asked = _as_date(notice_field(notice, "termination_date"))
     if asked and asked > earliest.value:
         result = result.then(asked, f"the notice names a later termination date, {fmt(asked)}", "III.2.3")
     return result

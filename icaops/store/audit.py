@@ -66,10 +66,16 @@ def audit_rows(
     action: str | None = None,
     since: dt.datetime | None = None,
     actor: str | None = None,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> list[Row]:
     """Audit rows (of one subject, action and/or actor, at or after `since`) in the order they
-    were written."""
+    were written; a page of at most `limit` after the row with id `after` when given."""
     query = select(AuditRow).order_by(AuditRow.id)
+    if after is not None:
+        query = query.where(AuditRow.id > after)
+    if limit is not None:
+        query = query.limit(limit)
     if subject is not None:
         query = query.where(AuditRow.subject == subject)
     if action is not None:

@@ -35,7 +35,7 @@ def test_every_role_has_permissions_from_the_list_and_every_permission_a_role():
     assert set(PERMISSIONS) == set(ROLES) == set(ROLE_ORG_KIND)
     granted = set().union(*PERMISSIONS.values())
     assert granted == set(ALL_PERMISSIONS)
-    assert len(ALL_PERMISSIONS) == len(set(ALL_PERMISSIONS)) == 26
+    assert len(ALL_PERMISSIONS) == len(set(ALL_PERMISSIONS)) == 27
 
 
 def test_each_role_belongs_to_one_kind_of_organisation():

@@ -43,6 +43,7 @@ from .projection import Refusal, Rows, Spec, Step, advance_to_log, apply, state_
 
 __all__ = [
     "Action",
+    "Check",
     "Idempotency",
     "Outcome",
     "business_date",
@@ -122,6 +123,9 @@ def business_date(agreement: Agreement, now: dt.datetime) -> dt.date:
 
 Render = Callable[[Outcome], tuple[int, Mapping[str, Any]]]
 Notify = Callable[[Connection, Outcome], None]
+Check = Callable[[Connection, Event], Step]
+"""The domain check of an event no lifecycle projection folds (a billing dispute: collections'
+fold of the account with the event), run under the log's lock; a `Step` not kept refuses it."""
 
 
 def record(
@@ -132,6 +136,7 @@ def record(
     render: Render,
     idempotency: Idempotency | None = None,
     notify: Notify | None = None,
+    check: Check | None = None,
 ) -> tuple[int, Mapping[str, Any], bool]:
     """Perform an action; returns the rendered (status, body) and whether it was a replay of a
     response kept under the same Idempotency-Key. The same key with another request is refused."""
@@ -140,7 +145,7 @@ def record(
             kept = kept_response(conn, idempotency.principal, idempotency.key)
             if kept is not None:
                 return _replay(kept, idempotency)
-        outcome = _perform(conn, agreement, action, now, idempotency)
+        outcome = _perform(conn, agreement, action, now, idempotency, check)
         status, body = render(outcome)
         _audit(conn, action, outcome, status)
         if outcome.kept and notify is not None:
@@ -173,7 +178,12 @@ def _event_id(action: Action, idempotency: Idempotency | None) -> str:
 
 
 def _perform(
-    conn: Connection, agreement: Agreement, action: Action, now: dt.datetime, idem: Idempotency | None
+    conn: Connection,
+    agreement: Agreement,
+    action: Action,
+    now: dt.datetime,
+    idem: Idempotency | None,
+    check: Check | None = None,
 ) -> Outcome:
     on = business_date(agreement, now)
     terms = agreement.terms_at(on)
@@ -204,6 +214,10 @@ def _perform(
     specs = spec_for(action.type)
     touched: set[str] = set()
     step = Step(None, (), True, ())  # an event no lifecycle folds (e.g. a billing dispute) is recorded as given
+    if check is not None:  # ... unless its domain's own check refuses it
+        step = check(conn, event)
+        if not step.kept:
+            return Outcome(event, False, step.refusals, (), step.state, now)
     for i, spec in enumerate(specs):
         done = apply(rows_of(spec), event, ctx)
         touched.add(spec.domain)

@@ -1,6 +1,7 @@
 """Fold an account's billing events into its history, one handler per event type (handlers.py).
 
-Events are folded in date order (bills, then payments, disputes and deposits on a day); the
+Events are folded in date order (declared bills, then payments, disputes and deposits on a day,
+then the cycles closed that day, whose bills are dated the next day); the
 same events always give the same history, and an event repeated in the log changes nothing.
 """
 
@@ -23,7 +24,10 @@ from .history import AccountHistory
 __all__ = ["BILLING_EVENTS", "AccountHistory", "BillComputer", "FoldTerms", "fold_account", "fold_event"]
 
 BILLING_EVENTS = tuple(HANDLERS)
-_RANK = {t: i for i, t in enumerate(BILLING_EVENTS)}
+# Events of a day fold bills first (a payment on a Bill Date pays toward that bill too), but a
+# cycle closed on a day issues its bill the day after (II.2.8): that day's payments and disputes
+# come before it, so that its carried late charges see a payment made on an earlier bill's due date.
+_RANK = {t: len(BILLING_EVENTS) if t == "billing.cycle_closed" else i for i, t in enumerate(BILLING_EVENTS)}
 
 
 def fold_event(state: AccountHistory, e: Event, ft: FoldTerms) -> AccountHistory:
