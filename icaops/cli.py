@@ -15,6 +15,8 @@ from .commands.identity import orgs_app, tokens_app, users_app
 from .commands.notices import notice_app
 from .commands.obligations import obligations_app
 from .commands.output import ErrorHandlingGroup, console
+from .commands.projections import projections_app
+from .commands.reference import reference_app
 from .commands.scenarios import scenario_app
 from .commands.serve import serve
 from .commands.terms import terms_app
@@ -64,10 +66,12 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(notice_app, name="notice")
 app.add_typer(obligations_app, name="obligations")
+app.add_typer(reference_app, name="reference")
 app.command("deadline")(deadline)
 app.command("explain")(explain_command)
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.add_typer(projections_app, name="projections")
 app.command("verify")(verify_command)
 
 

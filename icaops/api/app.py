@@ -13,9 +13,24 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
+from ..app.gateway.notify import notifier
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
-from . import audit, auth, bills, deadlines, disputes, errors, listings, notices, orders, records, tickets
+from . import (
+    audit,
+    auth,
+    bills,
+    deadlines,
+    disputes,
+    errors,
+    hub,
+    listings,
+    notices,
+    obligations,
+    orders,
+    records,
+    tickets,
+)
 from .deps import AUTHENTICATED, Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "create_app", "from_environment"]
@@ -43,10 +58,15 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
         responses=errors.ERROR_RESPONSES,
     )
     app.state.gateway = Gateway(engine, agreement, clock)
+    # Every kept action queues its webhook events in its own transaction (docs/webhooks.md).
+    app.state.notify = notifier(
+        {"productOrder": orders.order_payload(agreement), "troubleTicket": tickets.ticket_payload(agreement)}
+    )
     errors.install(app)
     app.include_router(auth.router)
     # Every resource authenticates first: a request without a valid token is 401, its body unread.
-    for resource in (orders, tickets, records, listings, bills, disputes, notices, deadlines, audit):
+    resources = (orders, tickets, records, listings, bills, disputes, notices, deadlines, audit, hub, obligations)
+    for resource in resources:
         app.include_router(resource.router, dependencies=[AUTHENTICATED])
     return app
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -17,13 +17,14 @@ from ..app.identity import authorise
 from ..orders import event_schemas as schemas
 from ..orders.lifecycle import may_cancel_from
 from ..orders.model import Order
+from ..terms.loader import Agreement
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
 from .errors import refused
 from .lifecycle import ActionRoute, action_routes, perform, refused_body
 from .views import plain
 
-__all__ = ["router"]
+__all__ = ["order_payload", "order_view", "router"]
 
 router = APIRouter(tags=["productOrder"])
 
@@ -57,6 +58,16 @@ def order_view(order: Order, terms: Any) -> dict[str, Any]:
         "notices": [plain(n) for n in order.notices],
         "lsr": plain(lsr),
     }
+
+
+def order_payload(agreement: Agreement) -> Callable[[Outcome], Mapping[str, Any] | None]:
+    """The order an outcome left, as the API shows it (the payload of its webhook events)."""
+
+    def view(outcome: Outcome) -> Mapping[str, Any] | None:
+        order = outcome.state.orders.get(str(outcome.event.get("pon")))
+        return None if order is None else order_view(order, agreement.terms_at(outcome.event.date))
+
+    return view
 
 
 def _view(created: bool) -> Any:

@@ -6,7 +6,7 @@ each dispatch are the maintenance domain's (icaops/maintenance)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from ..identity.model import Actor
 from ..maintenance import event_schemas as schemas
 from ..maintenance.aging import age_business_days, age_hours, level_due
 from ..maintenance.model import DispatchCharge, Procedures, Ticket
+from ..terms.loader import Agreement
 from ..terms.schema import Terms
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
@@ -29,7 +30,7 @@ from .errors import refused
 from .lifecycle import ActionRoute, Filled, action_routes, perform, refused_body
 from .views import explained, plain, refusals
 
-__all__ = ["router"]
+__all__ = ["router", "ticket_payload", "ticket_view"]
 
 router = APIRouter(tags=["troubleTicket"])
 
@@ -103,6 +104,19 @@ def _charge(c: DispatchCharge) -> dict[str, Any]:
 
 def _rest(state: Any) -> Mapping[str, Any]:
     return {"procedures": state.procedures, "charges": state.charges}
+
+
+def ticket_payload(agreement: Agreement) -> Callable[[Outcome], Mapping[str, Any] | None]:
+    """The ticket an outcome left, as the API answers it (the payload of its webhook events)."""
+
+    def view(outcome: Outcome) -> Mapping[str, Any] | None:
+        ticket = outcome.state.tickets.get(str(outcome.event.get("ticket")))
+        if ticket is None:
+            return None
+        terms = agreement.terms_at(outcome.event.date)
+        return ticket_view(ticket, _rest(outcome.state), outcome.recorded_at, terms, outcome.refusals)
+
+    return view
 
 
 def _view(created: bool) -> Any:

@@ -8,7 +8,7 @@ themselves with their agreement, and returns values; a wrong party, state or acc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +29,7 @@ __all__ = [
     "ical_feed",
     "obligations_for",
     "parse_states",
+    "visible_to",
 ]
 
 Role = Literal["owes", "owed", "both"]
@@ -92,9 +93,11 @@ def obligations_for(
     *,
     agreement: Agreement | None = None,
     role: Role = "owes",
+    accounts: Collection[str] | None = None,
 ) -> tuple[Obligation, ...]:
     """The obligations `party` (ilec or clec) owes as of `as_of` (`role="owed"`: those owed to it),
-    optionally only in `state` (a state, `open`, `all`, or several) and about `account`."""
+    optionally only in `state` (a state, `open`, `all`, or several) and about `account`; with
+    `accounts`, only those a CLEC holding these accounts may see (`visible_to`)."""
     _check_party(party)
     states = parse_states(state)
     found, _ = derive_obligations(workspace_or_events, as_of, agreement)
@@ -113,9 +116,20 @@ def obligations_for(
         if _mine(o, party, role)
         and (states is None or o.state in states)
         and (account is None or account in (o.debtor.account, o.creditor.account))
+        and (accounts is None or visible_to(o, accounts))
     )
     _audit(workspace_or_events, "obligations.read", party, {"as_of": as_of, "account": account, "count": len(chosen)})
     return chosen
+
+
+def visible_to(o: Obligation, accounts: Collection[str]) -> bool:
+    """Whether a CLEC holding `accounts` may see an obligation: one about one of its accounts, or
+    one of the relationship (about no account) that the CLEC is a party to (III.29.1.1: no CLEC
+    sees another's)."""
+    about = {o.debtor.account, o.creditor.account} - {None}
+    if about:
+        return bool(about & set(accounts))
+    return "clec" in (o.debtor.party, o.creditor.party)
 
 
 def _accounts(source: Workspace | Sequence[Event], agreement: Agreement | None) -> list[Event]:
@@ -208,14 +222,16 @@ def ical_feed(
     stamp: dt.datetime,
     agreement: Agreement | None = None,
     role: Role = "owes",
+    accounts: Collection[str] | None = None,
 ) -> bytes:
     """An RFC 5545 calendar of `party`'s obligations as of `as_of`: one all-day VEVENT per
     obligation on its due date, UID `<obligation id>@<agreement id>` (stable across feeds),
-    DTSTAMP `stamp`, the clause in the description; an alarm when its due-soon window opens."""
+    DTSTAMP `stamp`, the clause in the description; an alarm when its due-soon window opens.
+    With `accounts`, only the obligations a CLEC holding them may see (`visible_to`)."""
     import icalendar
 
     terms_of, _ = _log(workspace_or_events, agreement)
-    found = obligations_for(workspace_or_events, party, as_of, agreement=agreement, role=role)
+    found = obligations_for(workspace_or_events, party, as_of, agreement=agreement, role=role, accounts=accounts)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//icaops//obligations//EN")
     cal.add("version", "2.0")

@@ -132,14 +132,19 @@ def check_calls(
     as_of: dt.date | None = None,
     clec_ocn: str | None = None,
     audit_log: Engine | None = None,
+    reference: ReferenceData | None = None,
 ) -> TrafficCheck:
-    """Check the calls of the call store `db` or of the Parquet files `parquet` (one of them);
+    """Check the calls of the call store `db` or of the Parquet files `parquet` (one of them) against
+    `reference` (default: what `reference_for_check` chooses with `audit_log` as the store);
     reading the call records (CPNI) is recorded in `audit_log` when given."""
-    from ..traffic.reference import load_shipped_reference
+    from .clock import today
+    from .reference import reference_for_check
 
     if db is not None and parquet is not None:
         raise UserError("give one of --calls-db PATH or --parquet GLOB, not both", field="--parquet")
-    checks = prepare(agreement, load_shipped_reference(), registry, backend=backend, as_of=as_of, clec_ocn=clec_ocn)
+    if reference is None:
+        reference = reference_for_check(audit_log, None, as_of or today(agreement)).data
+    checks = prepare(agreement, reference, registry, backend=backend, as_of=as_of, clec_ocn=clec_ocn)
     result = check_parquet(parquet, checks) if parquet is not None else check_from_db(db or DEFAULT_CALLS_DB, checks)
     if audit_log is not None:
         source = parquet if parquet is not None else str(db or DEFAULT_CALLS_DB)
@@ -274,10 +279,18 @@ def write_report_from(
 
 
 def generate_sample_day(
-    agreement: Agreement, spec_path: Path, out: Path, *, calls: int, seed: int = 0, day: dt.date | None = None
+    agreement: Agreement,
+    spec_path: Path,
+    out: Path,
+    *,
+    calls: int,
+    seed: int = 0,
+    day: dt.date | None = None,
+    reference: ReferenceData | None = None,
 ) -> GeneratedDay:
     """A sample day of traffic (diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified
-    provider) described by the spec file, written to `out` (.parquet, .emi/.dat or .csv)."""
+    provider) described by the spec file, written to `out` (.parquet, .emi/.dat or .csv), with
+    numbers from `reference` (default: the shipped reference data)."""
     from ..traffic.reference import load_shipped_reference
     from ..traffic.samples.day import generate_day, write_day
     from ..traffic.samples.day_spec import load_day_spec
@@ -285,7 +298,7 @@ def generate_sample_day(
     try:
         generated = generate_day(
             load_day_spec(spec_path),
-            load_shipped_reference(),
+            reference or load_shipped_reference(),
             agreement.terms,
             calls=calls,
             seed=seed,
@@ -312,15 +325,23 @@ class DemoDay:
     report: Path
 
 
-def demo_day(agreement: Agreement, out_dir: Path, calls: int = 200_000, audit_log: Engine | None = None) -> DemoDay:
+def demo_day(
+    agreement: Agreement,
+    out_dir: Path,
+    calls: int = 200_000,
+    audit_log: Engine | None = None,
+    reference: ReferenceData | None = None,
+) -> DemoDay:
     """Generate a day (`calls` records) from the shipped spec, ingest it, check it, write the
-    findings and the report under `out_dir` (the ingest and the read audited in `audit_log`)."""
+    findings and the report under `out_dir` (the ingest and the read audited in `audit_log`);
+    numbers and checks use `reference` (default: the shipped reference data, which the spec's
+    providers and blocks are written for)."""
     from ..traffic.reference import load_shipped_reference
     from ..traffic.report import write_check, write_report
     from ..traffic.samples.day import generate_day, write_day
     from ..traffic.samples.day_spec import demo_registry, load_day_spec
 
-    spec, reference = load_day_spec(), load_shipped_reference()
+    spec, reference = load_day_spec(), reference or load_shipped_reference()
     started = time.perf_counter()
     day = generate_day(spec, reference, agreement.terms, calls=calls, source_file=f"day-{spec.date}.parquet")
     path = write_day(day, out_dir / f"day-{day.date}.parquet")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..app.traffic import DemoDay, Ingested
     from ..traffic.pipeline import TrafficCheck
 
-__all__ = ["print_demo_day", "print_findings", "traffic_app"]
+__all__ = ["print_demo_day", "print_findings", "print_undetermined", "traffic_app"]
 
 traffic_app = typer.Typer(
     help="Carrier Partner traffic: ingest call records, check them (CPA.1-11), report.", no_args_is_help=True
@@ -35,6 +35,12 @@ ProvidersOpt = typer.Option(
     DEMO_DAY_SPEC, "--providers", help="YAML with the provider registry `facts:` (and `clec: ocn`)."
 )
 CallsDbOpt = typer.Option(DEFAULT_CALLS_DB, "--calls-db", help="DuckDB file holding ingested call records.")
+ReferenceOpt = typer.Option(
+    None,
+    "--reference",
+    help="Folder with reference.yaml naming numbering files and their kinds (default: what `icaops reference "
+    "load` stored, in effect on the date; else the shipped files).",
+)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -72,6 +78,25 @@ def print_findings(result: TrafficCheck) -> None:
         )
         if data.get("remedy"):
             console.print(f"   remedy: {data['remedy']}")
+
+
+def print_undetermined(result: TrafficCheck) -> None:
+    """What the numbering data could not decide (never a breach), by check and NPA-NXX, with the files used."""
+    rows = result.undetermined.to_pylist()
+    if rows:
+        table = Table(title="undetermined: the numbering data cannot tell (not findings)")
+        for col in ("check", "clause", "provider", "NPA-NXX", "calls", "reason"):
+            table.add_column(col, justify="right" if col == "calls" else "left", overflow="fold")
+        for r in rows[:20]:
+            table.add_row(
+                r["check"], r["clause"], r["provider_id"] or "", r["npanxx"] or "", f"{r['calls']:,}", r["reason"]
+            )
+        console.print(table)
+        if len(rows) > 20:
+            console.print(f"… and {len(rows) - 20:,} more in undetermined.csv")
+    files = ", ".join(f"{r['name']} ({r['kind']}, {r['rows']:,} rows)" for r in result.reference_files.to_pylist())
+    if files:
+        console.print(f"numbering files used: {files}", soft_wrap=True)
 
 
 def _print_ingested(done: Ingested) -> None:
@@ -156,11 +181,14 @@ def check(
         None, "--clec-ocn", help="Attribute every call to this CLEC OCN (default: the providers file's clec.ocn)."
     ),
     as_of: str | None = typer.Option(None, "--as-of", help="Registry facts known on this date (ISO)."),
+    reference: Path | None = ReferenceOpt,
     db: str | None = DbOpt,
     db_password_file: Path | None = DbPasswordFileOpt,
 ) -> None:
-    """Check every call (CPA.1.1, 7, 8, 9, 10), write findings with clause ids, print a summary.
+    """Check every call (CPA.1.1, 1.4, 7, 8, 9, 10), write findings with clause ids, print a summary.
     Reading the call records is recorded in the audit log of --db."""
+    from ..app.clock import today
+    from ..app.reference import reference_for_check
     from ..app.traffic import check_calls, load_registry
     from ..traffic.report import write_check
 
@@ -168,6 +196,8 @@ def check(
     audit_log = open_db(db, db_password_file)
     registry, spec_ocn = load_registry(providers)
     on = _date(as_of, "--as-of")
+    used = reference_for_check(audit_log, reference, on or today(loaded))
+    console.print(f"numbering data: {used.origin}", soft_wrap=True)
     with console.status(f"checking calls on {backend}…"):
         result = check_calls(
             loaded,
@@ -178,9 +208,11 @@ def check(
             as_of=on,
             clec_ocn=clec_ocn or spec_ocn,
             audit_log=audit_log,
+            reference=used.data,
         )
         written = write_check(result, out)
     print_findings(result)
+    print_undetermined(result)
     console.print(f"wrote {', '.join(sorted(p.name for p in written.values()))} to {out}")
 
 
@@ -214,15 +246,20 @@ def generate(
     spec: Path = typer.Option(
         DEMO_DAY_SPEC, "--spec", help="Day description (see icaops/traffic/samples/demo_day.yaml)."
     ),
+    reference: Path | None = typer.Option(
+        None, "--reference", help="Folder with reference.yaml naming the numbering files (default: the shipped ones)."
+    ),
     agreement: str = AgreementOpt,
 ) -> None:
     """Generate a day of traffic: diurnal mix, a DoS burst, altered CPNs, VoIP 911, an unnotified provider."""
+    from ..app.reference import reference_for_check
     from ..app.traffic import generate_sample_day
 
     loaded = open_agreement(agreement)
     day = _date(date, "--date")
+    numbering = reference_for_check(None, reference, day or dt.date.min).data if reference is not None else None
     with console.status(f"generating {calls:,} calls…"):
-        generated = generate_sample_day(loaded, spec, out, calls=calls, seed=seed, day=day)
+        generated = generate_sample_day(loaded, spec, out, calls=calls, seed=seed, day=day, reference=numbering)
     planted = ", ".join(f"{k} {v:,}" for k, v in generated.planted.items())
     console.print(f"wrote {generated.calls.num_rows:,} calls for {generated.date} to {out} (planted: {planted})")
 
@@ -247,4 +284,5 @@ def print_demo_day(demo: DemoDay) -> None:
         )
     console.print(f"checked in {demo.check_s:.1f} s")
     print_findings(demo.check)
+    print_undetermined(demo.check)
     console.print(f"findings: {demo.check_dir} (Parquet, CSV); report: {demo.report}")

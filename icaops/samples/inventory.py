@@ -31,14 +31,17 @@ RATE_PLANS: tuple[tuple[str, str, str], ...] = (
     ("NSY", "business", "9.50"),
 )
 
-_REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "lerg_sample_id.csv"
+_REFERENCE = "lerg_sample_id.csv"
 
 
-def ilec_nxxs(path: Path = _REFERENCE) -> list[str]:
-    """NPA-NXXs served by ILEC switches in the shipped LERG-style sample."""
+def ilec_nxxs(path: Path | None = None) -> list[str]:
+    """NPA-NXXs served by ILEC switches in the shipped LERG-style sample (package data), or in `path`."""
     import csv
 
-    rows = [l for l in path.read_text().splitlines() if not l.startswith("#")]
+    from ..traffic.reference.shipped import shipped_file
+
+    text = path.read_text() if path is not None else shipped_file(_REFERENCE).data.decode("utf-8")
+    rows = [l for l in text.splitlines() if not l.startswith("#")]
     out = []
     for row in csv.DictReader(rows):
         if row["ILEC_Switch"] == "Y" and row["BLOCK_ID"] in ("", "A"):

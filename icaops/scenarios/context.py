@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..calendar.deadlines import Deadlines
@@ -57,12 +58,13 @@ class Context:
     lifecycle: lifecycle.Lifecycle
     lifecycle_errors: tuple[EventError, ...] = ()
     memo: Memo = field(default_factory=Memo, compare=False, repr=False)
+    source: Path | None = None  # the scenario file, so that files it names resolve beside it
 
     @classmethod
-    def of(cls, agreement: Agreement, events: tuple[Event, ...]) -> Context:
+    def of(cls, agreement: Agreement, events: tuple[Event, ...], source: Path | None = None) -> Context:
         """The context of a log: its lifecycle folded once, with the errors the fold found."""
         state, errors = lifecycle.fold(events, Deadlines(agreement.terms))
-        return cls(agreement, events, state, tuple(errors))
+        return cls(agreement, events, state, tuple(errors), source=source)
 
     @property
     def terms(self) -> Terms:

@@ -216,7 +216,7 @@ def load_scenario(path: Path) -> LoadedScenario | ScenarioResult:
 def run_loaded(loaded: LoadedScenario) -> ScenarioResult:
     """Compute every expectation of a loaded scenario; errors in its log are reported, never raised."""
     scenario = loaded.scenario
-    ctx = Context.of(loaded.agreement, scenario.events)
+    ctx = Context.of(loaded.agreement, scenario.events, Path(scenario.file))
     checked = [_check(ctx, exp) for exp in scenario.expectations]
     found = (*loaded.errors, *(str(e) for e in ctx.lifecycle_errors), *(str(e) for _, errs in checked for e in errs))
     return ScenarioResult(scenario.file, scenario.title, tuple(r for r, _ in checked), tuple(dict.fromkeys(found)))

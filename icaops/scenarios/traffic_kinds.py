@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..explain import Explained, Step
 from ..relationship.events import Event
@@ -34,6 +35,7 @@ TRAFFIC_EVENTS = (
     "traffic.provider_removed",
     "traffic.calls",
     "usage.file_delivered",
+    "traffic.reference",
 )
 _TENTHS_PER_MINUTE = Decimal(600)
 
@@ -72,14 +74,38 @@ def _check(ctx: Context, on: dt.date):
     return ctx.memo.get(("traffic.check", on), lambda: _run_check(ctx, on))
 
 
+def _reference(ctx: Context, on: dt.date):
+    """The numbering data of the check on `on`: per kind, the files of the latest `traffic.reference`
+    event on or before it (effective from the event's date); the shipped files when there is none."""
+    from pathlib import Path
+
+    from ..traffic.reference import load_shipped_reference
+    from ..traffic.reference.manifest import reference_from_entries
+
+    latest: dict[str, list] = {}
+    for e in ctx.events:
+        if e.type != "traffic.reference" or e.date > on:
+            continue
+        files = e.get("files")
+        if not isinstance(files, list) or not files:
+            raise ValueError(f"event {e.id}: files: expected a list of {{file: PATH, kind: KIND}}")
+        kinds = {str(f.get("kind")) for f in files if isinstance(f, dict)}
+        for kind in kinds:
+            latest[kind] = [dict(f, effective=e.date) for f in files if isinstance(f, dict) and f.get("kind") == kind]
+    if not latest:
+        return load_shipped_reference()
+    base = ctx.source.parent if ctx.source is not None else Path.cwd()
+    entries = [f for files in latest.values() for f in files]
+    return reference_from_entries(entries, base, f"{ctx.source or 'scenario'}: traffic.reference files")
+
+
 def _run_check(ctx: Context, on: dt.date):
     import pyarrow as pa
 
     from ..traffic.pipeline import calls_from_arrow, check_traffic, connect, prepare_checks
     from ..traffic.records import CALL_RECORD_SCHEMA
-    from ..traffic.reference import load_shipped_reference
 
-    reference = load_shipped_reference()
+    reference = ctx.memo.get(("traffic.reference", on), lambda: _reference(ctx, on))
     terms = ctx.agreement.terms_at(on)
     batches = [_calls_of_event(e, reference, terms) for e in ctx.events if e.type == "traffic.calls" and e.date <= on]
     table = pa.Table.from_batches([b for b in batches if b.num_rows], CALL_RECORD_SCHEMA)
@@ -233,6 +259,24 @@ def _findings(ctx: Context, kind: str | None, on: dt.date) -> Explained[int]:
     return Explained(found.num_rows, tuple(steps))
 
 
+def _undetermined(ctx: Context, check: str | None, on: dt.date) -> Explained[int]:
+    """Calls a check could not decide with the numbering data (for provider_numbering, CPA.1.4: codes); never findings."""
+    from ..traffic.reference import COVERAGE_CHECKS
+
+    names = [c for c, _, _ in COVERAGE_CHECKS]
+    if check is not None and check not in names:
+        raise KeyError(f"traffic.undetermined.{check}: expected one of {', '.join(names)}")
+    rows = [r for r in _check(ctx, on).undetermined.to_pylist() if check is None or r["check"] == check]
+    steps = tuple(
+        Step(f"undetermined {r['check']} {r['npanxx'] or ''}: {r['calls']} calls; {r['reason']}", r["clause"])
+        for r in rows
+    )
+    total = sum(r["calls"] or 1 for r in rows)
+    clause = next((c for name, c, _ in COVERAGE_CHECKS if name == check), None)
+    none = Step(f"every {check} decided up to {on}", clause) if check else Step(f"every check decided up to {on}")
+    return Explained(total, steps or (none,))
+
+
 def _dos_on(ctx: Context, on: dt.date) -> list[tuple[dt.date, str, str]]:
     """(date, provider, how) of every DoS by a provider known on `on`: declared events and detected ones (CPA.8)."""
     declared = [
@@ -322,12 +366,44 @@ def _messages(ctx: Context, billing_number: str | None, on: dt.date) -> Explaine
     return Explained(sum(r["messages"] for r in rows), steps or (Step(f"no messages up to {on}"),))
 
 
+_WINDOW_FIELDS = {
+    "start": "window_start",
+    "end": "window_end",
+    "attempts": "attempts",
+    "episode_start": "episode_start",
+    "episode_end": "episode_end",
+}
+
+
+def _dos_window(ctx: Context, rest: list[str], on: dt.date) -> Explained[Any]:
+    """The first breached DoS episode of a trunk group or provider: its busiest window's start, end or
+    attempts, or the episode's start or end; times as HH:MM:SS on the agreement's wall clock (CPA.8)."""
+    scope, key, field = rest
+    if field not in _WINDOW_FIELDS:
+        raise KeyError(f"traffic.dos_window.{scope}.{key}.{field}: expected one of {', '.join(_WINDOW_FIELDS)}")
+    hits = [w for w in _check(ctx, on).dos_windows.to_pylist() if (w["scope"], w["key"]) == (scope, key)]
+    if not hits:
+        raise KeyError(f"traffic.dos_window.{scope}.{key}: expected a breached DoS window, found none up to {on}")
+    w, zone = hits[0], ZoneInfo(ctx.agreement.terms_at(on).calendar.timezone.value)
+    value = w[_WINDOW_FIELDS[field]]
+    shown = value if field == "attempts" else f"{value.astimezone(zone):%H:%M:%S}"
+    step = Step(
+        f"{scope} {key}: busiest breached window {w['window_start'].astimezone(zone):%H:%M:%S}-"
+        f"{w['window_end'].astimezone(zone):%H:%M:%S} ({w['attempts']} attempts, {w['breached']}); breaching "
+        f"windows {w['episode_start'].astimezone(zone):%H:%M:%S}-{w['episode_end'].astimezone(zone):%H:%M:%S}",
+        w["clause"],
+    )
+    return Explained(shown, (step,))
+
+
 def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
     """Answer `traffic.…` queries (docs/scenarios.md)."""
     parts = name.split(".")[1:]
     head, rest = parts[0], parts[1:]
     if head == "findings":
         return _findings(ctx, rest[0] if rest else None, on)
+    if head == "undetermined":
+        return _undetermined(ctx, rest[0] if rest else None, on)
     if head == "may_accept_clec_traffic":
         return _may_accept(ctx, on)
     if head == "provider" and len(rest) >= 2:
@@ -336,13 +412,16 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
         return _volume(ctx, head, rest, on)
     if head == "messages":
         return _messages(ctx, rest[0] if rest else None, on)
+    if head == "dos_window" and len(rest) == 3:
+        return _dos_window(ctx, rest, on)
     if head == "dos_windows":
         windows = _check(ctx, on).dos_windows.to_pylist()
         hits = [w for w in windows if (not rest or w["scope"] == rest[0]) and (len(rest) < 2 or w["key"] == rest[1])]
         steps = tuple(
             Step(
                 f"{w['scope']} {w['key']} {w['window_start']:%H:%M:%S} UTC: "
-                f"{w['attempts']} attempts, breached {w['breached']}",
+                f"{w['attempts']} attempts, breached {w['breached']} (breaching windows "
+                f"{w['episode_start']:%H:%M:%S}-{w['episode_end']:%H:%M:%S} UTC)",
                 w["clause"],
             )
             for w in hits
@@ -354,9 +433,10 @@ def traffic_state(ctx: Context, name: str, on: dt.date) -> Explained[Any]:
             steps = (Step(f"no DoS window breached its thresholds up to {on}", clause),)
         return Explained(len(hits), steps)
     raise KeyError(
-        f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, "
+        f"{name}: expected traffic.findings[.KIND], traffic.may_accept_clec_traffic, traffic.undetermined[.CHECK], "
         "traffic.provider.P.(authorized|trunk_group|may_use.TG), traffic.(minutes|calls).[DIRECTION.]JURISDICTION, "
-        "traffic.messages[.BILLING_NUMBER] or traffic.dos_windows[.SCOPE[.KEY]]"
+        "traffic.messages[.BILLING_NUMBER], traffic.dos_windows[.SCOPE[.KEY]] or "
+        "traffic.dos_window.SCOPE.KEY.(start|end|attempts|episode_start|episode_end)"
     )
 
 

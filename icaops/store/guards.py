@@ -53,6 +53,7 @@ KEPT_UP_TO_DATE = (
     "api_tokens",
     "webhook_subscriptions",
     "webhook_deliveries",
+    "reference_files",
 )
 # Counters that expire: a token's request windows, deleted once past (VI.13.2); derived rows the
 # gateway rewrites or rebuilds from the log (projections), and the responses kept under Idempotency-Keys.

@@ -28,6 +28,7 @@ __all__ = [
     "load_tokens",
     "load_user",
     "load_users",
+    "org_ids_of_kind",
     "owners_of",
     "password_hash_of",
     "revoke_token_row",
@@ -78,6 +79,12 @@ def owners_of(conn: Connection, accounts: Iterable[str]) -> dict[str, str]:
         OrganisationAccountRow.account_id.in_(list(accounts))
     )
     return {row.account_id: row.org_id for row in conn.execute(query)}
+
+
+def org_ids_of_kind(conn: Connection, kind: str) -> tuple[str, ...]:
+    """The ids of the organisations of a kind (ilec, clec, auditor), in order."""
+    query = select(OrganisationRow.id).where(OrganisationRow.kind == kind).order_by(OrganisationRow.id)
+    return tuple(conn.execute(query).scalars())
 
 
 def load_organisation(conn: Connection, org_id: str) -> Organisation | None:

@@ -63,6 +63,7 @@ __all__ = [
     "ProjectionRow",
     "RateWindowRow",
     "RefRow",
+    "ReferenceFileRow",
     "SequenceRow",
     "TransferRow",
     "UserRow",
@@ -587,3 +588,25 @@ class WebhookAttemptRow(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer)
+
+
+class ReferenceFileRow(Base):
+    """A numbering reference file as loaded (`icaops reference load`, issue 14): its kind, name,
+    sha256, rows, effective date, who loaded it when, and its bytes (gzip) to be read again at
+    every check. Files loaded together share a `load_seq`; a check uses, per kind, the load with
+    the latest effective date on or before its date. Never edited: a new load supersedes."""
+
+    __tablename__ = "reference_files"
+    __table_args__ = (Index(None, "kind", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    load_seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(Bounded(32))
+    name: Mapped[str] = mapped_column(Bounded(300))
+    sha256: Mapped[str] = mapped_column(Bounded(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    loaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    loaded_by: Mapped[str] = mapped_column(Bounded(100))
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,5 +1,6 @@
-"""Schema of `traffic.calls`: a day's calls written inline, or a generated demo day; and of
-`usage.file_delivered`: CenturyLink issued a Daily Usage File (VI.9.1, VI.9.2), which the
+"""Schemas of `traffic.calls` (a day's calls written inline, or a generated demo day),
+`traffic.reference` (numbering files in effect from the event's date, docs/traffic-reference.md)
+and `usage.file_delivered`: CenturyLink issued a Daily Usage File (VI.9.1, VI.9.2), which the
 obligations read (a file is owed each day, Monday through Friday, except holidays observed by
 CenturyLink; obligations/usage_rules.py).
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_v
 
 from ..relationship.event_fields import AccountId, Count, Decimal_, EventBase, IsoDate, ShortCode, Text
 
-__all__ = ["TRAFFIC_CALL_SCHEMAS", "USAGE_FILE_SCHEMAS", "TrafficCalls", "UsageFileDelivered"]
+__all__ = ["TRAFFIC_CALL_SCHEMAS", "USAGE_FILE_SCHEMAS", "TrafficCalls", "TrafficReference", "UsageFileDelivered"]
 
 _Number = Annotated[StrictStr, Field(max_length=15)]
 _Seconds = Annotated[StrictInt | Decimal_, Field(ge=0)]
@@ -70,8 +71,26 @@ class TrafficCalls(EventBase):
         return self
 
 
-TRAFFIC_CALL_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType({"traffic.calls": TrafficCalls})
-"""The schema of `traffic.calls`."""
+class ReferenceFileEntry(BaseModel):
+    """A numbering file and its kind: a path relative to the scenario file, or `shipped:NAME`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: Annotated[StrictStr, Field(min_length=1, max_length=500)]
+    kind: Literal["nanpa-npa", "nanpa-co", "pooling-blocks", "lerg6", "serving-areas", "ilec-ocns"]
+
+
+class TrafficReference(EventBase):
+    """Numbering files in effect from the event's date, per kind (icaops.traffic.reference.KINDS)."""
+
+    type: Literal["traffic.reference"]
+    files: Annotated[tuple[ReferenceFileEntry, ...], Field(min_length=1)]
+
+
+TRAFFIC_CALL_SCHEMAS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {"traffic.calls": TrafficCalls, "traffic.reference": TrafficReference}
+)
+"""The schemas of `traffic.calls` and `traffic.reference`."""
 
 
 class UsageFileDelivered(EventBase):

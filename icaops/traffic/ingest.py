@@ -42,6 +42,7 @@ from icaops.traffic.records import (
     AGREEMENT_ZONE,
     AMOUNT_SCALE,
     CALL_RECORD_SCHEMA,
+    KEY_FIELDS,
     WIDTHS,
     Quarantined,
     RecordChunk,
@@ -90,6 +91,7 @@ _DERIVED = {
     "category",
     "call_date",
     "connect_time",
+    *(f.name for f in KEY_FIELDS),
 }
 INPUT_COLUMNS = tuple(n for n in CALL_RECORD_SCHEMA.names if n not in _DERIVED) + ("amount",)
 _INT_COLUMNS = ("duration_tenths", "conversation_tenths", "amount_minor")
@@ -416,6 +418,8 @@ class IngestReport:
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
     pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.int16(): "SMALLINT",
     pa.date32(): "DATE",
     pa.timestamp("s"): "TIMESTAMP",
     pa.timestamp("s", tz="UTC"): "TIMESTAMPTZ",
@@ -428,6 +432,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"CREATE TABLE IF NOT EXISTS call_records ({cols}, file_sha256 VARCHAR NOT NULL, PRIMARY KEY (record_id))"
     )
+    have = {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'call_records' "
+            "AND database_name = current_database() AND schema_name = current_schema()"
+        ).fetchall()
+    }
+    missing = [f.name for f in KEY_FIELDS if f.name not in have]
+    if missing:
+        raise SourceError(
+            f"call_records: expected the integer key columns of CALL_RECORD_SCHEMA (icaops/traffic/records/keys.py); "
+            f"this call store predates them (missing {', '.join(missing)}): ingest the files into a new store"
+        )
     con.execute("""CREATE TABLE IF NOT EXISTS ingested_files (
         sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, format VARCHAR NOT NULL, size_bytes BIGINT,
         ingested_at TIMESTAMPTZ, records_read BIGINT, accepted BIGINT, duplicates BIGINT, quarantined BIGINT,

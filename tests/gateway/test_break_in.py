@@ -41,6 +41,7 @@ from icaops.store.models import Base
 
 from .billing_setup import AE_LINE, BILL, bill_march, item
 from .conftest import ROLES, Gateway, lsr
+from .hooks import subscribe
 
 G, O = "GRANITE", "OTHERCO"
 NOBODY = "NOSUCHACCT"  # an account no organisation owns: what "not there" looks like
@@ -166,6 +167,7 @@ def seed(gateway: Gateway) -> World:
     dispute = str(ok(gw.post("granite", "/billingDispute", {"bill": BILL, "items": [item(AE_LINE, "1.00")]}))["id"])
     notice = {"account": G, "kind": "dispute", "method": "first_class_mail"}
     notice_id = str(ok(gw.post("granite_admin", "/notice", notice))["id"])
+    hub_id = str(subscribe(gw, "granite_admin", "NoticeCreateEvent")["id"])
     keys = {
         "account": G,
         "pon": "N-200",
@@ -176,8 +178,10 @@ def seed(gateway: Gateway) -> World:
         "line": AE_LINE,
         "dispute_id": dispute,
         "notice_id": notice_id,
+        "hub_id": hub_id,
     }
-    markers = (G, "N-100", "N-200", "Acme Hardware", "Zephyr Bakery", WTN, ref, dispute, notice_id)
+    markers = (G, "N-100", "N-200", "Acme Hardware", "Zephyr Bakery", WTN, ref, dispute, notice_id, hub_id)
+    markers += ("hooks.granite.example",)
     return World(keys, markers)
 
 
@@ -206,6 +210,7 @@ NOWHERE: Mapping[str, str] = {
     "line": f"{NOBODY}:2013-03:nrc:O1:account_establishment",
     "dispute_id": f"{NOBODY}-dispute-1",
     "notice_id": f"{NOBODY}-notice-1",
+    "hub_id": f"{NOBODY}-hub-1",
 }
 """Objects of no one: what "not there" looks like for each path parameter that names one."""
 EXAMPLE_BODIES: Mapping[tuple[str, str], dict[str, Any]] = {
@@ -213,6 +218,7 @@ EXAMPLE_BODIES: Mapping[tuple[str, str], dict[str, Any]] = {
     ("POST", "/auth/token"): {"email": "granite@grn.example", "password": "correct horse battery staple"},
     ("POST", "/billingDispute"): {"bill": BILL, "items": [item(AE_LINE, "1.00")]},
     ("POST", "/notice"): {"account": G, "kind": "dispute", "method": "first_class_mail"},
+    ("POST", "/hub"): {"callback": "https://hooks.granite.example/events", "eventTypes": ["NoticeCreateEvent"]},
 }
 
 
@@ -489,6 +495,17 @@ def test_an_overlong_e_mail_is_refused_not_a_server_error(gateway: Gateway) -> N
     with pytest.raises(UserError) as refused:
         login(gateway.engine, "a" * 300 + "@x.example", "p", gateway.clock.now)
     assert refused.value.code == "unauthorized"
+
+
+def test_obligations_of_a_notice_given_through_the_gateway_are_computed(gateway: Gateway, world: World) -> None:
+    """Found by schemathesis (a 500): a dispute notice given through the API has an id with dots
+    (`notice.given:<hex>`), which broke the lifecycle's query names (`dispute.<id>.representative_by`);
+    its III.20.1 duties are computed, not a server error."""
+    r = gateway.get("granite", "/obligations", asOf="2014-01-01")
+    assert r.status_code == 200, r.text
+    notice = world.keys["notice_id"]
+    owed = {o["id"] for o in r.json()["items"]}
+    assert f"dispute_meeting:{notice}:clec" in owed, owed  # III.20.1, of the same notice
 
 
 # -- API3: properties --------------------------------------------------------------------------

@@ -214,7 +214,7 @@ def test_migration_links_the_rows_already_stored(fresh_url, terms):
             _old_rows(conn)
         migrate(engine)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0008"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
             seqs = conn.execute(select(EventRow.event_id, EventRow.chain_seq).order_by(EventRow.position)).all()
             assert [s for _, s in seqs] == [1, 2, 3]
         report = verify_store(engine)

@@ -33,7 +33,7 @@ def test_migrate_again_is_a_no_op(db_url):
     migrate(db_url)
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0008"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
     engine.dispose()
 
 

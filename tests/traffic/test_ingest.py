@@ -237,3 +237,20 @@ def test_parquet_float_money_is_refused(tmp_path):
 def test_unknown_format_is_a_source_error(tmp_path):
     with pytest.raises(SourceError, match=r"usage\.txt: expected a name ending in"):
         list(read_records(tmp_path / "usage.txt"))
+
+
+def test_a_call_store_without_the_integer_keys_is_refused_naming_them(con, tmp_path):
+    """A store made before the integer keys (icaops/traffic/records/keys.py) cannot take new rows: the
+    checks read the keys, so ingest says which columns it lacks instead of storing rows without them."""
+    from icaops.traffic.records import CALL_RECORD_SCHEMA, KEY_FIELDS
+
+    old = [f for f in CALL_RECORD_SCHEMA if f not in KEY_FIELDS]
+    types = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.date32(): "DATE"}
+    cols = ", ".join(
+        f"{f.name} {types.get(f.type, 'TIMESTAMPTZ' if f.name == 'connect_time' else 'TIMESTAMP')}" for f in old
+    )
+    con.execute(f"CREATE TABLE call_records ({cols}, file_sha256 VARCHAR NOT NULL)")
+    write_emi(tmp_path / "c.emi", synthetic_batch(5, 1), PACK)
+    with pytest.raises(SourceError, match="missing connect_epoch, calling_block") as raised:
+        ingest_file(con, tmp_path / "c.emi", emi=ONE)
+    assert "call_flags" in str(raised.value)

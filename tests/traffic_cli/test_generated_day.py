@@ -124,15 +124,25 @@ def test_the_check_finds_exactly_what_was_planted(small_day, spec, reference, ag
         r["kind"]: r["kind_count"] for r in result.findings.group_by("kind").aggregate([("kind", "count")]).to_pylist()
     }
     p = small_day.planted
+    # The planted CPA.7 calls cycle through three numbers: an unassigned code of a complete NPA, a
+    # CenturyLink end user's number under the provider's OCN, digits that are no NANP number (issue 14).
+    altered = p["cpn_altered"]
     assert found == {
         "provider_not_authorized": p["provider_not_authorized"],
         "cpn_missing": p["cpn_missing"],
-        "cpn_altered": p["cpn_altered"],
+        "cpn_not_in_numbering": len(range(0, altered, 3)),
+        "cpn_other_carrier": len(range(1, altered, 3)),
+        "cpn_altered": len(range(2, altered, 3)),
         "voip_911_to_ilec": p["voip_911"],
         "outside_serving_area": p["outside_serving_area"],
-        "dos_trunk_group": 3,
-        "dos_provider": 3,
+        "dos_trunk_group": 1,
+        "dos_provider": 1,
     }
+    assert result.undetermined.num_rows == 0  # the generator uses numbers the shipped data decides
+    # Sliding windows: the three planted minutes are one episode of overlapping breached windows,
+    # covering every planted window (docs/interpretations.md#dos-windows).
+    for w in result.dos_windows.to_pylist():
+        assert w["episode_start"] <= small_day.dos_windows[0][0] and w["episode_end"] >= small_day.dos_windows[-1][1]
     assert {(dict(e.data)["scope"], dict(e.data)["key"]) for e in result.events} == {
         ("provider", small_day.dos_provider),
         ("trunk_group", small_day.dos_trunk_group),

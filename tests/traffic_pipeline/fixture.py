@@ -1,6 +1,6 @@
 """Hand-built calls and provider facts covering every finding kind, direction and jurisdiction.
 
-Numbers come from the shipped reference sample (data/reference/lerg_sample_id.csv):
+Numbers come from the shipped reference sample (icaops/traffic/reference/data/lerg_sample_id.csv):
 208-263 SANDPOINT (CenturyLink, LATA 960), 208-448 PRIEST RIVER (CenturyLink, 960),
 208-756 SALMON (CenturyLink, 652), 208-263-7 block COMMIO Z204 (SANDPOINT), 986-202-1 block
 TELNYX Z202 (BOISE), 208-634-5 block ONVOY Z201 (MCCALL), 208-756-3 block FRACTEL Z205 (SALMON),
@@ -38,7 +38,8 @@ DOS_ATTEMPTS = 700  # above the terms' 600-attempt minimum, all unanswered: ASR 
 
 def registry() -> ProviderRegistry:
     """voipco (Z204) carried since 2024-03-01; rogue (Z202) without a numbering agreement; dosco (Z201)
-    carried; confined (Z205) carried, then a DoS and a separate trunk group TG77 (CPA.8)."""
+    carried; confined (Z205) carried, then a DoS and a separate trunk group TG77 (CPA.8); squatter (Z206)
+    identified on block 208-263-5, which the numbering data gives to the ILEC's OCN Z101 (CPA.1.4)."""
     amendment = AgreementSigned("amend", dt.date(2012, 6, 20), AgreementKind.AMENDMENT)
     facts = [amendment]
     for name, ocn, block in (
@@ -54,6 +55,7 @@ def registry() -> ProviderRegistry:
         ]
     facts += [
         ProviderAdded("rogue-add", dt.date(2024, 2, 1), "rogue", ocns=("Z202",), npa_nxxs=("9862021",)),
+        ProviderAdded("squatter-add", dt.date(2024, 2, 1), "squatter", ocns=("Z206",), npa_nxxs=("2082635",)),
         CarryNoticeGiven("rogue-notice", dt.date(2024, 2, 20), "rogue"),
         DenialOfService("confined-dos", dt.date(2024, 3, 2), "confined"),
         SeparateTrunkGroupEstablished("confined-tg", dt.date(2024, 3, 3), "confined", "TG77"),

@@ -24,6 +24,11 @@ def kinds_of(result, name: str) -> dict[str, str]:
     return {r["kind"]: r["clause"] for r in result.findings.to_pylist() if r["record_no"] == no}
 
 
+def call_findings(result) -> list[dict]:
+    """The findings about calls (not the registry-level CPA.1.4 ones, which have no record)."""
+    return [r for r in result.findings.to_pylist() if r["record_id"] is not None]
+
+
 def detail_of(result, name: str, kind: str) -> str:
     no = NAMED[name]["record_no"]
     return next(r["detail"] for r in result.findings.to_pylist() if r["record_no"] == no and r["kind"] == kind)
@@ -56,22 +61,51 @@ def test_cpa_9_destination_outside_the_ilec_serving_area(duck, duck_checks):
     assert kinds_of(duck, "transit_outside_area") == {"outside_serving_area": "CPA.9"}
     inside = call(1, at=at(0), calling="2082637001", called="2082638123", orig_ocn="Z204")  # TELNYX, SANDPOINT
     result = check_traffic(calls_from_arrow(to_table([inside])), duck_checks)
-    assert result.findings.num_rows == 0
+    assert call_findings(result) == []
 
 
 @pytest.mark.parametrize(
-    "name, why",
+    "name, kind, why",
     [
-        ("cpn_invalid", "not a valid ten-digit NANP number"),
-        ("cpn_unassigned", "not assigned"),
-        ("cpn_foreign_ocn", "belongs in the LERG to OCN Z101"),
+        ("cpn_invalid", "cpn_altered", "not a valid ten-digit NANP number"),
+        ("cpn_unassigned", "cpn_not_in_numbering", "not found in the numbering data"),
+        ("cpn_foreign_ocn", "cpn_other_carrier", "assigned in the numbering data to OCN Z101, a carrier other"),
     ],
 )
-def test_cpa_7_altered_calling_number(duck, name, why):
-    """CPA.7 / 47 C.F.R. 64.1601: the CPN must pass unaltered; our reading of "altered" (interpretations.md#cpn-altered)."""
-    assert kinds_of(duck, name) == {"cpn_altered": "CPA.7"}
-    detail = detail_of(duck, name, "cpn_altered")
+def test_cpa_7_calling_number_named_for_what_the_data_proves(duck, name, kind, why):
+    """CPA.7 / 47 C.F.R. 64.1601: the CPN must pass unaltered. "Altered" only where the data proves it (not a
+    NANP number); a number in no assigned code of a complete NPA, or another carrier's unported number, is
+    named for what it is (interpretations.md#cpn-altered, issue 14)."""
+    assert kinds_of(duck, name) == {kind: "CPA.7"}
+    detail = detail_of(duck, name, kind)
     assert why in detail and "47 C.F.R. 64.1601" in detail
+
+
+def test_cpa_1_4_provider_numbering_under_another_carriers_ocn(duck):
+    """CPA.1.4: a provider's NPA-NXX(s) are identified in the LERG under its own or the CLEC's OCN; squatter's
+    block 208-263-5 is the ILEC's (Z101) in the numbering data, never the CLEC's: one finding, not tied to a
+    call, though no CLEC OCN is given."""
+    rows = [r for r in duck.findings.to_pylist() if r["kind"] == "provider_numbering_other_ocn"]
+    assert [(r["provider_id"], r["clause"], r["record_id"]) for r in rows] == [("squatter", "CPA.1.4", None)]
+    assert "208-263-5 is held in the numbering data by OCN Z101" in rows[0]["detail"]
+
+
+def test_cpa_1_4_another_carriers_ocn_is_undetermined_while_the_clecs_is_unknown(context):
+    """CPA.1.4 allows the CLEC's OCN: a provider block held by a non-ILEC OCN is a finding only when the CLEC's
+    OCN is known; without it the block may be the CLEC's, and the outcome is undetermined (issue 14)."""
+    from icaops.traffic.pipeline.numbering import numbering_facts
+    from icaops.traffic.pipeline.params import params_from_terms
+    from icaops.traffic.providers import ProviderAdded, ProviderRegistry
+
+    registry = ProviderRegistry.from_facts(
+        [ProviderAdded("p", dt.date(2024, 2, 1), "p", ocns=("Z206",), npa_nxxs=("9866662",))]
+    )
+    params = params_from_terms(context["terms"])
+    unknown = numbering_facts(context["reference"], registry, params, None)
+    assert unknown.provider_findings.num_rows == 0
+    assert unknown.provider_undetermined.to_pylist()[0]["reason"].startswith("986-666-2 is held by OCN Z207")
+    known = numbering_facts(context["reference"], registry, params, "Z301")
+    assert known.provider_findings["kind"].to_pylist() == ["provider_numbering_other_ocn"]
 
 
 def test_cpa_7_missing_calling_number(duck):
@@ -84,7 +118,7 @@ def test_cpa_7_ported_number_and_non_provider_traffic_are_not_findings(duck, duc
     the provider's traffic, so another carrier's call without CPN is no CPA.7 finding."""
     assert kinds_of(duck, "cpn_ported") == {}
     other = call(1, at=at(0), calling=None, called=fixture.ILEC_SANDPOINT, orig_ocn="Z211")
-    assert check_traffic(calls_from_arrow(to_table([other])), duck_checks).findings.num_rows == 0
+    assert call_findings(check_traffic(calls_from_arrow(to_table([other])), duck_checks)) == []
 
 
 def test_cpa_10_voip_911_call_sent_to_the_ilec(duck):

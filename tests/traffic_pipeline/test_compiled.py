@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import ibis
+import json
 
-from icaops.traffic.pipeline import calls_from_arrow, check_traffic, compiled, connect, prepare_checks
+from icaops.traffic.pipeline import (
+    calls_from_arrow,
+    calls_from_parquet,
+    check_traffic,
+    compiled,
+    connect,
+    prepare_checks,
+)
 from tests.traffic_pipeline.test_parity import TABLES
 
 
@@ -19,13 +26,40 @@ def test_compiled_sql_gives_what_ibis_gives(duck, fixture_table, context):
     assert through_ibis.events == duck.events and through_ibis.records == duck.records
 
 
-def test_epoch_is_taken_from_the_instant(duck_checks):
-    """The rewrite of Ibis's EPOCH(CAST(connect_time AS TIMESTAMP)) still finds its pattern in the
-    compiled query (else an Ibis upgrade would silently bring back the per-call time-zone conversion)."""
-    raw = ibis.to_sql(
-        ibis.table({"connect_time": "timestamp('UTC')"}, name="c").connect_time.epoch_seconds().name("e"),
-        dialect="duckdb",
-    )
-    assert compiled.epoch_of_instants(str(raw)) != str(raw)
+def test_the_check_query_reads_integer_keys_not_the_text(duck_checks, fixture_table, tmp_path):
+    """The one-pass check joins and groups on the integer keys written at ingest (records/keys.py): the
+    calls it enriches are read as integers only (numbers, OCNs, trunk groups, time); of the text,
+    only what the message counts group on is read, beside (docs/traffic-pipeline.md#integer-keys)."""
+    import pyarrow.parquet as pq
+
     assert duck_checks.sql is not None, "checks prepared on DuckDB compile their queries"
-    assert "EPOCH(CAST(" not in duck_checks.sql.check and "EPOCH(" in duck_checks.sql.check
+    pq.write_table(fixture_table, tmp_path / "calls.parquet")
+    raw = duck_checks.con.con
+    compiled.register_lookups(raw, duck_checks.lookups)
+    duck_checks.con.create_view(
+        compiled.CALLS, calls_from_parquet(duck_checks.con, tmp_path / "calls.parquet"), overwrite=True
+    )
+    plan = json.loads(raw.sql("EXPLAIN (FORMAT json) " + duck_checks.sql.check).fetchall()[0][-1])
+
+    def scans(node):
+        if node.get("name") == "READ_PARQUET":
+            yield set(node["extra_info"]["Projections"])
+        for child in node.get("children", []):
+            yield from scans(child)
+
+    enriched = {
+        "record_no",
+        "call_date",
+        "connect_epoch",
+        "duration_tenths",
+        "conversation_tenths",
+        "calling_block",
+        "called_block",
+        "call_flags",
+        "trunk_code",
+        "orig_ocn_code",
+        "term_ocn_code",
+        "sending_ocn_code",
+    }
+    messages = {"billing_number", "message_type", "call_date"}  # counted from the calls, not enriched
+    assert sorted((cols for root in plan for cols in scans(root)), key=len) == [messages, enriched]

@@ -41,11 +41,14 @@ def test_npa_report_208_spans_mountain_and_pacific_since_1947(npa_report):
 
 
 def test_npa_report_real_defects_are_reported(npa_report):
-    """NANPA NPA report: 368/428/474 have an unquoted comma (skipped), 469/972 are cut short (kept)."""
+    """NANPA NPA report: 368/428/474 have an unquoted comma in AREA_SERVED (joined back, kept), 469/972
+    are cut short (kept): the real report loads whole, every defect reported."""
     table, issues = npa_report
     by_row = {i.row[0]: i.row_kept for i in issues}
-    assert by_row == {"368": False, "428": False, "474": False, "469": True, "972": True}
-    assert "368" not in table.by_npa
+    assert by_row == {"368": True, "428": True, "474": True, "469": True, "972": True}
+    assert table.get("368").area_served == "Alberta, Canada"
+    assert table.get("368").time_zone_code == "M"
+    assert [i.column for i in issues if i.row[0] == "368"] == ["AREA_SERVED"]
     assert table.get("469").overlay_complex == ("214", "469", "972", "945")
     assert table.get("469").time_zone_code is None
 

@@ -1,4 +1,4 @@
-"""data/reference: provenance recorded for every file, real files unchanged, the synthetic sample labelled."""
+"""icaops/traffic/reference/data: provenance recorded for every file, real files unchanged, the synthetic sample labelled."""
 
 from __future__ import annotations
 

@@ -13,10 +13,27 @@ from icaops.traffic.pipeline.result import FINDING_KINDS, FINDINGS_SCHEMA
 from icaops.traffic.report import read_check, write_check
 from tests.traffic_report import handbuilt
 
+NUMBERING_FINDINGS = [
+    handbuilt.finding(
+        "cpn_not_in_numbering",
+        "CPA.7",
+        handbuilt.at(15, 6),
+        "2085550123: in no assigned code",
+        record="r8",
+        record_no=8,
+    ),
+    handbuilt.finding(
+        "cpn_other_carrier", "CPA.7", handbuilt.at(15, 7), "2082630555: OCN Z101's", record="r9", record_no=9
+    ),
+    handbuilt.finding(
+        "provider_numbering_other_ocn", "CPA.1.4", handbuilt.at(15, 8), "986-666-2: OCN Z207's", record=None, tg=None
+    ),
+]
+
 
 def test_every_finding_kind_is_written_with_its_clause_to_parquet_and_csv(tmp_path):
-    """CPA.1.1, 7, 8, 9, 10: each finding keeps the clause it breaks, in both formats."""
-    written = write_check(handbuilt.check(), tmp_path)
+    """CPA.1.1, 1.4, 7, 8, 9, 10: each finding keeps the clause it breaks, in both formats."""
+    written = write_check(handbuilt.check(findings=handbuilt.FINDINGS + NUMBERING_FINDINGS), tmp_path)
     assert {
         "findings.parquet",
         "findings.csv",
@@ -39,9 +56,12 @@ def test_every_finding_kind_is_written_with_its_clause_to_parquet_and_csv(tmp_pa
         "voip_911_to_ilec": "CPA.10",
         "dos_trunk_group": "CPA.8",
         "dos_provider": "CPA.8",
+        "cpn_not_in_numbering": "CPA.7",
+        "cpn_other_carrier": "CPA.7",
+        "provider_numbering_other_ocn": "CPA.1.4",
     }
     assert set(by_kind) == set(FINDING_KINDS)
-    assert len(rows) == len(handbuilt.FINDINGS)
+    assert len(rows) == len(handbuilt.FINDINGS) + len(NUMBERING_FINDINGS)
 
 
 def test_dos_windows_csv_names_the_thresholds_breached_and_cpa8(tmp_path):

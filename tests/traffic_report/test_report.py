@@ -99,3 +99,18 @@ def test_a_quiet_day_reports_no_findings_and_no_dos(tmp_path, terms):
     assert "No findings." in html and "No window breached the thresholds." in html
     assert (tmp_path / "findings_by_kind.png").read_bytes().startswith(PNG_MAGIC)
     assert not (tmp_path / "dos_windows.png").exists() and "dos_windows.png" not in html
+
+
+def test_a_dos_span_is_its_episode_of_sliding_windows():
+    """CPA.8 (docs/interpretations.md#dos-windows): a row shows its busiest window and the episode of
+    overlapping breached windows around it; the chart shades the whole episode."""
+    import pyarrow as pa
+
+    from icaops.traffic.pipeline.result import DOS_WINDOW_SCHEMA
+
+    row = handbuilt.WINDOWS[0] | {
+        "episode_start": handbuilt.at(15, 14).replace(second=12),
+        "episode_end": handbuilt.at(15, 16).replace(second=48),
+    }
+    spans = dos_spans(pa.Table.from_pylist([row], schema=DOS_WINDOW_SCHEMA))
+    assert [(s.start.time().isoformat(), s.end.time().isoformat()) for s in spans] == [("15:14:12", "15:16:48")]

@@ -18,6 +18,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
@@ -99,7 +100,9 @@ class Idempotency:
 @dataclass(frozen=True)
 class Outcome:
     """What an action did: the event (stored when `kept`), the refusals, the derived events
-    recorded with it, and the domain's state after it (for the response)."""
+    recorded with it, and the domain's state after it (for the response). `extra["before"]` maps
+    each projection entry the action changed, (domain, field, key), to what it was before (None:
+    new), so that a notification can tell a state change."""
 
     event: Event
     kept: bool
@@ -237,13 +240,14 @@ def _perform(
         for spec in spec_for(derived.type):
             apply(rows_of(spec), derived, ctx)
             touched.add(spec.domain)
+    before = {(domain, *where): old for domain, (_, r) in rows.items() for where, old in r.changes().items()}
     through = appended.last_seq  # every event of these tenants up to the log's newest is folded
     for domain in touched:
         tenant, kept_rows = rows[domain]
         kept_rows.flush(through)
         save_head(conn, domain, tenant, Head(through, on, SPECS[domain].version))
     _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
-    return Outcome(event, True, step.refusals, emitted, step.state, now)
+    return Outcome(event, True, step.refusals, emitted, step.state, now, {"before": MappingProxyType(before)})
 
 
 def _partition(spec: Spec, account: str) -> tuple[str, list[str] | None]:
@@ -277,7 +281,8 @@ def context_for(conn: Connection, agreement: Agreement, account: str, on: dt.dat
     return Context(terms, deadlines, rel, lambda acct, day: _standing(conn, agreement, acct, day, deadlines, rel))
 
 
-_STANDING = "standing"
+STANDING = "standing"
+"""The projection that keeps an account's standing per day (what the order gate reads from billing)."""
 
 
 def _standing(
@@ -287,13 +292,13 @@ def _standing(
     newest = newest_seq(
         conn, [account]
     )  # any event of the account; the gateway's own neutral ones are passed over below
-    key = (_STANDING, on.isoformat())
-    kept = load_rows(conn, _STANDING, account, [key]).get(key)
+    key = (STANDING, on.isoformat())
+    kept = load_rows(conn, STANDING, account, [key]).get(key)
     if kept is not None and kept[0] >= newest:
         return kept[1]
     events = load_events(conn, account)
     standing = standing_of(Books(agreement, events), account, on, dl, rel)
-    save_rows(conn, _STANDING, account, {key: ((newest, standing), None, on)}, newest)
+    save_rows(conn, STANDING, account, {key: ((newest, standing), None, on)}, newest)
     return standing
 
 
@@ -301,10 +306,10 @@ def _standing_still_fresh(conn: Connection, account: str, on: dt.date, appended:
     """After the gateway's own events: if they are all neutral to the standing, the day's kept standing stays valid."""
     if any(e.type not in NEUTRAL_TO_STANDING and e.type in _standing_types() for e in appended):
         return
-    key = (_STANDING, on.isoformat())
-    kept = load_rows(conn, _STANDING, account, [key]).get(key)
+    key = (STANDING, on.isoformat())
+    kept = load_rows(conn, STANDING, account, [key]).get(key)
     if kept is not None:
-        save_rows(conn, _STANDING, account, {key: ((through, kept[1]), None, on)}, through)
+        save_rows(conn, STANDING, account, {key: ((through, kept[1]), None, on)}, through)
 
 
 def _standing_types() -> frozenset[str]:

@@ -94,6 +94,7 @@ class Rows:
     def __init__(self, conn: Connection, spec: Spec, tenant: str, fresh: bool = False) -> None:
         self.conn, self.spec, self.tenant, self.fresh = conn, spec, tenant, fresh
         self._seen: dict[tuple[str, str], Any] = {}
+        self._stored: dict[tuple[str, str], Any] = {}
         self._changed: dict[tuple[str, str], Any] = {}
 
     def get(self, field: str, key: str) -> Any:
@@ -105,7 +106,9 @@ class Rows:
 
     def _load(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
         found = {} if self.fresh else load_rows(self.conn, self.spec.domain, self.tenant, keys)
-        return {k: found.get(k) for k in keys}
+        loaded = {k: found.get(k) for k in keys}
+        self._stored.update(loaded)
+        return loaded
 
     def put(self, field: str, key: str, value: Any) -> None:
         """Change (or, with None, delete) the object at (field, key)."""
@@ -117,9 +120,10 @@ class Rows:
         value = self.get(*_REST)
         return value if value is not None else {}
 
-    def loaded(self, field: str) -> Iterator[tuple[str, Any]]:
-        """The entries of a keyed field loaded so far (present ones)."""
-        return ((k, v) for (f, k), v in self._seen.items() if f == field and v is not None)
+    def changes(self) -> Mapping[tuple[str, str], Any]:
+        """What this transaction changed and has not written yet: (field, key) → the object as it
+        was stored before (None: there was none, or it was never looked up)."""
+        return MappingProxyType({where: self._stored.get(where) for where in self._changed})
 
     def flush(self, seq: int) -> int:
         """Write what changed; returns the number of rows written or deleted."""
@@ -136,21 +140,24 @@ class Rows:
 
 
 class _LazyMap(Mapping[str, Any]):
-    """A keyed field of the state: entries are loaded from the rows when looked up. Iterating
-    gives the entries loaded so far, which is what a handler copying the mapping to change one
-    entry needs; a handler may not count or scan a whole keyed field (it would see a part)."""
+    """A keyed field of the state as one step sees it: entries are loaded from the rows when
+    looked up. Iterating gives the entries this step looked up, which is what a handler copying
+    the mapping to change one entry needs (and keeps a step's cost to what it touches); a
+    handler may not count or scan a whole keyed field (it would see a part)."""
 
     def __init__(self, rows: Rows, field: str) -> None:
         self._rows, self._field = rows, field
+        self.looked_up: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
         value = self._rows.get(self._field, key)
+        self.looked_up[key] = value
         if value is None:
             raise KeyError(key)
         return value
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k, _ in list(self._rows.loaded(self._field)))
+        return iter([k for k, v in self.looked_up.items() if v is not None])
 
     def __len__(self) -> int:
         raise TypeError(f"a projection cannot count {self._field}: look entries up by key")
@@ -178,9 +185,10 @@ def apply(rows: Rows, event: Event, ctx: Any) -> Step:
     after = step.state
     for name in spec.keyed:
         new = getattr(after, name)
-        old = dict(rows.loaded(name))
         if isinstance(new, _LazyMap):
             continue  # the handler did not replace the mapping: nothing changed in it
+        seen = getattr(before, name).looked_up
+        old = {k: v for k, v in seen.items() if v is not None}
         entries = dict(new.items())
         for key, value in entries.items():
             if old.get(key) is not value:

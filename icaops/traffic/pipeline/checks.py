@@ -1,8 +1,8 @@
 """The checks prepared once for a backend: parameters from the terms, lookup tables, compiled queries.
 
 `prepare_checks` does everything that depends on the terms, the reference data, the registry and
-the backend but not on the calls: reading the parameters, building the three lookup tables and, on
-DuckDB, compiling the two queries to SQL (`compiled.py`). The `TrafficChecks` it returns is then
+the backend but not on the calls: reading the parameters, building the lookup tables and, on
+DuckDB, compiling the three queries to SQL (`compiled.py`). The `TrafficChecks` it returns is then
 handed to `check_traffic` / `classify_calls` for any number of calls tables on that backend.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import ibis
@@ -21,8 +21,9 @@ from ibis.backends import BaseBackend
 from icaops.terms.schema import Terms
 from icaops.traffic.pipeline import compiled, lookups
 from icaops.traffic.pipeline.backends import arrow_transfers
-from icaops.traffic.pipeline.enrich import enrich
-from icaops.traffic.pipeline.onepass import flagged_calls, one_pass
+from icaops.traffic.pipeline.enrich import clec_code, enrich
+from icaops.traffic.pipeline.numbering import NumberingFacts, numbering_facts
+from icaops.traffic.pipeline.onepass import flagged_calls, one_pass, window_counts
 from icaops.traffic.pipeline.params import CheckParams, params_from_terms
 from icaops.traffic.providers import ProviderRegistry
 from icaops.traffic.reference import ReferenceData
@@ -35,7 +36,8 @@ class TrafficChecks:
     """The checks for one set of terms, reference data, registry (as of a date) and CLEC OCN, on one backend.
 
     `sql` holds the queries compiled to DuckDB SQL, or None where Ibis compiles them per run
-    (other backends, or `compile_sql=False`).
+    (other backends, or `compile_sql=False`). `lookups` holds `numbers`, `ocns`, `auth` (joined to
+    the calls) and `providers` (provider codes back to names).
     """
 
     params: CheckParams
@@ -44,6 +46,7 @@ class TrafficChecks:
     lookups: Mapping[str, pa.Table]
     con: BaseBackend
     sql: compiled.DuckdbQueries | None
+    numbering: NumberingFacts | None = None  # what the numbering data proves or cannot tell (CPA.7, 9, 1.4)
 
     def enriched(self, calls: ir.Table, tables: Mapping[str, ir.Table] | None = None) -> ir.Table:
         """`calls` enriched against `tables` (unbound tables), else the lookup tables in memory."""
@@ -68,16 +71,25 @@ def prepare_checks(
     compiled to SQL here, once, unless `compile_sql` is False (then Ibis runs them, as on PySpark).
     """
     registry = registry if as_of is None else ProviderRegistry.from_facts(f for f in registry.facts if f.on <= as_of)
+    clec_code(clec_ocn)  # refuses an OCN that is not one before anything is built
     look = MappingProxyType(
         {
             "numbers": lookups.numbers_table(reference, registry),
             "ocns": lookups.provider_ocns_table(registry),
             "auth": lookups.authorization_table(registry),
+            "providers": lookups.providers_table(registry),
         }
     )
     params = params_from_terms(terms)
-    checks = TrafficChecks(params, terms.calendar.timezone.value, clec_ocn, look, arrow_transfers(con), None)
+    facts = numbering_facts(reference, registry, params, clec_ocn)
+    checks = TrafficChecks(params, terms.calendar.timezone.value, clec_ocn, look, arrow_transfers(con), None, facts)
     if not compile_sql or con.name != "duckdb":
         return checks
-    sql = compiled.compile_duckdb(look, checks.enriched, lambda e: one_pass(e, params), flagged_calls)
-    return TrafficChecks(params, checks.zone, clec_ocn, look, checks.con, sql)
+    sql = compiled.compile_duckdb(
+        look,
+        checks.enriched,
+        lambda e, calls: one_pass(e, calls, params),
+        flagged_calls,
+        lambda calls, hot, enriched: window_counts(calls, hot, enriched, params),
+    )
+    return replace(checks, sql=sql)

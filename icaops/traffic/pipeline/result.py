@@ -6,17 +6,20 @@ schema named beside it; `TrafficCheck` holds them with the relationship events t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 __all__ = [
     "COMPENSATION_SCHEMA",
+    "COVERAGE_SCHEMA",
     "DOS_WINDOW_SCHEMA",
     "FINDINGS_SCHEMA",
     "FINDING_KINDS",
     "MESSAGE_COUNT_SCHEMA",
     "PER_MINUTE_SCHEMA",
+    "REFERENCE_FILES_SCHEMA",
+    "UNDETERMINED_SCHEMA",
     "TrafficCheck",
 ]
 
@@ -43,7 +46,45 @@ FINDING_KINDS = (
     "voip_911_to_ilec",
     "dos_trunk_group",
     "dos_provider",
+    "cpn_not_in_numbering",  # CPA.7: calling number in no assigned code of an NPA whose complete list was loaded
+    "cpn_other_carrier",  # CPA.7: calling number assigned to a carrier other than the provider's (not ported)
+    "provider_numbering_other_ocn",  # CPA.1.4: a provider's NPA-NXX held by another carrier's OCN
 )
+UNDETERMINED_SCHEMA = pa.schema(
+    [
+        ("check", pa.string()),  # cpn_not_found | cpn_carrier | serving_area | provider_numbering
+        ("clause", pa.string()),
+        ("provider_id", pa.string()),
+        ("npanxx", pa.string()),  # the NPA-NXX the numbering data lacks, e.g. "208-322"
+        ("reason", pa.string()),  # what the data lacks, with the first call's number
+        ("calls", pa.int64()),  # calls left undetermined for this reason (0 for registry codes, CPA.1.4)
+        ("first_record_id", pa.string()),
+        ("first_connect_time", pa.timestamp("s", tz="UTC")),
+    ]
+)
+"""Outcomes the numbering data cannot decide: never a breach (issue 14)."""
+COVERAGE_SCHEMA = pa.schema(
+    [
+        ("check", pa.string()),
+        ("clause", pa.string()),
+        ("npa", pa.string()),
+        ("nxx_from", pa.string()),
+        ("nxx_to", pa.string()),
+        ("blocks", pa.string()),
+        ("basis", pa.string()),
+    ]
+)
+"""NPA-NXX ranges each check can decide with the numbering data used (icaops.traffic.reference.coverage)."""
+REFERENCE_FILES_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("name", pa.string()),
+        ("sha256", pa.string()),
+        ("rows", pa.int64()),
+        ("effective", pa.date32()),
+    ]
+)
+"""The reference files the check used."""
 
 DOS_WINDOW_SCHEMA = pa.schema(
     [
@@ -59,6 +100,11 @@ DOS_WINDOW_SCHEMA = pa.schema(
         ("answer_seizure_ratio", pa.float64()),  # traffic ratios, not money: float is fine here
         ("breached", pa.string()),  # which thresholds, e.g. "attempts_per_second>50"
         ("clause", pa.string()),
+        # The window above is the busiest of an episode of overlapping breached windows (sliding,
+        # docs/interpretations.md#dos-windows); the episode runs from the start of its first to the
+        # end of its last.
+        ("episode_start", pa.timestamp("s", tz="UTC")),
+        ("episode_end", pa.timestamp("s", tz="UTC")),
     ]
 )
 PER_MINUTE_SCHEMA = pa.schema(
@@ -91,7 +137,7 @@ class TrafficCheck:
     """Everything one run of the Carrier Partner checks found, on one backend."""
 
     findings: pa.Table  # FINDINGS_SCHEMA
-    dos_windows: pa.Table  # DOS_WINDOW_SCHEMA (only windows that breached)
+    dos_windows: pa.Table  # DOS_WINDOW_SCHEMA (one row per episode of breached windows)
     per_minute: pa.Table  # PER_MINUTE_SCHEMA (all trunk groups, for charts)
     compensation: pa.Table  # COMPENSATION_SCHEMA
     message_counts: pa.Table  # MESSAGE_COUNT_SCHEMA (feeds per-message billing, VI.9 / VIII)
@@ -99,3 +145,6 @@ class TrafficCheck:
     # "dos_detected" event per breached provider/trunk group (CPA.8)
     records: int  # calls checked
     backend: str  # "duckdb" | "pyspark"
+    undetermined: pa.Table = field(default_factory=UNDETERMINED_SCHEMA.empty_table)  # UNDETERMINED_SCHEMA
+    coverage: pa.Table = field(default_factory=COVERAGE_SCHEMA.empty_table)  # COVERAGE_SCHEMA
+    reference_files: pa.Table = field(default_factory=REFERENCE_FILES_SCHEMA.empty_table)  # REFERENCE_FILES_SCHEMA

@@ -8,39 +8,29 @@ import pyarrow.compute as pc
 
 from icaops.traffic.pipeline.params import CheckParams
 from icaops.traffic.pipeline.result import COMPENSATION_SCHEMA, PER_MINUTE_SCHEMA
+from icaops.traffic.records import unpack
 
 __all__ = ["compensation", "compensation_terms", "per_minute"]
 
 
 def per_minute(minutes: pa.Table) -> pa.Table:
-    """Calls per trunk group and minute (every direction) from the `minute` part, ordered by both."""
-    out = pa.table(
+    """Calls per trunk group and minute (every direction) from the `minute` part, ordered by both.
+
+    The part keys trunk groups by their packed codes (icaops/traffic/records/keys.py): read as
+    unsigned integers these sort as the texts' bytes do, so one sort of (code, time) orders the
+    rows by trunk group (text order) then time, and only then are the codes turned into text.
+    """
+    codes = minutes["trunk_code"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
+    t = minutes["t"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
+    order = np.lexsort((t, codes.view(np.uint64)))
+    return pa.table(
         {
-            "trunk_group": minutes["trunk_group"],
-            "minute": minutes["t"].cast(pa.int64()).cast(pa.timestamp("s", tz="UTC")),
-            "calls": minutes["attempts"].cast(pa.int64()),
+            "trunk_group": unpack(pa.array(codes[order], pa.int64()), 8),
+            "minute": pa.array(t[order], pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+            "calls": minutes["attempts"].combine_chunks().cast(pa.int64()).take(pa.array(order)),
         },
         schema=PER_MINUTE_SCHEMA,
     )
-    return out.take(_trunk_then_time(minutes["trunk_group"], minutes["t"]))
-
-
-def _trunk_then_time(trunk_groups: pa.ChunkedArray, seconds: pa.ChunkedArray) -> np.ndarray:
-    """Row order by trunk group (text order) then time, through one integer key per row.
-
-    Sorting 300,000 rows on (text, integer) costs three times as much as ranking the few hundred
-    trunk groups once and sorting one int64. Trunk groups are never null here (the minute part
-    has only calls on a trunk group); times are whole seconds, far below 2**40 apart.
-    """
-    if len(trunk_groups) == 0:
-        return np.zeros(0, dtype=np.int64)
-    codes = pc.dictionary_encode(trunk_groups).combine_chunks()
-    names = codes.dictionary.to_numpy(zero_copy_only=False)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[np.argsort(names, kind="stable")] = np.arange(len(names))
-    t = seconds.to_numpy().astype(np.int64)
-    key = rank[codes.indices.to_numpy()] * (1 << 40) + (t - t.min())
-    return np.argsort(key, kind="stable")
 
 
 def compensation_terms(direction: str, has_provider: bool, p: CheckParams) -> tuple[bool, str]:

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from icaops.traffic.records.identity import record_ids
+from icaops.traffic.records.keys import KEY_FIELDS, call_keys
 from icaops.traffic.records.repeats import number_repeats
 from icaops.traffic.records.schema import AGREEMENT_ZONE, CALL_RECORD_SCHEMA
 from icaops.traffic.records.zones import local_to_utc
@@ -27,7 +28,8 @@ def finish_batch(
 
     ``columns`` must hold ``record_no``, ``record_type``, ``connect_time_local`` (as int64
     local seconds or timestamp[s]) and ``duration_tenths``; missing optional columns become
-    null. Derives ``category``, ``call_date``, ``connect_time`` (UTC) and ``record_id``.
+    null. Derives ``category``, ``call_date``, ``connect_time`` (UTC), the integer keys
+    (``keys.py``) and ``record_id``.
 
     The batch is taken as a whole source: identical calls in it get the ids of their ordinals
     (repeats.py). A reader of a file in several batches passes ``numbered=False`` and numbers
@@ -48,7 +50,14 @@ def finish_batch(
         if field.name not in cols and field.name != "record_id":
             cols[field.name] = pa.nulls(n, field.type)
     cols["record_id"] = pa.nulls(n, pa.string())
-    arrays = [cols[f.name].cast(f.type) if cols[f.name].type != f.type else cols[f.name] for f in CALL_RECORD_SCHEMA]
+    key_names = {f.name for f in KEY_FIELDS}
+    cast = {
+        f.name: cols[f.name].cast(f.type) if cols[f.name].type != f.type else cols[f.name]
+        for f in CALL_RECORD_SCHEMA
+        if f.name not in key_names
+    }
+    cast.update(call_keys(cast, n))
+    arrays = [cast[f.name] for f in CALL_RECORD_SCHEMA]
     batch = pa.RecordBatch.from_arrays(arrays, schema=CALL_RECORD_SCHEMA)
     batch = batch.set_column(0, CALL_RECORD_SCHEMA.field(0), record_ids(batch))
     return number_repeats(batch) if numbered else batch

@@ -7,6 +7,8 @@ Every reader (EMI, CSV, Parquet) yields ``RecordChunk``s: a RecordBatch of
   US Central by default); ``connect_time`` is the same instant in UTC.
 - Durations are int64 tenths of a second. Money is int64 minor units at ``AMOUNT_SCALE``
   decimal places (declared in the field's metadata); Decimal only when aggregating.
+- The integer keys the checks join and group on (``keys.py``: NPA-NXX-X, trunk group and OCN
+  codes, epoch seconds, flag bits) come last, derived from the columns before them.
 - ``record_id`` identifies a call independently of the file it came in (idempotent ingest),
   identical calls of one file told apart by their ordinal: see ``identity.py`` for the fields,
   ``repeats.py`` for the ordinals and ``IDENTITY_VERSION``.
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pyarrow as pa
+
+from icaops.traffic.records.keys import KEY_FIELDS
 
 __all__ = [
     "AGREEMENT_ZONE",
@@ -102,6 +106,7 @@ CALL_RECORD_SCHEMA = pa.schema(
         _text("term_ocn"),
         _text("sending_ocn"),
         pa.field("modules", pa.string()),
+        *KEY_FIELDS,
     ],
     metadata={"zone": AGREEMENT_ZONE, "amount_scale": str(AMOUNT_SCALE)},
 )

@@ -7,7 +7,8 @@ rest of the file still loads.
 
 Modules: `sheets` (reading CSVs, LoadIssue), `numbering` (NPA-NXX and block entries), `nanp` (NPA
 report, LATA list, localities), `areas` (ILEC serving areas), `columnar` (Arrow and DuckDB forms),
-`load` (everything loaded and cross-checked).
+`load` (everything loaded and cross-checked), `kinds` (the file kinds a carrier loads, as published),
+`shipped` (the package's own files, through importlib.resources), `coverage` (what each check can decide).
 """
 
 from icaops.traffic.reference.areas import ServingArea, ServingAreas, load_serving_areas, serving_areas_from_table
@@ -18,7 +19,19 @@ from icaops.traffic.reference.columnar import (
     numbering_arrow,
     register_duckdb,
 )
-from icaops.traffic.reference.load import REFERENCE_DIR, ReferenceData, load_reference, load_shipped_reference
+from icaops.traffic.reference.coverage import COVERAGE_CHECKS, CoverageRange, coverage
+from icaops.traffic.reference.kinds import (
+    COMPLETE_KINDS,
+    KINDS,
+    NUMBERING_KINDS,
+    ReferenceDataError,
+    ReferenceFile,
+    build_reference,
+    read_reference_file,
+    refused_message,
+    with_effective,
+)
+from icaops.traffic.reference.load import ReferenceData, ReferenceSource, load_reference
 from icaops.traffic.reference.nanp import (
     Localities,
     NpaInfo,
@@ -36,24 +49,37 @@ from icaops.traffic.reference.numbering import (
     load_numbering,
     normalize_number,
 )
-from icaops.traffic.reference.sheets import LoadIssue
+from icaops.traffic.reference.sheets import LoadIssue, Named
+from icaops.traffic.reference.shipped import REFERENCE_DIR, SHIPPED_FILES, load_shipped_reference, shipped_latas
 
 __all__ = [
     "BLOCK_INDEX_SCHEMA",
+    "COMPLETE_KINDS",
+    "COVERAGE_CHECKS",
     "ENTRY_SCHEMA",
+    "KINDS",
     "NUMBERING_COLUMNS",
+    "NUMBERING_KINDS",
     "REFERENCE_DIR",
+    "SHIPPED_FILES",
+    "CoverageRange",
     "LoadIssue",
     "Localities",
+    "Named",
     "NpaInfo",
     "NpaTable",
     "NumberingEntry",
     "NumberingTable",
     "ReferenceData",
+    "ReferenceDataError",
+    "ReferenceFile",
+    "ReferenceSource",
     "ServingArea",
     "ServingAreas",
     "SourceLine",
     "block_index_arrow",
+    "build_reference",
+    "coverage",
     "load_lata_list",
     "load_localities",
     "load_npa_report",
@@ -64,6 +90,10 @@ __all__ = [
     "normalize_number",
     "numbering_arrow",
     "parse_nanpa_date",
+    "read_reference_file",
+    "refused_message",
     "register_duckdb",
     "serving_areas_from_table",
+    "shipped_latas",
+    "with_effective",
 ]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from icaops.traffic.reference.numbering import NumberingEntry, NumberingTable
-from icaops.traffic.reference.sheets import LoadIssue, read_sheet
+from icaops.traffic.reference.sheets import LoadIssue, Source, read_sheet
 
 __all__ = ["ServingArea", "ServingAreas", "load_serving_areas", "serving_areas_from_table"]
 
@@ -35,9 +34,16 @@ class ServingArea:
 
 @dataclass(frozen=True, slots=True)
 class ServingAreas:
-    """All ILEC serving areas, by switch CLLI."""
+    """All ILEC serving areas, by switch CLLI (with the union of their NPA-NXXs and rate centers)."""
 
     by_switch: Mapping[str, ServingArea]
+    npa_nxxs: frozenset[str] = field(init=False, repr=False, compare=False)
+    rate_centers: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        areas = self.by_switch.values()
+        object.__setattr__(self, "npa_nxxs", frozenset(n for a in areas for n in a.npa_nxxs))
+        object.__setattr__(self, "rate_centers", frozenset(r for a in areas for r in a.rate_centers))
 
     def serving_switches(self, entry: NumberingEntry) -> tuple[str, ...]:
         """ILEC switches whose area holds the entry's NPA-NXX or its rate center, in CLLI order (CPA.9)."""
@@ -69,7 +75,7 @@ def serving_areas_from_table(table: NumberingTable, ilec_ocns: Iterable[str] = (
     return _areas(npa_nxxs, rate_centers)
 
 
-def load_serving_areas(path: Path | str) -> tuple[ServingAreas, tuple[LoadIssue, ...]]:
+def load_serving_areas(path: Source) -> tuple[ServingAreas, tuple[LoadIssue, ...]]:
     """Load a CSV of switch CLLI with an NPA-NXX (or NPA and NXX) and/or a rate center on each row."""
     sheet, issues = read_sheet(path, _AREA_COLUMNS, frozenset({"switch"}))
     if sheet is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,21 +13,40 @@ from icaops.traffic.reference.nanp import NpaTable, load_lata_list, load_npa_rep
 from icaops.traffic.reference.numbering import NumberingEntry, NumberingTable, load_numbering
 from icaops.traffic.reference.sheets import LoadIssue
 
-__all__ = ["REFERENCE_DIR", "ReferenceData", "load_reference", "load_shipped_reference"]
+__all__ = ["ReferenceData", "ReferenceSource", "cross_check", "load_reference"]
 
-# The files shipped with the project (data/reference/PROVENANCE.md); present in a source checkout.
-REFERENCE_DIR = Path(__file__).resolve().parents[3] / "data" / "reference"
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSource:
+    """One file the reference data was built from: its kind, name, sha256, rows and effective date."""
+
+    kind: str
+    name: str
+    sha256: str
+    rows: int
+    effective: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ReferenceData:
-    """Everything loaded, with every issue found while loading and cross-checking."""
+    """Everything loaded, with every issue found while loading and cross-checking.
+
+    `complete_npas` are the NPAs for which a complete list of assigned codes was loaded (a LERG 6
+    or central-office-code report holding them): only there does a number in no listed code prove
+    that its code is unassigned. `ilec_ocns` are the ILEC's OCNs (an `ilec-ocns` file): a code or
+    block held under one of them is the ILEC's, as is one the data names no OCN for but whose
+    holder is one of `ilec_companies`. `sources` say which files were used.
+    """
 
     numbering: NumberingTable
     npas: NpaTable
     latas: Mapping[str, str]
     serving_areas: ServingAreas
     issues: tuple[LoadIssue, ...]
+    complete_npas: frozenset[str] = frozenset()
+    ilec_ocns: frozenset[str] = frozenset()
+    sources: tuple[ReferenceSource, ...] = ()
+    ilec_companies: frozenset[str] = frozenset()  # the ILEC's company names (coverage.company_key)
 
     def lookup(self, number: str) -> NumberingEntry | None:
         """The number's block or NXX entry (block beats NXX), or None."""
@@ -70,20 +90,11 @@ def load_reference(
         issues.extend(found)
     else:
         areas = serving_areas_from_table(table, ilec_ocns)
-    issues.extend(_cross_check(table, npas, latas))
-    return ReferenceData(table, npas, latas, areas, tuple(issues))
+    issues.extend(cross_check(table, npas, latas))
+    return ReferenceData(table, npas, latas, areas, tuple(issues), ilec_ocns=frozenset(o.upper() for o in ilec_ocns))
 
 
-def load_shipped_reference() -> ReferenceData:
-    """The shipped files: the synthetic LERG sample first, then the real operator file, NPA report and LATAs."""
-    return load_reference(
-        [REFERENCE_DIR / "lerg_sample_id.csv", REFERENCE_DIR / "nanp_operator_by_npanxx_x_2023-03-07.csv"],
-        npa_report=REFERENCE_DIR / "nanpa_npa_report_2020-03-04.csv",
-        lata_list=REFERENCE_DIR / "lata-description-list.txt",
-    )
-
-
-def _cross_check(table: NumberingTable, npas: NpaTable, latas: Mapping[str, str]) -> Iterable[LoadIssue]:
+def cross_check(table: NumberingTable, npas: NpaTable, latas: Mapping[str, str]) -> Iterable[LoadIssue]:
     """Entries whose NPA is not in the NPA report or whose LATA is not in the LATA list (rows kept)."""
     for e in table.entries:
         if npas.by_npa and e.npa not in npas.by_npa:

@@ -6,12 +6,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from icaops.traffic.reference.numbering import SourceLine, normalize_number
-from icaops.traffic.reference.sheets import LoadIssue, read_lines, read_sheet
+from icaops.traffic.reference.sheets import LoadIssue, Source, read_lines, read_sheet
 
 __all__ = [
     "Localities",
@@ -120,9 +119,9 @@ def _date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def load_npa_report(path: Path | str) -> tuple[NpaTable, tuple[LoadIssue, ...]]:
+def load_npa_report(path: Source) -> tuple[NpaTable, tuple[LoadIssue, ...]]:
     """Load NANPA's NPA report (optional "File Date,MM/DD/YYYY" first line, then one row per NPA)."""
-    sheet, issues = read_sheet(path, _NPA_COLUMNS, frozenset({"npa"}))
+    sheet, issues = read_sheet(path, _NPA_COLUMNS, frozenset({"npa"}), rejoin="area_served")
     if sheet is None:
         return NpaTable(None, MappingProxyType({})), issues
     found = list(issues)
@@ -169,7 +168,7 @@ def load_npa_report(path: Path | str) -> tuple[NpaTable, tuple[LoadIssue, ...]]:
     return NpaTable(file_date, MappingProxyType(by_npa)), tuple(found)
 
 
-def load_lata_list(path: Path | str) -> tuple[Mapping[str, str], tuple[LoadIssue, ...]]:
+def load_lata_list(path: Source) -> tuple[Mapping[str, str], tuple[LoadIssue, ...]]:
     """LATA code → name from lines such as "652 IDAHO" (five-digit codes are LATA sub-areas, kept too)."""
     lines = read_lines(path)
     if isinstance(lines, LoadIssue):
@@ -208,7 +207,7 @@ class Localities:
         return None
 
 
-def load_localities(path: Path | str) -> tuple[Localities, tuple[LoadIssue, ...]]:
+def load_localities(path: Source) -> tuple[Localities, tuple[LoadIssue, ...]]:
     """Load the geocoding CSV (npa, prefix_after_npa, description_en)."""
     columns = MappingProxyType(
         {"npa": ("npa",), "prefix": ("prefixafternpa",), "name": ("descriptionen", "description")}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 
-from icaops.traffic.reference.sheets import LoadIssue, Row, read_sheet
+from icaops.traffic.reference.sheets import LoadIssue, Row, Source, read_sheet
 
 __all__ = [
     "NUMBERING_COLUMNS",
@@ -142,15 +141,25 @@ def normalize_number(number: str) -> str | None:
     return digits
 
 
-def load_numbering(path: Path | str) -> tuple[NumberingTable, tuple[LoadIssue, ...]]:
+def load_numbering(
+    path: Source, required: tuple[tuple[str, ...], ...] = ()
+) -> tuple[NumberingTable, tuple[LoadIssue, ...]]:
     """Load a LERG / NANPA CO-code / pooling block / operator-style CSV into a table, with its issues.
 
     A row with a bad field is skipped and reported; a repeated (NPA, NXX, block) keeps the first row.
+    `required` lists the fields the file's layout must have, each a tuple of alternatives (a
+    missing one is reported at the header and nothing is loaded).
     """
     sheet, issues = read_sheet(path, NUMBERING_COLUMNS, _KEY_FIELDS)
     if sheet is None:
         return NumberingTable(()), issues
     found = list(issues)
+    missing = [names for names in required if not any(n in sheet.columns for n in names)]
+    if missing:
+        for names in missing:
+            headers = " or ".join(f"{n} ({', '.join(NUMBERING_COLUMNS[n][:3])})" for n in names)
+            found.append(LoadIssue(sheet.source, sheet.header_line, "header", f"a column {headers}", "no such column"))
+        return NumberingTable(()), tuple(found)
     if "npanxxx" not in sheet.columns and "npanxx" not in sheet.columns and "nxx" not in sheet.columns:
         found.append(
             LoadIssue(

@@ -9,7 +9,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["LoadIssue", "Row", "Sheet", "normalize_header", "read_lines", "read_sheet"]
+__all__ = ["LoadIssue", "Named", "Row", "Sheet", "Source", "normalize_header", "read_lines", "read_sheet"]
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A file's bytes under its name (as kept in a store): read like a file, reported under `name`."""
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        """The file's name, as issues report it."""
+        return self.name
+
+
+Source = Path | str | Named
+"""What a loader reads: a path, or a file's bytes under its name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +74,11 @@ def normalize_header(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
-def read_lines(path: Path | str) -> tuple[str, ...] | LoadIssue:
+def read_lines(path: Source) -> tuple[str, ...] | LoadIssue:
     """The file's lines (without line ends), or an issue saying why it could not be read."""
     source = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = path.data if isinstance(path, Named) else Path(path).read_bytes()
     except OSError as err:
         return LoadIssue(source, 0, "", "a readable file", err.strerror or str(err))
     try:
@@ -74,7 +90,10 @@ def read_lines(path: Path | str) -> tuple[str, ...] | LoadIssue:
 
 
 def read_sheet(
-    path: Path | str, aliases: Mapping[str, tuple[str, ...]], key_fields: frozenset[str]
+    path: Source,
+    aliases: Mapping[str, tuple[str, ...]],
+    key_fields: frozenset[str],
+    rejoin: str | None = None,
 ) -> tuple[Sheet | None, tuple[LoadIssue, ...]]:
     """Parse a CSV (comma or tab) whose header names some of `aliases`.
 
@@ -82,7 +101,9 @@ def read_sheet(
     `key_fields` (earlier rows, such as NANPA's "File Date" line, are kept as the preface).
     Each canonical field takes the first alias present. A row with more fields than the header
     is skipped (a stray comma shifts every later column); a shorter one is kept with its missing
-    fields blank. Both are reported.
+    fields blank. Both are reported. `rejoin` names a free-text field that its publisher writes
+    with unquoted commas (NANPA's AREA_SERVED, "Alberta, Canada"): a row longer than the header
+    has its extra fields joined back into that field, and is kept (reported).
     """
     lines = read_lines(path)
     if isinstance(lines, LoadIssue):
@@ -111,6 +132,21 @@ def read_sheet(
                 preface.append(tuple(fields))
             continue
         raw = tuple(fields)
+        at = columns.get(rejoin) if rejoin else None
+        if at is not None and len(raw) > len(header):
+            extra = len(raw) - len(header)
+            raw = (*raw[:at], ",".join(raw[at : at + extra + 1]), *raw[at + extra + 1 :])
+            issues.append(
+                LoadIssue(
+                    source,
+                    line,
+                    header[at],
+                    "a quoted value (unquoted commas joined back)",
+                    raw[at],
+                    True,
+                    tuple(fields),
+                )
+            )
         if len(raw) != len(header):
             kept = len(raw) < len(header)
             issues.append(

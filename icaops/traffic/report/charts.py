@@ -83,8 +83,20 @@ class Threshold:
 
 
 def dos_spans(dos_windows: pa.Table) -> list[DosSpan]:
-    """Breached windows merged into spans per (scope, key), ordered by start and label."""
-    rows = sorted(dos_windows.to_pylist(), key=lambda r: (r["scope"], r["key"], r["window_start"]))
+    """Breached windows merged into spans per (scope, key), ordered by start and label.
+
+    A row's span is its episode of overlapping breached sliding windows (`episode_start` to
+    `episode_end`, docs/interpretations.md#dos-windows), else its window.
+    """
+    rows = [
+        {
+            **r,
+            "window_start": r.get("episode_start") or r["window_start"],
+            "window_end": r.get("episode_end") or r["window_end"],
+        }
+        for r in dos_windows.to_pylist()
+    ]
+    rows.sort(key=lambda r: (r["scope"], r["key"], r["window_start"]))
     spans: list[DosSpan] = []
     for r in rows:
         last = spans[-1] if spans else None

@@ -32,13 +32,16 @@ from icaops.traffic.report.compensation import (
 
 __all__ = [
     "NO_PROVIDER",
+    "CoverageRow",
     "DosEventRow",
     "DosRow",
     "FindingRow",
     "KindRow",
     "ProviderFindings",
+    "ReferenceFileRow",
     "ReportData",
     "TimeZone",
+    "UndeterminedRow",
     "report_data",
     "rule_for_clause",
 ]
@@ -158,6 +161,59 @@ class ReportData:
     clause_quotes: Mapping[str, str]
     first_findings: tuple[FindingRow, ...]
     call_findings: int
+    undetermined: tuple[UndeterminedRow, ...] = ()
+    coverage: tuple[CoverageRow, ...] = ()
+    reference_files: tuple[ReferenceFileRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UndeterminedRow:
+    """Calls (or a registry code) a check could not decide with the numbering data, and why."""
+
+    check: str
+    clause: str
+    provider: str | None
+    npanxx: str | None
+    reason: str
+    calls: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    """What one check can decide with the numbering data used: NPA-NXX codes in whole or in part, NPAs whole."""
+
+    check: str
+    clause: str
+    whole_codes: int
+    partial_codes: int
+    complete_npas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceFileRow:
+    """One reference file the check used."""
+
+    kind: str
+    name: str
+    sha256: str
+    rows: int
+    effective: dt.date | None
+
+
+def _coverage(coverage: pa.Table) -> tuple[CoverageRow, ...]:
+    """Per check, the NPA-NXX codes it can decide for every block or for some, and the NPAs decided whole."""
+    from icaops.traffic.reference import COVERAGE_CHECKS
+
+    rows = coverage.to_pylist()
+    out = []
+    for check, clause, _ in COVERAGE_CHECKS:
+        mine = [r for r in rows if r["check"] == check]
+        whole_npas = tuple(sorted({r["npa"] for r in mine if r["nxx_from"] == "200" and r["nxx_to"] == "999"}))
+        codes = [(r, int(r["nxx_to"]) - int(r["nxx_from"]) + 1) for r in mine if r["npa"] not in whole_npas]
+        whole = sum(n for r, n in codes if r["blocks"] == "0-9")
+        partial = sum(n for r, n in codes if r["blocks"] != "0-9")
+        out.append(CoverageRow(check, clause, whole, partial, whole_npas))
+    return tuple(out)
 
 
 def rule_for_clause(terms: Terms, clause: str) -> Term[Rule] | None:
@@ -333,4 +389,13 @@ def report_data(
         clause_quotes=compensation_quotes(terms, {c.clause for c in compensation}),
         first_findings=_first_findings(check.findings, zone.info, first_findings),
         call_findings=int(pc.sum(pc.is_valid(check.findings.column("record_id"))).as_py() or 0),
+        undetermined=tuple(
+            UndeterminedRow(r["check"], r["clause"], r["provider_id"], r["npanxx"], r["reason"], r["calls"])
+            for r in check.undetermined.to_pylist()
+        ),
+        coverage=_coverage(check.coverage),
+        reference_files=tuple(
+            ReferenceFileRow(r["kind"], r["name"], r["sha256"], r["rows"], r["effective"])
+            for r in check.reference_files.to_pylist()
+        ),
     )

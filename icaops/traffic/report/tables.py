@@ -1,7 +1,8 @@
 """Writing a TrafficCheck to files (Parquet and CSV, with clause ids) and reading it back for the report.
 
-A check directory holds ``findings``, ``dos_windows``, ``compensation``, ``message_counts`` as
-Parquet and CSV, ``per_minute.parquet`` (for the chart) and ``check.json`` (records checked,
+A check directory holds ``findings``, ``dos_windows``, ``compensation``, ``message_counts``,
+``undetermined`` (what the numbering data could not decide), ``coverage`` and ``reference_files``
+(the numbering data used and what it can decide) as Parquet and CSV, ``per_minute.parquet`` (for the chart) and ``check.json`` (records checked,
 backend, and the relationship events the check raised, e.g. ``dos_detected``, CPA.8).
 """
 
@@ -20,10 +21,13 @@ from icaops.privatefiles import private_file, private_folder, write_private_text
 from icaops.relationship.events import Event
 from icaops.traffic.pipeline.result import (
     COMPENSATION_SCHEMA,
+    COVERAGE_SCHEMA,
     DOS_WINDOW_SCHEMA,
     FINDINGS_SCHEMA,
     MESSAGE_COUNT_SCHEMA,
     PER_MINUTE_SCHEMA,
+    REFERENCE_FILES_SCHEMA,
+    UNDETERMINED_SCHEMA,
     TrafficCheck,
 )
 
@@ -35,9 +39,22 @@ TABLES = {
     "compensation": COMPENSATION_SCHEMA,
     "message_counts": MESSAGE_COUNT_SCHEMA,
     "per_minute": PER_MINUTE_SCHEMA,
+    "undetermined": UNDETERMINED_SCHEMA,
+    "coverage": COVERAGE_SCHEMA,
+    "reference_files": REFERENCE_FILES_SCHEMA,
 }
 """Each table of a TrafficCheck and its schema."""
-CSV_TABLES = ("findings", "dos_windows", "compensation", "message_counts")
+OPTIONAL_TABLES = frozenset({"undetermined", "coverage", "reference_files"})
+"""Tables a check directory written before issue 14 lacks: read back as empty."""
+CSV_TABLES = (
+    "findings",
+    "dos_windows",
+    "compensation",
+    "message_counts",
+    "undetermined",
+    "coverage",
+    "reference_files",
+)
 """The tables also written as CSV (per_minute is chart data only)."""
 META = "check.json"
 
@@ -65,14 +82,17 @@ def write_check(check: TrafficCheck, out_dir: Path | str) -> dict[str, Path]:
 def read_check(out_dir: Path | str) -> TrafficCheck:
     """A TrafficCheck from a directory written by `write_check`; FileNotFoundError names what is missing."""
     out = Path(out_dir)
-    missing = [f"{n}.parquet" for n in TABLES if not (out / f"{n}.parquet").exists()]
+    missing = [f"{n}.parquet" for n in TABLES if n not in OPTIONAL_TABLES and not (out / f"{n}.parquet").exists()]
     if missing or not (out / META).exists():
         raise FileNotFoundError(
             f"{out}: expected the output of `icaops traffic check` "
             f"(missing {', '.join(missing + ([] if (out / META).exists() else [META]))})"
         )
     meta = json.loads((out / META).read_text(encoding="utf-8"))
-    tables = {n: _conform(pq.read_table(out / f"{n}.parquet"), s, n) for n, s in TABLES.items()}
+    tables = {
+        n: _conform(pq.read_table(out / f"{n}.parquet"), s, n) if (out / f"{n}.parquet").exists() else s.empty_table()
+        for n, s in TABLES.items()
+    }
     events = tuple(_event_from_json(e) for e in meta.get("events", ()))
     return TrafficCheck(events=events, records=int(meta["records"]), backend=str(meta["backend"]), **tables)
 

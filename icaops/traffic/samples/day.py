@@ -312,7 +312,7 @@ class _Generator:
         provider = self.provider_ids.index(b.provider)
         tg = self.tgs.index(b.trunk_group)
         start = self.day_start + b.start_seconds
-        start -= start % window  # align to the detection's tumbling windows
+        start -= start % window  # whole windows from a clock minute: the planted windows below
         n = per_window * b.minutes * 60 // window
         local = start + self.rng.integers(0, b.minutes * 60, n)
         local = np.sort(local)
