@@ -55,6 +55,8 @@ SERVER_FILLED = ("id", "date", "type", "at", "actor")
 # last use and the rate window (VI.13.2). Everything else must be byte-for-byte unchanged.
 BOOKKEEPING = {"audit_log", "api_tokens", "rate_windows"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# Writes that name no tenant: they act on the caller's own organisation (a webhook subscription).
+OWN_ORGANISATION = {("POST", "/hub")}
 # Path parameters that name no tenant's object: a deadline's name is the agreement's.
 TENANTLESS = {"name"}
 # Body and query fields that name the tenant: its account, or a bill (ACCOUNT:PERIOD).
@@ -338,7 +340,13 @@ def attack_every_route(gateway: Gateway, world: World, attacker: str) -> None:
             covered += 1
             continue
         if not op.account_scoped:
-            covered += 1  # unscoped: the list tests below
+            # Lists (and the agreement's deadlines) are the list test's; a write naming no tenant must act
+            # on the caller's own organisation.
+            listed = op.method == "GET" and set(op.params) <= TENANTLESS
+            assert listed or (op.method, op.path) in OWN_ORGANISATION, (
+                f"{op.label} names no account, bill or object: how does it choose the tenant? Cover it here"
+            )
+            covered += 1
             continue
         path, body = request_of(op, world, G)
         params = {"account": G} if op.method == "GET" and "account" in op.query and "{account}" not in op.path else {}
@@ -368,17 +376,19 @@ def attack_every_route(gateway: Gateway, world: World, attacker: str) -> None:
 
 
 def test_lists_of_another_clec_hold_none_of_granite_objects(gateway: Gateway, world: World) -> None:
-    """OWASP API1, III.29.1.1: every list (a GET without path parameters), called by OTHERCO's
-    users, holds OTHERCO's objects and none of GRANITE's; asked for GRANITE's account: 404."""
-    lists = [op for op in operations(gateway) if op.method == "GET" and "{" not in op.path]
+    """OWASP API1, III.29.1.1: every list (a GET naming no tenant's object: lists, the calendar,
+    the agreement's deadlines), called by OTHERCO's users, holds OTHERCO's objects and none of
+    GRANITE's; asked for GRANITE's account: 404."""
+    lists = [op for op in operations(gateway) if op.method == "GET" and set(op.params) <= TENANTLESS]
     assert lists, "no list route found"
     for op in lists:
+        path, _ = request_of(op, world, O)
         for who in ("other", "other_admin"):
-            r = call(gateway, who, op, op.path, None)
+            r = call(gateway, who, op, path, None)
             assert r.status_code in (200, 403), f"{who} on {op.label}: {r.status_code} {r.text}"
             assert not leaks(r.text, world), f"{who} on {op.label}: GRANITE's {leaks(r.text, world)} in {r.text}"
             if r.status_code == 200 and "account" in op.query:
-                assert call(gateway, who, op, op.path, None, account=G).status_code == 404, f"{who} {op.label}"
+                assert call(gateway, who, op, path, None, account=G).status_code == 404, f"{who} {op.label}"
     orders = gateway.get("other", "/productOrder").json()["items"]
     assert [o["id"] for o in orders] == ["OTHERCO/O-1"]  # the list works: OTHERCO sees its own
 
