@@ -33,7 +33,7 @@ from . import (
     records,
     tickets,
 )
-from .deps import Gateway
+from .deps import AUTHENTICATED, Gateway
 
 __all__ = ["AGREEMENT_VARIABLE", "CLOCK_FILE_VARIABLE", "create_app", "file_clock", "from_environment"]
 
@@ -77,6 +77,7 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
         version=version("icaops"),
         description=DESCRIPTION,
         openapi_url="/openapi.json",
+        responses=errors.ERROR_RESPONSES,
     )
     app.state.gateway = Gateway(engine, agreement, clock)
     # Every kept action queues its webhook events in its own transaction (docs/webhooks.md).
@@ -85,17 +86,10 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     )
     errors.install(app)
     app.include_router(auth.router)
-    app.include_router(orders.router)
-    app.include_router(tickets.router)
-    app.include_router(records.router)
-    app.include_router(listings.router)
-    app.include_router(bills.router)
-    app.include_router(disputes.router)
-    app.include_router(notices.router)
-    app.include_router(deadlines.router)
-    app.include_router(audit.router)
-    app.include_router(hub.router)
-    app.include_router(obligations.router)
+    # Every resource authenticates first: a request without a valid token is 401, its body unread.
+    resources = (orders, tickets, records, listings, bills, disputes, notices, deadlines, audit, hub, obligations)
+    for resource in resources:
+        app.include_router(resource.router, dependencies=[AUTHENTICATED])
     return app
 
 

@@ -22,11 +22,32 @@ class Credentials(BaseModel):
     """An email and a password."""
 
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=320)
+    email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
 
-@router.post("/auth/token", status_code=201, summary="Sign in: a bearer token valid for 8 hours")
+class Token(BaseModel):
+    """A bearer token: its secret is shown once, here; the gateway keeps only its hash."""
+
+    access_token: str
+    token_type: str
+    expires_at: str
+    token_id: str
+
+
+class Me(BaseModel):
+    """The signed-in user: organisation, role, the billing accounts it sees, its permissions."""
+
+    user: str
+    email: str
+    organisation: str
+    organisationKind: str
+    role: str
+    accounts: list[str]
+    permissions: list[str]
+
+
+@router.post("/auth/token", status_code=201, response_model=Token, summary="Sign in: a bearer token valid for 8 hours")
 def sign_in(body: Credentials, gw: GatewayDep) -> dict[str, Any]:
     now = gw.now()
     actor = login(gw.engine, body.email, body.password, now)
@@ -39,7 +60,7 @@ def sign_in(body: Credentials, gw: GatewayDep) -> dict[str, Any]:
     }
 
 
-@router.get("/me", summary="The signed-in user, organisation, role, accounts and permissions")
+@router.get("/me", response_model=Me, summary="The signed-in user, organisation, role, accounts and permissions")
 def me(actor: ActorDep) -> dict[str, Any]:
     from ..identity.roles import PERMISSIONS
 

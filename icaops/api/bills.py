@@ -29,6 +29,7 @@ from ..app.errors import UserError
 from ..app.identity import authorise
 from ..app.workspace import Workspace
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, idempotency, next_cursor
+from .errors import refused
 from .views import explained, plain
 
 __all__ = ["router"]
@@ -104,7 +105,7 @@ class BillRun(BaseModel):
     "/customerBill/run",
     status_code=201,
     summary="Close a billing cycle for an account and period (ILEC billing; III.9.2)",
-    responses={409: {"description": "the period is already closed"}, 422: {"description": "refused"}},
+    responses={409: refused("the period is already closed"), 422: refused("refused")},
 )
 def bill_run(
     body: BillRun,

@@ -22,6 +22,7 @@ from ..identity.model import Actor
 from ..terms.loader import Agreement
 
 __all__ = [
+    "AUTHENTICATED",
     "ActorDep",
     "Gateway",
     "GatewayDep",
@@ -57,15 +58,21 @@ def _gateway(request: Request) -> Gateway:
 GatewayDep = Annotated[Gateway, Depends(_gateway)]
 
 
-def _actor(gw: GatewayDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
+def _actor(request: Request, gw: GatewayDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
     now = gw.now()
     actor = authenticate(gw.engine, authorization, now)
+    # For the audit row of a refused write (errors.install); the request's own state, not shared.
+    request.state.actor = actor
     if actor.token_id is not None:
         check_rate(gw.engine, actor.token_id, now, terms=gw.agreement.terms)
     return actor
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]
+
+AUTHENTICATED = Depends(_actor)
+"""A router's dependency: the request is authenticated before its body or parameters are read
+(no token: 401, whatever the body; OWASP API2). Resolved once per request, as `ActorDep`."""
 
 
 def idempotency(

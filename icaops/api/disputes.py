@@ -31,8 +31,10 @@ from ..app.identity import authorise
 from ..app.workspace import Workspace
 from ..billing import event_schemas as schemas
 from ..calendar.deadlines import Deadlines
+from ..identity.model import Actor
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
+from .errors import refused
 from .lifecycle import perform, refused_body
 from .views import explained, plain
 
@@ -89,7 +91,7 @@ def _view(gw: Gateway, status: int) -> Any:
     "/billingDispute",
     status_code=201,
     summary="Dispute lines of a bill in writing (III.9.4): each item's line, amount and reason",
-    responses={422: {"description": "refused, with every reason and its clause"}, 404: {"description": "no such bill"}},
+    responses={422: refused("refused, with every reason and its clause"), 404: refused("no such bill")},
     openapi_extra=documented(DisputeBody),
 )
 def file_dispute(
@@ -112,7 +114,7 @@ def file_dispute(
     "/billingDispute/{dispute_id}/resolve",
     status_code=200,
     summary="Resolve a dispute (ILEC billing; III.9.4.1): `amount_for_clec` in the CLEC's favour, the rest against it",
-    responses={422: {"description": "refused, with its clause"}, 404: {"description": "no such dispute"}},
+    responses={422: refused("refused, with its clause"), 404: refused("no such dispute")},
     openapi_extra=documented(ResolveBody),
 )
 def resolve_dispute(
@@ -123,9 +125,7 @@ def resolve_dispute(
     actor: ActorDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
-    authorise(actor, "disputes.resolve")
-    account = dispute_account(gw.engine, dispute_id)
-    authorise(actor, "disputes.resolve", account)
+    account = _seen(gw, actor, "disputes.resolve", dispute_id)
     data = {**body.model_dump(mode="json", exclude_none=True), "refers_to": dispute_id}
     return perform(
         gw, actor, request, account, RESOLVED, data, f"billingDispute/{account}/{dispute_id}",
@@ -155,6 +155,19 @@ def list_disputes(
 
 @router.get("/billingDispute/{dispute_id}", summary="One dispute: timely?, held, resolution, credit owed and by when")
 def get_dispute(dispute_id: DisputeId, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
-    authorise(actor, "disputes.read")
-    authorise(actor, "disputes.read", dispute_account(gw.engine, dispute_id))
+    _seen(gw, actor, "disputes.read", dispute_id)
     return dispute_view(read_dispute(Workspace(gw.agreement, gw.engine), dispute_id, gw.today(), by=actor))
+
+
+def _seen(gw: Gateway, actor: Actor, permission: str, dispute_id: str) -> str:
+    """The account of a dispute `actor` may act on with `permission`. Another tenant's dispute
+    is not found with the very answer of one that does not exist (OWASP API1)."""
+    authorise(actor, permission)
+    account = dispute_account(gw.engine, dispute_id)
+    try:
+        authorise(actor, permission, account)
+    except UserError as exc:
+        if exc.code != "not_found":
+            raise
+        raise UserError(f"billingDispute {dispute_id}: not found", code="not_found", field="id") from None
+    return account

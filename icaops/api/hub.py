@@ -27,6 +27,7 @@ from ..app.webhooks import (
     unsubscribe,
 )
 from .deps import ActorDep, GatewayDep
+from .errors import refused
 
 __all__ = ["router", "subscription_view"]
 
@@ -82,7 +83,7 @@ def _delivery(d: Delivery) -> dict[str, Any]:
     "/hub",
     status_code=201,
     summary="Subscribe a callback to event types; the answer shows the signing secret, this once",
-    responses={422: {"description": "invalid: an unknown event type, or a callback refused (SSRF rules)"}},
+    responses={422: refused("invalid: an unknown event type, or a callback refused (SSRF rules)")},
 )
 def create_hub(
     body: HubCreate, request: Request, response: Response, gw: GatewayDep, actor: ActorDep

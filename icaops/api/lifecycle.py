@@ -16,7 +16,7 @@ from ..identity.model import Actor
 from ..relationship.event_fields import AccountId
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, idempotency
-from .errors import error_body
+from .errors import error_body, refused
 from .views import refusals
 
 __all__ = ["AccountRoute", "ActionRoute", "Filled", "account_routes", "action_routes", "perform", "refused_body"]
@@ -144,7 +144,7 @@ def _add(
         name=f"{resource}.{spec.name}",
         status_code=200,
         openapi_extra=documented(body_model),
-        responses={422: {"description": "refused, with every reason and its clause"}},
+        responses={422: refused("refused, with every reason and its clause")},
     )
 
 
@@ -208,5 +208,5 @@ def _add_account(router: APIRouter, spec: AccountRoute, body_model: type[BaseMod
         name=f"{spec.resource}.{spec.event_type}",
         status_code=spec.status_code,
         openapi_extra=documented(body_model),
-        responses={422: {"description": "invalid, or refused with every reason and its clause"}},
+        responses={422: refused("invalid, or refused with every reason and its clause")},
     )

@@ -21,6 +21,7 @@ from ..relationship import event_schemas as schemas
 from ..relationship.lifecycle import Notice
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, GatewayDep, PageDep, cursor_after, next_cursor
+from .errors import refused
 from .lifecycle import perform, refused_body
 from .views import explained, plain
 
@@ -77,7 +78,7 @@ def _view(account: str) -> Any:
     "/notice",
     status_code=201,
     summary="Give a written notice (III.34); the day it counts as received is computed (III.34.1)",
-    responses={422: {"description": "refused, with its clause"}},
+    responses={422: refused("refused, with its clause")},
     openapi_extra=documented(NoticeBody),
 )
 def give_notice(
@@ -116,7 +117,13 @@ def get_notice(
 ) -> dict[str, Any]:
     authorise(actor, "notices.read")
     account = find_notice(gw.engine, notice_id)
-    authorise(actor, "notices.read", account)
+    try:
+        authorise(actor, "notices.read", account)
+    except UserError as exc:
+        if exc.code != "not_found":
+            raise
+        # Another tenant's notice: the very answer of one that does not exist (OWASP API1).
+        raise UserError(f"notice {notice_id}: not found", code="not_found", field="id") from None
     notice = relationship_today(gw.engine, gw.agreement, gw.today()).notices.get(notice_id)
     if notice is None:
         raise UserError(f"notice {notice_id}: not found", code="not_found", field="id")

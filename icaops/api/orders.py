@@ -20,6 +20,7 @@ from ..orders.model import Order
 from ..terms.loader import Agreement
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
+from .errors import refused
 from .lifecycle import ActionRoute, action_routes, perform, refused_body
 from .views import plain
 
@@ -85,7 +86,7 @@ def _view(created: bool) -> Any:
     "/productOrder",
     status_code=201,
     summary="Submit an LSR (IV.7.2); refused LSRs come back `rejected` with every error found (IV.7.2.3)",
-    responses={422: {"description": "invalid"}, 409: {"description": "conflict"}},
+    responses={422: refused("invalid, or an LSR the agreement refuses"), 409: refused("conflict")},
     openapi_extra=documented(LsrBody),
 )
 def submit_order(

@@ -31,6 +31,7 @@ from ..directory.fold import listing_key
 from ..identity.model import Actor
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
+from .errors import refused
 from .lifecycle import AccountRoute, Filled, account_routes, perform, refused_body
 from .views import explained, plain
 
@@ -169,7 +170,7 @@ CsrBody = body_of(schemas.CsrRequested, "CsrInquiryCreate", drop=BY_ACTOR.fields
     summary="Customer Service Record search: needs the Blanket LOA on file (VI.8.4.1) and the End User's "
     "authorisation in force (II.2.26, VI.8.4.2); priced by channel (VIII); every read audited with its "
     "authorisation (VI.8.3.2). A refused search is kept with its reason: 422 `refused`, `kept: true`",
-    responses={422: {"description": "invalid, or refused with its reason and clause"}},
+    responses={422: refused("invalid, or refused with its reason and clause")},
     openapi_extra=documented(CsrBody),
 )
 def csr_inquiry(

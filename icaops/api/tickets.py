@@ -26,6 +26,7 @@ from ..terms.loader import Agreement
 from ..terms.schema import Terms
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
+from .errors import refused
 from .lifecycle import ActionRoute, Filled, action_routes, perform, refused_body
 from .views import explained, plain, refusals
 
@@ -137,7 +138,7 @@ def _view(created: bool) -> Any:
     status_code=201,
     summary="Report a trouble to CenturyLink's SPOC (V.2.1, V.2.2); without trouble isolation attested the "
     "ticket is kept `rejected` with its reason (V.2.4)",
-    responses={422: {"description": "invalid, or refused with its clause"}},
+    responses={422: refused("invalid, or refused with its clause")},
     openapi_extra=documented(TicketBody),
 )
 def open_ticket(
@@ -206,7 +207,7 @@ def _procedures_view(gw: Gateway, outcome: Outcome, account: str) -> tuple[int, 
     "/escalationProcedures/{account}",
     status_code=201,
     summary="Publish written escalation procedures to a CLEC: CenturyLink's (V.3.1) or, by the CLEC, its own (V.3.2)",
-    responses={422: {"description": "invalid, or refused with its clause"}},
+    responses={422: refused("invalid, or refused with its clause")},
     openapi_extra=documented(ProceduresBody),
 )
 def publish_procedures(

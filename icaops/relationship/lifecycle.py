@@ -430,10 +430,11 @@ def query(state: Lifecycle, name: str, on: dt.date, dl: Deadlines) -> Explained[
     """Answer a lifecycle query (see docs/scenarios.md) as of `on`; KeyError if unknown."""
     if name in _GLOBAL:
         return _GLOBAL[name](state, dl, on)
+    # kind.NOTICE_ID.answer; a notice id may itself hold dots (the gateway's "type:hex" ids).
     parts = name.split(".")
-    if len(parts) == 3 and (parts[0], parts[2]) in _PER_NOTICE:
-        kind, answer = _PER_NOTICE[(parts[0], parts[2])]
-        return answer(state, dl, on, parts[1], kind or None)
+    if len(parts) >= 3 and (parts[0], parts[-1]) in _PER_NOTICE:
+        kind, answer = _PER_NOTICE[(parts[0], parts[-1])]
+        return answer(state, dl, on, ".".join(parts[1:-1]), kind or None)
     raise KeyError(f"unknown state query {name!r}")
 
 
