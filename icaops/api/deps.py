@@ -15,8 +15,9 @@ from fastapi import Depends, Header, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from ..app.clock import today
 from ..app.errors import UserError
-from ..app.gateway.actions import Idempotency, business_date, request_hash
+from ..app.gateway.actions import Idempotency, request_hash
 from ..app.identity import authenticate, check_rate
 from ..identity.model import Actor
 from ..terms.loader import Agreement
@@ -48,7 +49,7 @@ class Gateway:
 
     def today(self) -> dt.date:
         """The business day now, in the agreement's time zone."""
-        return business_date(self.agreement, self.now())
+        return today(self.agreement, self.now())
 
 
 def _gateway(request: Request) -> Gateway:

@@ -18,6 +18,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -47,7 +48,6 @@ __all__ = [
     "Check",
     "Idempotency",
     "Outcome",
-    "business_date",
     "context_for",
     "record",
     "relationship_now",
@@ -119,11 +119,6 @@ def request_hash(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def business_date(agreement: Agreement, now: dt.datetime) -> dt.date:
-    """The day an action counts on: the date in the agreement's time zone (Central time)."""
-    return today(agreement, now)
-
-
 Render = Callable[[Outcome], tuple[int, Mapping[str, Any]]]
 Notify = Callable[[Connection, Outcome], None]
 Check = Callable[[Connection, Event], Step]
@@ -188,7 +183,7 @@ def _perform(
     idem: Idempotency | None,
     check: Check | None = None,
 ) -> Outcome:
-    on = business_date(agreement, now)
+    on = today(agreement, now)
     terms = agreement.terms_at(on)
     schema = schema_for(action.type, terms)
     if schema is None:
@@ -312,7 +307,9 @@ def _standing_still_fresh(conn: Connection, account: str, on: dt.date, appended:
         save_rows(conn, STANDING, account, {key: ((through, kept[1]), None, on)}, through)
 
 
+@cache
 def _standing_types() -> frozenset[str]:
+    """The event types that can change an account's standing (fixed by the code: computed once)."""
     from ..events import EVENT_SCHEMAS
 
     domains = frozenset().union(*(s.handles for s in SPECS.values() if s.domain != "relationship"))
