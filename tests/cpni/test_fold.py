@@ -30,7 +30,7 @@ CASES: list[tuple[Code, tuple[Event, ...]]] = [
     (Code.FIELD_MISSING, (ev("x", "csr.requested", account="G1", channel="electronic"),)),
     (Code.CHANNEL_INVALID, (LOA, AUTH, ev("x", "csr.requested", **{**CSR, "channel": "fax"}))),
     (Code.ROLE_INVALID, (ev("x", "cpni.accessed", account="G1", actor="a", role="janitor"),)),
-    (Code.KIND_INVALID, (ev("x", "cpni.accessed", account="G1", actor="a", role="ilec_wholesale", kind="dna"),)),
+    (Code.KIND_INVALID, (ev("x", "cpni.accessed", account="G1", actor="a", role="ilec_operations", kind="dna"),)),
     (Code.FILE_INVALID, (ev("x", "dvf.requested", account="G1", file="everything"),)),
     (Code.AUTHORIZATION_UNKNOWN, (ev("x", "cpni.authorization_withdrawn", account="G1", refers_to="nope"),)),
     (Code.BLANKET_LOA_MISSING, (AUTH, ev("x", "csr.requested", **CSR))),
@@ -90,8 +90,8 @@ def test_a_clec_reads_only_its_own():
 
 
 def test_ilec_roles_belong_to_the_ilec():
-    assert may_read("ilec_wholesale", "ilec", "G1", "customer_record").value is True
-    assert may_read("ilec_wholesale", "G2", "G1", "customer_record").value is False
+    assert may_read("ilec_operations", "ilec", "G1", "customer_record").value is True
+    assert may_read("ilec_operations", "G2", "G1", "customer_record").value is False
     assert may_read("auditor", "ilec", "G1", "access_record").value is True
     with pytest.raises(ValueError):
         may_read("nobody", "ilec", "G1", "order")
