@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, page
@@ -142,6 +143,7 @@ def list_listings(
         cursor_after(paging),
         paging.limit,
     )
+    customer_read(gw.engine, actor, "directoryListing", [f"{t}/{k}" for t, k, _ in items])  # names (VI.8.3.2)
     return {"items": [listing_view(v) for _, _, v in items], "nextCursor": next_cursor(items, paging)}
 
 
@@ -151,6 +153,7 @@ def get_listing(account: str, wtn: str, gw: GatewayDep, actor: ActorDep) -> dict
     found = fetch(gw.engine, gw.agreement, "directory", account, "listings", listing_key(account, wtn), gw.today())
     if found is None:
         raise UserError(f"directoryListing {account}/{wtn}: not found", code="not_found", field="wtn")
+    customer_read(gw.engine, actor, "directoryListing", [f"{account}/{wtn}"])  # the end user's listing (VI.8.3.2)
     return listing_view(found)
 
 

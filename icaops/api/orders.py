@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, page
@@ -120,6 +121,7 @@ def list_orders(
         gw.engine, gw.agreement, "orders", tenants, "orders", gw.today(), state, cursor_after(paging), paging.limit
     )
     terms = gw.agreement.terms
+    customer_read(gw.engine, actor, "productOrder", [f"{t}/{k}" for t, k, _ in items])  # end users' names (VI.8.3.2)
     return {"items": [order_view(v, terms) for _, _, v in items], "nextCursor": next_cursor(items, paging)}
 
 
@@ -129,6 +131,7 @@ def get_order(account: str, pon: str, gw: GatewayDep, actor: ActorDep) -> dict[s
     order = fetch(gw.engine, gw.agreement, "orders", account, "orders", pon, gw.today())
     if order is None:
         raise UserError(f"productOrder {account}/{pon}: not found", code="not_found", field="pon")
+    customer_read(gw.engine, actor, "productOrder", [f"{account}/{pon}"])  # the end user's name and address (VI.8.3.2)
     return order_view(order, gw.agreement.terms)
 
 

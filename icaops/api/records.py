@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from ..app.audit import audit
+from ..app.audit import audit, customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, tenants_with
@@ -199,6 +199,8 @@ def get_authorization(account: str, ref: str, gw: GatewayDep, actor: ActorDep) -
     auth = _state(gw, account).get("authorizations", {}).get(ref)
     if auth is None or auth.account != account:
         raise UserError(f"cpniAuthorization {account}/{ref}: not found", code="not_found", field="ref")
+    # the end user's authorisation: who, for which line (VI.8.4.2); its own reference is the authorisation
+    customer_read(gw.engine, actor, "cpniAuthorization", [f"{account}/{ref}"], authorization=ref)
     return _auth(auth)
 
 

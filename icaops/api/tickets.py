@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, page
@@ -172,6 +173,7 @@ def list_tickets(
     items = page(gw.engine, gw.agreement, "tickets", tenants, "tickets", on, status, cursor_after(paging), paging.limit)
     rests = {t: _stored_rest(gw, t, on) for t in {t for t, _, _ in items}}
     terms, now = gw.agreement.terms_at(on), gw.now()
+    customer_read(gw.engine, actor, "troubleTicket", [f"{t}/{k}" for t, k, _ in items])  # end users' lines (VI.8.3.2)
     return {
         "items": [ticket_view(v, rests[t], now, terms) for t, _, v in items],
         "nextCursor": next_cursor(items, paging),
@@ -193,6 +195,7 @@ def get_ticket(account: str, ticket: str, gw: GatewayDep, actor: ActorDep) -> di
     found = fetch(gw.engine, gw.agreement, "tickets", account, "tickets", ticket, on)
     if found is None:
         raise UserError(f"troubleTicket {account}/{ticket}: not found", code="not_found", field="ticket")
+    customer_read(gw.engine, actor, "troubleTicket", [f"{account}/{ticket}"])  # the end user's line (VI.8.3.2)
     return ticket_view(found, _stored_rest(gw, account, on), gw.now(), gw.agreement.terms_at(on))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only when something is recorded or read
     from sqlalchemy import Engine
 
-__all__ = ["AuditEntry", "audit", "audit_entries", "audit_page", "file_sha256"]
+__all__ = ["CUSTOMER_READ", "AuditEntry", "audit", "audit_entries", "audit_page", "customer_read", "file_sha256"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,36 @@ def audit(
 
     with writing(engine) as conn:
         record(conn, action, subject, detail=dict(detail or {}), actor=actor)
+
+
+CUSTOMER_READ = "customer_information.read"
+"""The audit action of a read that disclosed End User information (names, addresses, lines)."""
+
+
+def customer_read(
+    engine: Engine,
+    actor: Any,
+    kind: str,
+    objects: Sequence[str],
+    *,
+    authorization: str | None = None,
+) -> None:
+    """Record that `actor` (an icaops.identity.Actor) was shown End User information: `kind`
+    (order, ticket, listing, cpniAuthorization) of `objects` ("ACCOUNT/KEY"), with the
+    authorisation relied on if any (VI.8.3.2, VI.8.4.4). A page that shows none records nothing."""
+    if not objects:
+        return
+    subject = f"{kind}/{objects[0]}" if len(objects) == 1 else f"{kind}/{len(objects)} objects"
+    detail = {
+        "user": actor.user_id,
+        "organisation": actor.org_id,
+        "role": actor.role,
+        "kind": kind,
+        "objects": list(objects),
+        "token": actor.token_id,
+        "authorization": authorization,
+    }
+    audit(engine, CUSTOMER_READ, subject, detail, actor=actor.email)  # named as every read is (by e-mail)
 
 
 def audit_entries(engine: Engine, since: dt.date | None = None, actor: str | None = None) -> tuple[AuditEntry, ...]:

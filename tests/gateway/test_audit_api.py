@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .billing_setup import BILL, bill_march
-from .conftest import Gateway
+from .conftest import Gateway, lsr
 
 
 def test_reads_and_actions_are_in_the_log_and_filter(gateway: Gateway) -> None:
@@ -39,3 +39,21 @@ def test_clecs_and_retail_sales_do_not_read_the_log(gateway: Gateway) -> None:
     """IV.8.5, III.29.1.1: the log names every CLEC's activity."""
     for who in ("granite", "granite_admin", "other", "other_admin", "retail"):
         assert gateway.get(who, "/auditLog").status_code == 403, who
+
+
+def test_every_read_of_end_user_information_is_in_the_log_with_who_read_it(gateway: Gateway) -> None:
+    """VI.8.3.2, VI.8.4.4: an order shows its End User's name and address, so each read of one, or
+    of a page of them, is a `customer_information.read` row naming the reader, its organisation
+    and role, and the objects shown; a refused read shows nothing and records no such row."""
+    assert gateway.post("granite", "/productOrder", lsr(pon="READ-1")).status_code == 201
+    assert gateway.get("ops", "/productOrder/GRANITE/READ-1").status_code == 200
+    assert gateway.get("granite", "/productOrder", account="GRANITE").status_code == 200
+    assert gateway.get("other", "/productOrder/GRANITE/READ-1").status_code == 404
+    assert gateway.get("retail", "/productOrder/GRANITE/READ-1").status_code == 403
+    rows = gateway.get("auditor", "/auditLog", action="customer_information.read").json()["items"]
+    seen = [(r["actor"], r["detail"]["organisation"], r["detail"]["role"], r["detail"]["objects"]) for r in rows]
+    assert seen == [
+        ("ops@ctl.example", "CTL", "ilec_operations", ["GRANITE/READ-1"]),
+        ("granite@grn.example", "GRN", "clec_user", ["GRANITE/READ-1"]),
+    ]
+    assert rows[0]["subject"] == "productOrder/GRANITE/READ-1"
