@@ -137,8 +137,33 @@ def _percentiles(samples: list[float]) -> str:
     return f"p50 {pick(0.50):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms, max {ordered[-1] * 1000:.1f} ms"
 
 
-def load(base: str, tokens: dict[str, str], orders: int, seconds: float, clients: int) -> None:
-    """Submit orders from `clients` threads over the CLECs, then read orders back; print figures."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: str) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by process `root` and its descendants."""
+    total, todo = 0.0, [str(root)]
+    while todo:
+        pid = todo.pop()
+        try:
+            total += _cpu_of(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                todo.extend(task.read_text().split())
+        except OSError:
+            continue
+    return total
+
+
+def load(
+    base: str, tokens: dict[str, str], orders: int, seconds: float, clients: int, server: int, database: int
+) -> None:
+    """Submit orders from `clients` threads over the CLECs, then read orders back; print figures,
+    with the CPU time each order took in the server, in PostgreSQL and in this client."""
     accounts = [a for a in tokens if a != "ops"]
     submitted: list[tuple[str, str]] = []
     latencies: list[float] = []
@@ -168,6 +193,7 @@ def load(base: str, tokens: dict[str, str], orders: int, seconds: float, clients
                     else:
                         failures.append(f"{r.status_code} {r.text[:200]}")
 
+    cpu0 = (cpu_seconds(server), cpu_seconds(database), time.process_time())
     t0 = time.perf_counter()
     threads = [threading.Thread(target=submitter, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -177,6 +203,10 @@ def load(base: str, tokens: dict[str, str], orders: int, seconds: float, clients
     elapsed = time.perf_counter() - t0
     print(f"orders: {len(submitted):,} accepted in {elapsed:.1f} s = {len(submitted) / elapsed:,.0f} orders/s "
           f"({clients} clients); {_percentiles(latencies)}; {len(failures)} failed")  # fmt: skip
+    if submitted:
+        cpu = (cpu_seconds(server), cpu_seconds(database), time.process_time())
+        used = ((b - a) * 1000 / len(latencies) for a, b in zip(cpu0, cpu, strict=True))
+        print("  CPU per order: server {:.1f} ms, PostgreSQL {:.1f} ms, this client {:.1f} ms".format(*used))
     for f in failures[:3]:
         print(f"  failure: {f}")
     reads: list[float] = []
@@ -224,6 +254,7 @@ def main() -> None:
             print(f"log: {size:,} events over {args.clecs} CLECs, seeded in {time.perf_counter() - t0:.0f} s")
             engine.dispose()
             port = _free_port()
+            postmaster = int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
             env = {**os.environ, "ICAOPS_DATABASE_URL": cluster.url, "ICAOPS_AGREEMENT": DEFAULT_AGREEMENT}
             server = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "icaops.api.app:from_environment", "--factory", "--host",
@@ -239,9 +270,10 @@ def main() -> None:
                     except httpx.HTTPError:
                         time.sleep(0.2)
                 w0 = time.perf_counter()
-                load(base, tokens, len(tokens) - 1, 600, 4)  # warm-up: one order per CLEC (its standing kept)
+                # warm-up: one order per CLEC (its standing kept)
+                load(base, tokens, len(tokens) - 1, 600, 4, server.pid, postmaster)
                 print(f"warm-up: one order per CLEC in {time.perf_counter() - w0:.1f} s")
-                load(base, tokens, args.orders, args.seconds, args.clients)
+                load(base, tokens, args.orders, args.seconds, args.clients, server.pid, postmaster)
             finally:
                 server.terminate()
                 server.wait(30)

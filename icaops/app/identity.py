@@ -442,14 +442,20 @@ def list_tokens(engine: Engine, user_id: str) -> tuple[TokenInfo, ...]:
 # -- signing in -------------------------------------------------------------------------------
 
 
-def _actor(conn: Connection, user: User, org_kind: OrgKind, token: TokenInfo | None = None) -> Actor:
+def _actor(
+    conn: Connection,
+    user: User,
+    org_kind: OrgKind,
+    token: TokenInfo | None = None,
+    accounts: frozenset[str] | None = None,
+) -> Actor:
     return Actor(
         user.id,
         user.email,
         user.org_id,
         org_kind,
         user.role,
-        stored.accounts_of(conn, user.org_id),
+        stored.accounts_of(conn, user.org_id) if accounts is None else accounts,
         None if token is None else token.id,
         None if token is None else token.scopes,
     )
@@ -512,7 +518,7 @@ def authenticate(engine: Engine, authorization: str | None, now: dt.datetime) ->
         matches = hmac.compare_digest(_sha256(secret), expected)
         if found is None or not matches or not _usable(found, now):
             raise UserError(UNAUTHORIZED, code="unauthorized", field="Authorization")
-        actor = _actor(conn, found.user, found.org_kind, found.token)
+        actor = _actor(conn, found.user, found.org_kind, found.token, found.accounts)
     last = found.token.last_used_at
     if last is None or now - last >= LAST_USED_EVERY:
         with writing(engine) as conn:

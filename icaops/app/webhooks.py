@@ -45,6 +45,7 @@ __all__ = [
     "deliver_due",
     "delivery_log",
     "enqueue",
+    "enqueue_for_account",
     "get_subscription",
     "list_subscriptions",
     "message_id",
@@ -238,7 +239,30 @@ def enqueue(
 
     The body sent is `{"eventId", "eventTime", "eventType", "event": payload}`; dates, times and
     Decimals in `payload` are written as ISO strings and decimal strings."""
-    from ..store.webhooks import add_delivery, live_subscriptions
+    from ..store.webhooks import live_subscriptions
+
+    return _enqueue(conn, live_subscriptions(conn, org_ids), event_type, payload, event_id, now)
+
+
+def enqueue_for_account(
+    conn: Connection, account: str, event_type: str, payload: Mapping[str, Any], event_id: str, now: dt.datetime
+) -> int:
+    """`enqueue` for the organisations entitled to an account's events: the CLEC that owns it
+    and the ILEC(s)."""
+    from ..store.webhooks import live_subscriptions_for_account
+
+    return _enqueue(conn, live_subscriptions_for_account(conn, account), event_type, payload, event_id, now)
+
+
+def _enqueue(
+    conn: Connection,
+    subscriptions: Iterable[Any],
+    event_type: str,
+    payload: Mapping[str, Any],
+    event_id: str,
+    now: dt.datetime,
+) -> int:
+    from ..store.webhooks import add_delivery
 
     if event_type not in EVENT_TYPES:
         raise ValueError(f"event type {event_type!r}: expected one of {', '.join(EVENT_TYPES)}")
@@ -249,7 +273,7 @@ def enqueue(
         "event": _json_ready(payload),
     }
     added = 0
-    for row in live_subscriptions(conn, org_ids):
+    for row in subscriptions:
         if event_type in row.event_types:
             added += add_delivery(conn, row.id, message_id(row.id, event_id), event_type, body, now)
     return added

@@ -131,13 +131,18 @@ def _with_password(url: URL, password_file: Path | None) -> URL:
 
 
 def _postgres_connect_args(url: URL, limits: Timeouts) -> dict[str, Any]:
-    """libpq's connect_timeout and a statement_timeout sent at start-up, unless the URL sets them."""
+    """libpq's connect_timeout, a statement_timeout and the plan cache mode sent at start-up, unless the URL sets them."""
     args: dict[str, Any] = {}
     if "connect_timeout" not in url.query and limits.connect_s:
         args["connect_timeout"] = limits.connect_s
-    options = url.query.get("options", "")
-    if "statement_timeout" not in str(options):
-        args["options"] = f"{options} -c statement_timeout={limits.statement_s * 1000}".strip()
+    options = str(url.query.get("options", ""))
+    if "statement_timeout" not in options:
+        options = f"{options} -c statement_timeout={limits.statement_s * 1000}"
+    # The log's reads ask for its newest events (chain_seq > a recent seq). A prepared statement's
+    # generic plan cannot see the seq, assumes a third of the log and scans it; plan each time.
+    if "plan_cache_mode" not in options:
+        options = f"{options} -c plan_cache_mode=force_custom_plan"
+    args["options"] = options.strip()
     return args
 
 

@@ -14,15 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from ..relationship.events import Event, EventError
 from .audit import now, record
-from .chain import EVENTS, event_digest, lock_head, set_head
+from .chain import EVENTS, Head, event_digest, lock_head, set_head
 from .codec import decode, encode
-from .models import EventRow
+from .models import ChainHeadRow, EventRow
 
-__all__ = ["Appended", "append_events", "load_events", "refuse_events", "tenant_of"]
+__all__ = ["Appended", "append_events", "load_events", "log_position", "refuse_events", "tenant_of"]
 
 
 @dataclass
@@ -47,17 +47,19 @@ def append_events(
     tenant: str | None = None,
     source: str = "store",
     at: dt.datetime | None = None,
+    locked: Head | None = None,
 ) -> Appended:
     """Append events to the log in the caller's transaction; a repeat changes nothing.
 
     Takes the log's chain lock (held until commit): appends are serialised, each stored
     event gets the next `chain_seq` and is linked to the event stored before it. Under the
     lock no other writer can add an id, so the ids already stored are looked up once per
-    batch and the new rows are written in one statement."""
+    batch and the new rows are written in one statement. A caller that already holds the lock
+    passes the head it locked as `locked`."""
     result = Appended()
     at = at or now()
     batch = list(events)
-    head = start = lock_head(conn, EVENTS)
+    head = start = locked if locked is not None else lock_head(conn, EVENTS)
     stored = _stored(conn, [(tenant_of(e, tenant) or "", e.id) for e in batch])
     rows: list[dict[str, Any]] = []
     for event in batch:
@@ -96,6 +98,15 @@ def append_events(
         set_head(conn, EVENTS, head)
     result.last_seq = head.seq
     return result
+
+
+def log_position(conn: Connection) -> tuple[int, int]:
+    """The log's newest `chain_seq` as committed now (read without the lock) and its greatest
+    `source_seq`, in one statement: where a writer that decides before locking starts from."""
+    chained = select(ChainHeadRow.seq).where(ChainHeadRow.name == EVENTS).scalar_subquery()
+    newest_source = select(func.max(EventRow.source_seq)).scalar_subquery()
+    row = conn.execute(select(chained.label("seq"), newest_source.label("source_seq"))).one()
+    return int(row.seq or 0), int(row.source_seq or 0)
 
 
 def _stored(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dt.date, str]]:

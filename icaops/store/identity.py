@@ -47,6 +47,7 @@ class StoredToken:
     secret_hash: str
     user: User
     org_kind: OrgKind
+    accounts: frozenset[str] = frozenset()  # the billing accounts of the user's organisation
 
 
 def insert_organisation(
@@ -198,16 +199,23 @@ def insert_token(conn: Connection, token: TokenInfo, secret_hash: str) -> None:
 
 
 def load_token(conn: Connection, token_id: str) -> StoredToken | None:
-    """The token, its secret's hash, its user and the user's organisation kind, or None."""
+    """The token, its secret's hash, its user, the user's organisation kind and its accounts, or
+    None (one statement: a row per account of the organisation)."""
     users = UserRow.__table__.c
     query = (
-        select(*ApiTokenRow.__table__.c, *(c.label(f"u_{c.name}") for c in users))
+        select(
+            *ApiTokenRow.__table__.c,
+            *(c.label(f"u_{c.name}") for c in users),
+            OrganisationAccountRow.account_id.label("account_id"),
+        )
         .join(UserRow, users.id == ApiTokenRow.user_id)
+        .outerjoin(OrganisationAccountRow, OrganisationAccountRow.org_id == users.org_id)
         .where(ApiTokenRow.id == token_id)
     )
-    row = conn.execute(query).first()
-    if row is None:
+    rows = conn.execute(query).all()
+    if not rows:
         return None
+    row = rows[0]
     user = User(
         row.u_id,
         row.u_org_id,
@@ -216,7 +224,8 @@ def load_token(conn: Connection, token_id: str) -> StoredToken | None:
         cast(Role, row.u_role),
         row.u_disabled_at is not None,
     )
-    return StoredToken(_token(row), row.secret_hash, user, cast(OrgKind, row.u_org_kind))
+    accounts = frozenset(r.account_id for r in rows if r.account_id is not None)
+    return StoredToken(_token(row), row.secret_hash, user, cast(OrgKind, row.u_org_kind), accounts)
 
 
 def load_tokens(conn: Connection, user_id: str) -> tuple[TokenInfo, ...]:

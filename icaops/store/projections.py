@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, or_, select, tuple_
+from sqlalchemy import Connection, Row, and_, delete, exists, func, or_, select, tuple_
 
 from .models import EventRow, IdempotencyRow, ProjectionHeadRow, ProjectionRow
 from .sql import upsert_replacing
@@ -25,14 +25,17 @@ __all__ = [
     "Head",
     "ProjectionCodecError",
     "clear",
+    "current_heads",
     "dumps",
     "has_newer",
     "head",
     "keep_response",
     "kept_response",
     "list_rows",
+    "load_row_and_newest",
     "load_rows",
     "loads",
+    "moved_since",
     "newest_seq",
     "read_only",
     "save_head",
@@ -133,6 +136,76 @@ def save_head(conn: Connection, domain: str, tenant: str, new: Head) -> None:
         ),
         values,
     )
+
+
+def current_heads(
+    conn: Connection, wanted: Iterable[tuple[str, str, Iterable[str] | None, Iterable[str]]]
+) -> dict[tuple[str, str], Head | None]:
+    """The heads of these projections, (domain, tenant, sources, types), that have folded every
+    event of `sources` (None: any tenant) and `types` in the log; None for one that is absent or
+    behind. Two statements, whatever the number: the heads, then one index range per head over
+    the events after it (usually none)."""
+    asked = [(d, t, None if src is None else list(src), list(types)) for d, t, src, types in wanted]
+    keys = list(dict.fromkeys((d, t) for d, t, _, _ in asked))
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(
+            ProjectionHeadRow.domain,
+            ProjectionHeadRow.tenant,
+            ProjectionHeadRow.through_seq,
+            ProjectionHeadRow.through_date,
+            ProjectionHeadRow.version,
+        ).where(or_(*(and_(ProjectionHeadRow.domain == d, ProjectionHeadRow.tenant == t) for d, t in keys)))
+    )
+    heads: dict[tuple[str, str], Head | None] = {
+        (r.domain, r.tenant): Head(r.through_seq, r.through_date, r.version) for r in rows
+    }
+    probes = []
+    for domain, tenant, sources, types in asked:
+        found = heads.get((domain, tenant))
+        if found is None:
+            continue
+        late = exists().where(EventRow.chain_seq > found.through_seq, EventRow.type.in_(types))
+        if sources is not None:
+            late = late.where(EventRow.tenant.in_(sources))
+        probes.append(((domain, tenant), late))
+    if probes:
+        answers = conn.execute(select(*(late.label(f"late_{i}") for i, (_, late) in enumerate(probes)))).one()
+        for (key, _), behind in zip(probes, answers, strict=True):
+            if behind:
+                heads[key] = None
+    return {key: heads.get(key) for key in keys}
+
+
+def moved_since(conn: Connection, after_seq: int, tenant: str, types: Iterable[str]) -> tuple[bool, int]:
+    """Whether the log holds an event after `after_seq` of `tenant` or, of any tenant, of `types`;
+    and the greatest `source_seq` of the log (0 if empty). One statement."""
+    # two ranges, each over an index of its own: (tenant, chain_seq) and (type, chain_seq)
+    of_tenant = exists().where(EventRow.tenant == tenant, EventRow.chain_seq > after_seq)
+    of_types = exists().where(EventRow.type.in_(list(types)), EventRow.chain_seq > after_seq)
+    newest_source = select(func.max(EventRow.source_seq)).scalar_subquery()
+    row = conn.execute(select(or_(of_tenant, of_types).label("moved"), newest_source.label("source_seq"))).one()
+    return bool(row.moved), int(row.source_seq or 0)
+
+
+def load_row_and_newest(conn: Connection, domain: str, tenant: str, where: tuple[str, str]) -> tuple[Any, int]:
+    """The object kept at `where` (None if none) and the `chain_seq` of the tenant's newest event
+    (0 if none), read in one statement."""
+    field, key = where
+    newest = select(func.max(EventRow.chain_seq)).where(EventRow.tenant == tenant).scalar_subquery()
+    value = (
+        select(ProjectionRow.value)
+        .where(
+            ProjectionRow.domain == domain,
+            ProjectionRow.tenant == tenant,
+            ProjectionRow.field == field,
+            ProjectionRow.key == key,
+        )
+        .scalar_subquery()
+    )
+    row = conn.execute(select(value.label("value"), newest.label("newest"))).one()
+    return (None if row.value is None else loads(row.value)), int(row.newest or 0)
 
 
 def newest_seq(conn: Connection, tenants: Iterable[str] | None, types: Iterable[str] | None = None) -> int:

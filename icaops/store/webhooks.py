@@ -14,10 +14,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .models import WebhookAttemptRow, WebhookDeliveryRow, WebhookSubscriptionRow
+from .models import (
+    OrganisationAccountRow,
+    OrganisationRow,
+    WebhookAttemptRow,
+    WebhookDeliveryRow,
+    WebhookSubscriptionRow,
+)
 
 __all__ = [
     "PENDING",
@@ -29,6 +35,7 @@ __all__ = [
     "delivery_rows",
     "insert_subscription",
     "live_subscriptions",
+    "live_subscriptions_for_account",
     "record_attempt",
     "subscription_row",
     "subscription_rows",
@@ -101,6 +108,17 @@ def live_subscriptions(conn: Connection, org_ids: Iterable[str]) -> list[Row]:
     if not wanted:
         return []
     query = select(Sub).where(Sub.org_id.in_(wanted), Sub.deleted_at.is_(None)).order_by(Sub.id)
+    return list(conn.execute(query))
+
+
+def live_subscriptions_for_account(conn: Connection, account: str) -> list[Row]:
+    """The subscriptions not deleted of the organisations entitled to an account's events: the
+    CLEC owning it and the ILEC(s). One statement."""
+    owner = select(OrganisationAccountRow.org_id).where(OrganisationAccountRow.account_id == account)
+    ilecs = select(OrganisationRow.id).where(OrganisationRow.kind == "ilec")
+    query = (
+        select(Sub).where(Sub.deleted_at.is_(None), or_(Sub.org_id.in_(owner), Sub.org_id.in_(ilecs))).order_by(Sub.id)
+    )
     return list(conn.execute(query))
 
 

@@ -110,3 +110,54 @@ def test_a_second_worker_sees_what_the_first_recorded(gateway: Gateway, tmp_path
         assert gateway.post("granite", "/productOrder", lsr(pon="SEEN-1")).status_code == 201
         r = other.get("/productOrder/GRANITE/SEEN-1", headers=gateway.as_("granite"))
     assert r.status_code == 200 and r.json()["state"] == "acknowledged"
+
+
+def test_a_decision_taken_before_the_lock_is_taken_again_when_the_log_moved(
+    pg_gateway: Gateway, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IV.7.2: a writer decides on the log as committed, then locks it. If an event of the same
+    account lands in between (here the same PON, from another worker), the decision is taken
+    again under the lock: one order, the other refused as a duplicate — never two."""
+    from icaops.app.gateway import actions
+
+    gw = pg_gateway
+    real_lock = actions.lock_head
+    raced: list[Any] = []
+    racing = threading.Event()
+
+    def lock_after_another_worker_commits(conn: Any, chain: str) -> Any:
+        if not racing.is_set():  # once: the other worker's order commits between our decision and our lock
+            racing.set()
+            with second_client(gw, pg_url) as other:
+                raced.append(other.post("/productOrder", json=lsr(pon="MOVED-1"), headers=gw.as_("granite")))
+        return real_lock(conn, chain)
+
+    assert gw.post("granite", "/productOrder", lsr(pon="WARM-1")).status_code == 201  # projections built
+    monkeypatch.setattr(actions, "lock_head", lock_after_another_worker_commits)
+    ours = gw.post("granite", "/productOrder", lsr(pon="MOVED-1"))
+    assert raced[0].status_code == 201, raced[0].text
+    assert ours.status_code == 422 and ours.json()["errors"][0]["code"] == "pon_duplicate", ours.text
+    events = Workspace(gw.workspace.agreement, gw.engine).events()
+    assert sum(e.type == "lsr.submitted" and e.get("pon") == "MOVED-1" for e in events) == 1
+    _fold_equals_projection(gw)
+
+
+def test_a_decision_on_a_log_that_did_not_move_is_recorded_as_taken(
+    pg_gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The common case: nothing of the account moved between the decision and the lock, so the
+    step is decided once, without the lock, and recorded as decided."""
+    from icaops.app.gateway import actions
+
+    decided: list[bool] = []
+    real_decide = actions._decide
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        decided.append(kwargs["locked"])
+        return real_decide(*args, **kwargs)
+
+    assert pg_gateway.post("granite", "/productOrder", lsr(pon="WARM-1")).status_code == 201  # projections built
+    monkeypatch.setattr(actions, "_decide", counting)
+    assert pg_gateway.post("granite", "/productOrder", lsr(pon="ONCE-1")).status_code == 201
+    assert decided == [False]
+    _fold_equals_projection(pg_gateway)

@@ -44,3 +44,21 @@ def test_a_password_file_is_given_to_the_connection(
     assert _seen(pg_url, password_file=tmp_path / "pw")[1] == "from-a-file"
     monkeypatch.setenv("ICAOPS_DATABASE_PASSWORD_FILE", str(tmp_path / "pw"))
     assert _seen(pg_url)[1] == "from-a-file"
+
+
+def test_each_connection_plans_the_logs_reads_with_their_values(pg_url: str) -> None:
+    """The log's reads ask for its newest events (`chain_seq > :seq`); a generic plan of a
+    prepared statement cannot see the seq and scans the log, so every plan is a custom one."""
+    engine = make_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
+    finally:
+        engine.dispose()
+    assert "?" in pg_url  # the throw-away cluster is reached by its socket: ?host=...
+    own = make_engine(pg_url.replace("?", "?options=-c%20plan_cache_mode%3Dauto&", 1))  # a URL's own choice stands
+    try:
+        with own.connect() as conn:
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+    finally:
+        own.dispose()

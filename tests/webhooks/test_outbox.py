@@ -84,6 +84,7 @@ def test_the_public_names():
         "deliver_due",
         "delivery_log",
         "enqueue",
+        "enqueue_for_account",
         "get_subscription",
         "list_subscriptions",
         "message_id",

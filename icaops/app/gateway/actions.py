@@ -1,13 +1,17 @@
 """The gateway's one write path: an action of a party becomes a dated event, checked by its
 domain's own rules, recorded in the log with the events it derives, all in one transaction.
 
-`record` takes the log's lock, brings the projections it needs up to the log, runs the domain's
-handler on the new event (the same code the pure fold runs), and then, in one transaction:
-appends the event (and the events billing prices that it derived) to the hash-chained log,
-writes the changed projection rows, the audit row (actor, organisation, object, authorisation
-reference), the notifications for subscribers, and the response kept under the client's
-Idempotency-Key. A refusal that keeps no record stores no event; its audit row and its kept
-response are committed all the same. Nothing is held in the process between calls.
+`record` runs the domain's handler on the new event (the same code the pure fold runs) against
+the projections as committed, without the log's lock, so that writers decide side by side. It
+then takes the lock and checks, in one statement, that nothing the decision read has moved
+since: no event of the account, and no event of the relationship the order gate reads. If
+something moved, or a projection was behind the log (a file load), it decides again under the
+lock, after bringing the projections up to the log. Then, in the same transaction: the event
+(and the events billing prices that it derived) appended to the hash-chained log, the changed
+projection rows, the audit row (actor, organisation, object, authorisation reference), the
+notifications for subscribers, and the response kept under the client's Idempotency-Key. A
+refusal that keeps no record stores no event; its audit row and its kept response are committed
+all the same. Nothing is held in the process between calls.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 
 from ...billing.books import Books
 from ...calendar.deadlines import Deadlines
@@ -33,15 +37,25 @@ from ...relationship.lifecycle import Lifecycle
 from ...store import writing
 from ...store.audit import record as audit_record
 from ...store.chain import EVENTS, lock_head
-from ...store.events import append_events, load_events
-from ...store.models import EventRow
-from ...store.projections import Head, keep_response, kept_response, load_rows, newest_seq, save_head, save_rows
+from ...store.chain import Head as ChainHead
+from ...store.events import append_events, load_events, log_position
+from ...store.projections import (
+    Head,
+    current_heads,
+    keep_response,
+    kept_response,
+    load_row_and_newest,
+    load_rows,
+    moved_since,
+    save_head,
+    save_rows,
+)
 from ...terms.loader import Agreement
 from ..clock import today
 from ..errors import UserError
 from ..events import check_events, schema_for
 from .domains import GATE_RELATIONSHIP_EVENTS, SPECS, Context, spec_for
-from .projection import Refusal, Rows, Spec, Step, advance_to_log, apply, state_of
+from .projection import Refusal, Rows, Spec, Step, advance_to_log, apply, current_rows, state_of
 
 __all__ = [
     "Action",
@@ -184,6 +198,27 @@ def _perform(
     check: Check | None = None,
 ) -> Outcome:
     on = today(agreement, now)
+    raw = _checked(agreement, action, on, idem)
+    observed, newest_source = log_position(conn)
+    # Decide on the log as committed now, without the lock, so that writers decide side by side ...
+    decided = _decide(conn, agreement, action, raw, on, newest_source + 1, now, check, locked=False)
+    if isinstance(decided, Outcome) and not moved_since(conn, observed, action.account, GATE_RELATIONSHIP_EVENTS)[0]:
+        return decided  # a refusal keeps nothing: it stands on what it read, which has not moved
+    locked = lock_head(conn, EVENTS)  # until commit: one writer of the log at a time, in commit order
+    moved, newest_source = moved_since(conn, observed, action.account, GATE_RELATIONSHIP_EVENTS)
+    if decided is None or moved or isinstance(decided, Outcome):
+        # ... and decide again under the lock when a projection was behind the log or what the
+        # decision read (the account's events, the relationship the gate reads) has moved since.
+        decided = _decide(conn, agreement, action, raw, on, newest_source + 1, now, check, locked=True)
+    if decided is None:  # pragma: no cover - under the lock every projection is brought up to the log
+        raise AssertionError("a projection was behind the log under its lock")
+    if isinstance(decided, Outcome):
+        return decided
+    return _append(conn, action, decided, locked, on, now)
+
+
+def _checked(agreement: Agreement, action: Action, on: dt.date, idem: Idempotency | None) -> dict[str, Any]:
+    """The action as an event of the day, checked against its schema (a UserError if it is not one)."""
     terms = agreement.terms_at(on)
     schema = schema_for(action.type, terms)
     if schema is None:
@@ -195,53 +230,112 @@ def _perform(
     if problems:
         p = problems[0]
         raise UserError(f"{action.type}: {p.field}: expected {p.expected}", code="invalid", field=p.field or None)
-    lock_head(conn, EVENTS)  # until commit: one writer of the log at a time, in commit order
-    seq = int(conn.execute(select(func.max(EventRow.source_seq))).scalar() or 0) + 1
+    return raw
+
+
+@dataclass
+class _Decision:
+    """A kept step not yet recorded: the event and what it derived (numbered provisionally), the
+    projection rows it changed by domain (with their tenant), and the standings it read."""
+
+    event: Event
+    step: Step
+    rows: dict[str, tuple[str, Rows]]
+    standings: dict[tuple[str, dt.date], Standing]
+
+
+class _Behind(Exception):
+    """A projection has events of the log to fold first (only under the log's lock)."""
+
+
+def _decide(
+    conn: Connection,
+    agreement: Agreement,
+    action: Action,
+    raw: Mapping[str, Any],
+    on: dt.date,
+    seq: int,
+    now: dt.datetime,
+    check: Check | None,
+    locked: bool,
+) -> _Decision | Outcome | None:
+    """Run the domain's step on the event: a refusal as an Outcome, a kept step as a _Decision;
+    None when, without the lock, a projection it needs is behind the log."""
     event = Event(
         raw["id"], on, action.type, tuple((k, v) for k, v in raw.items() if k not in ("id", "date", "type")), seq
     )
-    ctx = context_for(conn, agreement, action.account, on)
+    standings: dict[tuple[str, dt.date], Standing] = {}
+    known = None if locked else current_heads(conn, _heads_read(action))
+    ctx = _context(conn, agreement, on, standings, locked, known)
+    if ctx is None:
+        return None
     rows: dict[str, tuple[str, Rows]] = {}
 
     def rows_of(spec: Spec) -> Rows:
         if spec.domain not in rows:
             tenant, sources = _partition(spec, action.account)
-            rows[spec.domain] = (tenant, advance_to_log(conn, spec, tenant, sources, lambda e: ctx))
+            found = (
+                advance_to_log(conn, spec, tenant, sources, lambda e: ctx)
+                if locked
+                else current_rows(conn, spec, tenant, sources, known)
+            )
+            if found is None:
+                raise _Behind(spec.domain)
+            rows[spec.domain] = (tenant, found)
         return rows[spec.domain][1]
 
-    specs = spec_for(action.type)
-    touched: set[str] = set()
     step = Step(None, (), True, ())  # an event no lifecycle folds (e.g. a billing dispute) is recorded as given
-    if check is not None:  # ... unless its domain's own check refuses it
-        step = check(conn, event)
-        if not step.kept:
-            return Outcome(event, False, step.refusals, (), step.state, now)
-    for i, spec in enumerate(specs):
-        done = apply(rows_of(spec), event, ctx)
-        touched.add(spec.domain)
-        if i == 0:
-            step = done
+    try:
+        if check is not None:  # ... unless its domain's own check refuses it
+            step = check(conn, event)
             if not step.kept:
                 return Outcome(event, False, step.refusals, (), step.state, now)
-    emitted = tuple(_renumber(e, seq + 1 + i) for i, e in enumerate(step.emitted))
-    appended = append_events(conn, (event, *emitted), tenant=action.account, source=f"api:{action.actor}")
+        for i, spec in enumerate(spec_for(action.type)):
+            kept_rows = rows_of(spec)
+            kept_rows.preload(spec.wanted_by(event))
+            done = apply(kept_rows, event, ctx)
+            if i == 0:
+                step = done
+                if not step.kept:
+                    return Outcome(event, False, step.refusals, (), step.state, now)
+        for derived in step.emitted:
+            for spec in spec_for(derived.type):
+                apply(rows_of(spec), derived, ctx)
+    except _Behind:
+        return None
+    return _Decision(event, step, rows, standings)
+
+
+def _heads_read(action: Action) -> list[tuple[str, str, list[str] | None, frozenset[str]]]:
+    """The projections an action reads: the relationship the gate reads and its own domains'."""
+    specs = {SPECS["relationship"].domain: SPECS["relationship"], **{s.domain: s for s in spec_for(action.type)}}
+    return [(spec.domain, *_partition(spec, action.account), spec.handles) for spec in specs.values()]
+
+
+def _append(
+    conn: Connection, action: Action, decided: _Decision, locked: ChainHead, on: dt.date, now: dt.datetime
+) -> Outcome:
+    """Record a decision (the caller holds the log's lock): the event and what it derived, the
+    changed projection rows and their heads, the standing it leaves as it was."""
+    event = decided.event
+    emitted = tuple(_renumber(e, event.seq + 1 + i) for i, e in enumerate(decided.step.emitted))
+    appended = append_events(
+        conn, (event, *emitted), tenant=action.account, source=f"api:{action.actor}", locked=locked
+    )
     if appended.errors:
         raise UserError(
             "; ".join(f"{e.event}: {e.field}: expected {e.expected}" for e in appended.errors),
             code="conflict",
             field=appended.errors[0].field,
         )
-    for derived in emitted:
-        for spec in spec_for(derived.type):
-            apply(rows_of(spec), derived, ctx)
-            touched.add(spec.domain)
+    rows = decided.rows
     before = {(domain, *where): old for domain, (_, r) in rows.items() for where, old in r.changes().items()}
     through = appended.last_seq  # every event of these tenants up to the log's newest is folded
-    for domain in touched:
-        tenant, kept_rows = rows[domain]
+    for domain, (tenant, kept_rows) in rows.items():
         kept_rows.flush(through)
         save_head(conn, domain, tenant, Head(through, on, SPECS[domain].version))
-    _standing_still_fresh(conn, action.account, on, (event, *emitted), through)
+    _standing_still_fresh(conn, action.account, on, (event, *emitted), through, decided.standings)
+    step = decided.step
     return Outcome(event, True, step.refusals, emitted, step.state, now, {"before": MappingProxyType(before)})
 
 
@@ -260,20 +354,44 @@ def _renumber(event: Event, seq: int) -> Event:
 
 def relationship_now(conn: Connection, agreement: Agreement, on: dt.date) -> Lifecycle:
     """The relationship as the order gate reads it (set-up and notices of every tenant), brought
-    up to the log."""
-    spec = SPECS["relationship"]
-    deadlines = Deadlines(agreement.terms_at(on))
+    up to the log (the caller holds the log's lock)."""
+    return state_of(_relationship_rows(conn, agreement, on, Deadlines(agreement.terms_at(on))))
+
+
+def _relationship_rows(conn: Connection, agreement: Agreement, on: dt.date, deadlines: Deadlines) -> Rows:
     ctx = Context(agreement.terms_at(on), deadlines, Lifecycle(), lambda a, d: Standing(a))
-    rows = advance_to_log(conn, spec, EVERY_TENANT, None, lambda e: ctx)
-    return state_of(rows)
+    return advance_to_log(conn, SPECS["relationship"], EVERY_TENANT, None, lambda e: ctx)
 
 
 def context_for(conn: Connection, agreement: Agreement, account: str, on: dt.date) -> Context:
     """What a step of `account`'s lifecycles reads on `on` (the caller holds the log's lock)."""
+    ctx = _context(conn, agreement, on, {}, locked=True)
+    if ctx is None:  # pragma: no cover - under the lock the projection is brought up to the log
+        raise AssertionError("the relationship projection was behind the log under its lock")
+    return ctx
+
+
+def _context(
+    conn: Connection,
+    agreement: Agreement,
+    on: dt.date,
+    seen: dict[tuple[str, dt.date], Standing],
+    locked: bool,
+    known: Mapping[tuple[str, str], Head | None] | None = None,
+) -> Context | None:
+    """What a step reads on `on`; None when, without the lock, the relationship is behind the log.
+    The standings it reads are noted in `seen`."""
     terms = agreement.terms_at(on)
     deadlines = Deadlines(terms)
-    rel = relationship_now(conn, agreement, on)
-    return Context(terms, deadlines, rel, lambda acct, day: _standing(conn, agreement, acct, day, deadlines, rel))
+    rows = (
+        _relationship_rows(conn, agreement, on, deadlines)
+        if locked
+        else current_rows(conn, SPECS["relationship"], EVERY_TENANT, None, known)
+    )
+    if rows is None:
+        return None
+    rel = state_of(rows)
+    return Context(terms, deadlines, rel, lambda acct, day: _standing(conn, agreement, acct, day, deadlines, rel, seen))
 
 
 STANDING = "standing"
@@ -281,30 +399,47 @@ STANDING = "standing"
 
 
 def _standing(
-    conn: Connection, agreement: Agreement, account: str, on: dt.date, dl: Deadlines, rel: Lifecycle
+    conn: Connection,
+    agreement: Agreement,
+    account: str,
+    on: dt.date,
+    dl: Deadlines,
+    rel: Lifecycle,
+    seen: dict[tuple[str, dt.date], Standing],
 ) -> Standing:
     """The account's standing on a day, kept per (account, day) until an event that can change it."""
-    newest = newest_seq(
-        conn, [account]
-    )  # any event of the account; the gateway's own neutral ones are passed over below
     key = (STANDING, on.isoformat())
-    kept = load_rows(conn, STANDING, account, [key]).get(key)
+    # any event of the account makes it stale; the gateway's own neutral ones keep it (below)
+    kept, newest = load_row_and_newest(conn, STANDING, account, key)
     if kept is not None and kept[0] >= newest:
-        return kept[1]
-    events = load_events(conn, account)
-    standing = standing_of(Books(agreement, events), account, on, dl, rel)
-    save_rows(conn, STANDING, account, {key: ((newest, standing), None, on)}, newest)
+        standing: Standing = kept[1]
+    else:
+        events = load_events(conn, account)
+        standing = standing_of(Books(agreement, events), account, on, dl, rel)
+        save_rows(conn, STANDING, account, {key: ((newest, standing), None, on)}, newest)
+    seen[(account, on)] = standing
     return standing
 
 
-def _standing_still_fresh(conn: Connection, account: str, on: dt.date, appended: Sequence[Event], through: int) -> None:
+def _standing_still_fresh(
+    conn: Connection,
+    account: str,
+    on: dt.date,
+    appended: Sequence[Event],
+    through: int,
+    seen: Mapping[tuple[str, dt.date], Standing],
+) -> None:
     """After the gateway's own events: if they are all neutral to the standing, the day's kept standing stays valid."""
     if any(e.type not in NEUTRAL_TO_STANDING and e.type in _standing_types() for e in appended):
         return
     key = (STANDING, on.isoformat())
-    kept = load_rows(conn, STANDING, account, [key]).get(key)
-    if kept is not None:
-        save_rows(conn, STANDING, account, {key: ((through, kept[1]), None, on)}, through)
+    standing = seen.get((account, on))
+    if standing is None:  # the action did not read it: keep the one on file, if any, valid
+        kept = load_rows(conn, STANDING, account, [key]).get(key)
+        if kept is None:
+            return
+        standing = kept[1]
+    save_rows(conn, STANDING, account, {key: ((through, standing), None, on)}, through)
 
 
 @cache

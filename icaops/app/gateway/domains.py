@@ -121,6 +121,7 @@ SPECS: Mapping[str, Spec] = MappingProxyType(
             _orders,
             keyed=("orders", "lines", "line_losses"),
             status=_order_status,
+            keys=(("pon", "orders"), ("wtn", "lines")),
             output=("emitted",),
         ),
         "tickets": Spec(
@@ -131,6 +132,7 @@ SPECS: Mapping[str, Spec] = MappingProxyType(
             _tickets,
             keyed=("tickets",),
             status=_ticket_status,
+            keys=(("ticket", "tickets"),),
         ),
         "cpni": Spec(
             "cpni",

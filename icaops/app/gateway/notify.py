@@ -22,13 +22,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from ...store.identity import org_ids_of_kind, owners_of
 from ...store.models import EventRow
-from ..webhooks import enqueue
+from ..webhooks import enqueue_for_account
 from .actions import Notify, Outcome
 from .domains import SPECS
 
-__all__ = ["PUBLISHED", "Publication", "Views", "event_id_of", "notifier", "recipients", "record_view"]
+__all__ = ["PUBLISHED", "Publication", "Views", "event_id_of", "notifier", "record_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +100,6 @@ def event_id_of(account: str, outcome: Outcome) -> str:
     return f"{account}/{outcome.event.id}"
 
 
-def recipients(conn: Connection, account: str) -> tuple[str, ...]:
-    """The organisations entitled to an account's events: the CLEC that owns it and the ILEC(s)."""
-    owner = owners_of(conn, [account]).get(account)
-    return (*((owner,) if owner else ()), *org_ids_of_kind(conn, "ilec"))
-
-
 def _account(conn: Connection, outcome: Outcome) -> str | None:
     account = outcome.event.get("account")
     if account is not None:
@@ -146,7 +139,9 @@ def notifier(views: Views) -> Notify:
         payload = views.get(published.resource, record_view)(outcome)
         if payload is None:
             return
-        orgs = recipients(conn, account)
-        enqueue(conn, orgs, published.event_type, payload, event_id_of(account, outcome), outcome.recorded_at)
+        # the CLEC that owns the account and the ILEC(s) are entitled to its events
+        enqueue_for_account(
+            conn, account, published.event_type, payload, event_id_of(account, outcome), outcome.recorded_at
+        )
 
     return notify

@@ -26,9 +26,20 @@ from sqlalchemy import Connection, select
 from ...relationship.events import Event
 from ...store.codec import decode
 from ...store.models import EventRow
-from ...store.projections import Head, clear, head, load_rows, save_head, save_rows
+from ...store.projections import Head, clear, current_heads, head, load_rows, save_head, save_rows
 
-__all__ = ["Refusal", "Rows", "Spec", "Step", "advance_to_log", "apply", "assemble", "rebuild", "state_of"]
+__all__ = [
+    "Refusal",
+    "Rows",
+    "Spec",
+    "Step",
+    "advance_to_log",
+    "apply",
+    "assemble",
+    "current_rows",
+    "rebuild",
+    "state_of",
+]
 
 _REST = ("", "")
 
@@ -69,6 +80,12 @@ class Spec:
     keyed: tuple[str, ...] = ()
     status: Callable[[str, Any], tuple[str | None, dt.date | None]] = lambda field, value: (None, None)
     output: tuple[str, ...] = ()  # tuple fields that only carry a step's output (reset before each step)
+    keys: tuple[tuple[str, str], ...] = ()  # (event field, the keyed field whose entry it names)
+
+    def wanted_by(self, event: Event) -> list[tuple[str, str]]:
+        """The rows a step of `event` reads first: the rest of the state and the objects it names."""
+        named = [(keyed, str(event.get(name))) for name, keyed in self.keys if event.get(name) is not None]
+        return [_REST, *named]
 
     @property
     def version(self) -> str:
@@ -103,6 +120,12 @@ class Rows:
         if where not in self._seen:
             self._seen.update(self._load([where]))
         return self._seen[where]
+
+    def preload(self, keys: list[tuple[str, str]]) -> None:
+        """Load these rows now, in one statement, rather than one lookup at a time."""
+        missing = [k for k in dict.fromkeys(keys) if k not in self._seen]
+        if missing:
+            self._seen.update(self._load(missing))
 
     def _load(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
         found = {} if self.fresh else load_rows(self.conn, self.spec.domain, self.tenant, keys)
@@ -281,4 +304,24 @@ def advance_to_log(
         newest = max(seq for seq, _ in late)
         rows.flush(newest)
         save_head(conn, spec.domain, tenant, Head(newest, max(e.date for _, e in late), spec.version))
+    return Rows(conn, spec, tenant)
+
+
+def current_rows(
+    conn: Connection,
+    spec: Spec,
+    tenant: str,
+    sources: list[str] | None,
+    known: Mapping[tuple[str, str], Head | None] | None = None,
+) -> Rows | None:
+    """The tenant's projection as `Rows` if it has folded every event of the log it should, else
+    None (it must be brought up to the log under the lock: `advance_to_log`). `known` holds heads
+    already read with `current_heads`. Takes no lock: a writer that decides on it checks, under
+    the log's lock, that nothing it read has moved."""
+    key = (spec.domain, tenant)
+    if known is None or key not in known:
+        known = current_heads(conn, [(spec.domain, tenant, sources, spec.handles)])
+    current = known[key]
+    if current is None or current.version != spec.version:
+        return None
     return Rows(conn, spec, tenant)
