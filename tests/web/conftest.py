@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from icaops.app import identity
 from tests.gateway.conftest import PASSWORD, ROLES, Gateway, make_gateway
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -75,6 +77,13 @@ class Portal:
         r = b.sign_in(email_of(who))
         assert r.status_code == 303, r.text
         return b
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with its smallest cost for these tests (each signs in many times): the portal is
+    under test here, not the hasher's cost (tests/identity keeps the production profile)."""
+    monkeypatch.setattr(identity, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
