@@ -79,8 +79,31 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
     return "text", ()
 
 
+LABELS: Mapping[str, str] = {
+    "pon": "PON (purchase order number)",
+    "ver": "VER (version)",
+    "ccna": "CCNA",
+    "act": "ACT (activity)",
+    "ddd": "Desired due date (DDD)",
+    "wtns": "WTNs (working telephone numbers)",
+    "wtn": "WTN",
+    "usoc": "USOC",
+    "retail_mrc": "Retail monthly rate",
+    "pic_inter": "PIC (interLATA)",
+    "pic_intra": "LPIC (intraLATA)",
+    "pic_tariff_amount": "PIC change tariff amount",
+    "os_da": "Operator services / directory assistance",
+    "cocot": "COCOT (customer-owned coin telephone)",
+    "e911_service": "E911 service",
+    "advanced_services_isp": "Advanced services (ISP)",
+    "tsp_priority": "TSP priority",
+    "sup": "SUP (supplement type)",
+}
+"""The LSOG and agreement names of fields whose schema name is an abbreviation."""
+
+
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def form_fields(

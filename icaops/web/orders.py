@@ -28,6 +28,8 @@ __all__ = ["router"]
 router = APIRouter()
 
 STATES = ("acknowledged", "inProgress", "held", "pendingCancellation", "completed", "rejected", "cancelled", "failed")
+ENDED = frozenset({"completed", "cancelled", "rejected", "failed"})
+"""States no action leaves (the lifecycle refuses each with its clause; the page offers none)."""
 LsrForm = body_of(schemas.LsrSubmitted, "PortalLsr")
 ACTION_FORMS: Mapping[str, tuple[ActionSpec, type[BaseModel]]] = {
     spec.name: (spec, body_of(spec.schema, f"Portal{spec.schema.__name__}", drop=("account", "pon")))
@@ -115,7 +117,7 @@ def _detail(
     actions = [
         (spec, form_fields(model, values if spec.name == failed else None))
         for spec, model in ACTION_FORMS.values()
-        if session.actor.may(spec.permission)
+        if session.actor.may(spec.permission) and order.status not in ENDED
     ]
     cancel_from = None
     if order.status in ("acknowledged", "inProgress", "held"):
