@@ -192,7 +192,17 @@ def _date(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+def _answer(value: Any) -> str:
+    value = _value(value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _date(value) if isinstance(value, dt.date) else str(value)
+
+
 _ENV.filters["money"] = _money
+_ENV.filters["answer"] = _answer
 _ENV.filters["date"] = _date
 _ENV.filters["value"] = _value
 

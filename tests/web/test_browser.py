@@ -125,6 +125,7 @@ def test_an_order_from_the_clec_s_form_to_the_ilec_s_completion_and_its_charge_o
     console_errors: list[str] = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     sign_in(page, server, "granite")
+    page.screenshot(path=str(SHOTS / "0-home.png"), full_page=True)
     page.get_by_role("link", name="Orders").first.click()
     page.get_by_role("link", name="Submit an LSR").click()
     form = {
@@ -178,6 +179,7 @@ def test_an_order_from_the_clec_s_form_to_the_ilec_s_completion_and_its_charge_o
 
     sign_in(page, server, "granite")
     page.goto(f"{server.url}/portal/bills")
+    page.screenshot(path=str(SHOTS / "4-home-april.png"), full_page=True)
     page.get_by_role("link", name="GRANITE:2013-04").click()
     row = page.locator("tr", has_text="nrc:N-100:order.submitted:service_order_electronic")
     assert row.locator("td.num").last.inner_text() == "8.67"
