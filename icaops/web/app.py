@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..app.errors import UserError
@@ -37,7 +38,7 @@ _log = logging.getLogger("icaops.web")
 
 
 def create_portal(
-    engine: object,
+    engine: Engine,
     agreement: Agreement,
     clock: Callable[[], dt.datetime],
     notify: Notify | None = None,
@@ -45,7 +46,7 @@ def create_portal(
 ) -> FastAPI:
     """The portal over the gateway's database and agreement (mount it under /portal)."""
     portal = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    portal.state.portal = Portal(engine, agreement, clock, notify, secure_cookies)  # type: ignore[arg-type]
+    portal.state.portal = Portal(engine, agreement, clock, notify, secure_cookies)
 
     @portal.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -247,3 +247,31 @@ def test_listings_notices_and_the_audit_log_pages(portal: Portal) -> None:
     audit = portal.as_("auditor").get("/audit", action="user.login")
     assert audit.status_code == 200 and "auditor@aud.example" in audit.text
     assert portal.as_("ops").get("/audit").status_code == 200
+
+
+def test_home_shows_the_ilec_its_own_obligations_and_the_auditor_both_parties(portal: Portal) -> None:
+    """Obligations per party: CenturyLink's home shows the ILEC's; the auditor, reading for both
+    (III.7), the ILEC's and the CLEC's; each read is in the audit log with its actor (VI.8.3.2)."""
+    ops = portal.as_("ops").get("/").text
+    assert "Obligations of the ILEC" in ops and "Obligations of the CLEC" not in ops
+    auditor = portal.as_("auditor").get("/").text
+    assert "Obligations of the ILEC" in auditor and "Obligations of the CLEC" in auditor
+    reads = [e for e in audit_entries(portal.gateway.engine) if e.action == "obligations.read"]
+    assert {e.detail["role"] for e in reads} == {"ilec_operations", "auditor"}
+
+
+def test_orders_page_by_page(portal: Portal) -> None:
+    """A list is paged (25 a page): the next page's link carries the filter and its cursor, and
+    holds the rest; htmx swaps #results in place, the plain link works without it."""
+    for i in range(27):
+        assert portal.gateway.post("granite", "/productOrder", lsr(pon=f"P-{i:02d}")).status_code == 201
+    g = portal.as_("granite")
+    first = g.get("/orders", state="acknowledged").text
+    link = re.search(r'<a href="\?([^"]+)" hx-get=', first)
+    assert link is not None and "state=acknowledged" in link.group(1)
+    shown = set(re.findall(r">(P-\d\d)</a>", first))
+    query = dict(p.split("=", 1) for p in link.group(1).replace("&amp;", "&").split("&"))
+    second = g.get("/orders", state="acknowledged", cursor=query["cursor"].replace("%3D", "="))
+    rest = set(re.findall(r">(P-\d\d)</a>", second.text))
+    assert len(shown) == 25 and len(rest) == 2 and not shown & rest
+    assert 'id="results"' in second.text and "Next page" not in second.text
