@@ -8,20 +8,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ..app.audit import audit_page
 from ..app.errors import UserError
-from ..app.gateway.cpni import accesses_page
+from ..app.gateway.cpni import accesses_page, cpni_state
 from ..app.gateway.notices import notices_page
 from ..app.gateway.reads import page
 from ..app.gateway.requests import body_of, customer_record
 from ..app.identity import authorise
 from ..calendar.deadlines import Deadlines
 from ..cpni import event_schemas as schemas
-from ..cpni.fold import csr_channels
+from ..cpni.fold import AUTHORIZATION_SCOPES, csr_channels
 from .actions import perform
 from .core import PAGE_SIZE, Portal, PortalDep, PostedDep, Session, SessionDep, after_of, cursor_of, render, tenants_of
 from .forms import parse_form
@@ -31,7 +32,13 @@ __all__ = ["router"]
 router = APIRouter()
 
 CsrForm = body_of(schemas.CsrRequested, "PortalCsr", drop=("actor",))
+LoaForm = body_of(schemas.BlanketLoaFiled, "PortalLoa")
+AuthorizationForm = body_of(schemas.AuthorizationRecorded, "PortalAuthorization")
 AUDIT_KEY = "audit"
+
+
+def _scale(portal: Portal) -> int:
+    return int(portal.agreement.terms.money.scale.value)
 
 
 def _channels(portal: Portal) -> tuple[str, ...]:
@@ -39,21 +46,92 @@ def _channels(portal: Portal) -> tuple[str, ...]:
     return csr_channels(Deadlines(portal.agreement.terms_at(portal.today())))
 
 
+def _on_file(portal: Portal, account: str) -> tuple[bool, list[Any]]:
+    """Whether the account's Blanket LOA is on file today (VI.8.4.1), and its End Users'
+    authorisations (VI.8.4.2), newest first."""
+    state = cpni_state(portal.engine, portal.agreement, account, portal.today())
+    on = portal.today()
+    loa = any(p.covers(on) for p in state.get("loas", ()) if p.account == account)
+    auths = [a for a in state.get("authorizations", {}).values() if a.account == account]
+    return loa, sorted(auths, key=lambda a: (a.recorded_on, a.id), reverse=True)
+
+
 def _csr_page(
     request: Request, portal: Portal, session: Session, values: Mapping[str, Any], status: int = 200, **more: Any
 ) -> Response:
+    accounts = sorted(session.actor.accounts)
+    account = str(values.get("account") or request.query_params.get("account") or (accounts[0] if accounts else ""))
+    if account:
+        authorise(session.actor, "csr.read", account)
+    loa, auths = _on_file(portal, account) if account else (False, [])
     return render(
-        request, "csr.html", session, status=status, accounts=sorted(session.actor.accounts), values=values,
+        request, "csr.html", session, status=status, accounts=accounts, values=values, account=account,
         channels=_channels(portal), refusals=more.get("refusals", ()), problems=more.get("problems", ()),
-        record=more.get("record"), event=more.get("event", ""),
+        record=more.get("record"), event=more.get("event", ""), loa=loa, authorizations=auths,
+        scopes=AUTHORIZATION_SCOPES,
+        done_name=request.query_params.get("done", ""),
     )  # fmt: skip
 
 
 @router.get("/csr")
 def csr_form(request: Request, portal: PortalDep, session: SessionDep) -> Response:
-    """The Customer Service Record search form (II.2.26, VI.8.4.1, VI.8.4.2)."""
-    authorise(session.actor, "csr.search")
+    """The Customer Service Record search form (II.2.26, VI.8.4.1, VI.8.4.2), whether the Blanket
+    LOA is on file, and the End Users' authorisations on the CLEC's records."""
+    authorise(session.actor, "csr.search", request.query_params.get("account") or None)
     return _csr_page(request, portal, session, {})
+
+
+def _recorded(request: Request, account: str, done: str) -> Response:
+    base = request.scope.get("root_path", "")
+    return RedirectResponse(f"{base}/csr?account={quote(account)}&done={quote(done)}", status_code=303)
+
+
+@router.post("/csr/loa")
+def file_loa(request: Request, portal: PortalDep, posted: PostedDep) -> Response:
+    """File the CLEC's Blanket Letter of Authorization (VI.8.4.1, III.29.1): a CLEC admin's."""
+    account = posted.get("account")
+    authorise(posted.actor, "cpni.loa", account or None)
+    data, problems = parse_form(LoaForm, {}, _scale(portal), fixed={"account": account})
+    if data is None:
+        return _csr_page(request, portal, posted.session, posted.form, 422, problems=problems)
+    done = perform(portal, posted, "/csr/loa", account, "cpni.blanket_loa_filed", data, f"blanketLoa/{account}")
+    if done.refusals:  # one already on file changes nothing and is not recorded again: not a refusal
+        return _csr_page(request, portal, posted.session, posted.form, 422, refusals=done.refusals)
+    return _recorded(request, account, "Blanket LOA on file")
+
+
+@router.post("/csr/authorizations")
+def record_authorization(request: Request, portal: PortalDep, posted: PostedDep) -> Response:
+    """Record an End User's authorisation, kept on the CLEC's records (VI.8.4.2); its id is the
+    reference a search names."""
+    authorise(posted.actor, "csr.search", posted.get("account") or None)
+    data, problems = parse_form(AuthorizationForm, posted.form, _scale(portal))
+    if data is None:
+        return _csr_page(request, portal, posted.session, posted.form, 422, problems=problems)
+    account, wtn = str(data["account"]), str(data["wtn"])
+    authorise(posted.actor, "csr.search", account)
+    done = perform(
+        portal, posted, "/csr/authorizations", account, "cpni.authorization_recorded", data,
+        f"cpniAuthorization/{account}/{wtn}",
+    )  # fmt: skip
+    if done.refused:
+        return _csr_page(request, portal, posted.session, posted.form, 422, refusals=done.refusals)
+    return _recorded(request, account, f"authorisation {done.event} recorded")
+
+
+@router.post("/csr/authorizations/{ref}/withdraw")
+def withdraw_authorization(ref: str, request: Request, portal: PortalDep, posted: PostedDep) -> Response:
+    """The End User withdrew an authorisation (VI.8.4.2): searches under it stop."""
+    account = posted.get("account")
+    authorise(posted.actor, "csr.search", account or None)
+    data = {"account": account, "refers_to": ref}
+    done = perform(
+        portal, posted, f"/csr/authorizations/{ref}/withdraw", account, "cpni.authorization_withdrawn", data,
+        f"cpniAuthorization/{account}/{ref}",
+    )  # fmt: skip
+    if done.refused:
+        return _csr_page(request, portal, posted.session, posted.form, 422, refusals=done.refusals)
+    return _recorded(request, account, f"authorisation {ref} withdrawn")
 
 
 @router.post("/csr")
@@ -61,7 +139,7 @@ def csr_search(request: Request, portal: PortalDep, posted: PostedDep) -> Respon
     """Search a Customer Service Record: needs the Blanket LOA on file (VI.8.4.1) and the End User's
     authorisation in force (VI.8.4.2); granted or refused, it is kept with its authorisation (VI.8.3.2)."""
     authorise(posted.actor, "csr.search", posted.get("account") or None)
-    data, problems = parse_form(CsrForm, posted.form, int(portal.agreement.terms.money.scale.value))
+    data, problems = parse_form(CsrForm, posted.form, _scale(portal))
     if data is None:
         return _csr_page(request, portal, posted.session, posted.form, 422, problems=problems)
     account, wtn = str(data["account"]), str(data["wtn"])

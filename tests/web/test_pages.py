@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import unquote
 
 from icaops.app.audit import audit_entries
 from tests.gateway.billing_setup import AE_LINE, BILL, bill_march
@@ -224,19 +225,35 @@ def test_a_csr_search_without_the_blanket_loa_is_refused_with_its_clause_and_aud
 
 
 def test_a_csr_search_under_the_loa_and_authorisation_shows_the_record(portal: Portal) -> None:
-    """VI.8.4.1, VI.8.4.2: with the Blanket LOA on file and the End User's authorisation in force,
-    the record is disclosed: the End User and address of the order that installed the line."""
+    """VI.8.4.1: Granite's admin files the Blanket LOA; VI.8.4.2: Granite's user records the End
+    User's authorisation; the search under it discloses the record: the End User and address of
+    the order that installed the line. Withdrawn, no authorisation is in force (II.2.26, VI.8.4.2)."""
     gw = portal.gateway
     assert gw.post("granite", "/productOrder", lsr()).status_code == 201
     assert gw.post("ops", "/productOrder/GRANITE/N-100/confirm", {}).status_code == 200
     assert gw.post("ops", "/productOrder/GRANITE/N-100/complete", {"wtns": [WTN]}).status_code == 200
-    assert gw.post("granite_admin", "/blanketLoa", {"account": "GRANITE"}).status_code == 201
-    ref = gw.post("granite", "/cpniAuthorization", {"account": "GRANITE", "wtn": WTN}).json()["id"]
+    admin = portal.as_("granite_admin")
+    assert "not on file" in admin.get("/csr").text
+    assert admin.post("/csr/loa", {"account": "GRANITE"}).status_code == 303
     g = portal.as_("granite")
+    page = g.get("/csr")
+    assert "<strong>on file</strong>" in page.text and "File the Blanket LOA" not in page.text
+    r = g.post("/csr/authorizations", {"account": "GRANITE", "wtn": WTN, "scope": "release_of_cpni"})
+    assert r.status_code == 303, r.text
+    ref = re.search(r"authorisation%20(\S+)%20recorded", r.headers["location"])
+    assert ref is not None
+    ref_id = unquote(ref.group(1))
     g.get("/csr")
-    r = g.post("/csr", {"account": "GRANITE", "wtn": WTN, "channel": "electronic", "authorization": ref})
+    r = g.post("/csr", {"account": "GRANITE", "wtn": WTN, "channel": "electronic", "authorization": ref_id})
     assert r.status_code == 200, r.text
     assert "Acme Hardware" in r.text and "12 Main St, Boise ID" in r.text
+    assert g.post(f"/csr/authorizations/{ref_id}/withdraw", {"account": "GRANITE"}).status_code == 303
+    g.get("/csr")
+    r = g.post(
+        "/csr", {"account": "GRANITE", "wtn": WTN, "channel": "electronic", "authorization": ref_id, "once": "2"}
+    )
+    assert r.status_code == 422 and refusal_rows(r.text)[0] == ("authorization_missing", "II.2.26")  # none in force
+    assert "Customer Service Record of" not in r.text
 
 
 def test_listings_notices_and_the_audit_log_pages(portal: Portal) -> None:
