@@ -63,9 +63,10 @@ class Browser:
 
 @dataclass
 class Portal:
-    """The gateway and a signed-in browser per person."""
+    """The gateway, its database's URL, and a signed-in browser per person."""
 
     gateway: Gateway
+    url: str
 
     def browser(self) -> Browser:
         """A new browser (no cookies yet)."""
@@ -89,5 +90,6 @@ def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[Portal]:
     """The portal on a fresh SQLite database."""
-    for gw in make_gateway(f"sqlite:///{tmp_path / 'gw.sqlite'}", tmp_path):
-        yield Portal(gw)
+    url = f"sqlite:///{tmp_path / 'gw.sqlite'}"
+    for gw in make_gateway(url, tmp_path):
+        yield Portal(gw, url)

@@ -28,7 +28,7 @@ from icaops.app.sessions import MAX_FAILURES
 from icaops.store.models import AuditRow, EventRow
 from icaops.web.app import CSP
 from tests.gateway.billing_setup import AE_LINE, BILL, bill_march, item
-from tests.gateway.conftest import PASSWORD, lsr
+from tests.gateway.conftest import PASSWORD, lsr, second_client
 
 from .conftest import Browser, Portal, email_of
 
@@ -179,6 +179,19 @@ def test_a_session_after_sign_out_is_dead(portal: Portal) -> None:
     thief.client.cookies.set("icaops_session", cookie, path="/portal")
     assert thief.get("/").status_code == 303
     assert thief.get("/orders").status_code == 303
+
+
+def test_a_session_is_the_database_s_not_a_worker_s(portal: Portal) -> None:
+    """Stateless workers: a session opened on one worker is good on another over the same
+    database, and signing out on one ends it on the other."""
+    g = portal.as_("granite")
+    cookie = g.client.cookies.get("icaops_session")
+    assert cookie
+    with second_client(portal.gateway, portal.url) as other_worker:
+        other_worker.cookies.set("icaops_session", cookie, path="/portal")
+        assert other_worker.get("/portal/", follow_redirects=False).status_code == 200
+        g.post("/logout", {})
+        assert other_worker.get("/portal/", follow_redirects=False).status_code == 303
 
 
 def test_an_idle_session_ends_and_an_api_token_is_not_a_session(portal: Portal) -> None:
