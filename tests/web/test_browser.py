@@ -197,7 +197,7 @@ def test_a_csr_search_without_the_blanket_loa_is_refused_with_its_clause(server:
     """VI.8.4.1: no Blanket LOA on file: the search is refused with its clause, nothing disclosed."""
     sign_in(page, server, "granite")
     page.get_by_role("link", name="Customer records").click()
-    page.get_by_label("WTN").fill("2085550100")
+    page.locator("#wtn").fill("2085550100")
     page.get_by_role("button", name="Search").click()
     box = page.get_by_role("alert")
     assert "blanket_loa_missing" in box.inner_text() and "VI.8.4.1" in box.inner_text()
