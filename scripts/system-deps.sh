@@ -5,10 +5,11 @@
 #   openjdk-17-jre-headless                           PySpark (the Spark backend of the traffic checks)
 #   curl jq                                           docs/api.md's walkthrough is run as written by a test
 #   poppler-utils                                     pdftotext reads the notice letters' PDFs back in tests
+#   chromium                                          Playwright drives Debian's Chromium in the portal's browser tests
 # Without root or apt-get it only reports what is missing: the suites that need a missing
 # package skip with their reason.
 set -euo pipefail
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-15 curl jq poppler-utils)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-15 curl jq poppler-utils chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,6 +18,7 @@ from ..app.errors import UserError
 from ..app.gateway.notify import notifier
 from ..app.workspace import open_store
 from ..terms.loader import Agreement
+from ..web.app import create_portal
 from . import (
     audit,
     auth,
@@ -35,10 +36,18 @@ from . import (
 )
 from .deps import AUTHENTICATED, Gateway
 
-__all__ = ["AGREEMENT_VARIABLE", "CLOCK_FILE_VARIABLE", "create_app", "file_clock", "from_environment"]
+__all__ = [
+    "AGREEMENT_VARIABLE",
+    "CLOCK_FILE_VARIABLE",
+    "SECURE_COOKIES_VARIABLE",
+    "create_app",
+    "file_clock",
+    "from_environment",
+]
 
 AGREEMENT_VARIABLE = "ICAOPS_AGREEMENT"
 CLOCK_FILE_VARIABLE = "ICAOPS_CLOCK_FILE"
+SECURE_COOKIES_VARIABLE = "ICAOPS_SECURE_COOKIES"
 
 DESCRIPTION = """The wholesale gateway of an interconnection/resale agreement: orders (LSR),
 trouble tickets, customer records under CPNI rules, directory listings, bills and billing
@@ -70,8 +79,14 @@ def file_clock(path: Path) -> Callable[[], dt.datetime]:
     return now
 
 
-def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.datetime] = _utc_now) -> FastAPI:
-    """The API over a migrated database and an agreement."""
+def create_app(
+    engine: Engine,
+    agreement: Agreement,
+    clock: Callable[[], dt.datetime] = _utc_now,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """The API over a migrated database and an agreement, with the web portal under /portal
+    (its session cookie marked Secure when `secure_cookies` or the request came over https)."""
     app = FastAPI(
         title="icaops wholesale gateway",
         version=version("icaops"),
@@ -90,12 +105,17 @@ def create_app(engine: Engine, agreement: Agreement, clock: Callable[[], dt.date
     resources = (orders, tickets, records, listings, bills, disputes, notices, deadlines, audit, hub, obligations)
     for resource in resources:
         app.include_router(resource.router, dependencies=[AUTHENTICATED])
+    # The portal is its own application (pages, cookies, CSRF), over the same app functions.
+    app.mount("/portal", create_portal(engine, agreement, clock, app.state.notify, secure_cookies), name="portal")
     return app
 
 
 def from_environment() -> FastAPI:
-    """The API configured by $ICAOPS_DATABASE_URL, $ICAOPS_AGREEMENT and, for rehearsals only,
+    """The API configured by $ICAOPS_DATABASE_URL, $ICAOPS_AGREEMENT, $ICAOPS_SECURE_COOKIES (1:
+    the portal's cookie only over https, behind a TLS proxy) and, for rehearsals only,
     $ICAOPS_CLOCK_FILE (what `icaops serve` sets)."""
     agreement = open_agreement(os.environ.get(AGREEMENT_VARIABLE) or DEFAULT_AGREEMENT)
     clock_file = os.environ.get(CLOCK_FILE_VARIABLE)
-    return create_app(open_store(None), agreement, file_clock(Path(clock_file)) if clock_file else _utc_now)
+    clock = file_clock(Path(clock_file)) if clock_file else _utc_now
+    secure = os.environ.get(SECURE_COOKIES_VARIABLE, "") in ("1", "true", "yes")
+    return create_app(open_store(None), agreement, clock, secure)

@@ -10,30 +10,18 @@ one, so a body is parsed by `json_body` (and documented in the OpenAPI by `docum
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ValidationError
 
 from ..app.errors import UserError
+from ..app.gateway.requests import body_of
 
 __all__ = ["body_of", "documented", "json_body"]
 
-FILLED = ("id", "date", "type")
 M = TypeVar("M", bound=BaseModel)
-
-
-def body_of(schema: type[BaseModel], name: str, drop: Iterable[str] = ()) -> type[BaseModel]:
-    """A body model with the schema's fields except those the gateway fills and `drop`."""
-    gone = set(FILLED) | set(drop)
-    fields: dict[str, Any] = {
-        key: (info.annotation, info) for key, info in schema.model_fields.items() if key not in gone
-    }
-    model: type[BaseModel] = create_model(
-        name, __config__=ConfigDict(extra="forbid", frozen=True), __doc__=schema.__doc__, **fields
-    )
-    return model
 
 
 def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:

@@ -18,7 +18,7 @@ from ..app.disputes import (
     FILED,
     RESOLVED,
     DisputeState,
-    dispute_account,
+    dispute_seen_by,
     dispute_state,
     disputes_page,
     file_check,
@@ -160,14 +160,4 @@ def get_dispute(dispute_id: DisputeId, gw: GatewayDep, actor: ActorDep) -> dict[
 
 
 def _seen(gw: Gateway, actor: Actor, permission: str, dispute_id: str) -> str:
-    """The account of a dispute `actor` may act on with `permission`. Another tenant's dispute
-    is not found with the very answer of one that does not exist (OWASP API1)."""
-    authorise(actor, permission)
-    account = dispute_account(gw.engine, dispute_id)
-    try:
-        authorise(actor, permission, account)
-    except UserError as exc:
-        if exc.code != "not_found":
-            raise
-        raise UserError(f"billingDispute {dispute_id}: not found", code="not_found", field="id") from None
-    return account
+    return dispute_seen_by(gw.engine, actor, permission, dispute_id)

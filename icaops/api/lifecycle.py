@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, create_model
 
-from ..app.gateway.actions import Action, Check, Outcome, record
+from ..app.gateway.actions import Check, Outcome
+from ..app.gateway.requests import ActionSpec, act
 from ..app.identity import authorise
 from ..identity.model import Actor
 from ..relationship.event_fields import AccountId
@@ -36,15 +37,8 @@ class Filled:
 NOTHING_FILLED = Filled((), lambda gw, actor: {})
 
 
-@dataclass(frozen=True)
-class ActionRoute:
-    """One action on an object: POST {prefix}/{account}/{key}/{name}."""
-
-    name: str
-    event_type: str
-    permission: str
-    schema: type[BaseModel]
-    summary: str
+ActionRoute = ActionSpec
+"""One action on an object: POST {prefix}/{account}/{key}/{name} (the application layer's tables)."""
 
 
 def refused_body(outcome: Outcome) -> dict[str, Any]:
@@ -77,12 +71,12 @@ def perform(
 ) -> JSONResponse:
     """Record an action and answer its view (or its refusals), replaying a kept response; `check`
     is the domain's check of an event no lifecycle projection folds (see `record`)."""
-    action = Action(
-        account, event_type, data, actor.user_id, actor.org_id, actor.role, subject, authorization=authorization
-    )
     idem = idempotency(actor, key, request.method, request.url.path, body)
     notify = getattr(request.app.state, "notify", None)
-    status, content, replayed = record(gw.engine, gw.agreement, action, gw.now(), view, idem, notify, check)
+    status, content, replayed = act(
+        gw.engine, gw.agreement, actor, account, event_type, data, subject, gw.now(), view, idem, notify, check,
+        authorization,
+    )  # fmt: skip
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return JSONResponse(dict(content), status_code=status, headers=headers)
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, create_model
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.notices import NOTICE, find_notice, notices_page, relationship_today
+from ..app.gateway.requests import party_of
 from ..app.identity import authorise
 from ..relationship import event_schemas as schemas
 from ..relationship.lifecycle import Notice
@@ -91,7 +92,7 @@ def give_notice(
     data = body.model_dump(mode="json", exclude_none=True)
     account = str(data.pop("account"))
     authorise(actor, "notices.give", account)
-    data["by"] = "clec" if actor.org_kind == "clec" else "ilec"  # the giver is who signs in, never the body's say
+    data["by"] = party_of(actor)  # the giver is who signs in, never the body's say
     return perform(
         gw, actor, request, account, NOTICE, data, f"notice/{account}", _view(account), idempotency_key, body
     )

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Response
 from ..app.audit import audit
 from ..app.errors import UserError
 from ..app.identity import authorise
-from ..app.obligations import Role, ical_feed, obligations_for
+from ..app.obligations import Role, ical_feed, obligations_seen_by
 from ..app.workspace import Workspace
 from ..identity.model import Actor
 from ..obligations import Obligation
@@ -118,15 +118,9 @@ def list_obligations(
     account: Annotated[str | None, Query(max_length=64)] = None,
     role: Annotated[Role, Query(description=ROLE_DOC)] = "owes",
 ) -> dict[str, Any]:
-    authorise(actor, "obligations.read", account)
-    who, on = _party(actor, party), asOf or gw.today()
-    events = Workspace(gw.agreement, gw.engine).events()
-    found = _api_fields(
-        lambda: obligations_for(
-            events, who, on, state, account, agreement=gw.agreement, role=role, accounts=_accounts(actor)
-        )
-    )
-    _audit(gw, actor, "obligations.read", who, {"as_of": on, "account": account, "count": len(found)})
+    on = asOf or gw.today()
+    ws = Workspace(gw.agreement, gw.engine)
+    who, found = _api_fields(lambda: obligations_seen_by(ws, actor, party, on, state, account, role))
     return {"party": who, "asOf": on.isoformat(), "role": role, "items": [obligation_view(o) for o in found]}
 
 

@@ -14,6 +14,7 @@ from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, page
+from ..app.gateway.requests import ORDER_ACTIONS
 from ..app.identity import authorise
 from ..orders import event_schemas as schemas
 from ..orders.lifecycle import may_cancel_from
@@ -22,7 +23,7 @@ from ..terms.loader import Agreement
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
 from .errors import refused
-from .lifecycle import ActionRoute, action_routes, perform, refused_body
+from .lifecycle import action_routes, perform, refused_body
 from .views import plain
 
 __all__ = ["order_payload", "order_view", "router"]
@@ -134,16 +135,5 @@ def get_order(account: str, pon: str, gw: GatewayDep, actor: ActorDep) -> dict[s
     customer_read(gw.engine, actor, "productOrder", [f"{account}/{pon}"])  # the end user's name and address (VI.8.3.2)
     return order_view(order, gw.agreement.terms)
 
-
-ORDER_ACTIONS = (
-    ActionRoute("confirm", "lsr.confirmed", "orders.work", schemas.LsrConfirmed, "Confirm with the committed due date (IV.9.1)"),
-    ActionRoute("reject", "lsr.rejected", "orders.work", schemas.LsrRejected, "Reject with every error found (IV.7.2.3)"),
-    ActionRoute("jeopardy", "lsr.jeopardy", "orders.work", schemas.LsrJeopardy, "Jeopardy notice with the revised committed due date (IV.7.2.4)"),
-    ActionRoute("expedite", "lsr.expedite_decided", "orders.work", schemas.LsrExpediteDecided, "Grant or refuse an expedite (IV.9.2)"),
-    ActionRoute("supplement", "lsr.supplemented", "orders.submit", schemas.LsrSupplemented, "Supplement: a new due date, or cancel"),
-    ActionRoute("cancel", "lsr.cancelled", "orders.work", schemas.LsrCancelled, "Cancel after a cancel supplement, or 31 days without activity (VI.16)"),
-    ActionRoute("complete", "lsr.completed", "orders.work", schemas.LsrCompleted, "Service Order Completion (IV.7.2.2); emits the charges billing prices"),
-    ActionRoute("fail", "lsr.failed", "orders.work", schemas.LsrFailed, "The order failed"),
-)  # fmt: skip
 
 action_routes(router, "/productOrder", "pon", ORDER_ACTIONS, _view(created=False), "productOrder")

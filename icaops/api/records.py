@@ -18,16 +18,16 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from ..app.audit import audit, customer_read
+from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
-from ..app.gateway.reads import fetch, tenants_with
+from ..app.gateway.cpni import accesses_page, cpni_state
+from ..app.gateway.requests import customer_record
 from ..app.identity import authorise
 from ..calendar.deadlines import Deadlines
 from ..cpni import event_schemas as schemas
 from ..cpni.model import Access
 from ..cpni.queries import QUERIES
-from ..directory.fold import listing_key
 from ..identity.model import Actor
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
@@ -42,8 +42,7 @@ router = APIRouter(tags=["customerRecords"])
 
 def _state(gw: Gateway, account: str) -> Mapping[str, Any]:
     """The account's CPNI facts (the projection keeps them in one row)."""
-    found = fetch(gw.engine, gw.agreement, "cpni", account, "", "", gw.today())
-    return found if found is not None else {}
+    return cpni_state(gw.engine, gw.agreement, account, gw.today())
 
 
 def _loa_view(gw: Gateway, outcome: Outcome, account: str, data: Mapping[str, Any]) -> tuple[int, Mapping[str, Any]]:
@@ -106,30 +105,16 @@ BY_ACTOR = Filled(("actor",), _actor_of)
 
 
 def _record_of(gw: Gateway, account: str, wtn: str) -> dict[str, Any]:
-    """The Customer Service Record of `wtn` as the system knows it for `account`: the line (the
-    orders' lines), the order that put it in service with its End User and address, and the
-    directory listing if any."""
-    on = gw.today()
-    line = fetch(gw.engine, gw.agreement, "orders", account, "lines", wtn, on)
-    order = None
-    if line is not None and line.installed_by is not None:
-        order = fetch(gw.engine, gw.agreement, "orders", account, "orders", line.installed_by, on)
-    listing = fetch(gw.engine, gw.agreement, "directory", account, "listings", listing_key(account, wtn), on)
-    end_user = None
-    if order is not None:
-        item = next((w for w in order.lsr.wtns if w.wtn == wtn), None)
-        end_user = {
-            "name": item.end_user if item else order.lsr.end_user,
-            "address": item.address if item else order.lsr.address,
-            "classOfService": order.lsr.class_of_service,
-            "usoc": order.lsr.usoc,
-        }
+    """The Customer Service Record of `wtn` for `account` as the API shows it."""
+    found = customer_record(gw.engine, gw.agreement, account, wtn, gw.today())
     return {
         "wtn": wtn,
-        "line": plain(line),
-        "order": None if order is None else {"pon": order.pon, "href": f"/productOrder/{account}/{order.pon}"},
-        "endUser": end_user,
-        "listing": plain(listing),
+        "line": plain(found.line),
+        "order": None
+        if found.order_pon is None
+        else {"pon": found.order_pon, "href": f"/productOrder/{account}/{found.order_pon}"},
+        "endUser": None if found.end_user is None else dict(found.end_user),
+        "listing": plain(found.listing),
     }
 
 
@@ -241,29 +226,7 @@ def list_accesses(
     account: Annotated[str | None, Query(max_length=64)] = None,
     since: Annotated[dt.date | None, Query(description="accesses on or after this date")] = None,
 ) -> dict[str, Any]:
-    authorise(actor, "csr.audit", account)
-    tenants = [account] if account is not None else tenants_with(gw.engine, "cpni")
-    after = cursor_after(paging)
-    items: list[tuple[str, str, Any]] = []
-    for tenant in tenants:
-        if after is not None and tenant < after[0]:
-            continue
-        # By date, then in log order (the accesses are kept in the order they were recorded).
-        accesses = enumerate(_state(gw, tenant).get("accesses", ()))
-        found = sorted(((tenant, f"{a.on.isoformat()}/{i:09d}", a) for i, a in accesses), key=lambda row: row[1])
-        items += [
-            row
-            for row in found
-            if (since is None or row[2].on >= since) and (after is None or (row[0], row[1]) > after)
-        ]
-        if len(items) >= paging.limit:
-            break
-    items = items[: paging.limit]
-    audit(
-        gw.engine,
-        "cpni.access_log.read",
-        f"cpniAccess/{account or '*'}",
-        {"organisation": actor.org_id, "role": actor.role, "since": since, "returned": len(items)},
-        actor=actor.user_id,
+    items = accesses_page(
+        gw.engine, gw.agreement, actor, gw.today(), account, since, cursor_after(paging), paging.limit
     )
     return {"items": [_access(a) for _, _, a in items], "nextCursor": next_cursor(items, paging)}

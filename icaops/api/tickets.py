@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
@@ -18,6 +17,7 @@ from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, page
+from ..app.gateway.requests import TICKET_ACTIONS, party_of, ticket_moment
 from ..app.identity import authorise
 from ..identity.model import Actor
 from ..maintenance import event_schemas as schemas
@@ -28,7 +28,7 @@ from ..terms.schema import Terms
 from .bodies import body_of, documented, json_body
 from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
 from .errors import refused
-from .lifecycle import ActionRoute, Filled, action_routes, perform, refused_body
+from .lifecycle import Filled, action_routes, perform, refused_body
 from .views import explained, plain, refusals
 
 __all__ = ["router", "ticket_payload", "ticket_view"]
@@ -37,8 +37,7 @@ router = APIRouter(tags=["troubleTicket"])
 
 
 def _now_at(gw: Gateway, actor: Actor) -> Mapping[str, Any]:
-    zone = ZoneInfo(gw.agreement.terms_at(gw.today()).calendar.timezone.value)
-    return {"at": gw.now().astimezone(zone).isoformat()}
+    return ticket_moment(gw.agreement, gw.now())
 
 
 AT = Filled(("at",), _now_at)
@@ -221,7 +220,7 @@ def publish_procedures(
     actor: ActorDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
-    by = "clec" if actor.org_kind == "clec" else "ilec"
+    by = party_of(actor)
     authorise(actor, "tickets.open" if by == "clec" else "tickets.work", account)
     data = {**body.model_dump(mode="json", exclude_none=True), "by": by}
     return perform(
@@ -236,20 +235,5 @@ def get_procedures(account: str, gw: GatewayDep, actor: ActorDep) -> dict[str, A
     rest = _stored_rest(gw, account, gw.today())
     return {"account": account, "items": [plain(p) for p in rest.get("procedures", ())]}
 
-
-TICKET_ACTIONS = (
-    ActionRoute("dispatchRequest", "ticket.dispatch_requested", "tickets.open", schemas.DispatchRequested, "Request a dispatch, in or out, with the appointment and contact (V.2.5(b), V.6.2)"),
-    ActionRoute("dispatch", "ticket.dispatched", "tickets.work", schemas.Dispatched, "Dispatch a technician (V.2.5(c)); out only on the CLEC's request (V.6.2)"),
-    ActionRoute("dispatchComplete", "ticket.dispatch_completed", "tickets.work", schemas.DispatchCompleted, "What the dispatch found (V.2.5(d)); derives its charge (V.2.5, V.2.5.1)"),
-    ActionRoute("timeAndMaterials", "ticket.time_and_materials", "tickets.work", schemas.TimeAndMaterialsDetermined, "Time and Materials of a pending dispatch charge (V.2.5.1)"),
-    ActionRoute("pending", "ticket.pending", "tickets.work", schemas.Pending, "Work waits on the CLEC or its End User"),
-    ActionRoute("hold", "ticket.held", "tickets.work", schemas.Held, "Work held by CenturyLink"),
-    ActionRoute("resume", "ticket.resumed", "tickets.work", schemas.Resumed, "Work resumes"),
-    ActionRoute("resolve", "ticket.resolved", "tickets.work", schemas.Resolved, "Resolved: restored when the quality equals that before the trouble (V.2.6)"),
-    ActionRoute("rejectResolution", "ticket.resolution_rejected", "tickets.open", schemas.ResolutionRejected, "The CLEC finds the quality not restored (V.2.6): worked again"),
-    ActionRoute("close", "ticket.closed", "tickets.open", schemas.Closed, "The CLEC accepts the resolution: closed"),
-    ActionRoute("cancel", "ticket.cancelled", "tickets.open", schemas.Cancelled, "The CLEC withdraws an open ticket"),
-    ActionRoute("escalate", "ticket.escalated", "tickets.open", schemas.Escalated, "Escalate to a level the ticket's age has reached (V.3.1)"),
-)  # fmt: skip
 
 action_routes(router, "/troubleTicket", "ticket", TICKET_ACTIONS, _view(created=False), "troubleTicket", AT)

@@ -162,10 +162,13 @@ def read_line(ws: Workspace, line_id: str) -> tuple[Bill, Explained[Any]]:
     return bill, explanation
 
 
-def read_account_status(ws: Workspace, account_id: str, as_of: dt.date) -> Mapping[str, Explained[Any]]:
-    """An account's standing (`account_status` on the log) as of a date; the read is audited."""
+def read_account_status(
+    ws: Workspace, account_id: str, as_of: dt.date, actor: str | None = None
+) -> Mapping[str, Explained[Any]]:
+    """An account's standing (`account_status` on the log) as of a date; the read is audited
+    (as `actor`'s when given)."""
     status = account_status(Books(ws.agreement, ws.events()), account_id, as_of)
-    audit(ws.engine, "account.status_read", account_id, {"as_of": as_of})
+    audit(ws.engine, "account.status_read", account_id, {"as_of": as_of}, actor=actor)
     return status
 
 

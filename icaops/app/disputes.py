@@ -32,7 +32,7 @@ from ..terms.loader import Agreement
 from .errors import UserError
 from .gateway.actions import Check
 from .gateway.projection import Refusal, Step
-from .identity import audit_by
+from .identity import audit_by, authorise
 from .workspace import Workspace
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "RESOLVED",
     "DisputeState",
     "dispute_account",
+    "dispute_seen_by",
     "dispute_state",
     "disputes_page",
     "file_check",
@@ -227,6 +228,20 @@ def dispute_account(engine: Engine, dispute_id: str) -> str:
     if tenant is None:
         raise UserError(f"billingDispute {dispute_id}: not found", code="not_found", field="id")
     return str(tenant)
+
+
+def dispute_seen_by(engine: Engine, actor: Actor, permission: str, dispute_id: str) -> str:
+    """The account of a dispute `actor` may act on with `permission`. Another tenant's dispute
+    is not found with the very answer of one that does not exist (OWASP API1)."""
+    authorise(actor, permission)
+    account = dispute_account(engine, dispute_id)
+    try:
+        authorise(actor, permission, account)
+    except UserError as exc:
+        if exc.code != "not_found":
+            raise
+        raise UserError(f"billingDispute {dispute_id}: not found", code="not_found", field="id") from None
+    return account
 
 
 def read_dispute(ws: Workspace, dispute_id: str, on: dt.date, by: Actor | None = None) -> DisputeState:

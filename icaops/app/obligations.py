@@ -12,11 +12,13 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from ..identity.model import Actor
 from ..obligations import OPEN_STATES, PARTIES, STATES, Obligation, ObligationError, due_soon_from, obligations
 from ..relationship.events import Event
 from ..terms.loader import Agreement
 from .audit import audit
 from .errors import UserError
+from .identity import authorise
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only when a workspace is given
     from .workspace import Workspace
@@ -28,6 +30,7 @@ __all__ = [
     "digest",
     "ical_feed",
     "obligations_for",
+    "obligations_seen_by",
     "parse_states",
     "visible_to",
 ]
@@ -120,6 +123,39 @@ def obligations_for(
     )
     _audit(workspace_or_events, "obligations.read", party, {"as_of": as_of, "account": account, "count": len(chosen)})
     return chosen
+
+
+def obligations_seen_by(
+    workspace: Workspace,
+    actor: Actor,
+    party: str | None,
+    as_of: dt.date,
+    state: str | Iterable[str] | None = None,
+    account: str | None = None,
+    role: Role = "owes",
+) -> tuple[str, tuple[Obligation, ...]]:
+    """The party (`party`, or the actor's own side) and its obligations as `actor` may see them:
+    a CLEC's user only its own accounts' and the relationship's (III.29.1.1); the read goes to
+    the audit log with the actor, its organisation and role (amounts billed are customer
+    information, VI.8.3.2). An auditor names the party."""
+    authorise(actor, "obligations.read", account)
+    if party is None:
+        if actor.org_kind not in ("ilec", "clec"):
+            raise UserError("party: expected ilec or clec (an auditor names the party)", field="party")
+        party = actor.org_kind
+    accounts = actor.accounts if actor.org_kind == "clec" else None
+    events = workspace.events()
+    found = obligations_for(
+        events, party, as_of, state, account, agreement=workspace.agreement, role=role, accounts=accounts
+    )
+    audit(
+        workspace.engine,
+        "obligations.read",
+        f"obligations/{party}",
+        {"organisation": actor.org_id, "role": actor.role, "as_of": as_of, "account": account, "count": len(found)},
+        actor=actor.user_id,
+    )
+    return party, found
 
 
 def visible_to(o: Obligation, accounts: Collection[str]) -> bool:

@@ -297,6 +297,8 @@ def print_serve_help(db: Path, users: Path) -> None:
         "Start the gateway on the demo database (OpenAPI at /docs; the server's clock is today's, so the demo's\n"
         "2012 records are history):\n"
         f"   icaops serve --db sqlite:///{db.resolve()} --port 8000\n"
+        "then the REST API is at http://127.0.0.1:8000/ and the web portal at http://127.0.0.1:8000/portal/\n"
+        "(sign in there with a demo user's e-mail and password; docs/portal.md).\n"
         f"Demo users, one per role — passwords and tokens are in {users.resolve()} (owner-only; demo credentials):"
     )
     table = Table()

@@ -28,7 +28,7 @@ def serve(
         "(ISO 8601 with offset, e.g. 2013-03-04T10:00-06:00) on every request. Never in production.",
     ),
 ) -> None:
-    """Serve the wholesale gateway's REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the wholesale gateway's REST API (OpenAPI at /openapi.json, docs at /docs) and the web portal (/portal)."""
     import uvicorn
 
     from ..api.app import AGREEMENT_VARIABLE, CLOCK_FILE_VARIABLE, file_clock
@@ -48,7 +48,8 @@ def serve(
             f"[yellow]rehearsal clock[/yellow]: the server's time is read from {clock_file} (now {moment.isoformat()})"
         )
     console.print(
-        f"icaops gateway on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); OpenAPI at /openapi.json"
+        f"icaops gateway on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); OpenAPI at /openapi.json; "
+        f"the web portal at http://{host}:{port}/portal/"
     )
     uvicorn.run(
         "icaops.api.app:from_environment", factory=True, host=host, port=port, workers=workers, log_level="info"

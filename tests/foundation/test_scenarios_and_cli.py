@@ -167,3 +167,4 @@ def test_cli_demo_runs(tmp_path):
     assert out.exit_code == 0, out.output
     assert "Bill Due Date" in out.output and "[III.9.5.2]" in out.output
     assert "POST /customerBill/run" in out.output and "icaops serve --db sqlite:///" in out.output
+    assert "http://127.0.0.1:8000/portal/" in out.output  # the web portal next to the API (docs/portal.md)
