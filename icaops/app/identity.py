@@ -51,6 +51,7 @@ from .errors import UserError
 __all__ = [
     "LAST_USED_EVERY",
     "MIN_PASSWORD_CHARS",
+    "PORTAL_SESSION",
     "TOKEN_PATTERN",
     "RateDecision",
     "TokenInfo",
@@ -501,11 +502,18 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(engine: Engine, authorization: str | None, now: dt.datetime) -> Actor:
-    """The actor of a request's `Authorization: Bearer icaops_<id>_<secret>` header.
+PORTAL_SESSION = "portal session"
+"""The name of the tokens that are portal sessions (icaops/app/sessions.py): such a token is a
+cookie of the portal, never a Bearer token of the API, and an API token never a cookie."""
+
+
+def authenticate(engine: Engine, authorization: str | None, now: dt.datetime, *, session: bool = False) -> Actor:
+    """The actor of a request's `Authorization: Bearer icaops_<id>_<secret>` header (`session`:
+    the value of a portal session's cookie, presented the same way).
 
     Refused (`unauthorized`): no or malformed header, an unknown token, another secret, a
-    revoked or expired token, a disabled user. The token's last use is written at most once a
+    revoked or expired token, a disabled user, a portal session presented to the API or an API
+    token presented as a session. The token's last use is written at most once a
     minute (`LAST_USED_EVERY`), so most requests only read."""
     scheme, _, credentials = (authorization or "").strip().partition(" ")
     match = TOKEN_PATTERN.fullmatch(credentials.strip())
@@ -517,6 +525,8 @@ def authenticate(engine: Engine, authorization: str | None, now: dt.datetime) ->
         expected = found.secret_hash if found is not None else "0" * 64
         matches = hmac.compare_digest(_sha256(secret), expected)
         if found is None or not matches or not _usable(found, now):
+            raise UserError(UNAUTHORIZED, code="unauthorized", field="Authorization")
+        if (found.token.name == PORTAL_SESSION) != session:
             raise UserError(UNAUTHORIZED, code="unauthorized", field="Authorization")
         actor = _actor(conn, found.user, found.org_kind, found.token, found.accounts)
     last = found.token.last_used_at

@@ -22,7 +22,16 @@ from ..identity.model import Actor
 from ..store import identity as stored
 from .audit import audit, audit_page
 from .errors import UserError
-from .identity import EMAIL_MAX, TOKEN_PATTERN, UNAUTHORIZED, authenticate, issue_token, login, revoke_token
+from .identity import (
+    EMAIL_MAX,
+    PORTAL_SESSION,
+    TOKEN_PATTERN,
+    UNAUTHORIZED,
+    authenticate,
+    issue_token,
+    login,
+    revoke_token,
+)
 
 __all__ = [
     "FAILURE_WINDOW",
@@ -35,8 +44,6 @@ __all__ = [
     "session_actor",
 ]
 
-PORTAL_SESSION = "portal session"
-"""The name of the tokens that are portal sessions: an API token is never accepted as a cookie."""
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -83,7 +90,7 @@ def session_actor(engine: Engine, secret: str | None, now: dt.datetime, idle: dt
     last = found.token.last_used_at or found.token.created_at
     if now - last > idle:
         raise UserError("the session ended after a time without use; sign in again", code="unauthorized")
-    return authenticate(engine, f"Bearer {secret}", now)
+    return authenticate(engine, f"Bearer {secret}", now, session=True)
 
 
 def close_session(engine: Engine, actor: Actor, now: dt.datetime) -> None:

@@ -41,7 +41,7 @@ def test_the_application_exports_and_their_parameters():
         "actor_name": ["by"],
         "assign_account": ["engine", "org_id", "account_id", "by", "now"],
         "audit_by": ["engine", "by", "action", "subject", "detail"],
-        "authenticate": ["engine", "authorization", "now"],
+        "authenticate": ["engine", "authorization", "now", "session"],
         "authorise": ["actor", "permission", "account"],
         "check_rate": ["engine", "token_id", "now", "terms"],
         "create_organisation": ["engine", "id", "kind", "name", "ocn", "ccna", "accounts", "by", "now"],

@@ -206,6 +206,21 @@ def test_an_idle_session_ends_and_an_api_token_is_not_a_session(portal: Portal) 
     assert b.get("/").status_code == 303
 
 
+def test_a_session_cookie_is_not_an_api_token(portal: Portal) -> None:
+    """A07: the portal's session is a cookie, HttpOnly: its value, were it taken, is refused as a
+    Bearer token by the API (and an API token as a cookie, above)."""
+    b = portal.as_("granite")
+    secret = b.client.cookies.get("icaops_session", path="/portal")
+    assert secret
+    api = portal.gateway.client
+    assert api.get("/productOrder", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert (
+        api.get("/productOrder", headers={"Authorization": f"Bearer {portal.gateway.tokens['granite']}"}).status_code
+        == 200
+    )
+    assert b.get("/").status_code == 200  # the session itself still works in the portal
+
+
 def test_the_session_cookie_flags(portal: Portal) -> None:
     """HttpOnly, SameSite=Strict, Path=/portal; Secure when the portal is served over https."""
     b = portal.browser()
