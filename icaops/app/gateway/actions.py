@@ -100,6 +100,7 @@ class Action:
     subject: str  # the object acted on, for the audit log, e.g. "productOrder/G1/PON-1"
     authorization: str | None = None
     event_id: str | None = None
+    actor_email: str | None = None  # how the audit log names the actor (as every read is named); else `actor`
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +460,7 @@ def _audit(conn: Connection, action: Action, outcome: Outcome, status: int) -> N
         action.subject,
         "; ".join(f"{r.code}: {r.message} ({r.clause})" for r in outcome.refusals),
         {
+            "user": action.actor,
             "organisation": action.organisation,
             "role": action.role,
             "account": action.account,
@@ -467,5 +469,5 @@ def _audit(conn: Connection, action: Action, outcome: Outcome, status: int) -> N
             "authorization": action.authorization,
         },
         outcome.recorded_at,
-        actor=action.actor,
+        actor=action.actor_email or action.actor,
     )

@@ -124,7 +124,15 @@ def act(
 ) -> tuple[int, Mapping[str, Any], bool]:
     """Record `actor`'s action on `account` (see `record`): (status, body, replayed)."""
     action = Action(
-        account, event_type, data, actor.user_id, actor.org_id, actor.role, subject, authorization=authorization
+        account,
+        event_type,
+        data,
+        actor.user_id,
+        actor.org_id,
+        actor.role,
+        subject,
+        authorization=authorization,
+        actor_email=actor.email,
     )
     return record(engine, agreement, action, now, render, idempotency, notify, check)
 
