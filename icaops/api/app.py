@@ -5,13 +5,16 @@ the database)."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..app.agreements import DEFAULT_AGREEMENT, open_agreement
 from ..app.errors import UserError
@@ -38,8 +41,11 @@ from .deps import AUTHENTICATED, Gateway
 
 __all__ = [
     "AGREEMENT_VARIABLE",
+    "ALLOWED_HOSTS_VARIABLE",
     "CLOCK_FILE_VARIABLE",
+    "LOOPBACK_HOSTS",
     "SECURE_COOKIES_VARIABLE",
+    "allowed_hosts",
     "create_app",
     "file_clock",
     "from_environment",
@@ -48,6 +54,9 @@ __all__ = [
 AGREEMENT_VARIABLE = "ICAOPS_AGREEMENT"
 CLOCK_FILE_VARIABLE = "ICAOPS_CLOCK_FILE"
 SECURE_COOKIES_VARIABLE = "ICAOPS_SECURE_COOKIES"
+ALLOWED_HOSTS_VARIABLE = "ICAOPS_ALLOWED_HOSTS"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_HOST_PATTERN = re.compile(r"\*|(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\]")
 
 DESCRIPTION = """The wholesale gateway of an interconnection/resale agreement: orders (LSR),
 trouble tickets, customer records under CPNI rules, directory listings, bills and billing
@@ -79,14 +88,45 @@ def file_clock(path: Path) -> Callable[[], dt.datetime]:
     return now
 
 
+def _host_name(address: str) -> str:
+    """An address as a Host header names it: an IPv6 literal in brackets."""
+    try:
+        return f"[{address}]" if ipaddress.ip_address(address).version == 6 else address
+    except ValueError:
+        return address
+
+
+def allowed_hosts(setting: str | None, host: str | None = None) -> tuple[str, ...]:
+    """The names the server answers to in the Host header: the comma-separated `setting`
+    ($ICAOPS_ALLOWED_HOSTS; `*.example.com` for a domain's hosts, `*` for any) when given, else
+    the loopback names and the address served on (`host`). A request naming another host is
+    refused (400), so a web page whose name an attacker re-points at this address (DNS
+    rebinding) reaches nothing. A malformed setting is a UserError naming it."""
+    if setting is None:
+        names = [*LOOPBACK_HOSTS, _host_name(host)] if host else list(LOOPBACK_HOSTS)
+        return tuple(dict.fromkeys(names))
+    names = [_host_name(name.strip().lower()) for name in setting.split(",") if name.strip()]
+    wrong = [name for name in names if not _HOST_PATTERN.fullmatch(name)]
+    if wrong or not names:
+        raise UserError(
+            f"{ALLOWED_HOSTS_VARIABLE} {setting!r}: expected host names without a port, separated by commas "
+            f"(gw.example.com, *.example.com, 10.0.0.5, [::1]), or *" + (f"; not {wrong[0]!r}" if wrong else ""),
+            field=ALLOWED_HOSTS_VARIABLE,
+        )
+    return tuple(dict.fromkeys(names))
+
+
 def create_app(
     engine: Engine,
     agreement: Agreement,
     clock: Callable[[], dt.datetime] = _utc_now,
     secure_cookies: bool = False,
+    hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The API over a migrated database and an agreement, with the web portal under /portal
-    (its session cookie marked Secure when `secure_cookies` or the request came over https)."""
+    (its session cookie marked Secure when `secure_cookies` or the request came over https).
+    With `hosts` (`allowed_hosts`), a request whose Host header names none of them is refused
+    (400) before any route; without, the embedding server or proxy checks the Host."""
     app = FastAPI(
         title="icaops wholesale gateway",
         version=version("icaops"),
@@ -107,15 +147,19 @@ def create_app(
         app.include_router(resource.router, dependencies=[AUTHENTICATED])
     # The portal is its own application (pages, cookies, CSRF), over the same app functions.
     app.mount("/portal", create_portal(engine, agreement, clock, app.state.notify, secure_cookies), name="portal")
+    if hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts), www_redirect=False)
     return app
 
 
 def from_environment() -> FastAPI:
     """The API configured by $ICAOPS_DATABASE_URL, $ICAOPS_AGREEMENT, $ICAOPS_SECURE_COOKIES (1:
-    the portal's cookie only over https, behind a TLS proxy) and, for rehearsals only,
+    the portal's cookie only over https, behind a TLS proxy), $ICAOPS_ALLOWED_HOSTS (the Host
+    names answered; `allowed_hosts`, loopback when unset) and, for rehearsals only,
     $ICAOPS_CLOCK_FILE (what `icaops serve` sets)."""
     agreement = open_agreement(os.environ.get(AGREEMENT_VARIABLE) or DEFAULT_AGREEMENT)
     clock_file = os.environ.get(CLOCK_FILE_VARIABLE)
     clock = file_clock(Path(clock_file)) if clock_file else _utc_now
     secure = os.environ.get(SECURE_COOKIES_VARIABLE, "") in ("1", "true", "yes")
-    return create_app(open_store(None), agreement, clock, secure)
+    hosts = allowed_hosts(os.environ.get(ALLOWED_HOSTS_VARIABLE))
+    return create_app(open_store(None), agreement, clock, secure, hosts)

@@ -8,6 +8,7 @@ admin, CenturyLink's wholesale operations; never retail sales, IV.8.5). Callback
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -26,7 +27,7 @@ from ..app.webhooks import (
     subscribe,
     unsubscribe,
 )
-from .deps import ActorDep, GatewayDep
+from .deps import ActorDep, GatewayDep, PageDep, cursor_after, next_cursor
 from .errors import refused
 
 __all__ = ["router", "subscription_view"]
@@ -34,6 +35,7 @@ __all__ = ["router", "subscription_view"]
 router = APIRouter(tags=["hub"])
 
 PERMISSION = "hooks.manage"
+_CURSOR_KEY = "delivery"
 
 
 class HubCreate(BaseModel):
@@ -126,15 +128,21 @@ def delete_hub(hub_id: str, gw: GatewayDep, actor: ActorDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/hub/{hub_id}/deliveries", summary="The subscription's delivery log, newest first, with every attempt")
+@router.get(
+    "/hub/{hub_id}/deliveries",
+    summary="The subscription's delivery log, newest first, with every attempt; paged by cursor",
+)
 def list_deliveries(
     hub_id: str,
     gw: GatewayDep,
     actor: ActorDep,
+    paging: PageDep,
     status: Annotated[str | None, Query(description=f"one of {', '.join(STATUSES)}", max_length=16)] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     authorise(actor, PERMISSION)
-    log = delivery_log(gw.engine, actor.org_id, hub_id, status, page, limit)
-    return {"items": [_delivery(d) for d in log.items], "total": log.total, "page": log.page, "limit": log.limit}
+    after = cursor_after(paging)
+    if after is not None and (after[0] != _CURSOR_KEY or not re.fullmatch(r"[1-9][0-9]{0,17}", after[1])):
+        raise UserError("cursor: expected the nextCursor of a previous page", code="invalid", field="cursor")
+    log = delivery_log(gw.engine, actor.org_id, hub_id, status, int(after[1]) if after else None, paging.limit)
+    keyed = [(_CURSOR_KEY, str(d.id), d) for d in log.items]
+    return {"items": [_delivery(d) for d in log.items], "nextCursor": next_cursor(keyed, paging)}

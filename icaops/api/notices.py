@@ -15,13 +15,13 @@ from pydantic import BaseModel, Field, create_model
 
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
-from ..app.gateway.notices import NOTICE, find_notice, notices_page, relationship_today
+from ..app.gateway.notices import NOTICE, find_notice, notice_clause, notices_page, relationship_today
 from ..app.gateway.requests import party_of
 from ..app.identity import authorise
 from ..relationship import event_schemas as schemas
 from ..relationship.lifecycle import Notice
 from .bodies import body_of, documented, json_body
-from .deps import ActorDep, GatewayDep, PageDep, cursor_after, next_cursor
+from .deps import ActorDep, Gateway, GatewayDep, PageDep, cursor_after, next_cursor
 from .errors import refused
 from .lifecycle import perform, refused_body
 from .views import explained, plain
@@ -29,8 +29,6 @@ from .views import explained, plain
 __all__ = ["router"]
 
 router = APIRouter(tags=["notice"])
-
-NOTICE_CLAUSE = "III.34.1"
 
 _Given = body_of(schemas.NoticeGiven, "NoticeFields", drop=("by",))
 NoticeBody: type[BaseModel] = create_model(
@@ -61,11 +59,13 @@ def notice_view(account: str, notice: Notice) -> dict[str, Any]:
     }
 
 
-def _view(account: str) -> Any:
+def _view(account: str, gw: Gateway) -> Any:
     def view(outcome: Outcome) -> tuple[int, Mapping[str, Any]]:
         if not outcome.kept:
-            # the relationship's fold names the field and what it expects; the rule is III.34.1's
-            cited = tuple(replace(r, clause=r.clause or NOTICE_CLAUSE) for r in outcome.refusals)
+            # the relationship's fold names the field and what it expects; the rule is the notice terms'
+            e = outcome.event
+            clause = notice_clause(gw.agreement.terms_at(e.date), e.get("method"), e.get("kind"))
+            cited = tuple(replace(r, clause=r.clause or clause) for r in outcome.refusals)
             return 422, refused_body(replace(outcome, refusals=cited))
         notice = outcome.state.notices.get(outcome.event.id)
         if notice is None:  # a kept notice.given always leaves its notice
@@ -94,7 +94,7 @@ def give_notice(
     authorise(actor, "notices.give", account)
     data["by"] = party_of(actor)  # the giver is who signs in, never the body's say
     return perform(
-        gw, actor, request, account, NOTICE, data, f"notice/{account}", _view(account), idempotency_key, body
+        gw, actor, request, account, NOTICE, data, f"notice/{account}", _view(account, gw), idempotency_key, body
     )
 
 

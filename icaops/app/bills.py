@@ -218,7 +218,7 @@ def invoice(ws: Workspace, bill_id: str, kind: Literal["pdf", "html"], by: Actor
     parties = Parties.from_manifest(ws.agreement.manifest)
     summary = account_summary(books, bill)
     notices = Notices.from_terms(ws.agreement.terms_at(bill.cycle.bill_date.value))
-    currency = ws.agreement.terms.money.currency.value  # III.9.2: U.S. funds
+    currency = ws.agreement.terms_at(bill.cycle.bill_date.value).money.currency.value
     audit_by(ws.engine, by, f"bill.invoice_{kind}", bill_id, {"account": bill.account.id})
     if kind == "pdf":
         return invoice_pdf(bill, parties, summary, notices, currency=currency)
@@ -245,17 +245,20 @@ def run_bill(ws: Workspace, account: str, period: str, on: dt.date, by: Actor | 
     except (ValueError, OverflowError):
         raise UserError(f"period {period}: expected a month of the calendar, YYYY-MM", field="period") from None
     if cycle.bill_date.value > on:
+        bill_date = ws.agreement.terms_at(on).deadlines["bill_date"]
         raise UserError(
             f"period {period}: the cycle of {account} runs {cycle.start.isoformat()} to {cycle.close.isoformat()}, "
             f"billed on its Bill Date {cycle.bill_date.value.isoformat()}; expected a cycle whose Bill Date is on or "
-            f"before {on.isoformat()} (II.2.8, III.9.2)",
+            f"before {on.isoformat()} ({bill_date.clause})",
             code="refused",
             field="period",
-            details={"clause": "II.2.8", "bill_date": cycle.bill_date.value.isoformat()},
+            details={"clause": bill_date.clause, "bill_date": cycle.bill_date.value.isoformat()},
         )
     bill_id = f"{account}:{period}"
     with ws.engine.connect() as conn:
         if bill_header(conn, bill_id) is not None:
+            # A rule of procedure, not a contract value (no term states it): the bills of III.9.2
+            # are rendered once per cycle, and a closed bill is corrected by later credits.
             raise UserError(
                 f"customerBill {bill_id}: already closed; a closed bill is never billed again nor edited (III.9.2)",
                 code="conflict",

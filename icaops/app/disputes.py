@@ -10,7 +10,6 @@ was credited are collections' answers (`dispute.ID.…` queries), never recomput
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -51,12 +50,21 @@ __all__ = [
 
 FILED = "billing_dispute.filed"
 RESOLVED = "billing_dispute.resolved"
-FILING = "III.9.4"
-RESOLUTION = "III.9.4.1"
-_CLAUSE_OF_CODE: Mapping[str, str] = {
-    "dispute_unknown": RESOLUTION,
-    "resolution_out_of_range": RESOLUTION,
-}
+_RESOLUTION_CODES = frozenset({"dispute_unknown", "resolution_out_of_range"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Clauses:
+    """The clauses a refused filing or resolution cites, from the billing dispute terms in
+    force on the event's day: filing by the Bill Due Date, and the resolution and its credit."""
+
+    filing: str
+    resolution: str
+
+
+def _clauses(agreement: Agreement, on: dt.date) -> _Clauses:
+    billing = agreement.terms_at(on).billing
+    return _Clauses(billing.dispute_filing_on_due_date_allowed.clause, billing.dispute_credit_by_nth_due_date.clause)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +134,9 @@ def dispute_state(h: AccountHistory, dispute_id: str, dl: Deadlines) -> DisputeS
     )
 
 
-def _refusals(h: AccountHistory, event: Event) -> tuple[Refusal, ...]:
+def _refusals(h: AccountHistory, event: Event, clauses: _Clauses) -> tuple[Refusal, ...]:
     return tuple(
-        Refusal(str(e.code), e.field, e.expected, _CLAUSE_OF_CODE.get(str(e.code), FILING))
+        Refusal(str(e.code), e.field, e.expected, clauses.resolution if e.code in _RESOLUTION_CODES else clauses.filing)
         for e in h.errors
         if e.event == event.id
     )
@@ -146,38 +154,38 @@ def _lines(h: AccountHistory, bill_id: str) -> dict[str, Decimal]:
     return lines
 
 
-def _item_refusals(h: AccountHistory, event: Event) -> tuple[Refusal, ...]:
+def _item_refusals(h: AccountHistory, event: Event, filing: str) -> tuple[Refusal, ...]:
     """III.9.4: written notice with "the specific details and reasons for disputing each item":
     every item names a line of the bill, for at most the line's amount, with its reason; a
     given amount is the items' sum."""
     bill_id = str(event.get("bill"))
     if bill_id not in h.bills:
         known = ", ".join(h.bills) or "none"
-        return (Refusal("bill_unknown", "bill", f"a closed bill of {h.account_id} (known: {known})", FILING),)
+        return (Refusal("bill_unknown", "bill", f"a closed bill of {h.account_id} (known: {known})", filing),)
     items = event.get("items") or ()
     if not items:
-        return (Refusal("dispute_items_missing", "items", "at least one item: {line, amount, reason}", FILING),)
+        return (Refusal("dispute_items_missing", "items", "at least one item: {line, amount, reason}", filing),)
     lines = _lines(h, bill_id)
     found = []
     for i, item in enumerate(items):
         line, amount = str(item.get("line")), Decimal(str(item.get("amount")))
         if line not in lines:
-            found.append(Refusal("line_unknown", f"items.{i}.line", f"a line of bill {bill_id}, not {line!r}", FILING))
+            found.append(Refusal("line_unknown", f"items.{i}.line", f"a line of bill {bill_id}, not {line!r}", filing))
         elif amount > lines[line]:
             found.append(
                 Refusal(
                     "dispute_item_exceeds_line",
                     f"items.{i}.amount",
                     f"at most the ${lines[line]} billed on line {line}, not ${amount}",
-                    FILING,
+                    filing,
                 )
             )
         if not str(item.get("reason") or "").strip():
-            found.append(Refusal("dispute_reason_missing", f"items.{i}.reason", "the reason for this item", FILING))
+            found.append(Refusal("dispute_reason_missing", f"items.{i}.reason", "the reason for this item", filing))
     given = event.get("amount")
     total = sum((Decimal(str(item.get("amount"))) for item in items), Decimal("0"))
     if given is not None and Decimal(str(given)) != total:
-        found.append(Refusal("dispute_amount_mismatch", "amount", f"the items' sum ${total}, or no amount", FILING))
+        found.append(Refusal("dispute_amount_mismatch", "amount", f"the items' sum ${total}, or no amount", filing))
     return tuple(found)
 
 
@@ -189,11 +197,12 @@ def file_check(agreement: Agreement) -> Check:
     def check(conn: Connection, event: Event) -> Step:
         log = _log(conn)
         account = str(event.get("account"))
+        clauses = _clauses(agreement, event.date)
         before = history_of(agreement, log, account, event.date)
-        if refused := _item_refusals(before, event):
+        if refused := _item_refusals(before, event, clauses.filing):
             return Step(before, refused, False, ())
         after = history_of(agreement, (*log, event), account, event.date)
-        refused = _refusals(after, event)
+        refused = _refusals(after, event, clauses)
         return Step(after, refused, not refused, ())
 
     return check
@@ -206,14 +215,16 @@ def resolve_check(agreement: Agreement) -> Check:
     def check(conn: Connection, event: Event) -> Step:
         log = _log(conn)
         account = str(event.get("account"))
+        clauses = _clauses(agreement, event.date)
         before = history_of(agreement, log, account, event.date)
         ref = str(event.get("refers_to"))
         if ref in before.resolutions:
             on = before.resolutions[ref].resolved_on.isoformat()
             why = f"a dispute not resolved yet ({ref} was resolved on {on})"
-            return Step(before, (Refusal("dispute_already_resolved", "refers_to", why, RESOLUTION),), False, ())
+            refusal = Refusal("dispute_already_resolved", "refers_to", why, clauses.resolution)
+            return Step(before, (refusal,), False, ())
         after = history_of(agreement, (*log, event), account, event.date)
-        refused = _refusals(after, event)
+        refused = _refusals(after, event, clauses)
         return Step(after, refused, not refused, ())
 
     return check

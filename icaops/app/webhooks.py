@@ -136,12 +136,12 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryLog:
-    """One page of an organisation's deliveries (newest first) and how many there are in all."""
+    """One page of an organisation's deliveries, newest first; `next_before` is the id the next
+    page starts below (None when this page is the last)."""
 
     items: tuple[Delivery, ...]
-    total: int
-    page: int
     limit: int
+    next_before: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,26 +318,29 @@ def delivery_log(
     org_id: str,
     subscription_id: str | None = None,
     status: str | None = None,
-    page: int = 1,
+    before: int | None = None,
     limit: int = 50,
 ) -> DeliveryLog:
-    """One page of the deliveries to `org_id`'s subscriptions (of one subscription, in one
-    status), newest first, each with its attempts."""
+    """Up to `limit` deliveries to `org_id`'s subscriptions (of one subscription, in one status),
+    newest first, each with its attempts; `before` (the previous page's `next_before`) pages on.
+    Deliveries added while a client pages have higher ids: they never shift or repeat a page."""
     from ..store.webhooks import attempt_rows, delivery_rows, subscription_row
 
     if status is not None and status not in STATUSES:
         raise UserError(f"status {status!r}: expected one of {', '.join(STATUSES)}", field="status")
-    if page < 1 or not 1 <= limit <= 500:
-        raise UserError(f"page {page}, limit {limit}: expected page >= 1 and 1 <= limit <= 500", field="limit")
+    if not 1 <= limit <= 500:
+        raise UserError(f"limit {limit}: expected 1 <= limit <= 500", field="limit")
+    if before is not None and before < 1:
+        raise UserError(f"before {before}: expected a delivery id (1 or more)", field="before")
     with engine.connect() as conn:
         if subscription_id is not None and subscription_row(conn, org_id, subscription_id) is None:
             raise _not_found(subscription_id)
-        rows, total = delivery_rows(conn, org_id, subscription_id, status, (page - 1) * limit, limit)
+        rows = delivery_rows(conn, org_id, subscription_id, status, before, limit)
         attempts: dict[int, list[Attempt]] = {}
         for a in attempt_rows(conn, [r.id for r in rows]):
             attempts.setdefault(a.delivery_id, []).append(Attempt(a.at, a.status_code, a.error, a.duration_ms))
     items = tuple(_delivery(r, tuple(attempts.get(r.id, ()))) for r in rows)
-    return DeliveryLog(items, total, page, limit)
+    return DeliveryLog(items, limit, items[-1].id if len(items) == limit else None)
 
 
 def _attempt(engine: Engine, row: Row, now: dt.datetime, client: httpx.Client, policy: CallbackPolicy) -> str:

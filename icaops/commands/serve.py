@@ -31,10 +31,17 @@ def serve(
     """Serve the wholesale gateway's REST API (OpenAPI at /openapi.json, docs at /docs) and the web portal (/portal)."""
     import uvicorn
 
-    from ..api.app import AGREEMENT_VARIABLE, CLOCK_FILE_VARIABLE, file_clock
+    from ..api.app import AGREEMENT_VARIABLE, ALLOWED_HOSTS_VARIABLE, CLOCK_FILE_VARIABLE, allowed_hosts, file_clock
     from ..store.db import PASSWORD_FILE_VARIABLE, URL_VARIABLE
 
+    hosts = allowed_hosts(os.environ.get(ALLOWED_HOSTS_VARIABLE), host)  # refused here, before the workers start
     open_db(db, db_password_file).dispose()  # migrated once here, before the workers start
+    if ALLOWED_HOSTS_VARIABLE not in os.environ and host in ("0.0.0.0", "::"):
+        console.print(
+            f"[yellow]every interface[/yellow]: only Host {', '.join(hosts)} is answered; set {ALLOWED_HOSTS_VARIABLE} "
+            "to the names clients use (docs/security.md)"
+        )
+    os.environ[ALLOWED_HOSTS_VARIABLE] = ",".join(hosts)
     if db:
         os.environ[URL_VARIABLE] = db
     if db_password_file:
@@ -49,7 +56,7 @@ def serve(
         )
     console.print(
         f"icaops gateway on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); OpenAPI at /openapi.json; "
-        f"the web portal at http://{host}:{port}/portal/"
+        f"the web portal at http://{host}:{port}/portal/; answering Host {', '.join(hosts)} ({ALLOWED_HOSTS_VARIABLE})"
     )
     uvicorn.run(
         "icaops.api.app:from_environment", factory=True, host=host, port=port, workers=workers, log_level="info"

@@ -78,14 +78,17 @@ def log_command(
     org: str = OrgOpt,
     status: str | None = typer.Option(None, "--status", help="pending, delivered or failed."),
     subscription: str | None = typer.Option(None, "--subscription", help="Only this subscription's deliveries."),
-    page: int = typer.Option(1, "--page", min=1),
+    after: int | None = typer.Option(
+        None, "--after", min=1, help="Page on: the deliveries older than this id (printed under the last page)."
+    ),
     limit: int = typer.Option(50, "--limit", min=1, max=500),
     db: str | None = DbOpt,
     db_password_file: Path | None = DbPasswordFileOpt,
 ) -> None:
     """The delivery log of an organisation, newest first: each delivery and every attempt."""
-    log = delivery_log(open_db(db, db_password_file), org, subscription, status, page, limit)
-    table = Table(title=f"webhook deliveries of {org}: {log.total} (page {log.page})")
+    log = delivery_log(open_db(db, db_password_file), org, subscription, status, after, limit)
+    older = f" older than {after}" if after else ""
+    table = Table(title=f"webhook deliveries of {org}{older}: {len(log.items)} shown")
     for col in ("id", "subscription", "event type", "webhook-id", "status"):
         table.add_column(col, no_wrap=True)
     table.add_column("attempts (UTC: status or error, ms)", overflow="fold")
@@ -99,3 +102,5 @@ def log_command(
             attempts += f"\nnext {d.next_attempt_at:%Y-%m-%d %H:%M:%S}"
         table.add_row(str(d.id), d.subscription_id, d.event_type, d.message_id, d.status, attempts.strip())
     console.print(table)
+    if log.next_before is not None:
+        console.print(f"more: --after {log.next_before}")

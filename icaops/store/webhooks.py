@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import (
@@ -216,19 +216,20 @@ def delivery_rows(
     org_id: str,
     subscription_id: str | None = None,
     status: str | None = None,
-    offset: int = 0,
+    before: int | None = None,
     limit: int = 50,
-) -> tuple[list[Row], int]:
-    """One page of the deliveries to `org_id`'s subscriptions, newest first, and how many match."""
+) -> list[Row]:
+    """Up to `limit` deliveries to `org_id`'s subscriptions, newest first, with ids below `before`
+    (keyset paging: rows added meanwhile have higher ids, so they never shift a later page)."""
     condition = [Sub.org_id == org_id]
     if subscription_id is not None:
         condition.append(Delivery.subscription_id == subscription_id)
     if status is not None:
         condition.append(Delivery.status == status)
-    joined = select(Delivery).join(Sub, Sub.id == Delivery.subscription_id).where(*condition)
-    total = conn.execute(select(func.count()).select_from(joined.subquery())).scalar_one()
-    page = joined.order_by(Delivery.id.desc()).offset(offset).limit(limit)
-    return list(conn.execute(page)), total
+    if before is not None:
+        condition.append(Delivery.id < before)
+    query = select(Delivery).join(Sub, Sub.id == Delivery.subscription_id).where(*condition)
+    return list(conn.execute(query.order_by(Delivery.id.desc()).limit(limit)))
 
 
 def attempt_rows(conn: Connection, delivery_ids: Sequence[int]) -> list[Row]:

@@ -19,6 +19,7 @@ from icaops.api.app import create_app
 from icaops.app.agreements import DEFAULT_AGREEMENT, open_agreement
 from icaops.app.identity import create_organisation, create_user, issue_token
 from icaops.app.workspace import Workspace, open_store
+from icaops.terms.loader import Agreement
 
 CENTRAL = ZoneInfo("America/Chicago")
 PASSWORD = "correct horse battery staple"
@@ -86,10 +87,11 @@ BASE_EVENTS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def make_gateway(url: str, tmp_path: Path) -> Iterator[Gateway]:
-    """A gateway on the database at `url` with the organisations, users and tokens of ROLES."""
+def make_gateway(url: str, tmp_path: Path, agreement: Agreement | None = None) -> Iterator[Gateway]:
+    """A gateway on the database at `url` with the organisations, users and tokens of ROLES,
+    under `agreement` (the reference agreement by default)."""
     engine = open_store(url)
-    agreement = open_agreement(DEFAULT_AGREEMENT)
+    agreement = agreement or open_agreement(DEFAULT_AGREEMENT)
     clock = Clock()
     start = dt.datetime(2013, 1, 2, tzinfo=dt.UTC)
     for org, kind, name in {(o, k, o) for o, k, _ in ROLES.values()}:

@@ -23,7 +23,7 @@ TICKET_EVENTS = ("TroubleTicketCreateEvent", "TroubleTicketStateChangeEvent")
 
 
 def _queued(gateway: Gateway, org: str) -> int:
-    return delivery_log(gateway.engine, org).total
+    return len(delivery_log(gateway.engine, org, limit=500).items)
 
 
 def test_the_published_types_are_the_hubs() -> None:

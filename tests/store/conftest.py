@@ -44,6 +44,12 @@ def pg_cluster(tmp_path_factory) -> Iterator[TempCluster]:
 @pytest.fixture
 def pg_url(pg_cluster: TempCluster) -> str:
     """The URL of the session's migrated PostgreSQL database, emptied for this test."""
+    return emptied(pg_cluster)
+
+
+def emptied(pg_cluster: TempCluster) -> str:
+    """Empty every table of the cluster's database (a fixture of a wider scope than `pg_url`'s
+    calls it); returns its URL."""
     url = make_url(pg_cluster.url)
     with psycopg.connect(
         host=str(pg_cluster.socket_dir), port=url.query["port"], user=url.username, dbname=url.database, autocommit=True

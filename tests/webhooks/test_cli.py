@@ -42,8 +42,12 @@ def test_the_worker_delivers_and_the_log_shows_it(sqlite_url, receiver, monkeypa
 
     log = _run("webhooks", "log", "--org", "CLEC001", "--status", "delivered", "--db", sqlite_url)
     assert message_id(subscription.id, "evt-1") in log and "delivered" in log and " 200 " in log
-    assert "deliveries of CLEC001: 0" in _run(
+    assert "deliveries of CLEC001: 0 shown" in _run(
         "webhooks", "log", "--org", "CLEC001", "--status", "failed", "--db", sqlite_url
     )
+    one = _run("webhooks", "log", "--org", "CLEC001", "--limit", "1", "--db", sqlite_url)
+    more = one.split("more: --after ")[1].split()[0]
+    older = _run("webhooks", "log", "--org", "CLEC001", "--after", more, "--db", sqlite_url)
+    assert f"deliveries of CLEC001 older than {more}: 0 shown" in older and "more:" not in older
     refused = _run("webhooks", "log", "--org", "CLEC001", "--status", "lost", "--db", sqlite_url, code=2)
     assert "status 'lost': expected one of pending, delivered, failed" in refused

@@ -37,7 +37,7 @@ def test_a_rolled_back_event_queues_nothing(engine):
     with pytest.raises(RuntimeError), writing(engine) as conn:
         assert enqueue(conn, ["CLEC001"], ORDER_STATE, {"id": "PON-1"}, "evt-1", T0) == 1
         raise RuntimeError("the order could not be stored")
-    assert delivery_log(engine, "CLEC001").total == 0
+    assert delivery_log(engine, "CLEC001").items == ()
     assert add_event(engine, ["CLEC001"], "evt-1", T0) == 1  # the same event, committed this time
 
 

@@ -51,5 +51,5 @@ def test_two_workers_deliver_each_message_exactly_once(db_url, engine):
         for request in receiver.requests:
             request.verify(secret)
     log = delivery_log(engine, "CLEC001", limit=EVENTS)
-    assert log.total == EVENTS
+    assert len(log.items) == EVENTS and log.next_before == log.items[-1].id
     assert all(d.status == "delivered" and d.attempts == 1 and len(d.log) == 1 for d in log.items)

@@ -5,6 +5,7 @@ answer (III.34.1, `Deadlines.notice_received`), read from its projection."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from sqlalchemy import Engine, select, tuple_
 
@@ -14,14 +15,27 @@ from ...store.chain import EVENTS, lock_head
 from ...store.models import EventRow
 from ...store.projections import head, newest_seq
 from ...terms.loader import Agreement
+from ...terms.schema import Terms
 from ..errors import UserError
 from .actions import EVERY_TENANT, relationship_now
 from .domains import SPECS
 from .projection import Rows, state_of
 
-__all__ = ["NOTICE", "find_notice", "notices_page", "relationship_today"]
+__all__ = ["NOTICE", "find_notice", "notice_clause", "notices_page", "relationship_today"]
 
 NOTICE = "notice.given"
+
+
+def notice_clause(terms: Terms, method: object, kind: object) -> str:
+    """The clause a refused notice cites: the term of the method it names (a kind's own method
+    first, as `Deadlines.notice_received` chooses one), else the clause the general methods are
+    stated in (the rule of how notice is given)."""
+    methods = terms.notices.methods
+    term = methods.get(f"{method}_for_{kind}") or (methods.get(str(method)) if "_for_" not in str(method) else None)
+    if term is not None:
+        return term.clause
+    general = Counter(t.clause for name, t in methods.items() if "_for_" not in name)
+    return general.most_common(1)[0][0]
 
 
 def relationship_today(engine: Engine, agreement: Agreement, on: dt.date) -> Lifecycle:
