@@ -5,6 +5,7 @@ queryable by CenturyLink's operations and billing and by the auditor (III.7)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -66,7 +67,7 @@ def list_audit(
 ) -> dict[str, Any]:
     authorise(actor, "audit.read")
     after = cursor_after(paging)
-    if after is not None and (after[0] != _KEY or not after[1].isdigit()):
+    if after is not None and (after[0] != _KEY or re.fullmatch(r"[0-9]{1,18}", after[1]) is None):
         raise UserError("cursor: expected the nextCursor of a previous page", code="invalid", field="cursor")
     entries = audit_page(
         gw.engine,

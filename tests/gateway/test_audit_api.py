@@ -57,3 +57,14 @@ def test_every_read_of_end_user_information_is_in_the_log_with_who_read_it(gatew
         ("granite@grn.example", "GRN", "clec_user", ["GRANITE/READ-1"]),
     ]
     assert rows[0]["subject"] == "productOrder/GRANITE/READ-1"
+
+
+def test_a_forged_cursor_is_refused_not_a_server_error(gateway: Gateway) -> None:
+    """A cursor is only what a page gave: a forged one, even of digits Python's isdigit accepts
+    ("²") or too long to be an id, is 422 naming the cursor, never a 500."""
+    import base64
+
+    for key in ("²", "1" * 40, "-1", ""):
+        cursor = base64.urlsafe_b64encode(f"audit\0{key}".encode()).decode()
+        r = gateway.get("auditor", "/auditLog", cursor=cursor)
+        assert r.status_code == 422 and r.json()["field"] == "cursor", (key, r.text)
