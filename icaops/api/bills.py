@@ -89,8 +89,9 @@ def item_view(item: BillItem) -> dict[str, Any]:
     }
 
 
-def _currency(gw: Gateway) -> str:
-    return str(gw.agreement.terms.money.currency.value)
+def _currency(gw: Gateway, bill: StoredBill) -> str:
+    """The currency of the terms in force on the bill's Bill Date (III.9.2: U.S. funds), as its invoice."""
+    return str(gw.agreement.terms_at(bill.bill_date.value).money.currency.value)
 
 
 class BillRun(BaseModel):
@@ -119,7 +120,7 @@ def bill_run(
     if kept is not None:
         return JSONResponse(dict(kept[1]), status_code=kept[0], headers={"Idempotent-Replayed": "true"})
     bill = run_bill(_ws(gw), body.account, body.period, gw.today(), by=actor)
-    content = bill_view(bill, _currency(gw))
+    content = bill_view(bill, _currency(gw, bill))
     keep(gw.engine, idem, 201, content, gw.now())
     return JSONResponse(content, status_code=201)
 
@@ -136,7 +137,7 @@ def list_customer_bills(
     accounts = [account] if account is not None else (sorted(actor.accounts) if actor.org_kind == "clec" else None)
     bills = list_bills(_ws(gw), accounts, period, cursor_after(paging), paging.limit, by=actor)
     keyed = [(b.account, b.id, b) for b in bills]
-    return {"items": [bill_view(b, _currency(gw)) for b in bills], "nextCursor": next_cursor(keyed, paging)}
+    return {"items": [bill_view(b, _currency(gw, b)) for b in bills], "nextCursor": next_cursor(keyed, paging)}
 
 
 def _readable(gw: Gateway, actor: Any, bill_id: str) -> StoredBill:
@@ -149,7 +150,8 @@ def _readable(gw: Gateway, actor: Any, bill_id: str) -> StoredBill:
     summary="One bill: totals, Bill Date, Bill Due Date explained, and the deadline for a timely dispute (III.9.4)",
 )
 def get_customer_bill(bill_id: BillId, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
-    return bill_view(_readable(gw, actor, bill_id), _currency(gw))
+    bill = _readable(gw, actor, bill_id)
+    return bill_view(bill, _currency(gw, bill))
 
 
 @router.get("/customerBill/{bill_id}/items", summary="The bill's lines (customerBillItem), paged")
