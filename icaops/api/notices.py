@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, create_model
 
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
-from ..app.gateway.notices import NOTICE, find_notice, notices_page, relationship_today
+from ..app.gateway.notices import NOTICE, cited_refusals, find_notice, notices_page, relationship_today
 from ..app.gateway.requests import party_of
 from ..app.identity import authorise
 from ..relationship import event_schemas as schemas
@@ -29,8 +29,6 @@ from .views import explained, plain
 __all__ = ["router"]
 
 router = APIRouter(tags=["notice"])
-
-NOTICE_CLAUSE = "III.34.1"
 
 _Given = body_of(schemas.NoticeGiven, "NoticeFields", drop=("by",))
 NoticeBody: type[BaseModel] = create_model(
@@ -64,9 +62,7 @@ def notice_view(account: str, notice: Notice) -> dict[str, Any]:
 def _view(account: str) -> Any:
     def view(outcome: Outcome) -> tuple[int, Mapping[str, Any]]:
         if not outcome.kept:
-            # the relationship's fold names the field and what it expects; the rule is III.34.1's
-            cited = tuple(replace(r, clause=r.clause or NOTICE_CLAUSE) for r in outcome.refusals)
-            return 422, refused_body(replace(outcome, refusals=cited))
+            return 422, refused_body(replace(outcome, refusals=cited_refusals(outcome.refusals)))
         notice = outcome.state.notices.get(outcome.event.id)
         if notice is None:  # a kept notice.given always leaves its notice
             raise UserError(f"notice {outcome.event.id}: not found", code="not_found")

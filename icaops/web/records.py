@@ -1,7 +1,7 @@
 """Customer records and what surrounds them: a Customer Service Record search under the End
 User's authorisation (refused with its clause, VI.8.4.x), the CPNI access log for CenturyLink's
-operations and the auditor (VI.8.3.2, VI.8.4.4), the directory listings (Article VII), the
-notices given (III.34) and the audit log (ILEC and auditor). Retail sales reach none (IV.8.5)."""
+operations and the auditor (VI.8.3.2, VI.8.4.4), the directory listings (Article VII) and the
+audit log (ILEC and auditor). Retail sales reach none (IV.8.5)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from fastapi.responses import RedirectResponse, Response
 from ..app.audit import audit_page, customer_read
 from ..app.errors import UserError
 from ..app.gateway.cpni import accesses_page, cpni_state
-from ..app.gateway.notices import notices_page
 from ..app.gateway.reads import page
 from ..app.gateway.requests import body_of, customer_record
 from ..app.identity import authorise
@@ -198,25 +197,6 @@ def listings(
     return render(
         request, "listings.html", session, listings=[v for _, _, v in items], account=account, listing_status=status,
         next_cursor=cursor_of(items),
-    )  # fmt: skip
-
-
-@router.get("/notices")
-def notices(
-    request: Request,
-    portal: PortalDep,
-    session: SessionDep,
-    account: Annotated[str, Query(max_length=40)] = "",
-    cursor: Annotated[str, Query(max_length=600)] = "",
-) -> Response:
-    """Written notices given through the system (III.34), with the day each counts as received (III.34.1)."""
-    authorise(session.actor, "notices.read", account or None)
-    found = notices_page(
-        portal.engine, portal.agreement, tenants_of(session.actor, account), portal.today(), None, after_of(cursor),
-        PAGE_SIZE,
-    )  # fmt: skip
-    return render(
-        request, "notices.html", session, notices=found, account=account, next_cursor=cursor_of(found),
     )  # fmt: skip
 
 

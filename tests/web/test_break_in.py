@@ -55,9 +55,11 @@ def world(portal: Portal) -> dict[str, str]:
     assert r.status_code == 201, r.text
     auth = gw.post("granite", "/cpniAuthorization", {"account": G, "wtn": "2085550100"})
     assert auth.status_code == 201, auth.text
+    notice = gw.post("granite_admin", "/notice", {"account": G, "kind": "dispute", "method": "first_class_mail"})
+    assert notice.status_code == 201, notice.text
     return {
         "account": G, "pon": "N-100", "tid": "T1", "bill_id": BILL, "dispute_id": r.json()["id"],
-        "ref": auth.json()["id"],
+        "ref": auth.json()["id"], "notice_id": notice.json()["id"],
         "order_action": "confirm", "ticket_action": "dispatch",
     }  # fmt: skip
 
@@ -118,7 +120,7 @@ def test_another_clec_sees_none_of_granite_s_objects(portal: Portal, world: dict
     other.get("/")
     before = writes(portal.gateway.engine)
     clec_actions = {**world, "order_action": "supplement", "ticket_action": "close"}  # what its role may do
-    lacking = {"/bills/run", "/disputes/{dispute_id}/resolve", "/csr/loa"}
+    lacking = {"/bills/run", "/disputes/{dispute_id}/resolve", "/csr/loa", "/notices"}  # notices: its admin's
     form = {"once": "o", "account": G, "pon": "X-1", "ticket": "T9", "wtn": "2085550100", "channel": "electronic",
             "line": AE_LINE, "amount": "1.00", "reason": "r", "period": "2013-04", "ver": "2", "sup": "cancel"}  # fmt: skip
     for method, path in portal_routes(portal):

@@ -5,6 +5,7 @@ answer (III.34.1, `Deadlines.notice_received`), read from its projection."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import Engine, select, tuple_
 
@@ -17,11 +18,33 @@ from ...terms.loader import Agreement
 from ..errors import UserError
 from .actions import EVERY_TENANT, relationship_now
 from .domains import SPECS
-from .projection import Rows, state_of
+from .projection import Refusal, Rows, state_of
 
-__all__ = ["NOTICE", "find_notice", "notices_page", "relationship_today"]
+__all__ = [
+    "NOTICE",
+    "NOTICE_CLAUSE",
+    "cited_refusals",
+    "find_notice",
+    "notice_methods",
+    "notices_page",
+    "relationship_today",
+]
 
 NOTICE = "notice.given"
+NOTICE_CLAUSE = "III.34.1"
+
+
+def cited_refusals(refusals: tuple[Refusal, ...]) -> tuple[Refusal, ...]:
+    """A refused notice's reasons, each with its clause: the relationship's fold names the field
+    and what it expects; the rule where it cites none is III.34.1's."""
+    return tuple(replace(r, clause=r.clause or NOTICE_CLAUSE) for r in refusals)
+
+
+def notice_methods(agreement: Agreement, on: dt.date) -> tuple[tuple[str, str], ...]:
+    """(method, label) of every way the terms name to give a notice (III.34.1), as in force on
+    `on`; a method of one kind of notice only (`METHOD_for_KIND`) is chosen by the kind itself."""
+    methods = agreement.terms_at(on).notices.methods
+    return tuple((name, term.value.label) for name, term in methods.items() if "_for_" not in name)
 
 
 def relationship_today(engine: Engine, agreement: Agreement, on: dt.date) -> Lifecycle:
