@@ -196,7 +196,7 @@ def listings(
     customer_read(portal.engine, session.actor, "directoryListing", [f"{t}/{k}" for t, k, _ in items])  # VI.8.3.2
     return render(
         request, "listings.html", session, listings=[v for _, _, v in items], account=account, listing_status=status,
-        next_cursor=cursor_of(items),
+        next_cursor=cursor_of(items), done=request.query_params.get("done", ""),
     )  # fmt: skip
 
 

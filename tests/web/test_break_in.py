@@ -60,6 +60,7 @@ def world(portal: Portal) -> dict[str, str]:
     return {
         "account": G, "pon": "N-100", "tid": "T1", "bill_id": BILL, "dispute_id": r.json()["id"],
         "ref": auth.json()["id"], "notice_id": notice.json()["id"],
+        "directory_action": "directoryListing",
         "order_action": "confirm", "ticket_action": "dispatch",
     }  # fmt: skip
 
@@ -130,7 +131,7 @@ def test_another_clec_sees_none_of_granite_s_objects(portal: Portal, world: dict
         r = other.get(url) if method == "GET" else other.post(url, form)
         assert r.status_code == (403 if path in lacking else 404), (method, path, r.status_code)
         assert "N-100" not in r.text and "Acme" not in r.text
-    for path in ("/orders", "/tickets", "/bills", "/disputes", "/listings", "/notices", "/csr"):
+    for path in ("/orders", "/tickets", "/bills", "/disputes", "/listings", "/notices", "/csr", "/directory"):
         r = other.get(path)
         assert r.status_code == 200 and G not in r.text.replace("GRANITE organisation", ""), path
         assert other.get(path, account=G).status_code == 404, path
