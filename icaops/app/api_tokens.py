@@ -78,11 +78,13 @@ def issue_api_token(
     scopes: Iterable[str],
     days: int | None,
     now: dt.datetime,
+    token_id: str | None = None,
 ) -> tuple[str, TokenInfo]:
     """Issue an API token to `by` or a user it manages: its plaintext (shown this once) and what
-    may be shown of it. `scopes` narrow the role's permissions (none: all of them); `days` is
-    its life (None: until revoked). A token is never named as a portal session is, which would
-    make it a cookie rather than an API token."""
+        may be shown of it. `scopes` narrow the role's permissions (none: all of them); `days` is
+        its life (None: until revoked). A token is never named as a portal session is, which would
+        make it a cookie rather than an API token. `token_id`: the id a form sent twice gives twice
+    (issued once; the second is a conflict)."""
     user = managed_user(engine, by, user_id)
     if name.strip().lower() == PORTAL_SESSION:
         raise UserError(f"name: {PORTAL_SESSION!r} names the portal's sessions; expected another name", field="name")
@@ -90,7 +92,7 @@ def issue_api_token(
         raise UserError(f"expires in: expected 1 to {MAX_DAYS} days, or none (until revoked)", field="days")
     wanted = frozenset(scopes)
     expires = now + dt.timedelta(days=days) if days is not None else None
-    return issue_token(engine, user.id, name, wanted or None, expires, now, by=by)
+    return issue_token(engine, user.id, name, wanted or None, expires, now, by=by, token_id=token_id)
 
 
 def revoke_api_token(engine: Engine, by: Actor, user_id: str, token_id: str, now: dt.datetime) -> TokenInfo:

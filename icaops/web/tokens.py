@@ -5,6 +5,8 @@ A portal session is a cookie, not an API token: it is never listed here."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +25,7 @@ from ..app.api_tokens import (
 )
 from ..app.errors import UserError
 from ..identity.roles import PERMISSIONS
-from .core import Portal, PortalDep, PostedDep, Session, SessionDep, render
+from .core import Portal, PortalDep, Posted, PostedDep, Session, SessionDep, render
 
 __all__ = ["router"]
 
@@ -54,6 +56,15 @@ def my_tokens(request: Request, portal: PortalDep, session: SessionDep) -> Respo
     return _tokens_page(request, portal, session)
 
 
+def _token_id(posted: Posted) -> str | None:
+    """The token id of this form (its one-time key under the session's secret): a form sent
+    twice — a reload re-posts it — issues one token."""
+    once = posted.get("once")
+    if not once:
+        return None
+    return hmac.new(posted.session.secret.encode(), f"token-form:{once}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 @router.post("/tokens")
 def issue_mine(request: Request, portal: PortalDep, posted: PostedDep) -> Response:
     """Issue an API token to oneself: its secret is shown on this answer only (never kept)."""
@@ -61,12 +72,12 @@ def issue_mine(request: Request, portal: PortalDep, posted: PostedDep) -> Respon
     try:
         secret, info = issue_api_token(
             portal.engine, posted.actor, posted.actor.user_id, posted.get("name"), scopes, _days(posted.get("days")),
-            portal.now(),
+            portal.now(), _token_id(posted),
         )  # fmt: skip
     except UserError as exc:
         if exc.code in ("forbidden", "not_found"):
             raise
-        return _tokens_page(request, portal, posted.session, 422, error=exc)
+        return _tokens_page(request, portal, posted.session, 409 if exc.code == "conflict" else 422, error=exc)
     return _tokens_page(request, portal, posted.session, 201, secret=secret, issued=info)
 
 

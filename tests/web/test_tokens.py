@@ -83,3 +83,18 @@ def test_a_clec_admin_manages_its_own_organisation_s_users_only(portal: Portal) 
     assert admin.post(f"/users/{granite.id}/disable", {"once": "d"}).status_code == 303
     assert portal.browser().sign_in(email_of("granite")).status_code == 401
     assert portal.as_("other").get("/users").status_code == 403
+
+
+def test_a_token_form_sent_twice_issues_one_token(portal: Portal) -> None:
+    """A reload re-posts the form: the second answer is a conflict naming the token, its secret
+    not shown again (it is not kept), and the user has one token of that name."""
+    g = portal.as_("granite")
+    g.get("/tokens")
+    form = {"name": "reloaded", "once": "form-1"}
+    first = g.post("/tokens", form)
+    assert first.status_code == 201 and SECRET.search(first.text)
+    again = g.post("/tokens", form)
+    assert again.status_code == 409 and SECRET.search(again.text) is None
+    assert "issued by this request already" in again.text
+    assert g.get("/tokens").text.count("<td>reloaded</td>") == 1
+    assert g.post("/tokens", {**form, "once": "form-2"}).status_code == 201  # a new form: a new token
