@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from ...directory import event_schemas as schemas
-from ...directory.model import MethodChoice
+from ...directory.model import DirectoryState, MethodChoice
 from ...terms.loader import Agreement
 from .reads import fetch
 
@@ -57,6 +57,5 @@ def directory_rest(engine: Engine, agreement: Agreement, account: str, on: dt.da
 
 def current_method(rest: Mapping[str, Any], account: str, on: dt.date) -> MethodChoice | None:
     """The listing method of `account` in force on `on` (VII.7): the latest choice effective by
-    then (None: none chosen yet)."""
-    effective = [m for m in rest.get("methods", ()) if m.account == account and m.effective <= on]
-    return max(effective, key=lambda m: (m.effective, m.chosen_on)) if effective else None
+    then (None: none chosen yet), as the directory domain answers it."""
+    return DirectoryState(methods=tuple(rest.get("methods", ()))).method_on(account, on)
