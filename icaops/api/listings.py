@@ -15,10 +15,10 @@ from fastapi import APIRouter, Query
 from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
+from ..app.gateway.directory import DIRECTORY_ACTIONS, current_method, directory_rest
 from ..app.gateway.reads import fetch, page
 from ..app.identity import authorise
 from ..calendar.deadlines import Deadlines
-from ..directory import event_schemas as schemas
 from ..directory.fold import listing_key
 from ..directory.model import Book, Listing
 from ..directory.queries import BOOK_QUERIES
@@ -60,8 +60,7 @@ def directory_view(rest: Mapping[str, Any], account: str, on: dt.date, dl: Deadl
     """A CLEC's directory work on `on`: its method, the directories' closes and deadlines, its
     galleys, corrections and annual files."""
     methods = tuple(m for m in rest.get("methods", ()) if m.account == account)
-    effective = [m for m in methods if m.effective <= on]
-    current = max(effective, key=lambda m: (m.effective, m.chosen_on)) if effective else None
+    current = current_method(rest, account, on)
 
     def mine(name: str) -> list[Any]:
         return [plain(x) for x in rest.get(name, ()) if x.account == account]
@@ -103,23 +102,13 @@ def _listing_view(
     return 201, {**listing_view(listing), "event": outcome.event.id, "charges": [e.id for e in outcome.emitted]}
 
 
-DIRECTORY_ROUTES = (
-    AccountRoute("/directoryListing", "listing.submitted", "listings.submit", schemas.ListingSubmitted, "Add, change or delete an End User's listing, on an LSR or a stand-alone DSR (VII.2.a, VII.2.e); a DSR is charged (VIII)", _listing_view, "directoryListing", key="wtn"),
-    AccountRoute("/directoryMethod", "directory.method_chosen", "listings.submit", schemas.MethodChosen, "Choose LSR/DSR or the annual data file for all directory markets; a change needs notice (VII.7)", _account_view, "directoryMethod", key="method"),
-    AccountRoute("/directoryClose", "directory.close_announced", "listings.work", schemas.CloseAnnounced, "CenturyLink announces a directory's Business Office Close to a CLEC (VII.7.b.3, VII.8)", _account_view, "directoryClose", key="directory"),
-    AccountRoute("/galleyProof", "galley.provided", "listings.work", schemas.GalleyProvided, "CenturyLink provides the Galley Proof of the CLEC's listings (VII.2.g, VII.3.g)", _account_view, "galleyProof", key="directory"),
-    AccountRoute("/galleyRequest", "directory.galley_requested", "listings.submit", schemas.GalleyRequested, "Ask for a Galley Proof by the deadline; beyond the free ones it is charged (VII.2.g, VIII)", _account_view, "galleyRequest", key="directory"),
-    AccountRoute("/galleyCorrections", "galley.corrections_submitted", "listings.submit", schemas.CorrectionsSubmitted, "Galley corrections, by the cut-off before the close (VII.2.g)", _account_view, "galleyCorrections", key="directory"),
-    AccountRoute("/annualFileIntent", "annual_file.intent_noticed", "listings.submit", schemas.IntentNoticed, "Notice of intent to provide an annual data file (VII.2.h)", _account_view, "annualFileIntent", key="directory"),
-    AccountRoute("/annualFile", "annual_file.submitted", "listings.submit", schemas.AnnualFileSubmitted, "The annual data file of a directory, before its close and after the intent notice (VII.7.b)", _account_view, "annualFile", key="directory"),
+VIEWS = {"directoryListing": _listing_view}
+DIRECTORY_ROUTES = tuple(
+    AccountRoute(f"/{a.name}", a.event_type, a.permission, a.schema, a.summary, VIEWS.get(a.name, _account_view), a.name, key=a.key)
+    for a in DIRECTORY_ACTIONS
 )  # fmt: skip
 
 account_routes(router, DIRECTORY_ROUTES)
-
-
-def _stored_rest(gw: Gateway, account: str, on: dt.date) -> Mapping[str, Any]:
-    found = fetch(gw.engine, gw.agreement, "directory", account, "", "", on)
-    return found if found is not None else {}
 
 
 @router.get("/directoryListing", summary="List listings (a CLEC sees its own), by account and status, paged")
@@ -165,4 +154,6 @@ def get_listing(account: str, wtn: str, gw: GatewayDep, actor: ActorDep) -> dict
 def get_directory(account: str, gw: GatewayDep, actor: ActorDep) -> dict[str, Any]:
     authorise(actor, "listings.read", account)
     on = gw.today()
-    return directory_view(_stored_rest(gw, account, on), account, on, Deadlines(gw.agreement.terms_at(on)))
+    return directory_view(
+        directory_rest(gw.engine, gw.agreement, account, on), account, on, Deadlines(gw.agreement.terms_at(on))
+    )

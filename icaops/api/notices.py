@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, create_model
 
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
-from ..app.gateway.notices import NOTICE, find_notice, notice_clause, notices_page, relationship_today
+from ..app.gateway.notices import NOTICE, cited_refusals, find_notice, notices_page, relationship_today
 from ..app.gateway.requests import party_of
 from ..app.identity import authorise
 from ..relationship import event_schemas as schemas
@@ -62,11 +62,7 @@ def notice_view(account: str, notice: Notice) -> dict[str, Any]:
 def _view(account: str, gw: Gateway) -> Any:
     def view(outcome: Outcome) -> tuple[int, Mapping[str, Any]]:
         if not outcome.kept:
-            # the relationship's fold names the field and what it expects; the rule is the notice terms'
-            e = outcome.event
-            clause = notice_clause(gw.agreement.terms_at(e.date), e.get("method"), e.get("kind"))
-            cited = tuple(replace(r, clause=r.clause or clause) for r in outcome.refusals)
-            return 422, refused_body(replace(outcome, refusals=cited))
+            return 422, refused_body(replace(outcome, refusals=cited_refusals(gw.agreement, outcome)))
         notice = outcome.state.notices.get(outcome.event.id)
         if notice is None:  # a kept notice.given always leaves its notice
             raise UserError(f"notice {outcome.event.id}: not found", code="not_found")

@@ -17,12 +17,12 @@ from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.actions import Outcome
 from ..app.gateway.reads import fetch, page
-from ..app.gateway.requests import TICKET_ACTIONS, party_of, ticket_moment
+from ..app.gateway.requests import TICKET_ACTIONS, escalation_permission, ilec_procedures, party_of, ticket_moment
 from ..app.identity import authorise
 from ..identity.model import Actor
 from ..maintenance import event_schemas as schemas
 from ..maintenance.aging import age_business_days, age_hours, level_due
-from ..maintenance.model import DispatchCharge, Procedures, Ticket
+from ..maintenance.model import DispatchCharge, Ticket
 from ..terms.loader import Agreement
 from ..terms.schema import Terms
 from .bodies import body_of, documented, json_body
@@ -47,17 +47,12 @@ TicketBody = body_of(schemas.TicketReported, "TroubleTicketCreate", drop=AT.fiel
 ProceduresBody = body_of(schemas.ProceduresPublished, "EscalationProceduresCreate", drop=("by",))
 
 
-def _ilec_procedures(procedures: tuple[Procedures, ...], on: dt.date) -> Procedures | None:
-    published = [p for p in procedures if p.by == "ilec" and p.on <= on]
-    return published[-1] if published else None
-
-
 def ticket_view(
     ticket: Ticket, rest: Mapping[str, Any], at: dt.datetime, terms: Terms, errors: tuple[Any, ...] = ()
 ) -> dict[str, Any]:
     """A ticket as the API shows it, aged as of `at`: its age, the escalation level it reached
     under CenturyLink's procedures (V.3.1), its dispatches and the charges they incurred (V.2.5)."""
-    procedures = _ilec_procedures(tuple(rest.get("procedures", ())), at.date())
+    procedures = ilec_procedures(tuple(rest.get("procedures", ())), at.date())
     charges: list[DispatchCharge] = [c for c in rest.get("charges", ()) if c.ticket == ticket.id]
     return {
         "id": f"{ticket.account}/{ticket.id}",
@@ -221,7 +216,7 @@ def publish_procedures(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
     by = party_of(actor)
-    authorise(actor, "tickets.open" if by == "clec" else "tickets.work", account)
+    authorise(actor, escalation_permission(actor), account)
     data = {**body.model_dump(mode="json", exclude_none=True), "by": by}
     return perform(
         gw, actor, request, account, "escalation.procedures_published", data, f"escalationProcedures/{account}/{by}",

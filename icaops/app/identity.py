@@ -376,10 +376,13 @@ def issue_token(
     now: dt.datetime,
     *,
     by: Actor | None = None,
+    token_id: str | None = None,
 ) -> tuple[str, TokenInfo]:
     """A new API token of a user: its plaintext `icaops_<id>_<secret>`, returned this once and
     never stored, and what may be shown of it. `scopes` narrow the role's permissions (None:
-    all of them); `expires_at` None: until revoked."""
+    all of them); `expires_at` None: until revoked. `token_id` (16 hex digits) is the caller's
+    when a request sent twice must issue one token (a form's one-time key): the second is a
+    conflict naming the first, whose secret is not kept."""
     if not name.strip() or len(name) > 100:
         raise UserError("name: expected the token's name (1 to 100 characters)", field="name")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= now):
@@ -387,7 +390,9 @@ def issue_token(
             f"expires_at {expires_at.isoformat()}: expected a zone-aware time after {now.isoformat()}",
             field="expires_at",
         )
-    token_id = secrets.token_hex(8)
+    if token_id is not None and not re.fullmatch(r"[0-9a-f]{16}", token_id):
+        raise ValueError(f"token_id {token_id!r}: expected 16 hex digits")
+    token_id = token_id or secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     with writing(engine) as conn:
         user = stored.load_user(conn, user_id)
@@ -401,7 +406,17 @@ def issue_token(
         token = TokenInfo(token_id, user_id, name.strip(), granted, now, expires_at, None, None)
         # The secret is 256 random bits: no one can guess it, so a fast hash (sha256) keeps it
         # as safe as a slow password hash would, and authentication stays one cheap lookup.
-        stored.insert_token(conn, token, _sha256(secret))
+        try:
+            with conn.begin_nested():
+                stored.insert_token(conn, token, _sha256(secret))
+        except IntegrityError:  # the same token id: the same request sent again
+            raise UserError(
+                f"token {token_id} was issued by this request already; its secret was shown then and is not kept "
+                "(revoke the token and issue another if it was lost)",
+                code="conflict",
+                field="token",
+                details={"token": token_id},
+            ) from None
         _record(
             conn,
             by,

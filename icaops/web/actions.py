@@ -5,11 +5,12 @@ with its code, field, message and clause."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..app.gateway.actions import Check, Outcome
+from ..app.gateway.projection import Refusal
 from ..app.gateway.requests import act
 from .core import Portal, Posted, idempotency_of
 
@@ -31,7 +32,13 @@ class Done:
         return not self.kept or bool(self.refusals)
 
 
-def _body(outcome: Outcome) -> tuple[int, Mapping[str, Any]]:
+Cite = Callable[[Outcome], tuple[Refusal, ...]]
+"""The clauses of an outcome's refusals where its fold cites none (a notice's are its terms')."""
+
+
+def _body(outcome: Outcome, cite: Cite | None = None) -> tuple[int, Mapping[str, Any]]:
+    if cite is not None:
+        outcome = replace(outcome, refusals=cite(outcome))
     refusals = [{"code": r.code, "field": r.field, "message": r.message, "clause": r.clause} for r in outcome.refusals]
     status = 200 if outcome.kept and not refusals else 422
     return status, {
@@ -52,12 +59,14 @@ def perform(
     subject: str,
     check: Check | None = None,
     authorization: str | None = None,
+    cite: Cite | None = None,
 ) -> Done:
-    """Record the action and say what it did (a form sent twice is answered as the first time)."""
+    """Record the action and say what it did (a form sent twice is answered as the first time);
+    `cite` gives the clause of refusals whose fold names none (a notice's are its method's term's)."""
     idem = idempotency_of(posted, path, data)
     _, body, _ = act(
-        portal.engine, portal.agreement, posted.actor, account, event_type, data, subject, portal.now(), _body,
-        idem, portal.notify, check, authorization,
+        portal.engine, portal.agreement, posted.actor, account, event_type, data, subject, portal.now(),
+        lambda o: _body(o, cite), idem, portal.notify, check, authorization,
     )  # fmt: skip
     return Done(
         bool(body["kept"]),

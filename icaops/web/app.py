@@ -21,7 +21,7 @@ from ..app.errors import UserError
 from ..app.gateway.actions import Notify
 from ..app.identity import audit_by
 from ..terms.loader import Agreement
-from . import bills, home, orders, records, signin, tickets
+from . import bills, directory, home, notices, orders, records, signin, tickets, tokens
 from .core import CsrfRefused, Portal, SignInNeeded, render
 
 __all__ = ["CSP", "create_portal"]
@@ -62,7 +62,7 @@ def create_portal(
 
     _errors(portal)
     portal.mount("/static", StaticFiles(packages=[("icaops.web", "static")]), name="static")
-    for module in (signin, home, orders, tickets, bills, records):
+    for module in (signin, home, orders, tickets, bills, records, notices, directory, tokens):
         portal.include_router(module.router)
     return portal
 

@@ -1,7 +1,7 @@
 """Customer records and what surrounds them: a Customer Service Record search under the End
 User's authorisation (refused with its clause, VI.8.4.x), the CPNI access log for CenturyLink's
-operations and the auditor (VI.8.3.2, VI.8.4.4), the directory listings (Article VII), the
-notices given (III.34) and the audit log (ILEC and auditor). Retail sales reach none (IV.8.5)."""
+operations and the auditor (VI.8.3.2, VI.8.4.4), the directory listings (Article VII) and the
+audit log (ILEC and auditor). Retail sales reach none (IV.8.5)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..app.audit import audit_page, customer_read
 from ..app.errors import UserError
-from ..app.gateway.cpni import accesses_page, cpni_state
-from ..app.gateway.notices import notices_page
+from ..app.gateway.cpni import accesses_page, cpni_state, dvf_remaining, dvfs_of
 from ..app.gateway.reads import page
 from ..app.gateway.requests import body_of, customer_record
 from ..app.identity import authorise
@@ -25,7 +24,7 @@ from ..cpni import event_schemas as schemas
 from ..cpni.fold import AUTHORIZATION_SCOPES, csr_channels
 from .actions import perform
 from .core import PAGE_SIZE, Portal, PortalDep, PostedDep, Session, SessionDep, after_of, cursor_of, render, tenants_of
-from .forms import parse_form
+from .forms import form_fields, parse_form
 
 __all__ = ["router"]
 
@@ -34,6 +33,7 @@ router = APIRouter()
 CsrForm = body_of(schemas.CsrRequested, "PortalCsr", drop=("actor",))
 LoaForm = body_of(schemas.BlanketLoaFiled, "PortalLoa")
 AuthorizationForm = body_of(schemas.AuthorizationRecorded, "PortalAuthorization")
+DvfForm = body_of(schemas.DvfRequested, "PortalDvf")
 AUDIT_KEY = "audit"
 
 
@@ -72,6 +72,10 @@ def _csr_page(
         record=more.get("record"), event=more.get("event", ""), loa=loa, authorizations=auths,
         scopes=AUTHORIZATION_SCOPES,
         done_name=request.query_params.get("done", ""),
+        dvf_fields=form_fields(DvfForm, values if more.get("form") == "dvf" else {}, hidden=frozenset({"account"})),
+        dvfs=dvfs_of(portal.engine, portal.agreement, account, portal.today()) if account else (),
+        dvf_left=dvf_remaining(portal.engine, portal.agreement, account, portal.today()) if account else None,
+        dvf_refusals=more.get("dvf_refusals", ()),
     )  # fmt: skip
 
 
@@ -136,6 +140,24 @@ def withdraw_authorization(ref: str, request: Request, portal: PortalDep, posted
     return _recorded(request, account, f"authorisation {ref} withdrawn")
 
 
+@router.post("/csr/dvf")
+def request_dvf(request: Request, portal: PortalDep, posted: PostedDep) -> Response:
+    """Request a Data Validation File (VI.8.5.1): at most as often as VI.8.5.2 allows (once a
+    quarter), a refusal shown with its clause."""
+    account = posted.get("account")
+    authorise(posted.actor, "dvf.request", account or None)
+    data, problems = parse_form(DvfForm, posted.form, _scale(portal), fixed={"account": account})
+    if data is None:
+        return _csr_page(request, portal, posted.session, posted.form, 422, problems=problems, form="dvf")
+    authorise(posted.actor, "dvf.request", account)
+    done = perform(
+        portal, posted, "/csr/dvf", account, "dvf.requested", data, f"dataValidationFile/{account}/{data['file']}"
+    )  # fmt: skip
+    if done.refused:
+        return _csr_page(request, portal, posted.session, posted.form, 422, dvf_refusals=done.refusals, form="dvf")
+    return _recorded(request, account, f"Data Validation File {data['file']} requested")
+
+
 @router.post("/csr")
 def csr_search(request: Request, portal: PortalDep, posted: PostedDep) -> Response:
     """Search a Customer Service Record: needs the Blanket LOA on file (VI.8.4.1) and the End User's
@@ -197,26 +219,7 @@ def listings(
     customer_read(portal.engine, session.actor, "directoryListing", [f"{t}/{k}" for t, k, _ in items])  # VI.8.3.2
     return render(
         request, "listings.html", session, listings=[v for _, _, v in items], account=account, listing_status=status,
-        next_cursor=cursor_of(items),
-    )  # fmt: skip
-
-
-@router.get("/notices")
-def notices(
-    request: Request,
-    portal: PortalDep,
-    session: SessionDep,
-    account: Annotated[str, Query(max_length=40)] = "",
-    cursor: Annotated[str, Query(max_length=600)] = "",
-) -> Response:
-    """Written notices given through the system (III.34), with the day each counts as received (III.34.1)."""
-    authorise(session.actor, "notices.read", account or None)
-    found = notices_page(
-        portal.engine, portal.agreement, tenants_of(session.actor, account), portal.today(), None, after_of(cursor),
-        PAGE_SIZE,
-    )  # fmt: skip
-    return render(
-        request, "notices.html", session, notices=found, account=account, next_cursor=cursor_of(found),
+        next_cursor=cursor_of(items), done=request.query_params.get("done", ""),
     )  # fmt: skip
 
 

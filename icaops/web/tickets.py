@@ -10,17 +10,38 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..app.audit import customer_read
 from ..app.errors import UserError
 from ..app.gateway.reads import fetch, page
-from ..app.gateway.requests import TICKET_ACTIONS, ActionSpec, body_of, ticket_moment
+from ..app.gateway.requests import (
+    TICKET_ACTIONS,
+    ActionSpec,
+    body_of,
+    escalation_permission,
+    ilec_procedures,
+    party_of,
+    ticket_moment,
+)
 from ..app.identity import authorise
 from ..maintenance import event_schemas as schemas
+from ..maintenance.aging import level_due
 from ..maintenance.model import Ticket
 from .actions import Done, perform
-from .core import PAGE_SIZE, Portal, PortalDep, PostedDep, Session, SessionDep, after_of, cursor_of, render, tenants_of
+from .core import (
+    PAGE_SIZE,
+    Portal,
+    PortalDep,
+    Posted,
+    PostedDep,
+    Session,
+    SessionDep,
+    after_of,
+    cursor_of,
+    render,
+    tenants_of,
+)
 from .forms import FormProblem, form_fields, parse_form
 
 __all__ = ["router"]
@@ -29,6 +50,8 @@ router = APIRouter()
 
 STATES = ("inProgress", "pending", "held", "resolved", "closed", "cancelled", "rejected")
 TicketForm = body_of(schemas.TicketReported, "PortalTicket", drop=("at", "by"))
+ProceduresForm = body_of(schemas.ProceduresPublished, "PortalProcedures", drop=("by",))
+LEVEL_PARTS = ("level", "contact", "after_hours", "after_business_days")
 ACTION_FORMS: Mapping[str, tuple[ActionSpec, type[BaseModel]]] = {
     spec.name: (spec, body_of(spec.schema, f"Portal{spec.schema.__name__}", drop=("account", "ticket", "at")))
     for spec in TICKET_ACTIONS
@@ -57,7 +80,74 @@ def list_tickets(
     customer_read(portal.engine, session.actor, "troubleTicket", [f"{t}/{k}" for t, k, _ in items])  # VI.8.3.2
     return render(
         request, "tickets.html", session, tickets=[v for _, _, v in items], states=STATES, state=state,
-        account=account, next_cursor=cursor_of(items),
+        account=account, next_cursor=cursor_of(items), **_procedures(portal, session, account),
+    )  # fmt: skip
+
+
+def _procedures(portal: Portal, session: Session, account: str, **more: Any) -> dict[str, Any]:
+    """The escalation procedures published to the account shown (V.3.1 CenturyLink's, V.3.2 the
+    CLEC's) and whether the actor may publish its party's."""
+    shown = account or (sorted(session.actor.accounts)[0] if session.actor.org_kind == "clec" else "")
+    rest = fetch(portal.engine, portal.agreement, "tickets", shown, "", "", portal.today()) if shown else None
+    return {
+        "procedures_account": shown,
+        "procedures": tuple((rest or {}).get("procedures", ())),
+        "may_publish": bool(shown) and session.actor.may(escalation_permission(session.actor)),
+        "party": party_of(session.actor),
+        "levels_text": more.get("levels_text", ""),
+        "procedure_problems": more.get("problems", ()),
+        "procedure_refusals": more.get("refusals", ()),
+    }
+
+
+def _levels(text: str) -> list[dict[str, Any]]:
+    """Escalation levels from one line each: `level | contact | after hours | after Business Days`."""
+    levels = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        level: dict[str, Any] = {}
+        for name, value in zip(LEVEL_PARTS, parts, strict=False):
+            if value:
+                level[name] = int(value) if name != "contact" and value.isdigit() else value
+        levels.append(level)
+    return levels
+
+
+@router.post("/tickets/procedures")
+def publish_procedures(request: Request, portal: PortalDep, posted: PostedDep) -> Response:
+    """Publish the signed-in party's written escalation procedures to a CLEC account: CenturyLink's
+    (V.3.1) or the CLEC's own (V.3.2), as the API's POST /escalationProcedures/{account}."""
+    account = posted.get("account")
+    permission = escalation_permission(posted.actor)
+    authorise(posted.actor, permission, account or None)
+    if not account:
+        raise UserError("account: expected the CLEC account the procedures are published to", field="account")
+    text = posted.get("levels")
+    try:
+        body = ProceduresForm.model_validate({"levels": _levels(text)})
+    except ValidationError as exc:
+        problems = tuple(FormProblem(".".join(str(p) for p in e["loc"]) or "form", str(e["msg"])) for e in exc.errors())
+        return _procedures_refused(request, portal, posted, account, text, problems=problems)
+    authorise(posted.actor, permission, account)
+    data = {**body.model_dump(mode="json", exclude_none=True), "by": party_of(posted.actor)}  # who signs in
+    done = perform(
+        portal, posted, "/tickets/procedures", account, "escalation.procedures_published", data,
+        f"escalationProcedures/{account}/{data['by']}",
+    )  # fmt: skip
+    if done.refused:
+        return _procedures_refused(request, portal, posted, account, text, refusals=done.refusals)
+    base = request.scope.get("root_path", "")
+    return RedirectResponse(f"{base}/tickets?account={account}", status_code=303)
+
+
+def _procedures_refused(
+    request: Request, portal: Portal, posted: Posted, account: str, text: str, **more: Any
+) -> Response:
+    return render(
+        request, "tickets.html", posted.session, status=422, tickets=[], states=STATES, state="", account=account,
+        next_cursor=None, **_procedures(portal, posted.session, account, levels_text=text, **more),
     )  # fmt: skip
 
 
@@ -124,10 +214,13 @@ def _detail(
         if session.actor.may(spec.permission)
     ]
     charges = [c for c in rest.get("charges", ()) if c.ticket == ticket.id]
+    now = portal.now()
+    procedures = ilec_procedures(rest.get("procedures", ()), portal.today())
+    due = level_due(ticket, procedures, now, portal.agreement.terms_at(portal.today()))
     return render(
         request, "ticket.html", session, status=status, ticket=ticket, charges=charges, actions=actions,
         failed=failed, problems=problems, refusals=done.refusals if done else (),
-        done_name=request.query_params.get("done", ""),
+        done_name=request.query_params.get("done", ""), level_due=due, procedures=procedures,
     )  # fmt: skip
 
 

@@ -75,6 +75,25 @@ def _submit_twice(gw: Gateway, clients: list[TestClient], rounds: int) -> None:
     _fold_equals_projection(gw)
 
 
+def test_the_same_idempotency_key_sent_to_two_workers_at_once_records_once(pg_gateway: Gateway, pg_url: str) -> None:
+    """IV.7.2: a request retried on another worker while the first runs: one order, one event;
+    both answers are the first's (the second a replay), never an error."""
+    gw = pg_gateway
+    with second_client(gw, pg_url) as other:
+        for n in range(3):
+            post = partial(post_keyed, gw, lsr(pon=f"KEY-{n}"), f"key-{n}")
+            results = _race(partial(post, gw.client), partial(post, other))
+            assert [r.status_code for r in results] == [201, 201], [r.text for r in results]
+            assert results[0].json() == results[1].json()
+            assert sorted(r.headers.get("Idempotent-Replayed", "") for r in results) == ["", "true"]
+    events = Workspace(gw.workspace.agreement, gw.engine).events()
+    assert sum(e.type == "lsr.submitted" for e in events) == 3
+
+
+def post_keyed(gw: Gateway, body: dict[str, Any], key: str, client: TestClient) -> Any:
+    return client.post("/productOrder", json=body, headers={**gw.as_("granite"), "Idempotency-Key": key})
+
+
 def test_a_cancel_racing_a_confirmation_ends_in_one_consistent_state(pg_gateway: Gateway, pg_url: str) -> None:
     """VI.16 / IV.9.1: a cancel supplement and a confirmation at once — either order is valid, but
     the log, the projection and the answers agree, and nothing is lost."""

@@ -48,7 +48,7 @@ def test_the_application_exports_and_their_parameters():
         "create_user": ["engine", "org_id", "email", "name", "role", "password", "by", "now"],
         "disable_user": ["engine", "user_id", "by", "now"],
         "find_user": ["engine", "email"],
-        "issue_token": ["engine", "user_id", "name", "scopes", "expires_at", "now", "by"],
+        "issue_token": ["engine", "user_id", "name", "scopes", "expires_at", "now", "by", "token_id"],
         "list_organisations": ["engine"],
         "list_tokens": ["engine", "user_id"],
         "list_users": ["engine", "org_id"],

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, func, select
 from starlette.routing import Mount
 
 from icaops.app.audit import audit_entries
+from icaops.app.identity import find_user, list_tokens
 from icaops.app.sessions import MAX_FAILURES
 from icaops.store.models import AuditRow, EventRow
 from icaops.web.app import CSP
@@ -55,9 +56,14 @@ def world(portal: Portal) -> dict[str, str]:
     assert r.status_code == 201, r.text
     auth = gw.post("granite", "/cpniAuthorization", {"account": G, "wtn": "2085550100"})
     assert auth.status_code == 201, auth.text
+    granite = find_user(gw.engine, email_of("granite"))
+    (token,) = [t for t in list_tokens(gw.engine, granite.id) if t.name == "test"]
+    notice = gw.post("granite_admin", "/notice", {"account": G, "kind": "dispute", "method": "first_class_mail"})
+    assert notice.status_code == 201, notice.text
     return {
         "account": G, "pon": "N-100", "tid": "T1", "bill_id": BILL, "dispute_id": r.json()["id"],
-        "ref": auth.json()["id"],
+        "ref": auth.json()["id"], "notice_id": notice.json()["id"],
+        "directory_action": "directoryListing", "user_id": granite.id, "token_id": token.id,
         "order_action": "confirm", "ticket_action": "dispatch",
     }  # fmt: skip
 
@@ -74,6 +80,8 @@ def writes(engine: Engine) -> tuple[int, int]:
 
 
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
+SELF = {"/tokens"}
+"""Everyone's own API tokens: listed and issued for oneself only (tests/web/test_tokens.py)."""
 
 
 def test_every_route_without_a_session_is_sent_to_sign_in(portal: Portal, world: dict[str, str]) -> None:
@@ -118,17 +126,18 @@ def test_another_clec_sees_none_of_granite_s_objects(portal: Portal, world: dict
     other.get("/")
     before = writes(portal.gateway.engine)
     clec_actions = {**world, "order_action": "supplement", "ticket_action": "close"}  # what its role may do
-    lacking = {"/bills/run", "/disputes/{dispute_id}/resolve", "/csr/loa"}
+    lacking = {"/bills/run", "/disputes/{dispute_id}/resolve", "/csr/loa", "/notices"}  # notices: its admin's
+    lacking |= {"/users", "/users/{user_id}/disable", "/users/{user_id}/tokens/{token_id}/revoke"}  # users.manage
     form = {"once": "o", "account": G, "pon": "X-1", "ticket": "T9", "wtn": "2085550100", "channel": "electronic",
             "line": AE_LINE, "amount": "1.00", "reason": "r", "period": "2013-04", "ver": "2", "sup": "cancel"}  # fmt: skip
     for method, path in portal_routes(portal):
-        if (method, path) in PUBLIC or path in ("/", "/logout") or (method == "GET" and "{" not in path):
+        if (method, path) in PUBLIC or path in ("/", "/logout", *SELF) or (method == "GET" and "{" not in path):
             continue
         url = filled(path, clec_actions)
         r = other.get(url) if method == "GET" else other.post(url, form)
         assert r.status_code == (403 if path in lacking else 404), (method, path, r.status_code)
         assert "N-100" not in r.text and "Acme" not in r.text
-    for path in ("/orders", "/tickets", "/bills", "/disputes", "/listings", "/notices", "/csr"):
+    for path in ("/orders", "/tickets", "/bills", "/disputes", "/listings", "/notices", "/csr", "/directory"):
         r = other.get(path)
         assert r.status_code == 200 and G not in r.text.replace("GRANITE organisation", ""), path
         assert other.get(path, account=G).status_code == 404, path
@@ -143,7 +152,7 @@ def test_retail_sales_reach_nothing_of_a_clec(portal: Portal, world: dict[str, s
     retail = portal.as_("retail")
     retail.get("/")
     for method, path in portal_routes(portal):
-        if (method, path) in PUBLIC or path in ("/", "/logout"):
+        if (method, path) in PUBLIC or path in ("/", "/logout", *SELF):
             continue
         url = filled(path, world)
         r = retail.get(url) if method == "GET" else retail.post(url, {"once": "r"})
@@ -160,11 +169,12 @@ def test_the_auditor_reads_but_writes_nothing(portal: Portal, world: dict[str, s
     assert auditor.get("/cpni-access").status_code == 200
     before = writes(portal.gateway.engine)
     for method, path in portal_routes(portal):
-        if method != "POST" or ("POST", path) in PUBLIC or path == "/logout":
+        if method != "POST" or ("POST", path) in PUBLIC or path in ("/logout", *SELF):
             continue
         auditor.get("/")
         r = auditor.post(filled(path, world), {"once": "a", "account": G, "period": "2013-04"})
-        assert r.status_code == 403, (path, r.status_code)
+        expected = 404 if path == "/tokens/{token_id}/revoke" else 403  # not its own token: not found
+        assert r.status_code == expected, (path, r.status_code)
     assert writes(portal.gateway.engine) == before
 
 

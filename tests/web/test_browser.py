@@ -202,3 +202,85 @@ def test_a_csr_search_without_the_blanket_loa_is_refused_with_its_clause(server:
     box = page.get_by_role("alert")
     assert "blanket_loa_missing" in box.inner_text() and "VI.8.4.1" in box.inner_text()
     page.screenshot(path=str(SHOTS / "5-csr-refused.png"), full_page=True)
+
+
+def test_notices_directory_data_validation_escalation_and_tokens_in_a_browser(server: Server, page: Any) -> None:
+    """III.34.1: a notice mailed Wed 2013-04-10 counts as received Mon 2013-04-15; VII.7 the
+    listing method, then a listing; VI.8.5.2 a second Data Validation File in a quarter refused
+    with its clause; V.3.2 escalation procedures published; an API token's secret shown once."""
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    server.day(dt.date(2013, 4, 10))
+    sign_in(page, server, "granite_admin")
+    page.get_by_role("link", name="Notices").click()
+    page.locator("summary", has_text="Give a notice").click()
+    page.locator("#n-kind").select_option("dispute")
+    page.locator("#n-method").select_option("first_class_mail")
+    page.screenshot(path=str(SHOTS / "5-notice-form.png"), full_page=True)
+    page.get_by_role("button", name="Give the notice").click()
+    page.wait_for_url("**/portal/notices/**?done=given")
+    assert "2013-04-15" in page.locator("dl.facts strong").inner_text()
+    page.locator("dl.facts summary").click()
+    page.screenshot(path=str(SHOTS / "6-notice.png"), full_page=True)
+
+    page.get_by_role("link", name="Directory", exact=True).click()
+    page.locator("summary", has_text="Choose the listing method").click()
+    page.locator("#directoryMethod-method").select_option("lsr_dsr")
+    page.locator("form[action$='/directory/directoryMethod'] button").click()
+    page.wait_for_url("**/portal/directory?account=GRANITE&done=**")
+    page.locator("summary", has_text="Submit a listing").click()
+    page.locator("#directoryListing-wtn").fill("2085550101")
+    page.locator("#directoryListing-action").select_option("add")
+    page.locator("#directoryListing-via").select_option("dsr")
+    page.locator("#directoryListing-name").fill("Acme Hardware")
+    page.screenshot(path=str(SHOTS / "7-directory.png"), full_page=True)
+    page.locator("form[action$='/directory/directoryListing'] button").click()
+    page.wait_for_url("**/portal/listings?account=GRANITE&done=**")
+    assert page.locator("td", has_text="Acme Hardware").count() == 1
+    page.screenshot(path=str(SHOTS / "8-listings.png"), full_page=True)
+
+    page.get_by_role("link", name="Customer records").click()
+    for _ in range(2):
+        page.locator("#dvf-file").select_option("street_address_guide")
+        page.get_by_role("button", name="Request the Data Validation File").click()
+        page.wait_for_load_state()
+    assert "VI.8.5.2" in page.locator("section.refused").inner_text()
+    page.screenshot(path=str(SHOTS / "9-csr-dvf-refused.png"), full_page=True)
+
+    page.get_by_role("link", name="Trouble tickets").click()
+    page.locator("summary", has_text="escalation procedures").click()
+    page.locator("#esc-levels").fill("1 | Granite NOC 208-555-0199 | 2\n2 | Granite ops manager 208-555-0198 | | 1")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/portal/tickets?account=GRANITE")
+    assert page.locator("td", has_text="Granite NOC 208-555-0199").count() == 1
+    page.screenshot(path=str(SHOTS / "10-tickets-escalation.png"), full_page=True)
+
+    page.get_by_role("link", name="My API tokens").click()
+    page.locator("summary", has_text="Issue a token").click()
+    page.locator("#t-name").fill("order bot")
+    page.locator("input[value='orders.read']").check()
+    page.get_by_role("button", name="Issue the token").click()
+    secret = page.locator("#secret").input_value()
+    assert secret.startswith("icaops_")
+    page.screenshot(path=str(SHOTS / "11-token-issued.png"), full_page=True)
+    page.reload()  # the browser posts the form again: one token all the same, the secret not shown again
+    assert page.locator("#secret").count() == 0 and secret not in page.content()
+    assert "issued by this request already" in page.locator("p.error").inner_text()
+    page.goto(f"{server.url}/portal/tokens")
+    assert page.locator("td", has_text="order bot").count() == 1
+    page.get_by_role("link", name="Users").click()
+    page.screenshot(path=str(SHOTS / "12-users.png"), full_page=True)
+    sign_out(page)
+    sign_in(page, server, "ops")  # VII.8: CenturyLink announces the Business Office Close
+    page.goto(f"{server.url}/portal/directory?account=GRANITE")
+    page.locator("summary", has_text="Announce a Business Office Close").click()
+    page.locator("#directoryClose-directory").fill("boise-2014")
+    page.locator("#directoryClose-close").fill("2014-03-14")
+    page.locator("form[action$='/directory/directoryClose'] button").click()
+    page.wait_for_url("**/portal/directory?account=GRANITE&done=**")
+    row = page.locator("tr", has_text="boise-2014")
+    assert "2014-02-12" in row.inner_text() and "2014-03-07" in row.inner_text()  # Galley Proof by; corrections by
+    row.locator("summary").first.click()
+    page.screenshot(path=str(SHOTS / "13-directory-close.png"), full_page=True)
+    # the refusals are 4xx pages (logged by the browser as such); no CSP violation, no script error
+    assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []

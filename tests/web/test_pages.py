@@ -310,3 +310,58 @@ def test_each_page_showing_end_users_is_a_customer_information_read_in_the_audit
         ("ops@ctl.example", "ilec_operations", ["GRANITE/N-100"]),  # the order itself
         ("granite@grn.example", "clec_user", ["GRANITE/N-100"]),  # its orders list
     ]
+
+
+def test_a_data_validation_file_at_most_once_a_quarter_refused_with_its_clause(portal: Portal) -> None:
+    """VI.8.5.2: one Data Validation File a quarter (any file counts): a second in Q1 2013 is
+    refused with VI.8.5.2; on 2013-04-01 (Q2) one may be requested again."""
+    g = portal.as_("granite")
+    assert "may still request <strong>1</strong>" in g.get("/csr").text
+    r = g.post("/csr/dvf", {"account": "GRANITE", "file": "street_address_guide", "once": "d1"})
+    assert r.status_code == 303, r.text
+    page = g.get("/csr").text
+    assert "may still request <strong>0</strong>" in page and "<td>street_address_guide</td>" in page
+    portal.gateway.clock.day(dt.date(2013, 3, 29))
+    g = portal.as_("granite")
+    r = g.post("/csr/dvf", {"account": "GRANITE", "file": "community_names", "once": "d2"})
+    assert r.status_code == 422
+    assert refusal_rows(r.text) == [("dvf_limit_reached", "VI.8.5.2")]
+    portal.gateway.clock.day(dt.date(2013, 4, 1))
+    g = portal.as_("granite")
+    assert "may still request <strong>1</strong>" in g.get("/csr").text
+    assert g.post("/csr/dvf", {"account": "GRANITE", "file": "community_names", "once": "d3"}).status_code == 303
+
+
+def test_escalation_procedures_published_and_a_ticket_escalated_when_its_age_reaches_a_level(portal: Portal) -> None:
+    """V.3.1: no escalation before CenturyLink publishes its procedures (refused, V.3.1); the CLEC
+    publishes its own (V.3.2), CenturyLink its (V.3.1). Reported Mon 2013-03-04 09:15; at 14:15
+    it is 5 hours old: level 1 (after 4 hours) is due, level 2 (after 2 Business Days) is not
+    (refused escalation_premature, V.3.1)."""
+    portal.gateway.clock.now = portal.gateway.clock.now.replace(hour=9, minute=15)
+    g = portal.as_("granite")
+    g.get("/tickets/new")
+    form = {"account": "GRANITE", "ticket": "T-1", "wtn": WTN, "trouble": "no dial tone", "isolation": "NID",
+            "isolation_attested": "on"}  # fmt: skip
+    assert g.post("/tickets", form).status_code == 303
+    g.get("/tickets/GRANITE/T-1")
+    r = g.post("/tickets/GRANITE/T-1/escalate", {"level": "1", "once": "e0"})
+    assert r.status_code == 422 and refusal_rows(r.text) == [("no_escalation_procedures", "V.3.1")]
+    assert "No escalation procedures published" in g.get("/tickets").text
+    levels = "1 | Repair supervisor 800-555-0001 | 4\n2 | Repair manager 800-555-0002 | | 2\n"
+    assert g.post("/tickets/procedures", {"account": "GRANITE", "levels": levels, "once": "p1"}).status_code == 303
+    r = g.post("/tickets/procedures", {"account": "GRANITE", "levels": "one | nobody", "once": "p2"})
+    assert r.status_code == 422 and "levels.0.level" in r.text
+    ops = portal.as_("ops")
+    assert "Publish CenturyLink&#39;s escalation procedures (V.3.1)" in ops.get("/tickets", account="GRANITE").text
+    assert ops.post("/tickets/procedures", {"account": "GRANITE", "levels": levels, "once": "p3"}).status_code == 303
+    page = g.get("/tickets").text
+    assert "CenturyLink&#39;s (V.3.1), published 2013-03-04" in page and "the CLEC&#39;s (V.3.2)" in page
+    assert "<td>Repair manager 800-555-0002</td><td>—</td><td>2</td>" in page
+    portal.gateway.clock.now = portal.gateway.clock.now.replace(hour=14, minute=15)
+    g = portal.as_("granite")
+    page = g.get("/tickets/GRANITE/T-1").text
+    assert re.search(r"<dt>Escalation level due</dt><dd>1 under CenturyLink", page)
+    r = g.post("/tickets/GRANITE/T-1/escalate", {"level": "2", "once": "e2"})
+    assert r.status_code == 422 and refusal_rows(r.text) == [("escalation_premature", "V.3.1")]
+    assert g.post("/tickets/GRANITE/T-1/escalate", {"level": "1", "once": "e1"}).status_code == 303
+    assert "level 1 at 2013-03-04 14:15 CST" in g.get("/tickets/GRANITE/T-1").text

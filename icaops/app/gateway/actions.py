@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from ...billing.books import Books
 from ...calendar.deadlines import Deadlines
@@ -152,22 +153,41 @@ def record(
     check: Check | None = None,
 ) -> tuple[int, Mapping[str, Any], bool]:
     """Perform an action; returns the rendered (status, body) and whether it was a replay of a
-    response kept under the same Idempotency-Key. The same key with another request is refused."""
-    with writing(engine) as conn:
-        if idempotency is not None:
-            kept = kept_response(conn, idempotency.principal, idempotency.key)
-            if kept is not None:
-                return _replay(kept, idempotency)
-        outcome = _perform(conn, agreement, action, now, idempotency, check)
-        status, body = render(outcome)
-        _audit(conn, action, outcome, status)
-        if outcome.kept and notify is not None:
-            notify(conn, outcome)
-        if idempotency is not None:
-            keep_response(
-                conn, idempotency.principal, idempotency.key, idempotency.request_hash, status, dict(body), now
-            )
-        return status, body, False
+    response kept under the same Idempotency-Key. The same key with another request is refused.
+
+    Two requests with the same key at once (a double click sent to two workers): the one whose
+    response is kept second gives up its whole transaction and replays the first's."""
+    try:
+        with writing(engine) as conn:
+            if idempotency is not None:
+                kept = kept_response(conn, idempotency.principal, idempotency.key)
+                if kept is not None:
+                    return _replay(kept, idempotency)
+            outcome = _perform(conn, agreement, action, now, idempotency, check)
+            status, body = render(outcome)
+            _audit(conn, action, outcome, status)
+            if outcome.kept and notify is not None:
+                notify(conn, outcome)
+            if idempotency is not None:
+                try:
+                    keep_response(
+                        conn, idempotency.principal, idempotency.key, idempotency.request_hash, status, dict(body),
+                        now,
+                    )  # fmt: skip
+                except IntegrityError:
+                    raise _KeyTaken() from None
+            return status, body, False
+    except _KeyTaken:
+        assert idempotency is not None
+        with engine.connect() as conn:
+            first = kept_response(conn, idempotency.principal, idempotency.key)
+        if first is None:  # pragma: no cover - the key's row was committed by the request that took it
+            raise
+        return _replay(first, idempotency)
+
+
+class _KeyTaken(Exception):
+    """Another request kept its response under the same Idempotency-Key first."""
 
 
 def _replay(kept: Any, idempotency: Idempotency) -> tuple[int, Mapping[str, Any], bool]:

@@ -1,6 +1,7 @@
 """Reads of a CLEC's customer-information records kept by the cpni projection: the access log
 (every read of customer information, with its authorisation; VI.8.3.2, VI.8.4.4), itself read
-only by CenturyLink's operations and the auditor, and that read audited."""
+only by CenturyLink's operations and the auditor, and that read audited; the Data Validation
+Files an account obtained and how many it may still request this quarter (VI.8.5)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ...cpni.model import Access
+from ...calendar.deadlines import Deadlines
+from ...cpni.model import Access, CpniState, DvfRequest
+from ...cpni.queries import QUERIES
+from ...explain import Explained
 from ...identity.model import Actor
 from ...terms.loader import Agreement
 from ..audit import audit
 from ..identity import authorise
 from .reads import fetch, tenants_with
 
-__all__ = ["accesses_page", "cpni_state"]
+__all__ = ["accesses_page", "cpni_state", "dvf_remaining", "dvfs_of"]
 
 
 def cpni_state(engine: Engine, agreement: Agreement, account: str, on: dt.date) -> Mapping[str, Any]:
@@ -63,3 +67,16 @@ def accesses_page(
         actor=actor.user_id,
     )
     return items
+
+
+def dvf_remaining(engine: Engine, agreement: Agreement, account: str, on: dt.date) -> Explained[int]:
+    """How many Data Validation Files the account may still request in the quarter of `on`
+    (VI.8.5.2), explained: the cpni domain's own query over the files it obtained."""
+    requested = tuple(d for d in cpni_state(engine, agreement, account, on).get("dvfs", ()) if d.account == account)
+    return QUERIES["dvf_remaining"](CpniState(dvfs=requested), account, on, Deadlines(agreement.terms_at(on)))
+
+
+def dvfs_of(engine: Engine, agreement: Agreement, account: str, on: dt.date) -> tuple[DvfRequest, ...]:
+    """The Data Validation Files the account obtained (VI.8.5.1), newest first."""
+    found = [d for d in cpni_state(engine, agreement, account, on).get("dvfs", ()) if d.account == account]
+    return tuple(sorted(found, key=lambda d: (d.on, d.event_id), reverse=True))

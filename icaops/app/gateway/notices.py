@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from sqlalchemy import Engine, select, tuple_
 
@@ -17,13 +18,36 @@ from ...store.projections import head, newest_seq
 from ...terms.loader import Agreement
 from ...terms.schema import Terms
 from ..errors import UserError
-from .actions import EVERY_TENANT, relationship_now
+from .actions import EVERY_TENANT, Outcome, relationship_now
 from .domains import SPECS
-from .projection import Rows, state_of
+from .projection import Refusal, Rows, state_of
 
-__all__ = ["NOTICE", "find_notice", "notice_clause", "notices_page", "relationship_today"]
+__all__ = [
+    "NOTICE",
+    "cited_refusals",
+    "find_notice",
+    "notice_clause",
+    "notice_methods",
+    "notices_page",
+    "relationship_today",
+]
 
 NOTICE = "notice.given"
+
+
+def cited_refusals(agreement: Agreement, outcome: Outcome) -> tuple[Refusal, ...]:
+    """A refused notice's reasons, each with its clause: the relationship's fold names the field
+    and what it expects; where it cites no clause, the rule is the notice terms' (`notice_clause`)."""
+    e = outcome.event
+    clause = notice_clause(agreement.terms_at(e.date), e.get("method"), e.get("kind"))
+    return tuple(replace(r, clause=r.clause or clause) for r in outcome.refusals)
+
+
+def notice_methods(agreement: Agreement, on: dt.date) -> tuple[tuple[str, str], ...]:
+    """(method, label) of every way the terms name to give a notice (III.34.1), as in force on
+    `on`; a method of one kind of notice only (`METHOD_for_KIND`) is chosen by the kind itself."""
+    methods = agreement.terms_at(on).notices.methods
+    return tuple((name, term.value.label) for name, term in methods.items() if "_for_" not in name)
 
 
 def notice_clause(terms: Terms, method: object, kind: object) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from ...directory.fold import listing_key
 from ...identity.model import Actor
 from ...maintenance import event_schemas as ticket_schemas
+from ...maintenance.model import Procedures
 from ...orders import event_schemas as order_schemas
 from ...terms.loader import Agreement
 from ..clock import today
@@ -33,6 +34,8 @@ __all__ = [
     "act",
     "body_of",
     "customer_record",
+    "escalation_permission",
+    "ilec_procedures",
     "party_of",
     "ticket_moment",
 ]
@@ -105,6 +108,19 @@ def party_of(actor: Actor) -> str:
     """The party an actor acts for in an event's `by` (a notice, escalation procedures): the
     organisation that signs in, never what a request says."""
     return "clec" if actor.org_kind == "clec" else "ilec"
+
+
+def escalation_permission(actor: Actor) -> str:
+    """The permission publishing escalation procedures needs: the CLEC publishes its own as it
+    opens tickets (V.3.2), CenturyLink its own as it works them (V.3.1)."""
+    return "tickets.open" if party_of(actor) == "clec" else "tickets.work"
+
+
+def ilec_procedures(procedures: Iterable[Procedures], on: dt.date) -> Procedures | None:
+    """CenturyLink's escalation procedures in force on `on` (V.3.1): the last it published by
+    then (None: none yet); a ticket's escalation level is reached under them."""
+    published = [p for p in procedures if p.by == "ilec" and p.on <= on]
+    return published[-1] if published else None
 
 
 def act(
