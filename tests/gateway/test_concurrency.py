@@ -5,7 +5,6 @@ state; nothing is lost. Each worker has its own engine and app: they share only 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -20,24 +19,9 @@ from icaops.calendar.deadlines import Deadlines
 from icaops.orders import lifecycle
 from icaops.orders.standing import standing_of
 from icaops.relationship import lifecycle as relationship
+from tests.support.race import race
 
 from .conftest import Gateway, lsr, second_client
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _fold_equals_projection(gw: Gateway) -> None:
@@ -65,7 +49,7 @@ def test_the_same_pon_submitted_twice_at_once_is_one_order(pg_gateway: Gateway, 
 def _submit_twice(gw: Gateway, clients: list[TestClient], rounds: int) -> None:
     for n in range(rounds):
         body = lsr(pon=f"RACE-{n}")
-        results = _race(*(partial(c.post, "/productOrder", json=body, headers=gw.as_("granite")) for c in clients))
+        results = race(*(partial(c.post, "/productOrder", json=body, headers=gw.as_("granite")) for c in clients))
         codes = sorted(r.status_code for r in results)
         assert codes == [201, 422], [r.text for r in results]
         refused = next(r for r in results if r.status_code == 422).json()
@@ -82,7 +66,7 @@ def test_the_same_idempotency_key_sent_to_two_workers_at_once_records_once(pg_ga
     with second_client(gw, pg_url) as other:
         for n in range(3):
             post = partial(post_keyed, gw, lsr(pon=f"KEY-{n}"), f"key-{n}")
-            results = _race(partial(post, gw.client), partial(post, other))
+            results = race(partial(post, gw.client), partial(post, other))
             assert [r.status_code for r in results] == [201, 201], [r.text for r in results]
             assert results[0].json() == results[1].json()
             assert sorted(r.headers.get("Idempotent-Replayed", "") for r in results) == ["", "true"]
@@ -112,7 +96,7 @@ def _cancel_against_confirm(gw: Gateway, other: TestClient) -> None:
             headers=gw.as_("granite"),
         )
         confirm = partial(other.post, f"/productOrder/GRANITE/{pon}/confirm", json={}, headers=gw.as_("ops"))
-        got_cancel, got_confirm = _race(cancel, confirm)
+        got_cancel, got_confirm = race(cancel, confirm)
         assert got_cancel.status_code == 200, got_cancel.text  # a supplement is accepted in either order
         final = gw.get("granite", f"/productOrder/GRANITE/{pon}").json()
         if got_confirm.status_code == 200:  # confirmed first: the cancel supplement then stands

@@ -5,10 +5,8 @@ is the Idempotency-Key) — the LSR is one order (IV.7.2)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +15,7 @@ from sqlalchemy import func, select
 from icaops.store.models import EventRow
 from tests.gateway.conftest import lsr, make_gateway, second_client
 from tests.store.conftest import pg_cluster, pg_url  # noqa: F401  (the store tests' PostgreSQL cluster)
+from tests.support.race import race
 
 from .conftest import CSRF, Portal
 
@@ -28,22 +27,6 @@ def pg_portal(pg_url: str, tmp_path: Path) -> Iterator[Portal]:  # noqa: F811
     """The portal on the throw-away PostgreSQL cluster (emptied for the test)."""
     for gw in make_gateway(pg_url, tmp_path):
         yield Portal(gw, pg_url)
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def test_a_session_opened_on_one_worker_is_good_on_the_other(pg_portal: Portal) -> None:
@@ -72,7 +55,7 @@ def test_a_form_sent_twice_at_once_to_two_workers_records_once(pg_portal: Portal
     with second_client(pg_portal.gateway, pg_portal.url) as worker:
         worker.cookies.set("icaops_session", cookie, path="/portal")
         first: TestClient = g.client
-        answers = _race(
+        answers = race(
             lambda: first.post("/portal/orders", data=form, follow_redirects=False),
             lambda: worker.post("/portal/orders", data=form, follow_redirects=False),
         )
